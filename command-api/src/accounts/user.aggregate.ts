@@ -1,0 +1,34 @@
+import type { StoredEvent, UserProfile } from '@natter/contracts';
+import type { AggregateDef } from '../shared/aggregates';
+
+/** A user's aggregate: the events on `ev.user.<id>`. Sessions are command-side rows, not state here. */
+export interface UserState {
+  readonly exists: boolean;
+  readonly userId: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly email: string;
+  readonly deactivated: boolean;
+}
+
+export const UserAggregate: AggregateDef<UserState> = {
+  name: 'user',
+  initial: () => ({ exists: false, userId: '', username: '', displayName: '', email: '', deactivated: false }),
+  evolve(s, e: StoredEvent): UserState {
+    switch (e.type) {
+      case 'UserRegistered':
+        return { ...s, exists: true, userId: e.data.userId, username: e.data.username, displayName: e.data.displayName, email: e.data.email };
+      case 'ProfileUpdated':
+        return { ...s, displayName: e.data.displayName };
+      case 'UserDeactivated':
+        return { ...s, deactivated: true };
+      default:
+        return s;
+    }
+  },
+};
+
+/** The profile as its owner sees it (with email). */
+export function ownProfile(s: UserState): UserProfile {
+  return { id: s.userId, username: s.username, displayName: s.displayName, email: s.email };
+}

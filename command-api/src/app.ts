@@ -1,0 +1,78 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Kvm } from '@nats-io/kv';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Buckets, Limits, Streams } from '@natter/contracts';
+import { connectNats, createKysely, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra';
+import type { Logger } from 'pino';
+import type { AuthDB } from './accounts/auth.tables';
+import { AppModule } from './app.module';
+import type { CommandApiConfig } from './config';
+import { CommandEndpoints } from './shared/command-endpoints';
+import { DedupeRecords } from './messages/dedupe-records';
+import { JetStreamEventStore } from './shared/event-store';
+import { HttpErrorFilter } from './shared/http-error.filter';
+import { installJsonParser } from './shared/json-body';
+import { Metrics } from './shared/metrics';
+import { PinoNestLogger } from './shared/nest-logger';
+
+export interface RunningCommandApi {
+  close(): Promise<void>;
+  port: number;
+}
+
+/**
+ * Start command-api: connect NATS and Postgres (stream, buckets and schemas must already be provisioned by
+ * infra's provisionAll), serve HTTP and the NATS command endpoints. close() stops taking work, lets in-flight
+ * requests finish, then disconnects.
+ */
+export async function startCommandApi(config: CommandApiConfig, log: Logger): Promise<RunningCommandApi> {
+  const nc = await connectNats(config.natsUrl, 'command-api', log.child({ component: 'nats' }));
+  const db = createKysely<AuthDB>(config.databaseUrl);
+  let revocations: RevocationWatch | undefined;
+  try {
+    const kvm = new Kvm(nc);
+    const buckets = { unique: await kvm.open(Buckets.unique), msgDedupe: await kvm.open(Buckets.msgDedupe), revoked: await kvm.open(Buckets.revoked) };
+    revocations = watchRevocations(nc, log.child({ component: 'revocations' }));
+    await revocations.ready;
+    const requests = new NatsRequester(nc);
+    const streamInfo = await (await jetstreamManager(nc)).streams.info(Streams.events);
+    const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1 });
+    const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
+    const metrics = new Metrics();
+
+    const adapter = new FastifyAdapter({ bodyLimit: Limits.httpBodyBytes, trustProxy: '127.0.0.1' });
+    const app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, metrics, revocations }),
+      adapter,
+      { bodyParser: false, logger: new PinoNestLogger(log.child({ component: 'nest' })) },
+    );
+    installJsonParser(app.getHttpAdapter().getInstance());
+    app.useGlobalFilters(new HttpErrorFilter(metrics, log.child({ component: 'http' })));
+    await app.listen(config.port, config.host);
+    const endpoints = app.get(CommandEndpoints);
+    endpoints.start();
+    const address = app.getHttpServer().address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    log.info({ host: config.host, port }, 'command-api listening');
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await endpoints.stop();
+        await app.close();
+        await revocations?.stop();
+        await nc.drain().catch(() => nc.close());
+        requests.close();
+        await db.destroy();
+        log.info('command-api stopped');
+      })());
+    return { close, port };
+  } catch (err) {
+    await revocations?.stop();
+    await nc.close().catch(() => {});
+    await db.destroy().catch(() => {});
+    throw err;
+  }
+}

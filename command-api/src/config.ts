@@ -1,0 +1,43 @@
+import type { CryptoKey } from 'jose';
+import { loadSigningKey, loadVerifyKey } from '@natter/infra';
+
+/** command-api settings, parsed once at start-up and frozen. A missing key or a bad port fails fast. */
+export interface CommandApiConfig {
+  readonly natsUrl: string;
+  readonly databaseUrl: string;
+  readonly host: string;
+  /** 0 picks a free port (tests). */
+  readonly port: number;
+  readonly logLevel: string;
+  /** Sustained message sends per user per second (COMMAND_API_SENDS_PER_SECOND, default 10; bursts of twice that). */
+  readonly sendsPerSecond: number;
+  readonly signingKey: CryptoKey;
+  readonly verifyKey: CryptoKey;
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`COMMAND_API_PORT must be a port number, got ${value}`);
+  return n;
+}
+
+function positive(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!(n > 0)) throw new Error(`COMMAND_API_SENDS_PER_SECOND must be a positive number, got ${value}`);
+  return n;
+}
+
+export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<CommandApiConfig> {
+  return Object.freeze({
+    natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
+    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/natter',
+    host: env.HOST || '127.0.0.1',
+    port: port(env.COMMAND_API_PORT, 3001),
+    logLevel: env.LOG_LEVEL || 'info',
+    sendsPerSecond: positive(env.COMMAND_API_SENDS_PER_SECOND, 10),
+    signingKey: await loadSigningKey(env),
+    verifyKey: await loadVerifyKey(env),
+  });
+}

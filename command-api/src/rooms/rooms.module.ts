@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { AddMemberHandler } from './add-member.handler';
+import { CreateRoomHandler } from './create-room.handler';
+import { JoinRoomHandler } from './join-room.handler';
+import { LeaveRoomHandler } from './leave-room.handler';
+import { RemoveMemberHandler } from './remove-member.handler';
+import { RoomsController } from './rooms.controller';
+
+export const RoomHandlers = [CreateRoomHandler, JoinRoomHandler, LeaveRoomHandler, AddMemberHandler, RemoveMemberHandler];
+
+@Module({ controllers: [RoomsController], providers: RoomHandlers })
+export class RoomsModule {}

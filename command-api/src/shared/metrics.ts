@@ -1,0 +1,42 @@
+/**
+ * A few counters in Prometheus text format, hand-written: commands handled per command and transport, errors
+ * by code, and optimistic-concurrency conflicts (append retries).
+ */
+export class Metrics {
+  private readonly commands = new Map<string, number>();
+  private readonly errors = new Map<string, number>();
+  private conflicts = 0;
+  private conflictsExhausted = 0;
+
+  commandHandled(command: string, transport: 'http' | 'nats'): void {
+    const k = `command="${command}",transport="${transport}"`;
+    this.commands.set(k, (this.commands.get(k) ?? 0) + 1);
+  }
+
+  error(code: string): void {
+    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  appendConflict(exhausted = false): void {
+    if (exhausted) this.conflictsExhausted++;
+    else this.conflicts++;
+  }
+
+  render(): string {
+    const lines = [
+      '# HELP natter_commands_handled_total Commands that completed, by command and transport.',
+      '# TYPE natter_commands_handled_total counter',
+      ...[...this.commands].map(([k, v]) => `natter_commands_handled_total{${k}} ${v}`),
+      '# HELP natter_command_errors_total Error replies, by error code.',
+      '# TYPE natter_command_errors_total counter',
+      ...[...this.errors].map(([k, v]) => `natter_command_errors_total{code="${k}"} ${v}`),
+      '# HELP natter_append_conflicts_total Appends that lost an optimistic-concurrency race and were retried.',
+      '# TYPE natter_append_conflicts_total counter',
+      `natter_append_conflicts_total ${this.conflicts}`,
+      '# HELP natter_append_conflicts_exhausted_total Commands answered 409 conflict after the last retry.',
+      '# TYPE natter_append_conflicts_exhausted_total counter',
+      `natter_append_conflicts_exhausted_total ${this.conflictsExhausted}`,
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Browser-safe entry (`@natter/contracts/browser`), for the web client. It exports only values whose modules
+ * import neither Node built-ins (ids.ts uses node:crypto) nor zod, plus the types of everything, which the
+ * bundler erases. Schemas stay on the main entry.
+ */
+export { Limits } from './limits';
+export { CloseCode, shouldResume } from './ws/close-codes';
+export type { ErrorCode, ErrorBody } from './errors';
+export type { EventEnvelope } from './events/envelope';
+export type { EventType, EventDataOf, Role, Visibility } from './events/catalog';
+export type { AuthTokens, UserProfile, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, AccessClaims } from './api/auth';
+export type { Room, MyRoom, Member, CreateRoomBody, RoomCommandResult } from './api/rooms';
+export type { Message, SendMessageBody, SendMessageResult, HistoryPage } from './api/messages';
+export type { ClientFrame, ServerFrame, EventFrame } from './ws/frames';

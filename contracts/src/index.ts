@@ -1,0 +1,17 @@
+export { Id, newId } from './ids';
+export { Limits } from './limits';
+export { Streams, Buckets, Subjects, parseEventSubject } from './subjects';
+export { ErrorCodes, ErrorCodeSchema, ErrorBody, NatterError, parseOrThrow } from './errors';
+export type { ErrorCode } from './errors';
+export { EventEnvelope, EventHeaders } from './events/envelope';
+export { EventData, CurrentVersion, Role, Visibility } from './events/catalog';
+export type { EventType, EventDataOf, StoredEvent, NewEvent } from './events/catalog';
+export { encodeEvent, decodeEvent, toEnvelope, isEventType } from './events/codec';
+export * from './api/auth';
+export * from './api/rooms';
+export * from './api/messages';
+export * from './api/query';
+export * from './rpc';
+export * from './ws/frames';
+export { CloseCode, shouldResume } from './ws/close-codes';
+export { PresenceEntry, PresenceStaleHeartbeats, presenceKey, presenceKeyUser, presenceExpiresAt } from './presence';

@@ -1,0 +1,23 @@
+/** Documented limits (docs/architecture.md, docs/websocket.md). One place, so HTTP, WS and tests agree. */
+export const Limits = Object.freeze({
+  httpBodyBytes: 64 * 1024,
+  wsFrameBytes: 16 * 1024,
+  /** Bytes buffered for one socket before the edge gives up on it and closes with CloseCode.SlowConsumer. */
+  wsBackpressureBytes: 1024 * 1024,
+  messageTextChars: 4000,
+  roomNameChars: 80,
+  roomTopicChars: 500,
+  displayNameChars: 64,
+  passwordMinChars: 8,
+  passwordMaxChars: 256,
+  historyPageDefault: 50,
+  historyPageMax: 200,
+  /** Upper bound on how long a read waits for `minSeq` before answering `projection_lagging`. */
+  minSeqWaitMsMax: 5000,
+  /** Users one socket may follow with `presence_subscribe` (the whole list is replaced on each frame). */
+  presenceSubscribeMax: 200,
+  /** A socket's `typing` frames for one room are relayed at most once per this interval (extras dropped). */
+  typingMinIntervalMs: 2000,
+  accessTokenSeconds: 15 * 60,
+  refreshTokenSeconds: 30 * 24 * 3600,
+});

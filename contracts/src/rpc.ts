@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { AddMemberBody, CreateRoomBody } from './api/rooms';
+import { SendMessageBody } from './api/messages';
+import { UpdateProfileBody } from './api/auth';
+import { ErrorCodeSchema } from './errors';
+import { Id } from './ids';
+import { Limits } from './limits';
+
+/**
+ * NATS request/reply between services. The edge has already verified the caller's access token, so a request
+ * names the caller in `auth`; command-api trusts it because only services hold NATS credentials.
+ * Subject: Subjects.command(name), queue group Subjects.commandQueue.
+ */
+export const CallerAuth = z.object({ userId: Id, sessionId: z.string() });
+export type CallerAuth = z.infer<typeof CallerAuth>;
+
+export const CommandInputs = {
+  SendMessage: SendMessageBody.extend({ roomId: Id }),
+  CreateRoom: CreateRoomBody,
+  JoinRoom: z.strictObject({ roomId: Id }),
+  LeaveRoom: z.strictObject({ roomId: Id }),
+  AddMember: AddMemberBody.extend({ roomId: Id }),
+  RemoveMember: z.strictObject({ roomId: Id, userId: Id }),
+  UpdateProfile: UpdateProfileBody,
+} as const;
+export type CommandName = keyof typeof CommandInputs;
+
+export const CommandRequest = z.object({ auth: CallerAuth, input: z.unknown() });
+export type CommandRequest = z.infer<typeof CommandRequest>;
+
+/** Every NATS reply: `{ok:true,result}` or `{ok:false,error:{code,message}}`. */
+export const RpcReply = z.union([
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.object({ code: ErrorCodeSchema, message: z.string(), details: z.unknown().optional() }) }),
+]);
+export type RpcReply = z.infer<typeof RpcReply>;
+
+/** Subjects.queryUserRooms: the rooms a user is a member of, from a read model at least `minSeq` current. */
+export const UserRoomsRequest = z.object({ userId: Id, minSeq: z.number().int().nonnegative().optional() });
+export const UserRoomsResult = z.object({
+  asOfSeq: z.number().int(),
+  rooms: z.array(z.object({ roomId: z.string(), joinedSeq: z.number().int(), lastSeq: z.number().int() })),
+});
+export type UserRoomsResult = z.infer<typeof UserRoomsResult>;
+
+/**
+ * Subjects.querySharesRoom: of `others`, the users who are members of at least one room `userId` is also a
+ * member of (the user themself always counts). Used by the edge to authorize `presence_subscribe`.
+ */
+export const SharesRoomRequest = z.object({ userId: Id, others: z.array(Id).max(Limits.presenceSubscribeMax) });
+export type SharesRoomRequest = z.infer<typeof SharesRoomRequest>;
+export const SharesRoomResult = z.object({ asOfSeq: z.number().int(), shared: z.array(z.string()) });
+export type SharesRoomResult = z.infer<typeof SharesRoomResult>;
+
+/** A typing signal on core NATS (Subjects.typing(roomId)); never stored. */
+export const TypingSignal = z.object({ roomId: Id, userId: Id, connId: z.string() });
+export type TypingSignal = z.infer<typeof TypingSignal>;

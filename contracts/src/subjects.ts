@@ -1,0 +1,64 @@
+/**
+ * Every NATS name Natter uses: one stream as the source of truth, subjects per aggregate, live subjects the
+ * stream republishes to, request subjects of the command and query services, and the KV buckets.
+ */
+export const Streams = Object.freeze({ events: 'NATTER_EVENTS' });
+
+export const Buckets = Object.freeze({
+  /** Reservations of unique names (usernames, emails). Written only with `create`; never deleted. */
+  unique: 'natter_unique',
+  /** clientMsgId -> stored sequence, so a retry after the stream's duplicate window still finds its message. */
+  msgDedupe: 'natter_msg_dedupe',
+  /** Presence heartbeats, memory storage. */
+  presence: 'natter_presence',
+  /**
+   * Revoked sessions (`sid.<sessionId>`) and deactivated users (`user.<userId>`), value JSON
+   * `{revokedAt, expiresAt}` (ISO times). Written with `put` by command-api before it answers; watched by every
+   * service that accepts access tokens. Entries outlive the last access token they can concern (bucket TTL).
+   */
+  revoked: 'natter_revoked',
+});
+
+export const Subjects = Object.freeze({
+  all: 'ev.>',
+  user: (userId: string) => `ev.user.${userId}`,
+  roomMeta: (roomId: string) => `ev.room.${roomId}.meta`,
+  roomMsg: (roomId: string) => `ev.room.${roomId}.msg`,
+  /** Every event subject of one room (meta and messages), for backfill in room order. */
+  roomAll: (roomId: string) => `ev.room.${roomId}.>`,
+
+  /** The stream republishes `ev.>` to `live.>` (fixed at stream creation on nats-server 2.9). */
+  republishSource: 'ev.>',
+  republishDestination: 'live.>',
+  liveAllRoomMeta: 'live.room.*.meta',
+  liveRoomMsg: (roomId: string) => `live.room.${roomId}.msg`,
+  liveAllUsers: 'live.user.*',
+  liveFor: (eventSubject: string) => `live.${eventSubject.slice('ev.'.length)}`,
+
+  /** Commands as NATS request endpoints (queue group `command-api`), used by the edge. */
+  command: (name: string) => `natter.cmd.${name}`,
+  commandQueue: 'command-api',
+  /** Read endpoints the edge needs (queue group `query-api`). */
+  queryUserRooms: 'natter.query.user-rooms',
+  /** Which of some users share at least one room with a user (presence authorization at the edge). */
+  querySharesRoom: 'natter.query.shares-room',
+  queryQueue: 'query-api',
+  /** Ephemeral signals: core NATS only, never stored. */
+  typing: (roomId: string) => `sig.typing.${roomId}`,
+  /** Every room's typing signals (operators: `nats sub 'sig.typing.*'`). */
+  typingAll: 'sig.typing.*',
+});
+
+/** Parses `ev.room.<roomId>.<kind>` / `ev.user.<userId>` (or their `live.` twins). */
+export function parseEventSubject(subject: string):
+  | { kind: 'room'; roomId: string; part: 'meta' | 'msg' }
+  | { kind: 'user'; userId: string }
+  | null {
+  const t = subject.split('.');
+  if (t[0] !== 'ev' && t[0] !== 'live') return null;
+  if (t[1] === 'room' && t.length === 4 && (t[3] === 'meta' || t[3] === 'msg')) {
+    return { kind: 'room', roomId: t[2], part: t[3] };
+  }
+  if (t[1] === 'user' && t.length === 3) return { kind: 'user', userId: t[2] };
+  return null;
+}

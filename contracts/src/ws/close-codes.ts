@@ -1,0 +1,22 @@
+/**
+ * WebSocket close codes, one numbered list. 40xx: reconnect (any node) and resume with your positions.
+ * 41xx: do not reconnect with the same token (refresh it, or log in again).
+ */
+export const CloseCode = Object.freeze({
+  /** Node draining (SIGTERM) or asked to move: reconnect elsewhere and resume. */
+  Reconnect: 4000,
+  /** The client read too slowly and its buffer passed Limits.wsBackpressureBytes: reconnect and resume. */
+  SlowConsumer: 4001,
+  /** The edge lost its NATS connection or failed internally: reconnect and resume. */
+  ServerError: 4002,
+  /** No token, bad signature or malformed token. */
+  Unauthenticated: 4100,
+  /** The access token expired: refresh it, then reconnect and resume. */
+  TokenExpired: 4101,
+  /** The session was logged out or revoked. */
+  SessionRevoked: 4102,
+  /** The account was deactivated. */
+  UserDeactivated: 4103,
+});
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+export const shouldResume = (code: number) => code >= 4000 && code < 4100;

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { ClientMsgId } from '../api/messages';
+import { ErrorCodeSchema } from '../errors';
+import { EventEnvelope } from '../events/envelope';
+import { Id } from '../ids';
+import { Limits } from '../limits';
+
+/**
+ * The WebSocket protocol (docs/websocket.md). Text frames, one JSON object each, `type` first.
+ * A request frame carries a client-chosen `id` that its `ack` or `error` echoes.
+ */
+const RequestId = z.string().min(1).max(64);
+
+// Client -> server
+export const ResumeFrame = z.strictObject({
+  type: z.literal('resume'),
+  /** Last sequence the client holds per room. Rooms left out are delivered live from now on. */
+  rooms: z.record(Id, z.number().int().nonnegative()),
+});
+export const SendFrame = z.strictObject({
+  type: z.literal('send'),
+  id: RequestId,
+  roomId: Id,
+  clientMsgId: ClientMsgId,
+  text: z.string().min(1).max(Limits.messageTextChars),
+});
+export const JoinFrame = z.strictObject({ type: z.literal('join'), id: RequestId, roomId: Id });
+export const LeaveFrame = z.strictObject({ type: z.literal('leave'), id: RequestId, roomId: Id });
+export const PingFrame = z.strictObject({ type: z.literal('ping'), id: RequestId.optional() });
+/**
+ * Follow the presence of these users (replaces the previous list; `[]` stops). Every one must share a room with
+ * the caller, else the whole frame is refused (`forbidden`). Answered by an ack `{online:{<userId>:boolean}}`,
+ * then `presence` frames on changes.
+ */
+export const PresenceSubscribeFrame = z.strictObject({
+  type: z.literal('presence_subscribe'),
+  id: RequestId,
+  userIds: z.array(Id).max(Limits.presenceSubscribeMax),
+});
+/** "I am typing in this room": relayed to the room's other members, never stored, at most one per 2 s per room. */
+export const TypingClientFrame = z.strictObject({ type: z.literal('typing'), roomId: Id });
+export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, SendFrame, JoinFrame, LeaveFrame, PingFrame, PresenceSubscribeFrame, TypingClientFrame]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+// Server -> client
+export const HelloFrame = z.object({ type: z.literal('hello'), userId: z.string(), connId: z.string(), node: z.string() });
+/** One committed event of one room. `seq` is the stream sequence: the room's order. */
+export const EventFrame = z.object({ type: z.literal('event'), room: z.string(), seq: z.number().int(), event: EventEnvelope });
+/** Sent once per resume: for each room, the sequence up to which the client now has everything. */
+export const SyncedFrame = z.object({ type: z.literal('synced'), rooms: z.record(z.string(), z.number().int()) });
+export const AckFrame = z.object({ type: z.literal('ack'), id: z.string(), result: z.unknown() });
+export const ErrorFrame = z.object({ type: z.literal('error'), id: z.string().optional(), code: ErrorCodeSchema, message: z.string() });
+export const PongFrame = z.object({ type: z.literal('pong'), id: z.string().optional() });
+/** Sent before a close that invites the client to reconnect (to any node) and resume. */
+export const ReconnectFrame = z.object({ type: z.literal('reconnect'), reason: z.string() });
+/** A followed user came online (first live connection) or went offline (last one closed or went stale). */
+export const PresenceFrame = z.object({ type: z.literal('presence'), userId: z.string(), online: z.boolean() });
+/** The ack `result` of `presence_subscribe`: the current state of every user asked for. */
+export const PresenceSubscribeResult = z.object({ online: z.record(z.string(), z.boolean()) });
+/** Another member is typing in `room` (show it for a few seconds, or until their next message). */
+export const TypingServerFrame = z.object({ type: z.literal('typing'), room: z.string(), userId: z.string() });
+export const ServerFrame = z.discriminatedUnion('type', [HelloFrame, EventFrame, SyncedFrame, AckFrame, ErrorFrame, PongFrame, ReconnectFrame, PresenceFrame, TypingServerFrame]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type EventFrame = z.infer<typeof EventFrame>;

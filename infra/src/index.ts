@@ -1,0 +1,17 @@
+export { eventStreamConfig, provisionStreams, isNotFound } from './streams';
+export { provisionBuckets, PresenceTtlMs, RevokedTtlMs } from './buckets';
+export { migrate, createReadModelSchema, readModelSchemaName, activeReadModelSchema, READ_MODEL_VERSION, CHAT_PROJECTION, PgChannels } from './migrate';
+export { createKysely, createPool } from './db';
+export { connectNats } from './nats';
+export { NatsRequester, NatsRequestTimeout, NatsNoResponders } from './nats-requests';
+export { createLogger } from './logger';
+export { provisionAll } from './provision';
+export { loadVerifyKey, loadSigningKey, signAccessToken, verifyAccessToken, bearerToken } from './access-token';
+export type { ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow } from './read-model-tables';
+export { stopChild } from './child-process';
+export { startLocalPostgres, postgresReachable, ensureDatabase } from './local-postgres';
+export type { LocalPostgres } from './local-postgres';
+export { watchRevocations, recordRevocation, openRevocations, RevocationSet, RevocationKeys } from './revocations';
+export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revocations';
+export { openPresence, watchPresence, PresenceDirectory } from './presence';
+export type { PresenceWatch, PresenceListener } from './presence';

@@ -1,0 +1,74 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+
+const commandDir = fileURLToPath(new URL('../migrations/command/', import.meta.url));
+const readModelFile = fileURLToPath(new URL('../migrations/read-model/read-model.sql', import.meta.url));
+
+/** Bumped whenever read-model.sql changes: the new version is built by replay, never by ALTER. */
+export const READ_MODEL_VERSION = 1;
+export const CHAT_PROJECTION = 'chat';
+
+/** Postgres NOTIFY channels between projectors, the rebuild and query-api: one list, so no side renames alone. */
+export const PgChannels = Object.freeze({
+  /** Payload `<schema>:<seq>`, after every committed projection batch (wakes query-api's minSeq reads). */
+  projection: 'natter_projection',
+  /** Payload: the new schema; natter.read_models changed (a rebuild switched schemas). */
+  readModel: 'natter_read_model',
+  /** Payload: the projection name; a rebuild asks the live projector to yield its lock. */
+  rebuild: 'natter_rebuild',
+});
+
+/**
+ * Apply pending command-side migrations in file order, each in its own transaction, under an advisory lock
+ * so that two services starting together do not race. Then make sure a live read-model schema exists.
+ */
+export async function migrate(db: Kysely<any>, log: Logger): Promise<void> {
+  await db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext('natter.migrate'))`.execute(conn);
+    try {
+      await sql`create schema if not exists natter`.execute(conn);
+      await sql`create table if not exists natter.migrations (id text primary key, applied_at timestamptz not null default now())`.execute(conn);
+      const done = new Set((await sql<{ id: string }>`select id from natter.migrations`.execute(conn)).rows.map((r) => r.id));
+      const files = (await readdir(commandDir)).filter((f) => f.endsWith('.sql')).sort();
+      for (const f of files) {
+        if (done.has(f)) continue;
+        const text = await readFile(commandDir + f, 'utf8');
+        await conn.transaction().execute(async (trx) => {
+          await sql.raw(text).execute(trx);
+          await sql`insert into natter.migrations (id) values (${f})`.execute(trx);
+        });
+        log.info({ migration: f }, 'migration applied');
+      }
+      const hasActive = await activeReadModelSchema(conn).then(() => true, () => false);
+      if (!hasActive) {
+        const schema = readModelSchemaName(READ_MODEL_VERSION, 0);
+        await conn.transaction().execute(async (trx) => {
+          await createReadModelSchema(trx, schema);
+          await sql`insert into natter.read_models (projection, active_schema) values (${CHAT_PROJECTION}, ${schema})`.execute(trx);
+        });
+        log.info({ schema }, 'read model schema created');
+      }
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('natter.migrate'))`.execute(conn);
+    }
+  });
+}
+
+/** `rm_v1_0` for the first build of version 1; rebuilds bump the build number. */
+export function readModelSchemaName(version: number, build: number): string {
+  return `rm_v${version}_${build}`;
+}
+
+export async function createReadModelSchema(db: Kysely<any>, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  const text = (await readFile(readModelFile, 'utf8')).replaceAll('__SCHEMA__', schema);
+  await sql.raw(text).execute(db);
+}
+
+export async function activeReadModelSchema(db: Kysely<any>): Promise<string> {
+  const r = await sql<{ active_schema: string }>`select active_schema from natter.read_models where projection = ${CHAT_PROJECTION}`.execute(db);
+  if (!r.rows[0]) throw new Error('no active read model: run migrations first');
+  return r.rows[0].active_schema;
+}

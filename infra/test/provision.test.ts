@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
+import pino from 'pino';
+import { sql } from 'kysely';
+import { Streams, Subjects } from '@natter/contracts';
+import { activeReadModelSchema, createKysely, provisionAll } from '../src/index';
+import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '../src/testing/index';
+
+const log = pino({ level: 'silent' });
+let nats: NatsServerHandle;
+let db: TestDatabase;
+let nc: NatsConnection;
+
+beforeAll(async () => {
+  [nats, db] = await Promise.all([startNats(), createTestDatabase()]);
+  nc = await connect({ servers: nats.url });
+});
+afterAll(async () => {
+  await nc?.close();
+  await nats?.stop();
+  await db?.drop();
+});
+
+describe('provisioning', () => {
+  it('creates the event stream, buckets and schemas, and a second run changes nothing', async () => {
+    const k = createKysely<any>(db.url);
+    await provisionAll(nc, k, log);
+    await provisionAll(nc, k, log);
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(Streams.events);
+    expect(info.config.subjects).toEqual([Subjects.all]);
+    expect(info.config.allow_direct).toBe(true);
+    expect(info.config.deny_delete).toBe(true);
+    expect(info.config.deny_purge).toBe(true);
+    expect(info.config.republish).toMatchObject({ src: 'ev.>', dest: 'live.>' });
+    const schema = await activeReadModelSchema(k);
+    expect(schema).toBe('rm_v1_0');
+    const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema} order by 1`.execute(k);
+    expect(tables.rows.map((r) => r.table_name)).toEqual(['checkpoint', 'messages', 'room_members', 'rooms', 'users']);
+    const migrations = await sql<{ n: number }>`select count(*)::int as n from natter.migrations`.execute(k);
+    expect(migrations.rows[0].n).toBe(2);
+    await k.destroy();
+  });
+
+  it('republishes every stored event to its live subject with sequence headers', async () => {
+    const sub = nc.subscribe('live.room.r1.msg', { max: 1 });
+    const js = (await import('@nats-io/jetstream')).jetstream(nc);
+    const ack = await js.publish(Subjects.roomMsg('r1'), 'x');
+    for await (const m of sub) {
+      expect(m.headers?.get('Nats-Sequence')).toBe(String(ack.seq));
+      expect(m.headers?.get('Nats-Subject')).toBe('ev.room.r1.msg');
+    }
+  });
+});

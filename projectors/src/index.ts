@@ -1,0 +1,14 @@
+export { startProjectors } from './app';
+export { loadConfig } from './config';
+export type { ProjectorsConfig } from './config';
+export { chatProjection } from './chat/chat.projection';
+export { applyBatch } from './runtime/projection';
+export type { Projection, RawEvent, BatchResult } from './runtime/projection';
+export { EventSource } from './runtime/event-source';
+export type { BatchOptions } from './runtime/event-source';
+export { ProjectionRunner } from './runtime/projection-runner';
+export { ProjectionLock, projectionLockName, RebuildChannel, ReadModelChannel } from './runtime/advisory-lock';
+export { ProjectionChannel, readCheckpoint } from './runtime/checkpoint';
+export { ProjectorMetrics } from './runtime/metrics';
+export { catchUp } from './runtime/catch-up';
+export type { CatchUpResult } from './runtime/catch-up';

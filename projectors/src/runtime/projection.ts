@@ -1,0 +1,66 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import { decodeEvent, type StoredEvent } from '@natter/contracts';
+import type { ReadModelDB } from '@natter/infra';
+import { lockCheckpoint, saveCheckpoint } from './checkpoint';
+
+/** A read model fed from the event stream. `apply` writes one batch inside the caller's transaction. */
+export interface Projection {
+  readonly name: string;
+  apply(trx: Transaction<ReadModelDB>, schema: string, events: StoredEvent[]): Promise<void>;
+}
+
+/** A stream message as the projection runtime sees it: position, subject and raw body. */
+export interface RawEvent {
+  seq: number;
+  subject: string;
+  data: Uint8Array;
+}
+
+export interface BatchResult {
+  /** Events written (decoded and newer than the checkpoint). */
+  applied: number;
+  /** Messages at or below the checkpoint: already applied before (restart, redelivery, second instance). */
+  skipped: number;
+  /** Messages that did not decode; logged with their seq and passed over. */
+  undecodable: number;
+  /** The checkpoint after the batch. */
+  checkpoint: number;
+}
+
+/**
+ * Applies one batch in ONE transaction together with the checkpoint row: the batch's effects and the new
+ * checkpoint commit or roll back together. The checkpoint row is read `for update` first and every message at
+ * or below it is skipped, so a batch delivered twice (restart, redelivery, a second instance racing after a
+ * lost lock) has its effects exactly once.
+ */
+export async function applyBatch(
+  db: Kysely<ReadModelDB>,
+  schema: string,
+  projection: Projection,
+  batch: RawEvent[],
+  log: Logger,
+): Promise<BatchResult> {
+  return db.transaction().execute(async (trx) => {
+    const checkpoint = await lockCheckpoint(trx, schema, projection.name);
+    const fresh = batch.filter((m) => m.seq > checkpoint);
+    if (fresh.length === 0) return { applied: 0, skipped: batch.length, undecodable: 0, checkpoint };
+    const events: StoredEvent[] = [];
+    let undecodable = 0;
+    for (const m of fresh) {
+      try {
+        const e = decodeEvent(m.seq, m.subject, m.data);
+        // `at` becomes a timestamptz: a value Postgres cannot store would stop the projection for good.
+        if (Number.isNaN(Date.parse(e.at))) throw new Error(`bad envelope time ${JSON.stringify(e.at)}`);
+        events.push(e);
+      } catch (err) {
+        undecodable++;
+        log.error({ seq: m.seq, subject: m.subject, err: (err as Error).message }, 'undecodable event skipped');
+      }
+    }
+    if (events.length) await projection.apply(trx, schema, events);
+    const last = fresh[fresh.length - 1].seq;
+    await saveCheckpoint(trx, schema, projection.name, last);
+    return { applied: events.length, skipped: batch.length - fresh.length, undecodable, checkpoint: last };
+  });
+}

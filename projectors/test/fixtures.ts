@@ -1,0 +1,97 @@
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { sql, type Kysely } from 'kysely';
+import pino from 'pino';
+import { encodeEvent, Subjects, type NewEvent } from '@natter/contracts';
+import { activeReadModelSchema, createKysely, provisionAll, type ReadModelDB } from '@natter/infra';
+import { createTestDatabase, startNats, waitFor, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
+import { loadConfig, type ProjectorsConfig } from '../src/config';
+
+export const silent = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+export interface Env {
+  nats: NatsServerHandle;
+  pg: TestDatabase;
+  nc: NatsConnection;
+  js: JetStreamClient;
+  db: Kysely<ReadModelDB>;
+  config: ProjectorsConfig;
+  stop(): Promise<void>;
+}
+
+/** A throwaway nats-server and database, provisioned (stream, buckets, schemas). */
+export async function startEnv(): Promise<Env> {
+  const [nats, pg] = await Promise.all([startNats(), createTestDatabase()]);
+  const nc = await connect({ servers: nats.url });
+  const db = createKysely<ReadModelDB>(pg.url, 4);
+  await provisionAll(nc, db, silent);
+  const config = loadConfig({ NATS_URL: nats.url, DATABASE_URL: pg.url, PROJECTORS_PORT: '0', PROJECTOR_LOCK_RETRY_MS: '100' });
+  return {
+    nats, pg, nc, js: jetstream(nc), db, config,
+    stop: async () => {
+      await nc.close();
+      await db.destroy();
+      await nats.stop();
+      await pg.drop();
+    },
+  };
+}
+
+/** Appends one event the way command-api does (envelope body + type/version headers); returns its seq. */
+export async function append(js: JetStreamClient, subject: string, e: NewEvent, actor: string | null = null, at = new Date('2026-01-02T03:04:05.000Z')): Promise<number> {
+  const enc = encodeEvent(e, actor, at);
+  const h = headers();
+  for (const [k, v] of Object.entries(enc.headers)) h.set(k, v);
+  return (await js.publish(subject, enc.body, { headers: h })).seq;
+}
+
+export const ev = {
+  register: (userId: string, username: string) => [Subjects.user(userId), { type: 'UserRegistered', data: { userId, username, displayName: username, email: `${username.toLowerCase()}@example.org` } }] as const,
+  profile: (userId: string, displayName: string) => [Subjects.user(userId), { type: 'ProfileUpdated', data: { userId, displayName } }] as const,
+  revoke: (userId: string) => [Subjects.user(userId), { type: 'SessionRevoked', data: { userId, sessionId: 's1', reason: 'logout' } }] as const,
+  deactivate: (userId: string) => [Subjects.user(userId), { type: 'UserDeactivated', data: { userId } }] as const,
+  room: (roomId: string, name: string, createdBy: string, visibility: 'public' | 'private' = 'public') =>
+    [Subjects.roomMeta(roomId), { type: 'RoomCreated', data: { roomId, name, topic: `${name} topic`, visibility, createdBy } }] as const,
+  join: (roomId: string, userId: string, role: 'owner' | 'admin' | 'member' = 'member') =>
+    [Subjects.roomMeta(roomId), { type: 'MemberJoined', data: { roomId, userId, role, addedBy: null } }] as const,
+  leave: (roomId: string, userId: string) => [Subjects.roomMeta(roomId), { type: 'MemberLeft', data: { roomId, userId, reason: 'left', removedBy: null } }] as const,
+  msg: (roomId: string, senderId: string, n: number) =>
+    [Subjects.roomMsg(roomId), { type: 'MessageSent', data: { roomId, messageId: `m-${roomId}-${n}`, senderId, clientMsgId: `c${n}`, text: `hello ${n}` } }] as const,
+};
+
+export type Ev = readonly [string, NewEvent];
+
+export async function appendAll(js: JetStreamClient, events: readonly Ev[]): Promise<number[]> {
+  const seqs: number[] = [];
+  for (const [subject, e] of events) seqs.push(await append(js, subject, e));
+  return seqs;
+}
+
+export async function checkpointOf(db: Kysely<ReadModelDB>, schema?: string): Promise<number> {
+  const s = schema ?? (await activeReadModelSchema(db));
+  const r = await db.withSchema(s).selectFrom('checkpoint').select('last_seq').executeTakeFirst();
+  return r ? Number(r.last_seq) : 0;
+}
+
+export async function waitCheckpoint(db: Kysely<ReadModelDB>, seq: number, timeoutMs = 15_000): Promise<void> {
+  await waitFor(`checkpoint ${seq}`, async () => (await checkpointOf(db)) >= seq, timeoutMs, 25);
+}
+
+/** Every table of a read-model schema, sorted, for exact comparisons. */
+export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
+  const s = schema ?? (await activeReadModelSchema(db));
+  const d = db.withSchema(s);
+  return {
+    checkpoint: await d.selectFrom('checkpoint').selectAll().execute(),
+    users: await d.selectFrom('users').selectAll().orderBy('id').execute(),
+    rooms: await d.selectFrom('rooms').selectAll().orderBy('id').execute(),
+    room_members: await d.selectFrom('room_members').selectAll().orderBy('room_id').orderBy('user_id').execute(),
+    messages: await d.selectFrom('messages').selectAll().orderBy('room_id').orderBy('seq').execute(),
+  };
+}
+
+export async function count(db: Kysely<ReadModelDB>, table: string): Promise<number> {
+  const s = await activeReadModelSchema(db);
+  const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(`${s}.${table}`)}`.execute(db);
+  return r.rows[0].n;
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * query-api configuration: parsed once from the environment at start-up, frozen, and failing fast on a bad
+ * value. The JWT public key is loaded separately (loadVerifyKey) because it is async.
+ */
+export interface QueryApiConfig {
+  readonly natsUrl: string;
+  readonly databaseUrl: string;
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: string;
+  /** SPKI PEM of the access-token verify key (NATTER_JWT_PUBLIC_KEY, or the file named by *_FILE). */
+  readonly jwtPublicKeyPem: string;
+  /** Postgres pool size for reads. */
+  readonly dbPoolMax: number;
+  /** Fallback poll of the projection checkpoint while minSeq readers wait (LISTEN is the fast path). */
+  readonly minSeqPollMs: number;
+  /** Fallback poll of natter.read_models (LISTEN natter_read_model is the fast path). */
+  readonly schemaPollMs: number;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
+  const raw = env[name] || fallback;
+  for (const part of raw.split(',')) {
+    let u: URL;
+    try {
+      u = new URL(part.trim());
+    } catch {
+      throw new Error(`${name} is not a valid URL: ${JSON.stringify(part)}`);
+    }
+    if (!protocols.includes(u.protocol)) throw new Error(`${name} must use ${protocols.join(' or ')}, got ${u.protocol}`);
+  }
+  return raw;
+}
+
+function publicKeyPem(env: NodeJS.ProcessEnv): string {
+  const inline = env.NATTER_JWT_PUBLIC_KEY;
+  if (inline) return inline.replace(/\\n/g, '\n');
+  const file = env.NATTER_JWT_PUBLIC_KEY_FILE;
+  if (file) return readFileSync(file, 'utf8');
+  throw new Error('NATTER_JWT_PUBLIC_KEY or NATTER_JWT_PUBLIC_KEY_FILE must be set');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig {
+  const logLevel = env.LOG_LEVEL || 'info';
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new Error(`LOG_LEVEL ${logLevel} is not a pino level`);
+  return Object.freeze({
+    natsUrl: url(env, 'NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:']),
+    databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/natter', ['postgres:', 'postgresql:']),
+    host: env.HOST || '127.0.0.1',
+    port: int(env, 'QUERY_API_PORT', 3002, 0, 65535),
+    logLevel,
+    jwtPublicKeyPem: publicKeyPem(env),
+    dbPoolMax: int(env, 'QUERY_API_DB_POOL_MAX', 10, 1, 200),
+    minSeqPollMs: int(env, 'QUERY_API_MINSEQ_POLL_MS', 250, 10, 5000),
+    schemaPollMs: int(env, 'QUERY_API_SCHEMA_POLL_MS', 10_000, 100, 600_000),
+  });
+}

@@ -1,0 +1,82 @@
+import { AsOfSeqHeader, HistoryQuery, MinSeqQuery, parseOrThrow } from '@natter/contracts';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { HistoryService } from '../messages/history.service';
+import type { Snapshot } from '../read-model/reader';
+import type { PresenceService } from '../presence/presence.service';
+import type { RoomsService } from '../rooms/rooms.service';
+import type { UsersService } from '../users/users.service';
+import type { Authenticator, Caller } from './auth';
+import { RoomIdParams, RoomSearchQuery, UserIdParams } from './schemas';
+
+export interface QueryServices {
+  users: UsersService;
+  rooms: RoomsService;
+  history: HistoryService;
+  presence: PresenceService;
+}
+
+type Handler<P, Q> = (ctx: { caller: Caller; params: P; query: Q }) => Promise<{ asOfSeq: number }>;
+
+const NoParams = undefined;
+const NoQuery = z.strictObject({});
+
+/**
+ * Every authenticated GET goes through here, in this order: bearer token (401), path params and query string
+ * against their contracts schemas (400 validation_failed, unknown query parameters included), then the
+ * handler. The answer's `asOfSeq` is mirrored in the Natter-As-Of-Seq header.
+ */
+function authedGet<PS extends z.ZodType | undefined, QS extends z.ZodType>(
+  app: FastifyInstance,
+  auth: Authenticator,
+  path: string,
+  schemas: { params: PS; query: QS },
+  handler: Handler<PS extends z.ZodType ? z.infer<PS> : undefined, z.infer<QS>>,
+): void {
+  app.get(path, async (req, reply) => {
+    const caller = await auth.authenticate(req.headers.authorization);
+    const params = (schemas.params ? parseOrThrow(schemas.params, req.params) : undefined) as PS extends z.ZodType ? z.infer<PS> : undefined;
+    const query = parseOrThrow(schemas.query, req.query ?? {});
+    const body = await handler({ caller, params, query });
+    void reply.header(AsOfSeqHeader, String(body.asOfSeq));
+    return body;
+  });
+}
+
+function flat<T extends object>(s: Snapshot<T>): T & { asOfSeq: number } {
+  return { ...s.value, asOfSeq: s.asOfSeq };
+}
+
+export function registerQueryRoutes(app: FastifyInstance, key: Authenticator, s: QueryServices): void {
+  authedGet(app, key, '/api/me', { params: NoParams, query: MinSeqQuery }, async ({ caller, query }) => flat(await s.users.me(caller, query.minSeq)));
+
+  authedGet(app, key, '/api/users/:userId', { params: UserIdParams, query: MinSeqQuery }, async ({ caller, params, query }) =>
+    flat(await s.users.byId(caller, params.userId, query.minSeq)),
+  );
+
+  // Presence is live state from KV natter_presence, not the read model: no snapshot, no asOfSeq, no minSeq.
+  app.get('/api/users/:userId/presence', async (req) => {
+    const caller = await key.authenticate(req.headers.authorization);
+    const params = parseOrThrow(UserIdParams, req.params);
+    parseOrThrow(NoQuery, req.query ?? {});
+    return s.presence.of(caller, params.userId);
+  });
+
+  authedGet(app, key, '/api/me/rooms', { params: NoParams, query: MinSeqQuery }, async ({ caller, query }) => flat(await s.rooms.myRooms(caller, query.minSeq)));
+
+  authedGet(app, key, '/api/rooms', { params: NoParams, query: RoomSearchQuery }, async ({ caller, query }) =>
+    flat(await s.rooms.searchPublic(caller, query.q?.trim() || undefined, query.limit, query.minSeq)),
+  );
+
+  authedGet(app, key, '/api/rooms/:roomId', { params: RoomIdParams, query: MinSeqQuery }, async ({ caller, params, query }) =>
+    flat(await s.rooms.details(caller, params.roomId, query.minSeq)),
+  );
+
+  authedGet(app, key, '/api/rooms/:roomId/members', { params: RoomIdParams, query: MinSeqQuery }, async ({ caller, params, query }) =>
+    flat(await s.rooms.memberList(caller, params.roomId, query.minSeq)),
+  );
+
+  authedGet(app, key, '/api/rooms/:roomId/messages', { params: RoomIdParams, query: HistoryQuery }, async ({ caller, params, query }) =>
+    s.history.page(caller, params.roomId, query),
+  );
+}

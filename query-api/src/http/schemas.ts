@@ -1,0 +1,32 @@
+import { Id, Member, MinSeqQuery, MyRoom, Page, Room, UserProfile } from '@natter/contracts';
+import { z } from 'zod';
+
+/**
+ * HTTP shapes query-api needs beyond the bodies in @natter/contracts: path parameters, the room search query
+ * and the `{..., asOfSeq}` response wrappers. They feed route validation and the OpenAPI document alike.
+ */
+export const RoomIdParams = z.strictObject({ roomId: Id });
+export const UserIdParams = z.strictObject({ userId: Id });
+
+export const RoomSearchQuery = z.strictObject({
+  /** Case-insensitive substring of the room name. */
+  q: z.string().max(80).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  minSeq: MinSeqQuery.shape.minSeq,
+});
+export type RoomSearchQuery = z.infer<typeof RoomSearchQuery>;
+
+const AsOfSeq = z.number().int().describe('Stream sequence up to which this answer is current (also the Natter-As-Of-Seq header).');
+
+export const UserResponse = z.object({ user: UserProfile, asOfSeq: AsOfSeq });
+export const RoomResponse = z.object({ room: Room, asOfSeq: AsOfSeq });
+export const MyRoomsResponse = Page(MyRoom);
+export const RoomsResponse = Page(Room);
+export const MembersResponse = Page(Member);
+
+/** GET /api/users/:userId/presence. Live state, not a projection: `asOf` is a time, there is no asOfSeq. */
+export const PresenceResponse = z.object({
+  userId: z.string(),
+  online: z.boolean().describe('True while the user has at least one live WebSocket connection on any edge.'),
+  asOf: z.string().describe('When the answer was computed (ISO 8601).'),
+});

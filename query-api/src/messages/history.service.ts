@@ -1,0 +1,28 @@
+import { NatterError, type HistoryPage, type HistoryQuery } from '@natter/contracts';
+import type { Caller } from '../http/auth';
+import { MembersRepository } from '../members/members.repository';
+import type { ReadModelReader } from '../read-model/reader';
+import { MessagesRepository, type HistoryCursor } from './messages.repository';
+
+/**
+ * Room history, members only (public rooms included: join to read). Paging is by stream sequence, so a
+ * client walking `before` back from the newest page, or `after` forward from any seq, sees every message
+ * exactly once however many are appended meanwhile: new messages only ever get higher sequences.
+ */
+export class HistoryService {
+  constructor(
+    private readonly reader: ReadModelReader,
+    private readonly messages = new MessagesRepository(),
+    private readonly members = new MembersRepository(),
+  ) {}
+
+  async page(caller: Caller, roomId: string, query: HistoryQuery): Promise<HistoryPage> {
+    const cursor: HistoryCursor =
+      query.before !== undefined ? { before: query.before } : query.after !== undefined ? { after: query.after } : { newest: true };
+    const snap = await this.reader.read({ minSeq: query.minSeq, callerId: caller.userId }, async (q) => {
+      if (!(await this.members.roleOf(q, roomId, caller.userId))) throw new NatterError('not_member');
+      return this.messages.page(q, roomId, cursor, query.limit);
+    });
+    return { ...snap.value, asOfSeq: snap.asOfSeq };
+  }
+}

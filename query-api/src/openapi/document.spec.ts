@@ -1,0 +1,100 @@
+import { ErrorCodes } from '@natter/contracts';
+import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from './document';
+
+const doc = buildOpenApiDocument() as any;
+
+/** Every HTTP route of the shared brief, both services. */
+const briefRoutes: [string, string, number][] = [
+  ['post', '/api/auth/register', 201],
+  ['post', '/api/auth/login', 200],
+  ['post', '/api/auth/refresh', 200],
+  ['post', '/api/auth/logout', 200],
+  ['patch', '/api/me', 200],
+  ['post', '/api/rooms', 201],
+  ['post', '/api/rooms/{roomId}/join', 200],
+  ['post', '/api/rooms/{roomId}/leave', 200],
+  ['post', '/api/rooms/{roomId}/members', 200],
+  ['delete', '/api/rooms/{roomId}/members/{userId}', 200],
+  ['post', '/api/rooms/{roomId}/messages', 201],
+  ['get', '/api/me', 200],
+  ['get', '/api/users/{userId}', 200],
+  ['get', '/api/users/{userId}/presence', 200],
+  ['get', '/api/me/rooms', 200],
+  ['get', '/api/rooms', 200],
+  ['get', '/api/rooms/{roomId}', 200],
+  ['get', '/api/rooms/{roomId}/members', 200],
+  ['get', '/api/rooms/{roomId}/messages', 200],
+];
+
+function refs(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => refs(n, out));
+  else if (node && typeof node === 'object') {
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') out.push(v);
+      else refs(v, out);
+    }
+  }
+  return out;
+}
+
+describe('OpenAPI document', () => {
+  it('is OpenAPI 3.1 with a bearer scheme', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+  });
+
+  it.each(briefRoutes)('has %s %s with its success status', (method, path, status) => {
+    const op = doc.paths[path]?.[method];
+    expect(op, `${method} ${path}`).toBeDefined();
+    expect(op.responses[String(status)]).toBeDefined();
+  });
+
+  it('has no routes beyond the brief', () => {
+    const all = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops as object).map((m) => `${m} ${p}`));
+    expect(all.sort()).toEqual(briefRoutes.map(([m, p]) => `${m} ${p}`).sort());
+  });
+
+  it('documents the error body and every error code', () => {
+    expect(doc.components.schemas.ErrorBody.properties.error.properties.code.enum.sort()).toEqual(Object.keys(ErrorCodes).sort());
+    expect(Object.keys(doc.components.schemas.ErrorCode['x-natter-error-codes']).sort()).toEqual(Object.keys(ErrorCodes).sort());
+    for (const code of Object.keys(ErrorCodes)) expect(doc.info.description).toContain(`\`${code}\``);
+  });
+
+  it('authenticated routes declare bearer security and 401; query routes declare minSeq and the as-of header', () => {
+    for (const [method, path] of briefRoutes) {
+      const op = doc.paths[path][method];
+      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh'].includes(path);
+      expect(op.security, path).toEqual(open ? [] : [{ bearer: [] }]);
+      if (!open) expect(op.responses['401'].description).toContain('token_expired');
+      if (method === 'get' && path.endsWith('/presence')) {
+        // Live state, not the read model: no minSeq, no as-of header.
+        expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(['userId']);
+        expect(op.responses['200'].headers).toBeUndefined();
+      } else if (method === 'get') {
+        expect(op.parameters.map((p: { name: string }) => p.name)).toContain('minSeq');
+        expect(op.responses['503'].description).toContain('projection_lagging');
+        expect(op.responses['200'].headers['Natter-As-Of-Seq']).toBeDefined();
+      }
+    }
+    const history = doc.paths['/api/rooms/{roomId}/messages'].get;
+    expect(history.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(['path:roomId', 'query:before', 'query:after', 'query:limit', 'query:minSeq']);
+    expect(history.responses['403'].content['application/json'].schema.allOf[1].properties.error.properties.code.enum).toContain('not_member');
+  });
+
+  it('request bodies come from the contracts schemas', () => {
+    const register = doc.paths['/api/auth/register'].post.requestBody.content['application/json'].schema;
+    expect(register).toEqual({ $ref: '#/components/schemas/RegisterBody' });
+    expect(doc.components.schemas.RegisterBody.required.sort()).toEqual(['displayName', 'email', 'password', 'username']);
+    expect(doc.components.schemas.RegisterBody.additionalProperties).toBe(false);
+    // Input view: defaulted fields are optional to send.
+    expect(doc.components.schemas.CreateRoomBody.required).not.toContain('topic');
+  });
+
+  it('every $ref resolves', () => {
+    for (const r of refs(doc)) {
+      expect(r.startsWith('#/components/schemas/'), r).toBe(true);
+      expect(doc.components.schemas[r.slice('#/components/schemas/'.length)], r).toBeDefined();
+    }
+  });
+});

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { Limits, NatterError } from '@natter/contracts';
+import { connectNats, loadVerifyKey, openPresence, verifyAccessToken, watchPresence, watchRevocations } from '@natter/infra';
+import { decodeJwt } from 'jose';
+import type { Logger } from 'pino';
+import uWS from 'uWebSockets.js';
+import type { EdgeConfig } from './config';
+import { Fanout } from './fanout';
+import { ExpiryWheel } from './expiry';
+import { EdgeMetrics } from './metrics';
+import { NatsCommandForwarder } from './nats/commands';
+import { NatsEventSource } from './nats/event-source';
+import { JetStreamHistory } from './nats/history';
+import { NatsMembershipSource } from './nats/membership';
+import { KvPresenceStore, NatsPresenceAuthorizer } from './nats/presence';
+import { NatsSignals } from './nats/signals';
+import type { CommandForwarder, EventSource, History, MembershipSource, PresenceAuthorizer, PresenceStore, Signals } from './ports';
+import { PresenceHub, PresenceReporter } from './presence';
+import { Session, type SessionDeps, type SocketLike } from './session';
+
+export interface EdgeHandle {
+  port: number;
+  /** Send `reconnect` + close 4000 to every socket and stop accepting new ones. */
+  drain(): void;
+  close(): Promise<void>;
+  metrics: EdgeMetrics;
+}
+
+/** Replace or decorate the NATS-backed dependencies (tests use it to drop live messages). */
+export interface EdgeOverrides {
+  eventSource?: (real: EventSource) => EventSource;
+  history?: (real: History) => History;
+  membership?: (real: MembershipSource) => MembershipSource;
+  commands?: (real: CommandForwarder) => CommandForwarder;
+  presenceStore?: (real: PresenceStore) => PresenceStore;
+  presenceAuthorizer?: (real: PresenceAuthorizer) => PresenceAuthorizer;
+  signals?: (real: Signals) => Signals;
+}
+
+interface SocketData {
+  userId: string;
+  sessionId: string;
+  expiresAtMs?: number;
+  session?: Session;
+}
+
+/** A uWS socket as a SocketLike: methods on the prototype, one small object per connection (no closures). */
+class UwsSocket implements SocketLike {
+  constructor(private readonly ws: uWS.WebSocket<SocketData>) {}
+  send(text: string): void {
+    this.ws.cork(() => this.ws.send(text, false));
+  }
+  bufferedAmount(): number {
+    return this.ws.getBufferedAmount();
+  }
+  end(code: number, reason: string): void {
+    this.ws.end(code, reason);
+  }
+}
+
+const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
+
+export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
+  const verifyKey = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
+  const nc: NatsConnection = await connectNats(config.natsUrl, config.nodeId, log.child({ component: 'nats' }));
+  // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, not
+  // only until its sockets are closed by SessionRevoked. Loaded before the first upgrade is served.
+  const revocations = watchRevocations(nc, log.child({ component: 'revocations' }));
+  try {
+    await revocations.ready;
+  } catch (err) {
+    await revocations.stop();
+    await nc.close().catch(() => {});
+    throw err;
+  }
+  const metrics = new EdgeMetrics();
+  const source = (overrides.eventSource ?? ((s) => s))(new NatsEventSource(nc, log.child({ component: 'event-source' })));
+  // Request/reply through infra's NatsRequester (one inbox each, no per-request Error): closed after the drain.
+  const realHistory = await JetStreamHistory.create(nc);
+  const realMembership = new NatsMembershipSource(nc);
+  const realCommands = new NatsCommandForwarder(nc, config.commandTimeoutMs);
+  const realAuthorizer = new NatsPresenceAuthorizer(nc, config.commandTimeoutMs);
+  const history = (overrides.history ?? ((h) => h))(realHistory);
+  const membership = (overrides.membership ?? ((m) => m))(realMembership);
+  const commands = (overrides.commands ?? ((c) => c))(realCommands);
+  const signals = (overrides.signals ?? ((s) => s))(new NatsSignals(nc, log.child({ component: 'signals' })));
+  const fanout = new Fanout({ source, history, metrics, signals, log: log.child({ component: 'fanout' }) });
+  await fanout.start();
+
+  // Presence: this node's connections go into KV natter_presence; a watch of the whole bucket tells local
+  // sockets about the users they follow (contracts/src/presence.ts: format and staleness rule).
+  const presenceLog = log.child({ component: 'presence' });
+  const presenceStore = (overrides.presenceStore ?? ((s) => s))(new KvPresenceStore(await openPresence(nc)));
+  const reporter = new PresenceReporter(presenceStore, config.nodeId, config.presenceHeartbeatMs, presenceLog);
+  const presenceWatch = watchPresence(nc, presenceLog, { pruneEveryMs: config.presenceHeartbeatMs });
+  await presenceWatch.ready;
+  const authorizer = (overrides.presenceAuthorizer ?? ((a) => a))(realAuthorizer);
+  const presence = new PresenceHub(presenceWatch.directory, authorizer, metrics, presenceLog);
+
+  const expiries = new ExpiryWheel<Session>();
+  const deps: SessionDeps = { config, fanout, membership, commands, metrics, presence, reporter, signals, expiries, log: log.child({ component: 'session' }) };
+  const sessions = new Set<Session>();
+  let draining = false;
+
+  const json = (res: uWS.HttpResponse, status: number, body: unknown): void => {
+    res.cork(() => {
+      res.writeStatus(`${status} ${STATUS_TEXT[status] ?? 'OK'}`).writeHeader('content-type', 'application/json').end(JSON.stringify(body));
+    });
+  };
+
+  const app = uWS.App()
+    .ws<SocketData>('/ws', {
+      // uWS drops the TCP connection (1006) past maxPayloadLength; frames between Limits.wsFrameBytes and this
+      // hard cut get a proper 1009 close from the message handler.
+      maxPayloadLength: Limits.wsFrameBytes * 4,
+      // We close at Limits.wsBackpressureBytes ourselves (4001); uWS's own limit is only a safety net above it.
+      maxBackpressure: Limits.wsBackpressureBytes * 4,
+      closeOnBackpressureLimit: 0,
+      idleTimeout: 120,
+      sendPingsAutomatically: true,
+      upgrade: (res, req, context) => {
+        const token = new URLSearchParams(req.getQuery() ?? '').get('access_token');
+        const key = req.getHeader('sec-websocket-key');
+        const protocol = req.getHeader('sec-websocket-protocol');
+        const extensions = req.getHeader('sec-websocket-extensions');
+        let aborted = false;
+        res.onAborted(() => {
+          aborted = true;
+        });
+        if (draining) return json(res, 503, new NatterError('unavailable', 'node draining').toBody());
+        verifyAccessToken(verifyKey, token).then(
+          (claims) => {
+            if (aborted) return;
+            try {
+              revocations.assertActive(claims);
+            } catch (err) {
+              metrics.revokedUpgrades++;
+              const e = err as NatterError;
+              return json(res, e.status, e.toBody());
+            }
+            let expiresAtMs: number | undefined;
+            try {
+              const exp = decodeJwt(token!).exp;
+              expiresAtMs = exp ? exp * 1000 : undefined;
+            } catch {
+              expiresAtMs = undefined;
+            }
+            res.cork(() => res.upgrade<SocketData>({ userId: claims.sub, sessionId: claims.sid, expiresAtMs }, key, protocol, extensions, context));
+          },
+          (err) => {
+            if (aborted) return;
+            const e = err instanceof NatterError ? err : new NatterError('unauthenticated');
+            json(res, 401, e.toBody());
+          },
+        );
+      },
+      open: (ws) => {
+        const data = ws.getUserData();
+        const s = new Session(deps, new UwsSocket(ws), data.userId, data.sessionId, randomUUID(), data.expiresAtMs);
+        data.session = s;
+        sessions.add(s);
+        s.opened();
+      },
+      message: (ws, message, isBinary) => {
+        if (message.byteLength > Limits.wsFrameBytes) {
+          metrics.framesIn++;
+          metrics.badFrames++;
+          const s = ws.getUserData().session;
+          if (s) s.closeWith(1009, 'frame too large');
+          else ws.end(1009, 'frame too large');
+          return;
+        }
+        try {
+          ws.getUserData().session?.onFrame(message, isBinary);
+        } catch (err) {
+          log.error({ err }, 'frame handling failed');
+        }
+      },
+      close: (ws) => {
+        const s = ws.getUserData().session;
+        if (!s) return;
+        sessions.delete(s);
+        s.closed();
+      },
+    })
+    .get('/healthz', (res) => json(res, 200, { status: 'ok', node: config.nodeId }))
+    .get('/readyz', (res) => {
+      const ok = source.isConnected() && !draining;
+      json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', nats: source.isConnected(), draining });
+    })
+    .get('/metrics', (res) => {
+      res.cork(() => res.writeHeader('content-type', 'text/plain; version=0.0.4').end(metrics.render(config.nodeId)));
+    })
+    .any('/*', (res) => json(res, 404, new NatterError('not_found').toBody()));
+
+  const listenSocket = await new Promise<uWS.us_listen_socket>((resolve, reject) =>
+    app.listen(config.host, config.port, (ls) => (ls ? resolve(ls) : reject(new Error(`edge could not listen on ${config.host}:${config.port}`)))),
+  );
+  const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
+  log.info({ port, node: config.nodeId }, 'edge listening');
+
+  let closed = false;
+  const drain = () => {
+    draining = true;
+    for (const s of [...sessions]) s.drain();
+  };
+  return {
+    port,
+    metrics,
+    drain,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      drain();
+      uWS.us_listen_socket_close(listenSocket);
+      fanout.stop();
+      // The sockets are closed: wait for their presence deletes before the connection goes.
+      await reporter.stop();
+      presence.stop();
+      expiries.stop();
+      await presenceWatch.stop();
+      await revocations.stop();
+      await nc.drain().catch(() => nc.close());
+      for (const r of [realHistory, realMembership, realCommands, realAuthorizer]) r.close();
+    },
+  };
+}

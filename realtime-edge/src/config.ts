@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** Edge configuration, parsed once from the environment and frozen. Fails fast on a missing or bad value. */
+export interface EdgeConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly natsUrl: string;
+  readonly nodeId: string;
+  /** PEM of the Ed25519 public key that verifies access tokens. */
+  readonly jwtPublicKeyPem: string;
+  readonly logLevel: string;
+  /** Per-socket command rate: a token bucket of `commandBurst` refilled at `commandsPerSecond`. */
+  readonly commandsPerSecond: number;
+  readonly commandBurst: number;
+  /** How long a forwarded command may take before the client gets `unavailable`. */
+  readonly commandTimeoutMs: number;
+  /** How often each connection's presence entry is put again; readers drop it after 3 missed heartbeats. */
+  readonly presenceHeartbeatMs: number;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, def: number, min = 0, max = 65_535 * 1_000): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got ${raw}`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
+  const port = int(env, 'EDGE_PORT', 3003, 0, 65_535);
+  let pem = env.NATTER_JWT_PUBLIC_KEY?.replace(/\\n/g, '\n');
+  if (!pem && env.NATTER_JWT_PUBLIC_KEY_FILE) pem = readFileSync(env.NATTER_JWT_PUBLIC_KEY_FILE, 'utf8');
+  if (!pem) throw new Error('NATTER_JWT_PUBLIC_KEY or NATTER_JWT_PUBLIC_KEY_FILE must be set');
+  return Object.freeze({
+    host: env.HOST || '127.0.0.1',
+    port,
+    natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
+    nodeId: env.EDGE_NODE_ID || `edge-${hostname()}-${port}`,
+    jwtPublicKeyPem: pem,
+    logLevel: env.LOG_LEVEL || 'info',
+    commandsPerSecond: int(env, 'EDGE_COMMANDS_PER_SECOND', 20, 1),
+    commandBurst: int(env, 'EDGE_COMMAND_BURST', 40, 1),
+    commandTimeoutMs: int(env, 'EDGE_COMMAND_TIMEOUT_MS', 5000, 100),
+    // At most a third of the bucket TTL (45 s), so a live entry never expires on the server between two puts.
+    presenceHeartbeatMs: int(env, 'EDGE_PRESENCE_HEARTBEAT_MS', 15_000, 50, 15_000),
+  });
+}

@@ -1,0 +1,286 @@
+import { CloseCode, decodeEvent, parseEventSubject, Subjects, type ServerFrame, type StoredEvent, type TypingSignal } from '@natter/contracts';
+import type { Logger } from 'pino';
+import type { EdgeMetrics } from './metrics';
+import type { EventSource, History, LiveMessage, LiveSubscription, RawEvent, Signals } from './ports';
+import type { RoomCursor } from './room-cursor';
+import { roomEventsAfter } from './room-history';
+import { SerialQueues } from './serial-queues';
+
+/**
+ * Node-level fan-out: one ordered, gap-free feed of events per room, shared by every local socket.
+ *
+ * Subscriptions (core NATS, on the stream's republish):
+ * - `live.room.*.meta` and `live.user.*` always (membership changes, session revocation, deactivation);
+ * - `live.room.<id>.msg` once per room that some local cursor needs, dropped when the last one detaches.
+ *
+ * Gap repair, per exact `ev.*` subject. `lastSeen[subject]` is the last seq of that subject this node has
+ * dispatched. Baselines: the stream's last seq at start-up for meta/user subjects; for a room's msg subject,
+ * `last_by_subj` read right after subscribing (so anything later arrives live or is repaired). A live message
+ * with seq S and `Nats-Last-Sequence` L:
+ *   S <= lastSeen            -> already dispatched (a repair fetched it first): dropped;
+ *   L >  lastSeen            -> the events in (lastSeen, S) on that subject were lost: fetched with direct get
+ *                               `next_by_subj` and dispatched first, in order;
+ *   then S is dispatched and becomes lastSeen.
+ * All work for one room (its meta and msg subjects, feed set-up and tear-down) runs through one serial queue,
+ * so a room's events are dispatched in seq order even while a repair is in flight.
+ *
+ * After a NATS reconnect everything published while disconnected may be lost: every active room is re-read
+ * from the last seq it dispatched (its two exact subjects, merged: room-history.ts), every local user's
+ * subject from its lastSeen, and
+ * sessions refresh their membership (see session.ts). Cursors drop what they already delivered.
+ *
+ * Typing (`sig.typing.<id>`, core NATS, never stored) is subscribed alongside a room's msg subject, for as long
+ * as the room has a feed, and handed to the room's live cursors (not the sender's own sockets).
+ *
+ * Known limit: loss is detected per subject, so an event lost on a room's meta subject is only noticed when
+ * the next meta event (or a reconnect) arrives; if a later msg event of that room was already delivered, the
+ * repaired event is older than the cursor's position and is skipped (logged), not delivered out of order.
+ * Core NATS only loses messages on a disconnect (resynced) or a slow-consumer cut (also a disconnect), so in
+ * practice this needs a republish loss inside the server.
+ */
+export interface SessionLike {
+  readonly userId: string;
+  readonly sessionId: string;
+  /** A MemberJoined/MemberLeft naming this session's user, in room order. */
+  onMembership(ev: StoredEvent): void;
+  closeWith(code: number, reason: string): void;
+  /** After a NATS reconnect: fetch the membership again and start rooms joined meanwhile. */
+  resyncMembership(): void;
+}
+
+interface Feed {
+  roomId: string;
+  cursors: Set<RoomCursor>;
+  ready: Promise<void>;
+  sub?: LiveSubscription;
+  typingSub?: LiveSubscription;
+  lastDispatched: number;
+}
+
+export interface FanoutDeps {
+  source: EventSource;
+  history: History;
+  metrics: EdgeMetrics;
+  log: Logger;
+  signals?: Signals;
+}
+
+export class Fanout {
+  /** Highest stream seq seen live (or the stream's last seq at start / reconnect). */
+  highWater = 0;
+  /** Highest seq of a room meta event seen: the `minSeq` for membership snapshots. */
+  metaHighWater = 0;
+  private baseSeq = 0;
+  private readonly lastSeen = new Map<string, number>();
+  private readonly feeds = new Map<string, Feed>();
+  private readonly sessionsByUser = new Map<string, Set<SessionLike>>();
+  private readonly queues: SerialQueues;
+  private readonly subs: LiveSubscription[] = [];
+  readonly history: History;
+  readonly metrics: EdgeMetrics;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: FanoutDeps) {
+    this.history = deps.history;
+    this.metrics = deps.metrics;
+    this.log = deps.log;
+    this.queues = new SerialQueues(deps.log);
+  }
+
+  async start(): Promise<void> {
+    // Subscribe first, then read the stream's end: whatever is committed later arrives live.
+    this.subs.push(await this.deps.source.subscribe(Subjects.liveAllRoomMeta, (m) => this.onLive(m)));
+    this.subs.push(await this.deps.source.subscribe('live.user.*', (m) => this.onLive(m)));
+    this.baseSeq = await this.deps.history.lastStreamSeq();
+    this.highWater = Math.max(this.highWater, this.baseSeq);
+    this.metaHighWater = Math.max(this.metaHighWater, this.baseSeq);
+    this.deps.source.onReconnect(() => this.onReconnect());
+  }
+
+  stop(): void {
+    for (const s of this.subs) s.unsubscribe();
+    for (const f of this.feeds.values()) f.sub?.unsubscribe();
+    this.feeds.clear();
+  }
+
+  decode(raw: RawEvent): StoredEvent | null {
+    try {
+      return decodeEvent(raw.seq, raw.subject, raw.data);
+    } catch (err) {
+      this.log.warn({ err, seq: raw.seq, subject: raw.subject }, 'undecodable event skipped');
+      return null;
+    }
+  }
+
+  // ---- sessions ---------------------------------------------------------------------------------------------
+
+  registerSession(s: SessionLike): void {
+    let set = this.sessionsByUser.get(s.userId);
+    if (!set) this.sessionsByUser.set(s.userId, (set = new Set()));
+    set.add(s);
+  }
+
+  unregisterSession(s: SessionLike): void {
+    const set = this.sessionsByUser.get(s.userId);
+    set?.delete(s);
+    if (set && set.size === 0) this.sessionsByUser.delete(s.userId);
+  }
+
+  // ---- feeds ------------------------------------------------------------------------------------------------
+
+  /** Adds the cursor to its room's feed (creating the feed's msg subscription if needed); resolves when live. */
+  async attach(cursor: RoomCursor): Promise<void> {
+    const roomId = cursor.roomId;
+    let feed = this.feeds.get(roomId);
+    if (!feed) {
+      const f: Feed = { roomId, cursors: new Set(), ready: Promise.resolve(), lastDispatched: this.highWater };
+      f.ready = new Promise<void>((resolve, reject) => {
+        void this.queues.run(`r:${roomId}`, async () => {
+          try {
+            await this.createFeed(f);
+            resolve();
+          } catch (err) {
+            if (this.feeds.get(roomId) === f) this.dropFeed(f);
+            reject(err);
+          }
+        });
+      });
+      f.typingSub = this.deps.signals?.subscribeTyping(roomId, (sig) => this.onTyping(f, sig));
+      this.feeds.set(roomId, f);
+      this.metrics.roomFeeds++;
+      feed = f;
+    }
+    feed.cursors.add(cursor);
+    await feed.ready;
+  }
+
+  detach(cursor: RoomCursor): void {
+    const feed = this.feeds.get(cursor.roomId);
+    if (!feed || !feed.cursors.delete(cursor) || feed.cursors.size > 0) return;
+    void this.queues.run(`r:${feed.roomId}`, () => {
+      if (feed.cursors.size === 0 && this.feeds.get(feed.roomId) === feed) this.dropFeed(feed);
+    });
+  }
+
+  private async createFeed(f: Feed): Promise<void> {
+    const msgSubject = Subjects.roomMsg(f.roomId);
+    f.sub = await this.deps.source.subscribe(Subjects.liveRoomMsg(f.roomId), (m) => this.onLive(m));
+    const base = await this.deps.history.lastSeqOf(msgSubject);
+    this.lastSeen.set(msgSubject, Math.max(base, this.lastSeen.get(msgSubject) ?? 0));
+    f.lastDispatched = Math.max(f.lastDispatched, base);
+    this.log.debug({ roomId: f.roomId, base }, 'room feed live');
+  }
+
+  private dropFeed(f: Feed): void {
+    f.sub?.unsubscribe();
+    f.typingSub?.unsubscribe();
+    this.feeds.delete(f.roomId);
+    this.lastSeen.delete(Subjects.roomMsg(f.roomId));
+    this.metrics.roomFeeds--;
+    this.log.debug({ roomId: f.roomId }, 'room feed dropped');
+  }
+
+  private onTyping(f: Feed, sig: TypingSignal): void {
+    if (this.feeds.get(f.roomId) !== f) return;
+    const text = JSON.stringify({ type: 'typing', room: f.roomId, userId: sig.userId } satisfies ServerFrame);
+    for (const c of f.cursors) c.onTyping(sig.userId, text);
+  }
+
+  // ---- live path --------------------------------------------------------------------------------------------
+
+  private onLive(m: LiveMessage): void {
+    const p = parseEventSubject(m.subject);
+    if (!p) return;
+    if (m.seq > this.highWater) this.highWater = m.seq;
+    if (p.kind === 'room' && p.part === 'meta' && m.seq > this.metaHighWater) this.metaHighWater = m.seq;
+    const key = p.kind === 'room' ? `r:${p.roomId}` : `u:${p.userId}`;
+    void this.queues.run(key, () => this.processLive(m, p));
+  }
+
+  private processLive(m: LiveMessage, p: NonNullable<ReturnType<typeof parseEventSubject>>): void | Promise<void> {
+    if (p.kind === 'room' && p.part === 'msg' && !this.feeds.has(p.roomId)) return;
+    if (p.kind === 'user' && !this.sessionsByUser.has(p.userId)) {
+      // Nobody here cares about this user: remember the position only, no repair.
+      this.lastSeen.set(m.subject, Math.max(m.seq, this.lastSeen.get(m.subject) ?? 0));
+      return;
+    }
+    const last = this.lastSeen.get(m.subject) ?? this.baseSeq;
+    if (m.seq <= last) return;
+    if (m.lastSubjectSeq > last) return this.repairThenDispatch(m, last);
+    this.dispatchRaw(m);
+  }
+
+  private async repairThenDispatch(m: LiveMessage, last: number): Promise<void> {
+    this.metrics.gapsRepaired++;
+    this.log.info({ subject: m.subject, lastSeen: last, natsLastSequence: m.lastSubjectSeq, seq: m.seq }, 'gap detected, repairing');
+    try {
+      for await (const raw of this.deps.history.eventsAfter(m.subject, last, m.seq - 1)) {
+        this.metrics.gapEventsFetched++;
+        this.dispatchRaw(raw);
+      }
+    } catch (err) {
+      this.log.error({ err, subject: m.subject }, 'gap repair failed; continuing with the live event');
+    }
+    this.dispatchRaw(m);
+  }
+
+  private dispatchRaw(raw: RawEvent): void {
+    if (raw.seq <= (this.lastSeen.get(raw.subject) ?? 0)) return;
+    this.lastSeen.set(raw.subject, raw.seq);
+    const ev = this.decode(raw);
+    if (ev) this.dispatch(ev);
+  }
+
+  private dispatch(ev: StoredEvent): void {
+    const p = parseEventSubject(ev.subject);
+    if (!p) return;
+    if (p.kind === 'user') {
+      const sessions = [...(this.sessionsByUser.get(p.userId) ?? [])];
+      if (ev.type === 'SessionRevoked') {
+        for (const s of sessions) if (s.sessionId === ev.data.sessionId) s.closeWith(CloseCode.SessionRevoked, 'session revoked');
+      } else if (ev.type === 'UserDeactivated') {
+        for (const s of sessions) s.closeWith(CloseCode.UserDeactivated, 'user deactivated');
+      }
+      return;
+    }
+    if (ev.type === 'MemberJoined' || ev.type === 'MemberLeft') {
+      for (const s of [...(this.sessionsByUser.get(ev.data.userId) ?? [])]) s.onMembership(ev);
+    }
+    const feed = this.feeds.get(p.roomId);
+    if (!feed) return;
+    if (ev.seq > feed.lastDispatched) feed.lastDispatched = ev.seq;
+    for (const c of [...feed.cursors]) c.onEvent(ev);
+  }
+
+  // ---- reconnect --------------------------------------------------------------------------------------------
+
+  private onReconnect(): void {
+    this.metrics.natsReconnects++;
+    this.log.warn({ rooms: this.feeds.size, users: this.sessionsByUser.size }, 'nats reconnected: resyncing rooms and users');
+    for (const feed of this.feeds.values()) {
+      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, roomEventsAfter(this.deps.history, feed.roomId, feed.lastDispatched)));
+    }
+    for (const userId of this.sessionsByUser.keys()) {
+      const subject = Subjects.user(userId);
+      void this.queues.run(`u:${userId}`, () => this.resync(subject, this.deps.history.eventsAfter(subject, this.lastSeen.get(subject) ?? this.baseSeq)));
+    }
+    void this.deps.history.lastStreamSeq().then(
+      (seq) => {
+        this.highWater = Math.max(this.highWater, seq);
+        this.metaHighWater = Math.max(this.metaHighWater, seq);
+        for (const set of this.sessionsByUser.values()) for (const s of set) s.resyncMembership();
+      },
+      (err) => this.log.error({ err }, 'stream info after reconnect failed'),
+    );
+  }
+
+  /** `what`: a room id (its cursors fail if the read fails) or a user subject. */
+  private async resync(what: string, events: AsyncIterable<RawEvent>): Promise<void> {
+    try {
+      for await (const raw of events) this.dispatchRaw(raw);
+    } catch (err) {
+      this.log.error({ err, what }, 'resync failed: closing affected sockets so they resume');
+      for (const c of [...(this.feeds.get(what)?.cursors ?? [])]) c.fail();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/** Hand-written Prometheus exposition of the edge's counters and gauges. */
+export class EdgeMetrics {
+  connections = 0;
+  framesIn = 0;
+  framesOut = 0;
+  eventsDelivered = 0;
+  gapsRepaired = 0;
+  gapEventsFetched = 0;
+  backfills = 0;
+  backfillEvents = 0;
+  slowConsumerCloses = 0;
+  rateLimited = 0;
+  badFrames = 0;
+  roomFeeds = 0;
+  natsReconnects = 0;
+  revokedUpgrades = 0;
+  presenceFollows = 0;
+  presenceFrames = 0;
+  typingPublished = 0;
+  typingDropped = 0;
+  typingDelivered = 0;
+
+  render(nodeId: string): string {
+    const l = `{node="${nodeId}"}`;
+    const rows: [string, 'counter' | 'gauge', string, number][] = [
+      ['natter_edge_connections', 'gauge', 'Open WebSocket connections.', this.connections],
+      ['natter_edge_room_feeds', 'gauge', 'Rooms with a live message subscription on this node.', this.roomFeeds],
+      ['natter_edge_frames_in_total', 'counter', 'Frames received from clients.', this.framesIn],
+      ['natter_edge_frames_out_total', 'counter', 'Frames sent to clients.', this.framesOut],
+      ['natter_edge_events_delivered_total', 'counter', 'Event frames sent to clients.', this.eventsDelivered],
+      ['natter_edge_gaps_repaired_total', 'counter', 'Live gaps detected via Nats-Last-Sequence and repaired.', this.gapsRepaired],
+      ['natter_edge_gap_events_fetched_total', 'counter', 'Events fetched by gap repair.', this.gapEventsFetched],
+      ['natter_edge_backfills_total', 'counter', 'Per-room backfills (resume, join, resync).', this.backfills],
+      ['natter_edge_backfill_events_total', 'counter', 'Events read by backfills.', this.backfillEvents],
+      ['natter_edge_slow_consumer_closes_total', 'counter', 'Sockets closed for backpressure (4001).', this.slowConsumerCloses],
+      ['natter_edge_rate_limited_total', 'counter', 'Commands refused by the per-socket rate limit.', this.rateLimited],
+      ['natter_edge_bad_frames_total', 'counter', 'Malformed or unknown client frames.', this.badFrames],
+      ['natter_edge_nats_reconnects_total', 'counter', 'NATS reconnects (each triggers a resync).', this.natsReconnects],
+      ['natter_edge_presence_follows', 'gauge', 'Users followed by local sockets (presence_subscribe).', this.presenceFollows],
+      ['natter_edge_presence_frames_total', 'counter', 'Presence frames sent to clients.', this.presenceFrames],
+      ['natter_edge_typing_published_total', 'counter', 'Typing signals published for local sockets.', this.typingPublished],
+      ['natter_edge_typing_dropped_total', 'counter', 'Typing frames dropped by the per-room interval.', this.typingDropped],
+      ['natter_edge_typing_delivered_total', 'counter', 'Typing frames sent to clients.', this.typingDelivered],
+      ['natter_edge_revoked_upgrades_total', 'counter', 'Upgrades refused because the session or user is revoked.', this.revokedUpgrades],
+    ];
+    return rows.map(([n, t, h, v]) => `# HELP ${n} ${h}\n# TYPE ${n} ${t}\n${n}${l} ${v}\n`).join('');
+  }
+}

@@ -1,0 +1,72 @@
+import type { CommandName, CommandRequest, RpcReply, TypingSignal, UserRoomsResult } from '@natter/contracts';
+
+/**
+ * The small interfaces the edge is written against. The JetStream/NATS implementations live in `nats/`;
+ * tests may decorate them (for example to drop live messages and prove gap repair).
+ */
+
+/** One stored event as raw bytes with its stream position and its exact `ev.*` subject. */
+export interface RawEvent {
+  seq: number;
+  subject: string;
+  data: Uint8Array;
+}
+
+/** A republished event: `lastSubjectSeq` is `Nats-Last-Sequence`, the previous seq on the same exact subject. */
+export interface LiveMessage extends RawEvent {
+  lastSubjectSeq: number;
+}
+
+export interface LiveSubscription {
+  unsubscribe(): void;
+}
+
+/** Live (at-most-once) republished events. */
+export interface EventSource {
+  /** Resolves once the server has registered the subscription, so later reads cannot miss what it delivers. */
+  subscribe(liveSubject: string, onMessage: (m: LiveMessage) => void): Promise<LiveSubscription>;
+  /** Called after the connection to NATS was lost and came back: live messages may have been missed. */
+  onReconnect(cb: () => void): void;
+  isConnected(): boolean;
+}
+
+/** The stream as history: the source of truth for backfill and gap repair. */
+export interface History {
+  /** The stream's last sequence now. */
+  lastStreamSeq(): Promise<number>;
+  /** Sequence of the last event on one exact subject (0 if none). */
+  lastSeqOf(subject: string): Promise<number>;
+  /**
+   * Events matching `filter` (an exact subject or `ev.room.<id>.>`) with seq > `afterSeq` (and <= `uptoSeq` if
+   * given), ascending, until the end of the stream at the time of reading.
+   */
+  eventsAfter(filter: string, afterSeq: number, uptoSeq?: number): AsyncIterable<RawEvent>;
+}
+
+/** The rooms a user is in, from a read model at least `minSeq` current (answered by query-api). */
+export interface MembershipSource {
+  userRooms(userId: string, minSeq: number): Promise<UserRoomsResult>;
+}
+
+/** Commands forwarded to command-api. */
+export interface CommandForwarder {
+  execute(name: CommandName, request: CommandRequest): Promise<RpcReply>;
+}
+
+/** Where this node's connections are announced (KV `natter_presence`). */
+export interface PresenceStore {
+  put(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** Who may follow whose presence: of `others`, the users sharing at least one room with `userId`. */
+export interface PresenceAuthorizer {
+  sharesRoom(userId: string, others: string[]): Promise<string[]>;
+}
+
+/** Ephemeral signals between edges (core NATS, never stored). */
+export interface Signals {
+  publishTyping(signal: TypingSignal): void;
+  /** Typing signals of one room (best effort: a signal published before the SUB reaches the server is missed). */
+  subscribeTyping(roomId: string, onSignal: (s: TypingSignal) => void): LiveSubscription;
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EdgeHandle } from '../src/app';
+import type { EventSource, LiveMessage, MembershipSource } from '../src/ports';
+import { seqs, sleep, World } from './harness';
+
+/**
+ * Decorates the real NATS event source: while `dropping(m)` holds, republished messages are thrown away, as
+ * an at-most-once republish may do; `reconnect()` plays a NATS reconnect to the edge.
+ */
+class LossySource implements EventSource {
+  dropping: (m: LiveMessage) => boolean = () => false;
+  dropped: number[] = [];
+  private reconnectCbs: (() => void)[] = [];
+  constructor(private readonly real: EventSource) {}
+  subscribe(subject: string, on: (m: LiveMessage) => void) {
+    return this.real.subscribe(subject, (m) => {
+      if (this.dropping(m)) this.dropped.push(m.seq);
+      else on(m);
+    });
+  }
+  onReconnect(cb: () => void) {
+    this.reconnectCbs.push(cb);
+  }
+  isConnected() {
+    return this.real.isConnected();
+  }
+  reconnect() {
+    for (const cb of this.reconnectCbs) cb();
+  }
+}
+
+const w = new World();
+let lossy: LossySource;
+let edge: EdgeHandle;
+let snapshotDelayMs = 0;
+let onSnapshotTaken: (() => Promise<void>) | undefined;
+
+beforeAll(async () => {
+  await w.start();
+  edge = await w.edge({
+    eventSource: (real) => (lossy = new LossySource(real)),
+    membership: (real): MembershipSource => ({
+      async userRooms(userId, minSeq) {
+        const snap = await real.userRooms(userId, minSeq);
+        if (onSnapshotTaken) await onSnapshotTaken();
+        if (snapshotDelayMs) await sleep(snapshotDelayMs);
+        return snap;
+      },
+    }),
+  });
+});
+afterAll(() => w.stop());
+
+describe('gap repair', () => {
+  it('lost republished messages on a room subject are fetched before the next one: every event once, in order', async () => {
+    await w.fake.createRoom('g1', 'ann', ['bo']);
+    const ann = await w.client(edge, 'ann');
+    await ann.resume({});
+    const all: number[] = [await w.fake.message('g1', 'bo', 'm0')];
+    await ann.until('m0', () => ann.events('g1').length === 1);
+
+    lossy.dropping = (m) => m.subject === 'ev.room.g1.msg';
+    for (let i = 1; i <= 3; i++) all.push(await w.fake.message('g1', 'bo', `m${i}`));
+    await sleep(150);
+    expect(lossy.dropped).toEqual(all.slice(1));
+    expect(ann.events('g1')).toHaveLength(1);
+
+    lossy.dropping = () => false;
+    all.push(await w.fake.message('g1', 'bo', 'm4'));
+    await ann.until('all 5', () => ann.events('g1').length === 5);
+    await sleep(100);
+    expect(seqs(ann.events('g1'))).toEqual(all);
+    expect(edge.metrics.gapsRepaired).toBeGreaterThanOrEqual(1);
+    expect(edge.metrics.gapEventsFetched).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a lost meta event is repaired when the next meta event of that room arrives', async () => {
+    await w.fake.createRoom('g2', 'cy');
+    const cy = await w.client(edge, 'cy');
+    await cy.resume({});
+    lossy.dropping = (m) => m.subject === 'ev.room.g2.meta';
+    const j = await w.fake.join('g2', 'di');
+    await sleep(100);
+    lossy.dropping = () => false;
+    const l = await w.fake.leave('g2', 'di');
+    await cy.until('join + leave', () => cy.events('g2').length === 2);
+    expect(seqs(cy.events('g2'))).toEqual([j, l]);
+  });
+
+  it('a lost MemberJoined for a local user is repaired and delivery starts at it', async () => {
+    await w.fake.createRoom('g3', 'eve');
+    const fay = await w.client(edge, 'fay');
+    await fay.resume({});
+    lossy.dropping = (m) => m.subject === 'ev.room.g3.meta';
+    const j = await w.fake.join('g3', 'fay');
+    await sleep(100);
+    expect(fay.events('g3')).toHaveLength(0);
+    lossy.dropping = () => false;
+    const j2 = await w.fake.join('g3', 'gus');
+    const m = await w.fake.message('g3', 'eve', 'welcome');
+    await fay.until('3 events', () => fay.events('g3').length === 3);
+    expect(seqs(fay.events('g3'))).toEqual([j, j2, m]);
+  });
+});
+
+describe('NATS reconnect', () => {
+  it('every active room is re-read from its last delivered seq; joins and revocations meanwhile apply', async () => {
+    await w.fake.createRoom('h1', 'hal', ['ida']);
+    await w.fake.createRoom('h2', 'ida');
+    const hal = await w.client(edge, 'hal');
+    const halOld = await w.client(edge, 'hal', 'hal-old');
+    await hal.resume({});
+    await halOld.resume({});
+    const before = await w.fake.message('h1', 'ida', 'before');
+    await hal.until('before', () => hal.events('h1').length === 1);
+
+    lossy.dropping = () => true; // the connection is "down": everything republished meanwhile is lost
+    const missed: number[] = [];
+    for (let i = 0; i < 5; i++) missed.push(await w.fake.message('h1', 'ida', `x${i}`));
+    const joined = await w.fake.join('h2', 'hal');
+    const inH2 = await w.fake.message('h2', 'ida', 'hello hal');
+    await w.fake.revoke('hal', 'hal-old');
+    await sleep(150);
+    expect(hal.events()).toHaveLength(1);
+
+    lossy.dropping = () => false;
+    lossy.reconnect();
+    await hal.until('missed h1', () => hal.events('h1').length === 6);
+    await hal.until('h2 from the join', () => hal.events('h2').length === 2);
+    expect((await halOld.waitClosed()).code).toBe(4102);
+    const after = await w.fake.message('h1', 'ida', 'after');
+    await hal.until('live again', () => hal.events('h1').length === 7);
+    await sleep(100);
+    expect(seqs(hal.events('h1'))).toEqual([before, ...missed, after]);
+    expect(seqs(hal.events('h2'))).toEqual([joined, inH2]);
+  });
+});
+
+describe('membership snapshot race', () => {
+  it('a join committed while the snapshot is in flight is applied from its event', async () => {
+    await w.fake.createRoom('k1', 'jo');
+    const kim = await w.client(edge, 'kim');
+    let joinSeq = 0;
+    let msgSeq = 0;
+    onSnapshotTaken = async () => {
+      onSnapshotTaken = undefined;
+      joinSeq = await w.fake.join('k1', 'kim');
+      msgSeq = await w.fake.message('k1', 'jo', 'hi kim');
+    };
+    const synced = await kim.resume({});
+    onSnapshotTaken = undefined;
+    await kim.until('join + message', () => kim.events('k1').length === 2);
+    expect(seqs(kim.events('k1'))).toEqual([joinSeq, msgSeq]);
+    expect(synced.rooms.k1 === undefined || synced.rooms.k1 === msgSeq).toBe(true);
+  });
+
+  it('a leave committed while the snapshot is in flight stops delivery at the leave', async () => {
+    await w.fake.createRoom('k2', 'lu', ['mo']);
+    const mo = await w.client(edge, 'mo');
+    let leaveSeq = 0;
+    onSnapshotTaken = async () => {
+      onSnapshotTaken = undefined;
+      leaveSeq = await w.fake.leave('k2', 'mo');
+    };
+    snapshotDelayMs = 100;
+    const synced = await mo.resume({});
+    snapshotDelayMs = 0;
+    await w.fake.message('k2', 'lu', 'mo is gone');
+    await sleep(200);
+    expect(seqs(mo.events('k2'))).toEqual([leaveSeq]);
+    expect(synced.rooms.k2).toBeUndefined();
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Command-line options of `npm run bench -- [--flag=value ...]`, parsed once and frozen. `--quick` shrinks
+ * every size and duration for a run of a few minutes; explicit flags still win over it.
+ */
+export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'command', 'idle', 'history', 'replay'] as const;
+export type Scenario = (typeof ALL_SCENARIOS)[number];
+
+export interface BenchOptions {
+  scenarios: Scenario[];
+  /** Run only the raw uWS side of the fan-out scenarios (no Natter stack). */
+  rawOnly: boolean;
+  workers: number;
+  durationS: number;
+  stepS: number;
+  satStartRate: number;
+  satFactor: number;
+  satMaxSteps: number;
+  rawSatMaxSteps: number;
+  p99LimitMs: number;
+  maxPerSender: number;
+  textBytes: number;
+  idleSockets: number;
+  users: number;
+  historyMessages: number;
+  historyRequests: number;
+  jetstreamMessages: number;
+  postgresRows: number;
+  commandRate: number;
+  profile: boolean;
+  outDir?: string;
+}
+
+const defaults: BenchOptions = {
+  scenarios: [...ALL_SCENARIOS],
+  rawOnly: false,
+  workers: 2,
+  durationS: 20,
+  stepS: 10,
+  satStartRate: 250,
+  satFactor: 1.5,
+  satMaxSteps: 10,
+  rawSatMaxSteps: 14,
+  p99LimitMs: 200,
+  maxPerSender: 8,
+  textBytes: 64,
+  idleSockets: 10_000,
+  users: 1000,
+  historyMessages: 1_000_000,
+  historyRequests: 500,
+  jetstreamMessages: 200_000,
+  postgresRows: 200_000,
+  commandRate: 100,
+  profile: false,
+};
+
+const quick: Partial<BenchOptions> = {
+  durationS: 5,
+  stepS: 5,
+  idleSockets: 2000,
+  historyMessages: 100_000,
+  historyRequests: 200,
+  jetstreamMessages: 50_000,
+  postgresRows: 50_000,
+};
+
+export function parseOptions(argv: string[]): Readonly<BenchOptions> {
+  const kv = new Map<string, string>();
+  for (const a of argv) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a);
+    if (!m) throw new Error(`bad argument ${a} (use --name=value)`);
+    kv.set(m[1], m[2] ?? 'true');
+  }
+  const o: BenchOptions = { ...defaults, ...(kv.has('quick') ? quick : {}) };
+  kv.delete('quick');
+  const camel = (s: string) => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  for (const [k, v] of kv) {
+    const key = camel(k) as keyof BenchOptions;
+    if (key === 'scenarios') {
+      const list = v.split(',').filter(Boolean);
+      for (const s of list) if (!ALL_SCENARIOS.includes(s as Scenario)) throw new Error(`unknown scenario ${s}; known: ${ALL_SCENARIOS.join(', ')}`);
+      o.scenarios = list as Scenario[];
+    } else if (key === 'outDir') o.outDir = v;
+    else if (key === 'rawOnly' || key === 'profile') o[key] = v !== 'false';
+    else if (key in defaults && typeof defaults[key] === 'number') {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n <= 0) throw new Error(`--${k} must be a positive number`);
+      (o as unknown as Record<string, number>)[key] = n;
+    } else throw new Error(`unknown option --${k}`);
+  }
+  return Object.freeze(o);
+}

@@ -1,0 +1,110 @@
+import type { JetStreamBaseline } from '../baselines/jetstream';
+import type { PostgresBaseline } from '../baselines/postgres';
+import type { HttpSendResult } from '../scenarios/command-latency';
+import type { FanoutResult, SaturationResult } from '../scenarios/fanout';
+import type { HistoryResult } from '../scenarios/history';
+import type { IdleResult } from '../scenarios/idle';
+import type { ReplayResult } from '../scenarios/replay';
+
+/** Everything one `npm run bench` measured; written as results.json. */
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  host: { cpus: number; cpuModel: string; memGb: number; node: string; natsServer: string };
+  options: Record<string, unknown>;
+  baselines: {
+    jetstream?: JetStreamBaseline;
+    postgres?: PostgresBaseline;
+    rawFanoutSmall?: FanoutResult;
+    rawFanoutBig?: FanoutResult;
+    rawSaturation?: SaturationResult;
+    rawIdle?: IdleResult;
+  };
+  natter: {
+    fanoutSmall?: FanoutResult;
+    fanoutBig?: FanoutResult;
+    saturation?: SaturationResult;
+    idle?: IdleResult;
+    history?: HistoryResult;
+    replay?: ReplayResult;
+    commandLatency?: { ws?: FanoutResult; http?: HttpSendResult };
+  };
+  ratios: Record<string, number | null>;
+  notes: string[];
+  errors: { scenario: string; error: string }[];
+}
+
+const ratio = (a?: number, b?: number) => (a !== undefined && b ? Math.round((a / b) * 1000) / 1000 : null);
+
+export function computeRatios(r: BenchResults): Record<string, number | null> {
+  const n = r.natter;
+  const b = r.baselines;
+  return {
+    'saturation msg/s, Natter / raw uWS': ratio(n.saturation?.maxMsgPerSec, b.rawSaturation?.maxMsgPerSec),
+    'saturation deliveries/s, Natter / raw uWS': ratio(n.saturation?.maxDeliveriesPerSec, b.rawSaturation?.maxDeliveriesPerSec),
+    'send rate (saturation msg/s), Natter / raw JetStream publish': ratio(n.saturation?.maxMsgPerSec, b.jetstream?.msgPerSec),
+    [n.history?.seed.backlogEventsPerSec === null ? 'live projector events/s / raw Postgres rows/s (lower bound: it kept up with the publisher)' : 'live projector events/s (on a backlog) / raw Postgres rows/s']:
+      ratio(n.history?.seed.backlogEventsPerSec ?? n.history?.seed.projectorEventsPerSec, b.postgres?.rowsPerSec),
+    'replay events/s / raw Postgres rows/s': ratio(n.replay?.eventsPerSec, b.postgres?.rowsPerSec),
+    'small rooms p99 latency, Natter / raw uWS': ratio(n.fanoutSmall?.latencyMs.p99, b.rawFanoutSmall?.latencyMs.p99),
+    'big room p99 latency, Natter / raw uWS': ratio(n.fanoutBig?.latencyMs.p99, b.rawFanoutBig?.latencyMs.p99),
+    'big room deliveries/s, Natter / raw uWS': ratio(n.fanoutBig?.deliveredPerSec, b.rawFanoutBig?.deliveredPerSec),
+    'idle KB per connection, Natter / raw uWS': ratio(n.idle?.kbPerConnection, b.rawIdle?.kbPerConnection),
+    'idle connect rate, Natter / raw uWS': ratio(n.idle?.connectPerSec, b.rawIdle?.connectPerSec),
+  };
+}
+
+const num = (v: number | undefined | null) => (v === undefined || v === null ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+
+function fanoutRows(label: string, f?: FanoutResult): string {
+  if (!f) return '';
+  const procs = f.procs.map((p) => `${p.name} ${p.cpuPercent}% / ${p.rssMb} MB`).join('; ');
+  return `| ${label} | ${f.target} | ${num(f.sent)} | ${num(f.expected)} | ${num(f.delivered)} | ${num(f.lost)} | ${num(f.duplicates)} | ${num(f.outOfOrder)} | ${f.latencyMs.p50} / ${f.latencyMs.p95} / ${f.latencyMs.p99} / ${f.latencyMs.max} | ${num(f.deliveredPerSec)} | ${f.generatorCpuPercent}% | ${f.machineCpuPercent}% | ${procs} |\n`;
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const n = r.natter;
+  const b = r.baselines;
+  let md = `# Natter benchmark ${r.startedAt}\n\n`;
+  md += `Host: ${r.host.cpus} x ${r.host.cpuModel}, ${r.host.memGb} GB, Node ${r.host.node}, ${r.host.natsServer}. One run; every figure is from this run.\n\n`;
+  md += `## Ratios to the baselines\n\n| figure | ratio |\n|---|---|\n`;
+  for (const [k, v] of Object.entries(r.ratios)) md += `| ${k} | ${num(v)} |\n`;
+  md += `\n## Baselines\n\n| baseline | figure |\n|---|---|\n`;
+  if (b.jetstream) md += `| raw JetStream async publish (file storage, Natter's stream config, ${b.jetstream.inFlight} in flight, ${b.jetstream.bodyBytes} B) | ${num(b.jetstream.msgPerSec)} msg/s |\n`;
+  if (b.postgres) md += `| raw Postgres multi-row insert, batch ${b.postgres.batch} + checkpoint per transaction | ${num(b.postgres.rowsPerSec)} rows/s |\n`;
+  if (b.rawSaturation) md += `| raw uWS pub/sub saturation (${b.rawSaturation.rooms} x ${b.rawSaturation.members}) = generator ceiling | ${num(b.rawSaturation.maxMsgPerSec)} msg/s, ${num(b.rawSaturation.maxDeliveriesPerSec)} deliveries/s |\n`;
+  if (b.rawIdle) md += `| raw uWS idle sockets (${num(b.rawIdle.connected)}) | ${b.rawIdle.kbPerConnection} KB/conn, ${num(b.rawIdle.connectPerSec)} conn/s |\n`;
+  md += `\n## Fan-out\n\n| scenario | target | sent | expected | delivered | lost | dup | out of order | latency ms p50 / p95 / p99 / max | delivered/s | generator CPU | machine CPU (of 200%) | CPU / RSS per process |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n`;
+  md += fanoutRows('50 rooms x 20, 500 msg/s', n.fanoutSmall) + fanoutRows('50 rooms x 20, 500 msg/s', b.rawFanoutSmall);
+  md += fanoutRows('1 room x 500, 50 msg/s', n.fanoutBig) + fanoutRows('1 room x 500, 50 msg/s', b.rawFanoutBig);
+  md += fanoutRows('command latency (WS)', n.commandLatency?.ws);
+  const retried = [n.fanoutSmall, b.rawFanoutSmall, n.fanoutBig, b.rawFanoutBig, n.commandLatency?.ws].filter((f) => f && f.connectRetries > 0);
+  for (const f of retried) md += `\n${f!.target} ${f!.scenario}: ${f!.connectRetries} connection attempts were retried (${f!.connectErrors.join('; ')}).\n`;
+  for (const s of [n.saturation, b.rawSaturation]) if (s?.connectRetries) md += `\n${s.target} saturation: ${s.connectRetries} connection attempts were retried.\n`;
+  if (n.idle?.retries) md += `\nNatter idle: ${n.idle.retries} connection attempts were retried (${n.idle.errors.join('; ')}).\n`;
+  for (const s of [n.saturation, b.rawSaturation]) {
+    if (!s) continue;
+    md += `\n## Saturation: ${s.target}, ${s.rooms} rooms x ${s.members}: highest rate that held ${num(s.maxMsgPerSec)} msg/s (${num(s.maxDeliveriesPerSec)} deliveries/s)\n\n| msg/s | held | p50 ms | p99 ms | delivered/s | lost | generator CPU | machine CPU (of 200%) | processes | why not |\n|---|---|---|---|---|---|---|---|---|---|\n`;
+    for (const st of s.steps) {
+      md += `| ${num(st.rate)} | ${st.held ? 'yes' : 'no'} | ${st.p50} | ${st.p99} | ${num(st.deliveredPerSec)} | ${num(st.lost)} | ${st.generatorCpuPercent}% | ${st.machineCpuPercent}% | ${st.procs.map((p) => `${p.name} ${p.cpuPercent}%`).join('; ')} | ${st.why.join('; ')} |\n`;
+    }
+  }
+  if (n.idle) md += `\n## Idle connections (Natter)\n\n${num(n.idle.connected)} of ${num(n.idle.sockets)} sockets, ${num(n.idle.connectPerSec)} conn/s, edge RSS ${n.idle.rssBeforeMb} -> ${n.idle.rssAfterMb} MB = ${n.idle.kbPerConnection} KB per connection (fd limit ${n.idle.fdLimit}). CPU while connecting: ${n.idle.procs.map((p) => `${p.name} ${p.cpuPercent}%`).join('; ')}.\n`;
+  if (n.history) {
+    const h = n.history;
+    md += `\n## History (room of ${num(h.seed.messages)} messages, seeded by direct JetStream appends, projected by the live projector)\n\n`;
+    md += `Seed: published at ${num(h.seed.publishPerSec)} msg/s; live projector ${num(h.seed.projectorEventsPerSec)} events/s from the first publish to caught up, ${h.seed.backlogEventsPerSec === null ? 'kept up with publishing' : `${num(h.seed.backlogEventsPerSec)} events/s on the backlog left after publishing`}; caught up ${h.seed.catchUpSeconds} s after the first publish.\n\n`;
+    md += `| page | p50 ms | p99 ms | max ms | req/s (one in flight) |\n|---|---|---|---|---|\n`;
+    md += `| latest 50 | ${h.latest.p50} | ${h.latest.p99} | ${h.latest.max} | ${num(h.latest.reqPerSec)} |\n| mid-history 50 | ${h.middle.p50} | ${h.middle.p99} | ${h.middle.max} | ${num(h.middle.reqPerSec)} |\n`;
+  }
+  if (n.replay) md += `\n## Replay\n\nRebuilt the read model from ${num(n.replay.events)} events in ${n.replay.seconds} s: ${num(n.replay.eventsPerSec)} events/s (batch ${n.replay.batchMaxEvents}).\n`;
+  const cl = n.commandLatency;
+  if (cl) {
+    md += `\n## Command latency (send to ack)\n\n| path | rate msg/s | p50 ms | p95 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|\n`;
+    if (cl.ws) md += `| WebSocket | ${cl.ws.targetMsgPerSec} | ${cl.ws.ackLatencyMs.p50} | ${cl.ws.ackLatencyMs.p95} | ${cl.ws.ackLatencyMs.p99} | ${cl.ws.ackLatencyMs.max} | ${JSON.stringify(cl.ws.sendErrors)} |\n`;
+    if (cl.http) md += `| HTTP POST | ${cl.http.rate} | ${cl.http.latencyMs.p50} | ${cl.http.latencyMs.p95} | ${cl.http.latencyMs.p99} | ${cl.http.latencyMs.max} | ${JSON.stringify(cl.http.errors)} |\n`;
+  }
+  if (r.notes.length) md += `\n## Notes\n\n${r.notes.map((x) => `- ${x}`).join('\n')}\n`;
+  if (r.errors.length) md += `\n## Errors\n\n${r.errors.map((e) => `- ${e.scenario}: ${e.error}`).join('\n')}\n`;
+  return md;
+}

@@ -1,0 +1,27 @@
+import { createKysely, createLogger, connectNats, type ReadModelDB } from '@natter/infra';
+import { rebuildReadModel } from '../../replay';
+
+export interface ReplayResult {
+  events: number;
+  seconds: number;
+  eventsPerSec: number;
+  batchMaxEvents: number;
+}
+
+/**
+ * Rebuilds the chat read model from the whole stream into a new schema with the projectors' own code
+ * (scripts/src/replay.ts, no verify, no swap; the new schema is dropped after), and reports its rate.
+ */
+export async function replayScenario(o: { natsUrl: string; databaseUrl: string; batchMaxEvents: number }): Promise<ReplayResult> {
+  const log = createLogger('bench-replay');
+  log.level = 'warn';
+  const nc = await connectNats(o.natsUrl, 'bench-replay', log);
+  const db = createKysely<ReadModelDB>(o.databaseUrl, 4);
+  try {
+    const r = await rebuildReadModel(nc, db, o.databaseUrl, log, { batch: { maxEvents: o.batchMaxEvents, lingerMs: 5 } });
+    return { events: r.replay.events, seconds: Math.round(r.replay.ms / 100) / 10, eventsPerSec: r.replay.eventsPerSec, batchMaxEvents: o.batchMaxEvents };
+  } finally {
+    await nc.drain().catch(() => {});
+    await db.destroy();
+  }
+}

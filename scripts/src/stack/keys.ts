@@ -1,0 +1,21 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateJwtKeyPem } from '@natter/infra/testing';
+
+/**
+ * The token signing key pair for a local deployment: generated once into `<dir>/jwt-*.pem` (mode 600) and
+ * reused, so tokens stay valid across restarts. Never committed (.data/ is ignored).
+ */
+export async function ensureJwtKeys(dir: string): Promise<{ privateKeyFile: string; publicKeyFile: string }> {
+  await mkdir(dir, { recursive: true });
+  const privateKeyFile = join(dir, 'jwt-private.pem');
+  const publicKeyFile = join(dir, 'jwt-public.pem');
+  const have = await readFile(privateKeyFile, 'utf8').then(() => true, () => false);
+  if (!have) {
+    const { privateKeyPem, publicKeyPem } = await generateJwtKeyPem();
+    await writeFile(privateKeyFile, privateKeyPem, { mode: 0o600 });
+    await writeFile(publicKeyFile, publicKeyPem);
+    await chmod(privateKeyFile, 0o600);
+  }
+  return { privateKeyFile, publicKeyFile };
+}

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { Subjects } from '@natter/contracts';
+import { activeReadModelSchema } from '@natter/infra';
+import { waitFor } from '@natter/infra/testing';
+import { startProjectors } from '@natter/projectors';
+import { append, appendAll, checkpointOf, dump, ev, silent, startEnv, waitCheckpoint, type Env, type Ev } from '@natter/projectors/testing';
+import { rebuildReadModel } from '../src/replay';
+
+let env: Env;
+let live: Awaited<ReturnType<typeof startProjectors>>;
+beforeAll(async () => {
+  env = await startEnv();
+  live = await startProjectors(env.config, silent);
+});
+afterAll(async () => {
+  await live?.close();
+  await env?.stop();
+});
+
+const schemaExists = async (name: string) =>
+  (await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = ${name}`.execute(env.db)).rows[0].n === 1;
+
+function history(): Ev[] {
+  const out: Ev[] = [];
+  for (let u = 0; u < 6; u++) out.push(ev.register(`u${u}`, `User${u}`));
+  for (let r = 0; r < 8; r++) {
+    out.push(ev.room(`r${r}`, `room ${r}`, 'u0', r % 2 ? 'private' : 'public'), ev.join(`r${r}`, 'u0', 'owner'));
+    for (let u = 1; u < 6; u++) out.push(ev.join(`r${r}`, `u${u}`));
+    for (let m = 0; m < 10; m++) out.push(ev.msg(`r${r}`, `u${m % 6}`, m));
+    out.push(ev.leave(`r${r}`, 'u3'), ev.profile(`u${r % 6}`, `Name ${r}`), ev.revoke('u1'));
+  }
+  out.push(ev.deactivate('u5'));
+  return out;
+}
+
+describe('rebuild by replay', () => {
+  it('rebuilds into a new schema that equals the live one, table by table', async () => {
+    const seqs = await appendAll(env.js, history());
+    await env.js.publish(Subjects.roomMsg('r0'), 'garbage, not an event');
+    const last = await append(env.js, ...ev.msg('r0', 'u0', 99));
+    expect(last).toBe(seqs.length + 2);
+    await waitCheckpoint(env.db, last);
+
+    const r = await rebuildReadModel(env.nc, env.db, env.pg.url, silent, { verify: true, keep: true, batch: { maxEvents: 37, lingerMs: 1 } });
+    expect(r.liveSchema).toBe('rm_v1_0');
+    expect(r.schema).toBe('rm_v1_1');
+    expect(r.replay.checkpoint).toBe(last);
+    expect(r.equal).toBe(true);
+    expect(r.comparison?.map((t) => t.table)).toEqual(['checkpoint', 'messages', 'room_members', 'rooms', 'users']);
+    expect(r.comparison?.every((t) => t.differing === 0 && t.newRows === t.liveRows && t.newRows > 0)).toBe(true);
+    expect(r.swapped).toBe(false);
+    // Independent of compareSchemas: the rows themselves are equal.
+    expect(await dump(env.db, r.schema)).toEqual(await dump(env.db, 'rm_v1_0'));
+    expect(await activeReadModelSchema(env.db)).toBe('rm_v1_0');
+    // The live projector got its lock back and keeps projecting into the live schema.
+    const next = await append(env.js, ...ev.msg('r1', 'u1', 100));
+    await waitCheckpoint(env.db, next);
+    await sql`drop schema rm_v1_1 cascade`.execute(env.db);
+  });
+
+  it('swaps while events keep arriving: the new schema becomes live, the old one is dropped, projection continues', async () => {
+    let writing = true;
+    let written = 0;
+    const writer = (async () => {
+      while (writing) {
+        await append(env.js, ...ev.msg(`r${written % 8}`, 'u0', 1000 + written));
+        written++;
+        await new Promise((res) => setTimeout(res, 2));
+      }
+    })();
+    await waitFor('writer started', async () => written > 20);
+    const r = await rebuildReadModel(env.nc, env.db, env.pg.url, silent, { verify: true, swap: true });
+    writing = false;
+    await writer;
+    expect(r).toMatchObject({ liveSchema: 'rm_v1_0', schema: 'rm_v1_1', equal: true, swapped: true, dropped: 'rm_v1_0' });
+    expect(r.finalSeq).toBeGreaterThan(0);
+    expect(await activeReadModelSchema(env.db)).toBe('rm_v1_1');
+    expect(await schemaExists('rm_v1_0')).toBe(false);
+
+    const last = await append(env.js, ...ev.leave('r2', 'u4'));
+    await waitCheckpoint(env.db, last);
+    expect(live.runner.schema).toBe('rm_v1_1');
+    const d = await dump(env.db);
+    expect(d.checkpoint).toEqual([{ projection: 'chat', last_seq: last }]);
+    expect(d.rooms.find((x) => x.id === 'r2')).toMatchObject({ member_count: 4, last_seq: last });
+    expect(await checkpointOf(env.db, 'rm_v1_1')).toBe(last);
+    // Every message written during the swap is there exactly once.
+    const msgs = d.messages.filter((m) => m.client_msg_id.startsWith('c1') && Number(m.client_msg_id.slice(1)) >= 1000);
+    expect(msgs).toHaveLength(written);
+  });
+});

@@ -1,0 +1,101 @@
+import type {
+  AuthTokens,
+  HistoryPage,
+  LoginBody,
+  Member,
+  MyRoom,
+  RegisterBody,
+  Room,
+  RoomCommandResult,
+  UpdateProfileBody,
+  UserProfile,
+  CreateRoomBody,
+} from '@natter/contracts/browser';
+import { ApiError } from './errors';
+import type { Session } from './session';
+
+type Query = Record<string, string | number | undefined>;
+
+/**
+ * The HTTP API (relative URLs: the gateway serves the app and proxies /api). Reads carry `minSeq` = the
+ * highest sequence this client's own writes returned, so a read after a write sees that write.
+ */
+export class Api {
+  private writtenSeq = 0;
+
+  constructor(
+    private readonly session: Session,
+    private readonly fetchFn: typeof fetch = (...a) => fetch(...a),
+  ) {}
+
+  // auth
+  register = (body: RegisterBody) => this.call<AuthTokens>('POST', '/api/auth/register', { body, auth: false });
+  login = (body: LoginBody) => this.call<AuthTokens>('POST', '/api/auth/login', { body, auth: false });
+  logout = () => this.call<{ ok: true; seq: number }>('POST', '/api/auth/logout', { body: {} });
+
+  // me
+  me = () => this.call<{ user: UserProfile; asOfSeq: number }>('GET', '/api/me');
+  updateProfile = (body: UpdateProfileBody) => this.call<{ user: UserProfile; seq: number }>('PATCH', '/api/me', { body });
+  user = (userId: string) => this.call<{ user: UserProfile; asOfSeq: number }>('GET', `/api/users/${enc(userId)}`);
+
+  // rooms
+  myRooms = () => this.call<{ items: MyRoom[]; asOfSeq: number }>('GET', '/api/me/rooms');
+  publicRooms = (q = '', limit = 50) => this.call<{ items: Room[]; asOfSeq: number }>('GET', '/api/rooms', { query: { q: q || undefined, limit } });
+  room = (roomId: string) => this.call<{ room: Room; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}`);
+  members = (roomId: string) => this.call<{ items: Member[]; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/members`);
+  createRoom = (body: CreateRoomBody) => this.call<RoomCommandResult>('POST', '/api/rooms', { body });
+  joinRoom = (roomId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/join`, { body: {} });
+  leaveRoom = (roomId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/leave`, { body: {} });
+
+  /** History: the newest page, or the page just below `before`. Ascending by seq. */
+  history = (roomId: string, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>
+    this.call<HistoryPage>('GET', `/api/rooms/${enc(roomId)}/messages`, { query: { before: opts.before, limit: opts.limit }, minSeq: opts.minSeq });
+
+  private async call<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; auth?: boolean; query?: Query; minSeq?: number } = {},
+  ): Promise<T> {
+    const auth = opts.auth ?? true;
+    const query: Query = { ...opts.query };
+    if (method === 'GET') {
+      const minSeq = Math.max(this.writtenSeq, opts.minSeq ?? 0);
+      if (minSeq > 0) query.minSeq = minSeq;
+    }
+    const qs = Object.entries(query)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+      .join('&');
+    const url = qs ? `${path}?${qs}` : path;
+
+    const send = async (token: string | null) => {
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (opts.body !== undefined) headers['content-type'] = 'application/json';
+      if (token) headers.authorization = `Bearer ${token}`;
+      try {
+        return await this.fetchFn(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      } catch {
+        throw new ApiError(0, 'network', 'Cannot reach the server.');
+      }
+    };
+
+    let token = auth ? await this.session.getAccessToken() : null;
+    if (auth && !token) throw new ApiError(401, 'unauthenticated', 'Signed out.');
+    let res = await send(token);
+    if (auth && res.status === 401) {
+      token = await this.session.refresh();
+      if (!token) throw new ApiError(401, 'unauthenticated', 'Your session has ended. Please log in again.');
+      res = await send(token);
+    }
+    const data = res.status === 204 ? undefined : await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+      throw new ApiError(res.status, (err?.code as ApiError['code']) ?? 'internal', err?.message ?? `HTTP ${res.status}`, err?.details);
+    }
+    const seq = (data as { seq?: unknown } | undefined)?.seq;
+    if (method !== 'GET' && typeof seq === 'number' && seq > this.writtenSeq) this.writtenSeq = seq;
+    return data as T;
+  }
+}
+
+const enc = encodeURIComponent;

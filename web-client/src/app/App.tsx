@@ -1,0 +1,86 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { Api } from '../api/client';
+import { ApiError } from '../api/errors';
+import { Session } from '../api/session';
+import { LoginPage, RegisterPage } from '../features/auth/AuthPages';
+import { ProfilePage } from '../features/profile/ProfilePage';
+import { BrowseRooms } from '../features/rooms/BrowseRooms';
+import { CreateRoom } from '../features/rooms/CreateRoom';
+import { RoomView } from '../features/rooms/RoomView';
+import { AuthProvider, useAuth } from './auth';
+import { AdminPlaceholder, Layout, Welcome } from './Layout';
+import { RealtimeProvider } from './realtime';
+import type { SocketFactory } from '../realtime';
+
+export function makeQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        staleTime: 30_000,
+        // Client errors will not change by asking again; network and 5xx may.
+        retry: (n, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2,
+        networkMode: 'always',
+      },
+      mutations: { networkMode: 'always' },
+    },
+  });
+}
+
+function RequireAuth({ children, createSocket }: { children: ReactNode; createSocket?: SocketFactory }) {
+  const { user } = useAuth();
+  const location = useLocation();
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return <RealtimeProvider createSocket={createSocket}>{children}</RealtimeProvider>;
+}
+
+/** Every route. `createSocket` is for tests (a fake WebSocket); the app uses the browser's. */
+export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/register" element={<RegisterPage />} />
+      <Route
+        element={
+          <RequireAuth createSocket={createSocket}>
+            <Layout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<Welcome />} />
+        <Route path="rooms/:roomId" element={<RoomView />} />
+        <Route path="browse" element={<BrowseRooms />} />
+        <Route path="new-room" element={<CreateRoom />} />
+        <Route path="profile" element={<ProfilePage />} />
+        <Route path="admin" element={<AdminPlaceholder />} />
+      </Route>
+      <Route path="*" element={<Navigate to="/" replace />} />
+    </Routes>
+  );
+}
+
+/** Query cache and session, around any router (the app's BrowserRouter, a test's MemoryRouter). */
+export function AppProviders({ session, api, queryClient, children }: { session: Session; api: Api; queryClient: QueryClient; children: ReactNode }) {
+  return (
+    <QueryClientProvider client={queryClient}>
+      <AuthProvider session={session} api={api}>
+        {children}
+      </AuthProvider>
+    </QueryClientProvider>
+  );
+}
+
+export function App() {
+  const [deps] = useState(() => {
+    const session = new Session();
+    return { session, api: new Api(session), queryClient: makeQueryClient() };
+  });
+  return (
+    <AppProviders {...deps}>
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+    </AppProviders>
+  );
+}

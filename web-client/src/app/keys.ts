@@ -1,0 +1,8 @@
+/** React Query keys, in one place so invalidations match. */
+export const queryKeys = {
+  myRooms: ['myRooms'] as const,
+  publicRooms: (q: string) => ['publicRooms', q] as const,
+  room: (roomId: string) => ['room', roomId] as const,
+  members: (roomId: string) => ['members', roomId] as const,
+  user: (userId: string) => ['user', userId] as const,
+};

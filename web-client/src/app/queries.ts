@@ -1,0 +1,108 @@
+import type { CreateRoomBody, Member, MyRoom, Room } from '@natter/contracts/browser';
+import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useCallback, useMemo } from 'react';
+import { isUnreachable } from '../api/errors';
+import { useAuth } from './auth';
+import { queryKeys } from './keys';
+import { useRealtime } from './realtime';
+import type { KeyValueCache } from '../realtime';
+
+export { queryKeys };
+
+
+/**
+ * My rooms, network first; when the network is down, the copy saved in IndexedDB at the last success
+ * (so the app opens offline with its rooms).
+ */
+export function useMyRooms() {
+  const { api } = useAuth();
+  const { cache, markers } = useRealtime();
+  return useQuery({
+    queryKey: queryKeys.myRooms,
+    queryFn: (): Promise<MyRoom[]> =>
+      withOfflineCopy(cache, 'myRooms', async () => {
+        const { items } = await api.myRooms();
+        for (const r of items) markers.initialise(r.id, r.lastSeq);
+        return items;
+      }),
+  });
+}
+
+export function usePublicRooms(q: string) {
+  const { api } = useAuth();
+  return useQuery({ queryKey: queryKeys.publicRooms(q), queryFn: async () => (await api.publicRooms(q)).items });
+}
+
+export function useRoom(roomId: string) {
+  const { api } = useAuth();
+  const { cache } = useRealtime();
+  return useQuery({
+    queryKey: queryKeys.room(roomId),
+    queryFn: (): Promise<Room> => withOfflineCopy(cache, `room.${roomId}`, async () => (await api.room(roomId)).room),
+    // A 404 may be a room created a moment ago that the read model has not reached yet (a link shared
+    // right after creation): ask a few more times, backing off, before showing "not found".
+    retry: (n, e) => (e && 'status' in e && (e as { status: number }).status === 404 ? n < 3 : n < 2),
+  });
+}
+
+/** Run `load`, saving its result under `key`; when the server is unreachable, answer the saved copy. */
+async function withOfflineCopy<T>(cache: KeyValueCache, key: string, load: () => Promise<T>): Promise<T> {
+  try {
+    const value = await load();
+    void cache.set(key, value);
+    return value;
+  } catch (e) {
+    if (isUnreachable(e)) {
+      const saved = await cache.get<T>(key);
+      if (saved !== undefined) return saved;
+    }
+    throw e;
+  }
+}
+
+export function useMembers(roomId: string, enabled = true) {
+  const { api } = useAuth();
+  const { cache } = useRealtime();
+  return useQuery({
+    queryKey: queryKeys.members(roomId),
+    queryFn: () => withOfflineCopy(cache, `members.${roomId}`, async () => (await api.members(roomId)).items),
+    enabled,
+  });
+}
+
+/** Display names for user ids: members of the room first, then one lookup per unknown author. */
+export function useUserNames(roomId: string, userIds: string[]): (userId: string) => string {
+  const { api } = useAuth();
+  const { cache } = useRealtime();
+  const members = useMembers(roomId);
+  const known = useMemo(() => new Map((members.data ?? []).map((m: Member) => [m.userId, m.displayName])), [members.data]);
+  const unknown = useMemo(() => [...new Set(userIds)].filter((id) => !known.has(id)), [userIds, known]);
+  const lookups = useQueries({
+    queries: unknown.map((id) => ({
+      queryKey: queryKeys.user(id),
+      queryFn: () => withOfflineCopy(cache, `user.${id}`, async () => (await api.user(id)).user),
+      staleTime: 10 * 60_000,
+      enabled: members.isFetched,
+    })),
+  });
+  const looked = new Map(lookups.flatMap((q) => (q.data ? [[q.data.id, q.data.displayName] as const] : [])));
+  return useCallback((id: string) => known.get(id) ?? looked.get(id) ?? 'Unknown user', [known, looked]);
+}
+
+export function useRoomMutations() {
+  const { api } = useAuth();
+  const qc = useQueryClient();
+  const refresh = (roomId?: string) => {
+    void qc.invalidateQueries({ queryKey: queryKeys.myRooms });
+    void qc.invalidateQueries({ queryKey: ['publicRooms'] });
+    if (roomId) {
+      void qc.invalidateQueries({ queryKey: queryKeys.members(roomId) });
+      void qc.invalidateQueries({ queryKey: queryKeys.room(roomId) });
+    }
+  };
+  return {
+    create: useMutation({ mutationFn: (body: CreateRoomBody) => api.createRoom(body), onSuccess: (r) => refresh(r.roomId) }),
+    join: useMutation({ mutationFn: (roomId: string) => api.joinRoom(roomId), onSuccess: (r) => refresh(r.roomId) }),
+    leave: useMutation({ mutationFn: (roomId: string) => api.leaveRoom(roomId), onSuccess: (r) => refresh(r.roomId) }),
+  };
+}

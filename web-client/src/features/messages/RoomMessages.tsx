@@ -1,0 +1,157 @@
+import { Limits } from '@natter/contracts/browser';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApiError, describeError, isNetworkError } from '../../api/errors';
+import { useAuth, useMe } from '../../app/auth';
+import { useUserNames } from '../../app/queries';
+import { useOutbox, useRealtime, useTimeline } from '../../app/realtime';
+import type { TimelineItem } from '../../realtime';
+import { Composer } from './Composer';
+import { MessageItem } from './MessageItem';
+import { MessageList } from './MessageList';
+
+const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'internal']);
+
+/** A room's messages (history + live + own pending ones) and the composer. */
+export function RoomMessages({ roomId, roomName, typing = null }: { roomId: string; roomName: string; typing?: string | null }) {
+  const { api } = useAuth();
+  const me = useMe();
+  // Markers are only written here; subscribing (useReadMarkers) would re-render the list after every markRead.
+  const { timelines, client, markers } = useRealtime();
+  const timeline = useTimeline(roomId);
+  const outbox = useOutbox(roomId);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const loadingNewest = useRef(false);
+
+  // The newest page, once per page load (what is held from before may be behind).
+  useEffect(() => {
+    if (timeline.newestLoaded || loadingNewest.current) return;
+    loadingNewest.current = true;
+    let cancelled = false;
+    void (async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const position = timelines.get(roomId).position ?? undefined;
+          const page = await api.history(roomId, { limit: Limits.historyPageDefault, minSeq: position });
+          if (!cancelled) {
+            timelines.mergePage(roomId, page.messages, { direction: 'newest', hasMore: page.hasMore, asOfSeq: page.asOfSeq });
+            setLoadError(null);
+          }
+          break;
+        } catch (e) {
+          if (e instanceof ApiError && TRANSIENT.has(e.code) && attempt < 2 && !cancelled) {
+            await new Promise((r) => setTimeout(r, 1000 * (attempt + 1)));
+            continue;
+          }
+          if (!cancelled) setLoadError(isNetworkError(e) ? 'Offline: showing the messages saved on this device.' : describeError(e));
+          break;
+        }
+      }
+      loadingNewest.current = false;
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [api, roomId, timeline.newestLoaded, timelines]);
+
+  const loadOlder = useCallback(async () => {
+    const t = timelines.get(roomId);
+    if (!t.hasOlder || loadingOlder || t.items.length === 0) return;
+    setLoadingOlder(true);
+    try {
+      const page = await api.history(roomId, { before: t.items[0].seq, limit: Limits.historyPageDefault });
+      timelines.mergePage(roomId, page.messages, { direction: 'older', hasMore: page.hasMore, asOfSeq: page.asOfSeq });
+    } catch (e) {
+      setLoadError(describeError(e));
+    } finally {
+      setLoadingOlder(false);
+    }
+  }, [api, roomId, timelines, loadingOlder]);
+
+  // Seen: everything up to the latest item while the room is on screen.
+  const latest = timeline.items.length ? timeline.items[timeline.items.length - 1].seq : undefined;
+  useEffect(() => {
+    if (latest === undefined) return;
+    const mark = () => {
+      if (document.visibilityState !== 'hidden') markers.markRead(roomId, latest);
+    };
+    mark();
+    document.addEventListener('visibilitychange', mark);
+    return () => document.removeEventListener('visibilitychange', mark);
+  }, [latest, roomId, markers]);
+
+  const senderIds = useMemo(
+    () => timeline.items.flatMap((i: TimelineItem) => (i.kind === 'message' ? [i.senderId] : [i.userId])),
+    [timeline.items],
+  );
+  const nameOf = useUserNames(roomId, senderIds);
+
+  // Outbox entries already in the timeline (acked, or seen as an event) are shown from the timeline.
+  const held = useMemo(() => new Set(timeline.items.flatMap((i) => (i.kind === 'message' ? [i.clientMsgId] : []))), [timeline.items]);
+  const pending = outbox.filter((e) => !held.has(e.clientMsgId));
+
+  return (
+    <>
+      <MessageList
+        label={`Messages in ${roomName}`}
+        count={timeline.items.length + pending.length}
+        firstKey={timeline.items[0]?.seq}
+        hasOlder={timeline.hasOlder && timeline.items.length > 0}
+        loadingOlder={loadingOlder}
+        onLoadOlder={() => void loadOlder()}
+        status={
+          loadError ? (
+            <p className="notice" role="status">
+              {loadError}
+            </p>
+          ) : !timeline.newestLoaded && timeline.items.length === 0 ? (
+            <p className="notice" role="status">
+              Loading messages…
+            </p>
+          ) : null
+        }
+      >
+        {timeline.items.map((item) =>
+          item.kind === 'message' ? (
+            <MessageItem
+              key={item.seq}
+              seq={item.seq}
+              author={item.senderId === me.id ? me.displayName : nameOf(item.senderId)}
+              at={item.at}
+              text={item.text}
+              status="sent"
+              mine={item.senderId === me.id}
+            />
+          ) : (
+            <li key={item.seq} className="timeline__event" data-testid="timeline-event" data-seq={item.seq}>
+              {memberLine(item.userId === me.id ? null : nameOf(item.userId), item.change)}
+            </li>
+          ),
+        )}
+        {pending.map((e) => (
+          <MessageItem
+            key={e.clientMsgId}
+            author={me.displayName}
+            at={e.createdAt}
+            text={e.text}
+            status={e.status}
+            mine
+            error={e.error?.message}
+            onRetry={() => client.retry(e.clientMsgId)}
+            onDiscard={() => client.discard(e.clientMsgId)}
+          />
+        ))}
+      </MessageList>
+      <p className="room__typing" aria-live="polite">
+        {typing}
+      </p>
+      <Composer roomName={roomName} onSend={(text) => client.send(roomId, text)} onTyping={() => client.typing(roomId)} />
+    </>
+  );
+}
+
+function memberLine(name: string | null, change: 'joined' | 'left' | 'removed'): string {
+  const who = name ?? 'You';
+  if (change === 'removed') return `${who} ${name ? 'was' : 'were'} removed`;
+  return `${who} ${change}`;
+}

@@ -1,0 +1,12 @@
+/** The realtime module: WebSocket client, resume, timelines and outbox. Framework-free. */
+export { RealtimeClient, parseFrame, type RealtimeOptions } from './client';
+export { Timelines, eventToItem, type RoomTimeline } from './timeline';
+export { Outbox } from './outbox';
+export { LiveSignals, typingLine, TYPING_SHOW_MS } from './signals';
+export { backoffDelay } from './backoff';
+export { persistTimelines } from './persist';
+export { openNatterDb, deleteNatterDb, idbOutboxStore, idbTimelineStore, idbCache, type KeyValueCache, type NatterDatabase } from './idb-store';
+export { memoryOutboxStore, memoryTimelineStore } from './memory-store';
+export { newClientId } from './ids';
+export type * from './types';
+export { wsUrl, browserSocket, attachBrowserTriggers } from './browser';

@@ -1,0 +1,176 @@
+import type { EventEnvelope, Message } from '@natter/contracts/browser';
+import { messageToItem, type PersistedRoom, type TimelineItem } from './types';
+
+/**
+ * A room's timeline as this client holds it.
+ * - `items`: ascending by seq, no two with the same seq, and contiguous: nothing of the room is missing
+ *   between the first and the last item (history pages and live events only ever extend it at its ends).
+ * - `position`: the stream sequence up to which the client has every event of the room; it is what the
+ *   WebSocket `resume` frame sends. null: not tracked (never seen, or left).
+ * - `hasOlder`: older messages may exist on the server (load with `before = items[0].seq`).
+ * - `newestLoaded`: the newest history page was merged in this page load (live items alone are not enough
+ *   to show the room when it was never opened).
+ */
+export interface RoomTimeline {
+  readonly roomId: string;
+  readonly items: readonly TimelineItem[];
+  readonly position: number | null;
+  readonly hasOlder: boolean;
+  readonly newestLoaded: boolean;
+}
+
+type Listener = (roomId: string) => void;
+
+/** Every room's timeline. Updates replace a room's object, so React can compare by reference. */
+export class Timelines {
+  private readonly rooms = new Map<string, RoomTimeline>();
+  private readonly listeners = new Set<Listener>();
+  /** Bumped on every change of any room (a snapshot for views that span rooms, like the room list). */
+  version = 0;
+
+  static empty(roomId: string): RoomTimeline {
+    return { roomId, items: [], position: null, hasOlder: true, newestLoaded: false };
+  }
+
+  get(roomId: string): RoomTimeline {
+    let t = this.rooms.get(roomId);
+    if (!t) {
+      t = Timelines.empty(roomId);
+      this.rooms.set(roomId, t);
+    }
+    return t;
+  }
+
+  /** The `rooms` of a resume frame: every tracked room and its position. */
+  positions(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const t of this.rooms.values()) if (t.position !== null) out[t.roomId] = t.position;
+    return out;
+  }
+
+  roomIds(): string[] {
+    return [...this.rooms.keys()];
+  }
+
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Restore what a previous page load persisted (before connecting). */
+  restore(rooms: PersistedRoom[]): void {
+    for (const r of rooms) {
+      this.rooms.set(r.roomId, { roomId: r.roomId, items: sortUnique(r.items), position: r.position, hasOlder: r.hasOlder, newestLoaded: false });
+      this.emit(r.roomId);
+    }
+  }
+
+  /**
+   * A live or backfilled event. Returns false (and changes nothing) when `seq` is at or below the room's
+   * position: a duplicate, or a replay of something already held.
+   */
+  applyEvent(roomId: string, seq: number, event: EventEnvelope): boolean {
+    const t = this.get(roomId);
+    if (t.position !== null && seq <= t.position) return false;
+    const item = eventToItem(seq, event);
+    const items = item && !t.items.some((i) => i.seq === seq) ? insertSorted(t.items, item) : t.items;
+    this.set({ ...t, items, position: seq });
+    return true;
+  }
+
+  /** `synced` says the client is complete up to `seq`: move the position forward, never back. */
+  advance(roomId: string, seq: number): void {
+    const t = this.get(roomId);
+    if (t.position === null || seq > t.position) this.set({ ...t, position: seq });
+  }
+
+  /** Stop tracking a room (the user left it): it is not resumed any more. */
+  untrack(roomId: string): void {
+    const t = this.rooms.get(roomId);
+    if (t && t.position !== null) this.set({ ...t, position: null });
+  }
+
+  /** Start over for a room (re-joined after a gap in membership): drop items, keep nothing stale. */
+  reset(roomId: string, position: number | null): void {
+    this.set({ ...Timelines.empty(roomId), position });
+  }
+
+  /**
+   * Merge a history page. `newest`: the newest page (no cursor); its `asOfSeq` seeds the position of an
+   * untracked room, so the WebSocket resumes right after what the page showed. `older`: the page before
+   * the first item.
+   */
+  mergePage(roomId: string, messages: Message[], page: { direction: 'newest' | 'older'; hasMore: boolean; asOfSeq: number }): void {
+    const t = this.get(roomId);
+    const incoming = messages.map(messageToItem);
+    const items = sortUnique([...t.items, ...incoming]);
+    let hasOlder: boolean;
+    if (page.direction === 'older') hasOlder = page.hasMore;
+    else {
+      const pageStart = incoming.length ? incoming[0].seq : Infinity;
+      const heldBefore = t.items.length > 0 && t.items[0].seq < pageStart;
+      hasOlder = page.hasMore || (heldBefore && t.hasOlder);
+    }
+    const position = t.position ?? (page.direction === 'newest' ? page.asOfSeq : null);
+    this.set({ ...t, items, hasOlder, position, newestLoaded: t.newestLoaded || page.direction === 'newest' });
+  }
+
+  /** A message the server acknowledged to us; its live event will be recognised by seq. */
+  insertMessage(roomId: string, m: Message): void {
+    const t = this.get(roomId);
+    if (t.items.some((i) => i.seq === m.seq)) return;
+    this.set({ ...t, items: insertSorted(t.items, messageToItem(m)) });
+  }
+
+  clear(): void {
+    const ids = [...this.rooms.keys()];
+    this.rooms.clear();
+    for (const id of ids) this.emit(id);
+  }
+
+  private set(t: RoomTimeline): void {
+    this.rooms.set(t.roomId, t);
+    this.emit(t.roomId);
+  }
+
+  private emit(roomId: string): void {
+    this.version++;
+    for (const fn of this.listeners) fn(roomId);
+  }
+}
+
+export function eventToItem(seq: number, e: EventEnvelope): TimelineItem | null {
+  const d = e.data as Record<string, unknown>;
+  switch (e.type) {
+    case 'MessageSent':
+      return {
+        kind: 'message',
+        seq,
+        id: String(d.messageId),
+        senderId: String(d.senderId),
+        clientMsgId: String(d.clientMsgId),
+        text: String(d.text),
+        at: e.at,
+      };
+    case 'MemberJoined':
+      return { kind: 'member', seq, userId: String(d.userId), change: 'joined', at: e.at };
+    case 'MemberLeft':
+      return { kind: 'member', seq, userId: String(d.userId), change: d.reason === 'removed' ? 'removed' : 'left', at: e.at };
+    default:
+      return null;
+  }
+}
+
+function insertSorted(items: readonly TimelineItem[], item: TimelineItem): TimelineItem[] {
+  const out = items.slice();
+  let i = out.length;
+  while (i > 0 && out[i - 1].seq > item.seq) i--;
+  out.splice(i, 0, item);
+  return out;
+}
+
+function sortUnique(items: readonly TimelineItem[]): TimelineItem[] {
+  const bySeq = new Map<number, TimelineItem>();
+  for (const i of items) if (!bySeq.has(i.seq)) bySeq.set(i.seq, i);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
