@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Limits, NatterError } from '@natter/contracts';
-import { connectNats, loadVerifyKey, openPresence, verifyAccessToken, watchPresence, watchRevocations } from '@natter/infra';
-import { decodeJwt } from 'jose';
+import { connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import type { EdgeConfig } from './config';
@@ -62,7 +61,7 @@ class UwsSocket implements SocketLike {
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
 
 export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
-  const verifyKey = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
+  const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const nc: NatsConnection = await connectNats(config.natsUrl, config.nodeId, log.child({ component: 'nats' }));
   // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, not
   // only until its sockets are closed by SessionRevoked. Loaded before the first upgrade is served.
@@ -119,40 +118,29 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       closeOnBackpressureLimit: 0,
       idleTimeout: 120,
       sendPingsAutomatically: true,
+      // Accepted or refused inside this handler, synchronously: a token verified by a promise would complete the
+      // upgrade later, and uWS.js's async upgrade can close the new socket (see verifyAccessTokenSync).
       upgrade: (res, req, context) => {
-        const token = new URLSearchParams(req.getQuery() ?? '').get('access_token');
-        const key = req.getHeader('sec-websocket-key');
-        const protocol = req.getHeader('sec-websocket-protocol');
-        const extensions = req.getHeader('sec-websocket-extensions');
-        let aborted = false;
-        res.onAborted(() => {
-          aborted = true;
-        });
         if (draining) return json(res, 503, new NatterError('unavailable', 'node draining').toBody());
-        verifyAccessToken(verifyKey, token).then(
-          (claims) => {
-            if (aborted) return;
-            try {
-              revocations.assertActive(claims);
-            } catch (err) {
-              metrics.revokedUpgrades++;
-              const e = err as NatterError;
-              return json(res, e.status, e.toBody());
-            }
-            let expiresAtMs: number | undefined;
-            try {
-              const exp = decodeJwt(token!).exp;
-              expiresAtMs = exp ? exp * 1000 : undefined;
-            } catch {
-              expiresAtMs = undefined;
-            }
-            res.cork(() => res.upgrade<SocketData>({ userId: claims.sub, sessionId: claims.sid, expiresAtMs }, key, protocol, extensions, context));
-          },
-          (err) => {
-            if (aborted) return;
-            const e = err instanceof NatterError ? err : new NatterError('unauthenticated');
-            json(res, 401, e.toBody());
-          },
+        let claims: ReturnType<typeof verifyAccessTokenSync>;
+        try {
+          claims = verifyAccessTokenSync(verifyKey, new URLSearchParams(req.getQuery() ?? '').get('access_token'));
+        } catch (err) {
+          return json(res, 401, (err instanceof NatterError ? err : new NatterError('unauthenticated')).toBody());
+        }
+        try {
+          revocations.assertActive(claims);
+        } catch (err) {
+          metrics.revokedUpgrades++;
+          const e = err as NatterError;
+          return json(res, e.status, e.toBody());
+        }
+        res.upgrade<SocketData>(
+          { userId: claims.sub, sessionId: claims.sid, expiresAtMs: claims.expiresAtMs },
+          req.getHeader('sec-websocket-key'),
+          req.getHeader('sec-websocket-protocol'),
+          req.getHeader('sec-websocket-extensions'),
+          context,
         );
       },
       open: (ws) => {
@@ -177,9 +165,10 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
           log.error({ err }, 'frame handling failed');
         }
       },
-      close: (ws) => {
+      close: (ws, code, message) => {
         const s = ws.getUserData().session;
         if (!s) return;
+        if (s.isOpen()) log.debug({ connId: s.connId, userId: s.userId, code, reason: Buffer.from(message).toString('utf8') }, 'socket closed by the peer or the network');
         sessions.delete(s);
         s.closed();
       },

@@ -316,11 +316,9 @@ export class Session implements SessionLike, CursorOwner {
   closeWith(code: number, reason: string): void {
     if (!this.open) return;
     this.log.debug({ code, reason }, 'closing socket');
-    try {
-      this.socket.end(code, reason);
-    } finally {
-      this.closed();
-    }
+    // Closed first: uWS runs its close handler inside end(), which must see this session as already closed.
+    this.closed();
+    this.socket.end(code, reason);
   }
 
   /** The socket is gone (uWS close handler, or closeWith). Idempotent. */

@@ -81,11 +81,17 @@ type Frame = Record<string, any>;
 export class Client {
   readonly frames: Frame[] = [];
   closed?: { code: number; reason: string };
+  /** Socket errors after open (an invalid frame from the server shows up here, then a 1006 close). */
+  readonly errors: string[] = [];
   private waiters: (() => void)[] = [];
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       this.frames.push(JSON.parse(data.toString()));
+      this.wake();
+    });
+    ws.on('error', (err) => {
+      this.errors.push(String(err?.message ?? err));
       this.wake();
     });
     ws.on('close', (code, reason) => {
@@ -96,7 +102,7 @@ export class Client {
 
   static open(url: string): Promise<Client> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, { handshakeTimeout: 10_000 });
       const c = new Client(ws);
       ws.once('open', () => resolve(c));
       ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { statusCode: res.statusCode })));
@@ -144,7 +150,7 @@ export class Client {
     for (;;) {
       const v = pred(this.frames);
       if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(this.frames).slice(0, 2000)}; closed: ${JSON.stringify(this.closed)}`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; frames: ${JSON.stringify(this.frames).slice(0, 2000)}; closed: ${JSON.stringify(this.closed)}; errors: ${JSON.stringify(this.errors)}`);
       await new Promise<void>((r) => {
         const t = setTimeout(r, Math.max(1, deadline - Date.now()));
         this.waiters.push(() => {

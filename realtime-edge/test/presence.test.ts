@@ -38,10 +38,17 @@ afterAll(async () => {
 
 const presenceOf = (c: Client, userId: string) => c.frames.filter((f) => f.type === 'presence' && f.userId === userId).map((f) => f.online as boolean);
 
+/**
+ * The user's keys in the bucket. kv.keys() sometimes never finishes while heartbeats write the bucket (seen on
+ * a loaded machine), so each listing is bounded and retried.
+ */
 async function keysOf(userId: string): Promise<string[]> {
-  const out: string[] = [];
-  for await (const k of await kv.keys(`${userId}.*`)) out.push(k);
-  return out;
+  const list = async () => {
+    const out: string[] = [];
+    for await (const k of await kv.keys(`${userId}.*`)) out.push(k);
+    return out;
+  };
+  return waitFor(`presence keys of ${userId}`, () => Promise.race([list(), sleep(1500).then(() => Promise.reject(new Error('kv.keys() stalled')))]), 10_000);
 }
 
 describe('presence', () => {

@@ -13,15 +13,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Poll `fn` until it returns something truthy. An attempt that never settles counts as a failure at the deadline
+ * (so a stalled NATS call ends in this function's error naming `what`, not in the test runner's timeout).
+ */
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('the last attempt did not settle')), Math.max(everyMs, until - Date.now()));
+    });
     try {
-      const v = await fn();
+      const v = await Promise.race([fn(), stalled]);
       if (v) return v;
     } catch (err) {
       last = err;
+    } finally {
+      clearTimeout(timer);
     }
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
