@@ -1,9 +1,9 @@
 import { PresenceDirectory } from '@natter/infra';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EdgeMetrics } from './metrics';
 import type { PresenceStore } from './ports';
-import { PresenceHub, PresenceReporter, type PresenceSession } from './presence';
+import { HEARTBEAT_SLOTS, PresenceHub, PresenceReporter, type PresenceSession } from './presence';
 
 const log = pino({ level: 'silent' });
 
@@ -41,6 +41,31 @@ describe('PresenceReporter', () => {
     ops[1].done();
     await r.stop();
     expect(applied).toEqual(['put ann.c-ann', 'del ann.c-ann']);
+  });
+
+  it('refreshes every connection once per period, a tenth of them at a time', async () => {
+    vi.useFakeTimers();
+    try {
+      const puts: string[] = [];
+      const store: PresenceStore = { put: async (key) => void puts.push(key), delete: async () => {} };
+      const r = new PresenceReporter(store, 'n1', 1000, log);
+      const n = 40;
+      for (let i = 0; i < n; i++) r.connected(session(`u${i}`).s);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(puts).toHaveLength(n); // the put on open
+      puts.length = 0;
+      const perTick: number[] = [];
+      for (let t = 0; t < HEARTBEAT_SLOTS; t++) {
+        const before = puts.length;
+        await vi.advanceTimersByTimeAsync(1000 / HEARTBEAT_SLOTS);
+        perTick.push(puts.length - before);
+      }
+      expect(perTick).toEqual(Array(HEARTBEAT_SLOTS).fill(n / HEARTBEAT_SLOTS));
+      expect(new Set(puts).size).toBe(n);
+      await r.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

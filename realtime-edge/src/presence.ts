@@ -7,6 +7,8 @@ import type { PresenceAuthorizer, PresenceStore } from './ports';
 interface Conn {
   userId: string;
   connectedAt: string;
+  /** Which tick of the heartbeat period refreshes this connection (see HEARTBEAT_SLOTS). */
+  slot: number;
   /** The last write on this key while one is pending (null when idle, so idle connections hold no promise). */
   chain: Promise<void> | null;
   busy: number;
@@ -22,13 +24,23 @@ export interface PresenceSession {
 }
 
 /**
+ * The heartbeat period is cut into this many ticks and each connection is refreshed on its own tick, so a node
+ * with N connections writes N / HEARTBEAT_SLOTS entries at a time. One burst of N puts per period stalled the
+ * edge's event loop (and nats-server, and every presence watcher) long enough to show in delivery latency.
+ */
+export const HEARTBEAT_SLOTS = 10;
+
+/**
  * Writes this node's connections into KV `natter_presence` (format and staleness rule: contracts/src/presence.ts):
- * put on open, put again every heartbeat (one timer for the node), delete on close and on drain. Work on one key
- * runs in order (a chain per connection), so a delete can never be overtaken by the put of the open it follows.
+ * put on open, put again once every heartbeat period (one timer for the node, spread over HEARTBEAT_SLOTS
+ * ticks), delete on close and on drain. Work on one key runs in order (a chain per connection), so a delete
+ * can never be overtaken by the put of the open it follows.
  * Failures are logged, never thrown: presence is best-effort and converges by staleness.
  */
 export class PresenceReporter {
   private readonly conns = new Map<string, Conn>();
+  private nextSlot = 0;
+  private tick = 0;
   private lastWarnAt = 0;
   private readonly timer: NodeJS.Timeout;
 
@@ -38,14 +50,15 @@ export class PresenceReporter {
     private readonly heartbeatMs: number,
     private readonly log: Logger,
   ) {
-    this.timer = setInterval(() => this.heartbeat(), heartbeatMs);
+    this.timer = setInterval(() => this.heartbeat(), heartbeatMs / HEARTBEAT_SLOTS);
     this.timer.unref();
   }
 
   connected(s: PresenceSession): void {
     const now = new Date().toISOString();
     const key = presenceKey(s.userId, s.connId);
-    const c: Conn = { userId: s.userId, connectedAt: now, chain: null, busy: 0 };
+    // Dealt round-robin: the slots stay even as connections come and go.
+    const c: Conn = { userId: s.userId, connectedAt: now, slot: this.nextSlot++ % HEARTBEAT_SLOTS, chain: null, busy: 0 };
     this.conns.set(key, c);
     const value = this.entryJson(c, now);
     this.enqueue(key, c, () => this.store.put(key, value));
@@ -68,8 +81,10 @@ export class PresenceReporter {
   private readonly pending = new Set<Promise<void>>();
 
   private heartbeat(): void {
+    const slot = this.tick++ % HEARTBEAT_SLOTS;
     const now = new Date().toISOString();
     for (const [key, c] of this.conns) {
+      if (c.slot !== slot) continue;
       // A write still pending (NATS slow or away): skip this beat rather than queue behind it.
       if (c.busy > 0) continue;
       const value = this.entryJson(c, now);
