@@ -7,6 +7,15 @@ const rec = (expiresAt: number) => JSON.stringify({ revokedAt: new Date(0).toISO
 describe('RevocationSet', () => {
   const now = 1_000_000;
 
+  it('apply names whom an entry revokes, only while it is in force', () => {
+    const s = new RevocationSet();
+    expect(s.apply('sid.s9', 'PUT', rec(now + 1000), now)).toEqual({ sessionId: 's9' });
+    expect(s.apply('user.u9', 'PUT', 'not json', now)).toEqual({ userId: 'u9' });
+    expect(s.apply('sid.s8', 'PUT', rec(now - 1), now)).toBeUndefined();
+    expect(s.apply('sid.s9', 'DEL', '', now)).toBeUndefined();
+    expect(s.apply('other.x', 'PUT', rec(now + 1000), now)).toBeUndefined();
+  });
+
   it('holds session and user revocations apart until their expiresAt', () => {
     const s = new RevocationSet();
     s.apply('sid.s1', 'PUT', rec(now + 1000), now);

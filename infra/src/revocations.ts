@@ -53,15 +53,19 @@ export class RevocationSet {
   private readonly sessions = new Map<string, number>();
   private readonly users = new Map<string, number>();
 
-  /** Apply one bucket entry. Unreadable values fail closed: revoked for a full token lifetime. */
-  apply(key: string, operation: 'PUT' | 'DEL' | 'PURGE', value: string, now = Date.now()): void {
+  /**
+   * Apply one bucket entry; returns whom it revokes when it is a revocation in force. Unreadable values fail
+   * closed: revoked for a full token lifetime.
+   */
+  apply(key: string, operation: 'PUT' | 'DEL' | 'PURGE', value: string, now = Date.now()): RevocationTarget | undefined {
     const dot = key.indexOf('.');
-    const map = key.slice(0, dot) === 'sid' ? this.sessions : key.slice(0, dot) === 'user' ? this.users : undefined;
-    if (!map || dot < 0) return;
+    const kind = key.slice(0, dot);
+    const map = kind === 'sid' ? this.sessions : kind === 'user' ? this.users : undefined;
+    if (!map || dot < 0) return undefined;
     const id = key.slice(dot + 1);
     if (operation !== 'PUT') {
       map.delete(id);
-      return;
+      return undefined;
     }
     let expiresAt = NaN;
     try {
@@ -70,8 +74,12 @@ export class RevocationSet {
       /* below */
     }
     if (!Number.isFinite(expiresAt)) expiresAt = now + Limits.accessTokenSeconds * 1000 + CLOCK_SKEW_MS;
-    if (expiresAt > now) map.set(id, expiresAt);
-    else map.delete(id);
+    if (expiresAt <= now) {
+      map.delete(id);
+      return undefined;
+    }
+    map.set(id, expiresAt);
+    return kind === 'sid' ? { sessionId: id } : { userId: id };
   }
 
   isRevoked(sessionId: string, now = Date.now()): boolean {
@@ -117,8 +125,9 @@ export interface RevocationWatch {
 /**
  * Mirror `natter_revoked` in memory: an ordered-consumer watch over the whole bucket, history included, that
  * survives reconnects (the consumer is recreated from where it was) and is restarted if it ever ends.
+ * `onRevoked` hears every entry that is a revocation in force when it arrives (those already stored first).
  */
-export function watchRevocations(nc: NatsConnection, log: Logger): RevocationWatch {
+export function watchRevocations(nc: NatsConnection, log: Logger, onRevoked?: (target: RevocationTarget) => void): RevocationWatch {
   const set = new RevocationSet();
   let stopped = false;
   let lastRevision = 0;
@@ -165,7 +174,8 @@ export function watchRevocations(nc: NatsConnection, log: Logger): RevocationWat
         }, RETRY_MS);
         try {
           for await (const e of iter) {
-            set.apply(e.key, e.operation, e.operation === 'PUT' ? e.string() : '');
+            const revoked = set.apply(e.key, e.operation, e.operation === 'PUT' ? e.string() : '');
+            if (revoked && onRevoked) onRevoked(revoked);
             lastRevision = Math.max(lastRevision, e.revision);
             if (!isReady && (e.revision >= initialUpTo || e.isUpdate)) markReady();
           }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Limits, NatterError } from '@natter/contracts';
+import { CloseCode, Limits, NatterError } from '@natter/contracts';
 import { connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
@@ -63,9 +63,18 @@ const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidd
 export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
   const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const nc: NatsConnection = await connectNats(config.natsUrl, config.nodeId, log.child({ component: 'nats' }));
-  // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, not
-  // only until its sockets are closed by SessionRevoked. Loaded before the first upgrade is served.
-  const revocations = watchRevocations(nc, log.child({ component: 'revocations' }));
+  const sessions = new Set<Session>();
+  // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, and
+  // the open sockets it concerns are closed when the entry arrives. The SessionRevoked / UserDeactivated
+  // events close them too, but command-api appends those after the revocation, and an append that fails
+  // there cannot be retried by the client (its token is refused by then). Loaded before the first upgrade.
+  const revocations = watchRevocations(nc, log.child({ component: 'revocations' }), (target) => {
+    for (const s of [...sessions]) {
+      if ('sessionId' in target) {
+        if (s.sessionId === target.sessionId) s.closeWith(CloseCode.SessionRevoked, 'session revoked');
+      } else if (s.userId === target.userId) s.closeWith(CloseCode.UserDeactivated, 'user deactivated');
+    }
+  });
   try {
     await revocations.ready;
   } catch (err) {
@@ -99,7 +108,6 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
 
   const expiries = new ExpiryWheel<Session>();
   const deps: SessionDeps = { config, fanout, membership, commands, metrics, presence, reporter, signals, expiries, log: log.child({ component: 'session' }) };
-  const sessions = new Set<Session>();
   let draining = false;
 
   const json = (res: uWS.HttpResponse, status: number, body: unknown): void => {

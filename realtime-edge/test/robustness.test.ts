@@ -1,3 +1,6 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Streams } from '@natter/contracts';
+import { openRevocations, recordRevocation } from '@natter/infra';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeHandle } from '../src/app';
 import { Client, sleep, World } from './harness';
@@ -95,6 +98,23 @@ describe('auth and sessions', () => {
     expect(phone.closed).toBeUndefined();
     await w.fake.deactivate('cid');
     expect((await phone.waitClosed()).code).toBe(4103);
+  });
+
+  it('the revocation entry alone closes the sockets (logout whose SessionRevoked append failed)', async () => {
+    const revoked = await openRevocations(w.nc);
+    const tab = await w.client(edge, 'fay', 'fay-tab');
+    const other = await w.client(edge, 'fay', 'fay-other');
+    await tab.resume({});
+    await other.resume({});
+    const streamBefore = (await (await jetstreamManager(w.nc)).streams.info(Streams.events)).state.last_seq;
+    await recordRevocation(revoked, { sessionId: 'fay-tab' });
+    expect((await tab.waitClosed()).code).toBe(4102);
+    await sleep(100);
+    expect(other.closed).toBeUndefined();
+    await recordRevocation(revoked, { userId: 'fay' });
+    expect((await other.waitClosed()).code).toBe(4103);
+    // Nothing was appended: the entries did it.
+    expect((await (await jetstreamManager(w.nc)).streams.info(Streams.events)).state.last_seq).toBe(streamBefore);
   });
 
   it('after logout, a new connection with the old access token is refused at upgrade (401), other sessions connect', async () => {
