@@ -61,12 +61,6 @@ export class ProjectionLock {
     return this.held;
   }
 
-  async release(): Promise<void> {
-    if (!this.held || !this.client) return;
-    this.held = false;
-    await this.client.query('select pg_advisory_unlock(hashtext($1))', [projectionLockName(this.projection)]);
-  }
-
   /** Closes the connection (releasing the lock if held). */
   async close(): Promise<void> {
     const c = this.client;

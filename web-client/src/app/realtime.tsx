@@ -37,9 +37,6 @@ export interface RealtimeValue {
 
 const RealtimeContext = createContext<RealtimeValue | null>(null);
 
-/** Provide an already built value (component tests). */
-export const RealtimeValueProvider = RealtimeContext.Provider;
-
 function memoryCache(): KeyValueCache {
   const m = new Map<string, unknown>();
   return { get: async <T,>(k: string) => m.get(k) as T | undefined, set: async (k, v) => void m.set(k, v) };
