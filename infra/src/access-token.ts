@@ -15,17 +15,20 @@ function pemFrom(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return file ? readFileSync(file, 'utf8') : undefined;
 }
 
-export async function loadVerifyKey(env: NodeJS.ProcessEnv = process.env): Promise<CryptoKey> {
+/** The verify key's SPKI PEM (services read it into their config at start, so a missing key fails fast). */
+export function readPublicKeyPem(env: NodeJS.ProcessEnv = process.env): string {
   const pem = pemFrom(env, 'NATTER_JWT_PUBLIC_KEY');
   if (!pem) throw new Error('NATTER_JWT_PUBLIC_KEY or NATTER_JWT_PUBLIC_KEY_FILE must be set');
-  return importSPKI(pem, 'EdDSA');
+  return pem;
+}
+
+export async function loadVerifyKey(env: NodeJS.ProcessEnv = process.env): Promise<CryptoKey> {
+  return importSPKI(readPublicKeyPem(env), 'EdDSA');
 }
 
 /** The verify key as a node:crypto KeyObject, for verifyAccessTokenSync. */
 export function loadVerifyKeyObject(env: NodeJS.ProcessEnv = process.env): KeyObject {
-  const pem = pemFrom(env, 'NATTER_JWT_PUBLIC_KEY');
-  if (!pem) throw new Error('NATTER_JWT_PUBLIC_KEY or NATTER_JWT_PUBLIC_KEY_FILE must be set');
-  const key = createPublicKey(pem);
+  const key = createPublicKey(readPublicKeyPem(env));
   if (key.asymmetricKeyType !== 'ed25519') throw new Error(`NATTER_JWT_PUBLIC_KEY must be an Ed25519 key, not ${key.asymmetricKeyType}`);
   return key;
 }

@@ -6,7 +6,7 @@ export { connectNats } from './nats';
 export { NatsRequester, NatsRequestTimeout, NatsNoResponders } from './nats-requests';
 export { createLogger } from './logger';
 export { provisionAll } from './provision';
-export { loadVerifyKey, loadVerifyKeyObject, loadSigningKey, signAccessToken, verifyAccessToken, verifyAccessTokenSync, bearerToken } from './access-token';
+export { readPublicKeyPem, loadVerifyKey, loadVerifyKeyObject, loadSigningKey, signAccessToken, verifyAccessToken, verifyAccessTokenSync, bearerToken } from './access-token';
 export type { ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow } from './read-model-tables';
 export { stopChild } from './child-process';
 export { startLocalPostgres, postgresReachable, ensureDatabase } from './local-postgres';

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readPublicKeyPem } from '@natter/infra';
 
 /**
  * query-api configuration: parsed once from the environment at start-up, frozen, and failing fast on a bad
@@ -42,14 +42,6 @@ function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: 
   return raw;
 }
 
-function publicKeyPem(env: NodeJS.ProcessEnv): string {
-  const inline = env.NATTER_JWT_PUBLIC_KEY;
-  if (inline) return inline.replace(/\\n/g, '\n');
-  const file = env.NATTER_JWT_PUBLIC_KEY_FILE;
-  if (file) return readFileSync(file, 'utf8');
-  throw new Error('NATTER_JWT_PUBLIC_KEY or NATTER_JWT_PUBLIC_KEY_FILE must be set');
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig {
   const logLevel = env.LOG_LEVEL || 'info';
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new Error(`LOG_LEVEL ${logLevel} is not a pino level`);
@@ -59,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     host: env.HOST || '127.0.0.1',
     port: int(env, 'QUERY_API_PORT', 3002, 0, 65535),
     logLevel,
-    jwtPublicKeyPem: publicKeyPem(env),
+    jwtPublicKeyPem: readPublicKeyPem(env),
     dbPoolMax: int(env, 'QUERY_API_DB_POOL_MAX', 10, 1, 200),
     minSeqPollMs: int(env, 'QUERY_API_MINSEQ_POLL_MS', 250, 10, 5000),
     schemaPollMs: int(env, 'QUERY_API_SCHEMA_POLL_MS', 10_000, 100, 600_000),

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { readPublicKeyPem } from '@natter/infra';
 
 /** Edge configuration, parsed once from the environment and frozen. Fails fast on a missing or bad value. */
 export interface EdgeConfig {
@@ -29,15 +29,12 @@ function int(env: NodeJS.ProcessEnv, name: string, def: number, min = 0, max = 6
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
   const port = int(env, 'EDGE_PORT', 3003, 0, 65_535);
-  let pem = env.NATTER_JWT_PUBLIC_KEY?.replace(/\\n/g, '\n');
-  if (!pem && env.NATTER_JWT_PUBLIC_KEY_FILE) pem = readFileSync(env.NATTER_JWT_PUBLIC_KEY_FILE, 'utf8');
-  if (!pem) throw new Error('NATTER_JWT_PUBLIC_KEY or NATTER_JWT_PUBLIC_KEY_FILE must be set');
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
     port,
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     nodeId: env.EDGE_NODE_ID || `edge-${hostname()}-${port}`,
-    jwtPublicKeyPem: pem,
+    jwtPublicKeyPem: readPublicKeyPem(env),
     logLevel: env.LOG_LEVEL || 'info',
     commandsPerSecond: int(env, 'EDGE_COMMANDS_PER_SECOND', 20, 1),
     commandBurst: int(env, 'EDGE_COMMAND_BURST', 40, 1),

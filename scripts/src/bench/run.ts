@@ -97,6 +97,14 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
 const log = createLogger('bench', 'warn');
 let raw: RawUwsHandle | undefined;
 let natter: NatterHandle | undefined;
+// Interrupted (Ctrl-C, or a SIGTERM to this process alone): stop what was started before exiting, or the
+// stack's services, nats-server and Postgres would be left running with their temporary directories.
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, () => {
+    say(`${sig}: stopping what the bench started`);
+    void Promise.allSettled([raw?.stop(), natter?.stop()]).finally(() => process.exit(130));
+  });
+}
 try {
   raw = await startRawUws();
   const rawT = rawTarget(raw.url, raw.pid);
