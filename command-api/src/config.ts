@@ -1,5 +1,5 @@
 import type { CryptoKey } from 'jose';
-import { loadSigningKey, loadVerifyKey } from '@natter/infra';
+import { envInt, loadSigningKey, loadVerifyKey } from '@natter/infra';
 
 /** command-api settings, parsed once at start-up and frozen. A missing key or a bad port fails fast. */
 export interface CommandApiConfig {
@@ -15,13 +15,6 @@ export interface CommandApiConfig {
   readonly verifyKey: CryptoKey;
 }
 
-function port(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`COMMAND_API_PORT must be a port number, got ${value}`);
-  return n;
-}
-
 function positive(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
@@ -34,7 +27,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/natter',
     host: env.HOST || '127.0.0.1',
-    port: port(env.COMMAND_API_PORT, 3001),
+    port: envInt(env, 'COMMAND_API_PORT', 3001, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
     sendsPerSecond: positive(env.COMMAND_API_SENDS_PER_SECOND, 10),
     signingKey: await loadSigningKey(env),

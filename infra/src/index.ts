@@ -15,3 +15,4 @@ export { watchRevocations, recordRevocation, openRevocations, RevocationSet, Rev
 export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revocations';
 export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
+export { envInt } from './env';

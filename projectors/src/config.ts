@@ -1,3 +1,4 @@
+import { envInt } from '@natter/infra';
 /** Projector configuration: parsed from the environment once, frozen, failing fast on bad values. */
 export interface ProjectorsConfig {
   readonly natsUrl: string;
@@ -14,23 +15,15 @@ export interface ProjectorsConfig {
   readonly lockRetryMs: number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, def: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorsConfig {
   return Object.freeze({
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/natter',
     host: env.HOST || '127.0.0.1',
-    port: int(env, 'PROJECTORS_PORT', 3004, 0, 65535),
+    port: envInt(env, 'PROJECTORS_PORT', 3004, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
-    batchMaxEvents: int(env, 'PROJECTOR_BATCH_MAX_EVENTS', 500, 1, 5000),
-    batchLingerMs: int(env, 'PROJECTOR_BATCH_LINGER_MS', 20, 0, 10_000),
-    lockRetryMs: int(env, 'PROJECTOR_LOCK_RETRY_MS', 1000, 10, 60_000),
+    batchMaxEvents: envInt(env, 'PROJECTOR_BATCH_MAX_EVENTS', 500, 1, 5000),
+    batchLingerMs: envInt(env, 'PROJECTOR_BATCH_LINGER_MS', 20, 0, 10_000),
+    lockRetryMs: envInt(env, 'PROJECTOR_LOCK_RETRY_MS', 1000, 10, 60_000),
   });
 }

@@ -1,4 +1,4 @@
-import { readPublicKeyPem } from '@natter/infra';
+import { envInt, readPublicKeyPem } from '@natter/infra';
 
 /**
  * query-api configuration: parsed once from the environment at start-up, frozen, and failing fast on a bad
@@ -18,14 +18,6 @@ export interface QueryApiConfig {
   readonly minSeqPollMs: number;
   /** Fallback poll of natter.read_models (LISTEN natter_read_model is the fast path). */
   readonly schemaPollMs: number;
-}
-
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
-  return n;
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
@@ -49,11 +41,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     natsUrl: url(env, 'NATS_URL', 'nats://127.0.0.1:4222', ['nats:', 'tls:']),
     databaseUrl: url(env, 'DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/natter', ['postgres:', 'postgresql:']),
     host: env.HOST || '127.0.0.1',
-    port: int(env, 'QUERY_API_PORT', 3002, 0, 65535),
+    port: envInt(env, 'QUERY_API_PORT', 3002, 0, 65535),
     logLevel,
     jwtPublicKeyPem: readPublicKeyPem(env),
-    dbPoolMax: int(env, 'QUERY_API_DB_POOL_MAX', 10, 1, 200),
-    minSeqPollMs: int(env, 'QUERY_API_MINSEQ_POLL_MS', 250, 10, 5000),
-    schemaPollMs: int(env, 'QUERY_API_SCHEMA_POLL_MS', 10_000, 100, 600_000),
+    dbPoolMax: envInt(env, 'QUERY_API_DB_POOL_MAX', 10, 1, 200),
+    minSeqPollMs: envInt(env, 'QUERY_API_MINSEQ_POLL_MS', 250, 10, 5000),
+    schemaPollMs: envInt(env, 'QUERY_API_SCHEMA_POLL_MS', 10_000, 100, 600_000),
   });
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { readPublicKeyPem } from '@natter/infra';
+import { envInt, readPublicKeyPem } from '@natter/infra';
 
 /** Edge configuration, parsed once from the environment and frozen. Fails fast on a missing or bad value. */
 export interface EdgeConfig {
@@ -19,16 +19,8 @@ export interface EdgeConfig {
   readonly presenceHeartbeatMs: number;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, def: number, min = 0, max = 65_535 * 1_000): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return def;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got ${raw}`);
-  return n;
-}
-
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
-  const port = int(env, 'EDGE_PORT', 3003, 0, 65_535);
+  const port = envInt(env, 'EDGE_PORT', 3003, 0, 65_535);
   return Object.freeze({
     host: env.HOST || '127.0.0.1',
     port,
@@ -36,10 +28,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
     nodeId: env.EDGE_NODE_ID || `edge-${hostname()}-${port}`,
     jwtPublicKeyPem: readPublicKeyPem(env),
     logLevel: env.LOG_LEVEL || 'info',
-    commandsPerSecond: int(env, 'EDGE_COMMANDS_PER_SECOND', 20, 1),
-    commandBurst: int(env, 'EDGE_COMMAND_BURST', 40, 1),
-    commandTimeoutMs: int(env, 'EDGE_COMMAND_TIMEOUT_MS', 5000, 100),
+    commandsPerSecond: envInt(env, 'EDGE_COMMANDS_PER_SECOND', 20, 1, 10_000),
+    commandBurst: envInt(env, 'EDGE_COMMAND_BURST', 40, 1, 10_000),
+    commandTimeoutMs: envInt(env, 'EDGE_COMMAND_TIMEOUT_MS', 5000, 100, 600_000),
     // At most a third of the bucket TTL (45 s), so a live entry never expires on the server between two puts.
-    presenceHeartbeatMs: int(env, 'EDGE_PRESENCE_HEARTBEAT_MS', 15_000, 50, 15_000),
+    presenceHeartbeatMs: envInt(env, 'EDGE_PRESENCE_HEARTBEAT_MS', 15_000, 50, 15_000),
   });
 }
