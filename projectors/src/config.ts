@@ -1,4 +1,5 @@
 import { envInt } from '@natter/infra';
+
 /** Projector configuration: parsed from the environment once, frozen, failing fast on bad values. */
 export interface ProjectorsConfig {
   readonly natsUrl: string;

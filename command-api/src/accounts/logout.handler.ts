@@ -14,8 +14,9 @@ import { UserAggregate } from './user.aggregate';
  * refuses its access token from then on), then in `auth.sessions` (refresh tokens stop working), both before
  * answering; then appends SessionRevoked(logout) on the user's subject, the record in the log. The edges close
  * that session's open sockets on the KV entry already (and again on the event), so an append that fails here
- * leaves no socket open, only the client's logout answered with an error. KV first: if that write fails nothing is revoked yet and the client can simply retry; once
- * it has succeeded the token is refused everywhere, so a retry could no longer get through the auth guard.
+ * leaves no socket open, only the client's logout answered with an error. KV first: if that write fails
+ * nothing is revoked yet and the client can simply retry; once it has succeeded the token is refused
+ * everywhere, so a retry could no longer get through the auth guard.
  */
 @CommandHandler(LogoutCommand)
 export class LogoutHandler implements ICommandHandler<LogoutCommand> {
