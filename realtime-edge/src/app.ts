@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { CloseCode, Limits, NatterError } from '@natter/contracts';
+import { Limits, NatterError } from '@natter/contracts';
 import { connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
@@ -63,25 +63,6 @@ const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidd
 export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
   const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const nc: NatsConnection = await connectNats(config.natsUrl, config.nodeId, log.child({ component: 'nats' }));
-  const sessions = new Set<Session>();
-  // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, and
-  // the open sockets it concerns are closed when the entry arrives. The SessionRevoked / UserDeactivated
-  // events close them too, but command-api appends those after the revocation, and an append that fails
-  // there cannot be retried by the client (its token is refused by then). Loaded before the first upgrade.
-  const revocations = watchRevocations(nc, log.child({ component: 'revocations' }), (target) => {
-    for (const s of [...sessions]) {
-      if ('sessionId' in target) {
-        if (s.sessionId === target.sessionId) s.closeWith(CloseCode.SessionRevoked, 'session revoked');
-      } else if (s.userId === target.userId) s.closeWith(CloseCode.UserDeactivated, 'user deactivated');
-    }
-  });
-  try {
-    await revocations.ready;
-  } catch (err) {
-    await revocations.stop();
-    await nc.close().catch(() => {});
-    throw err;
-  }
   const metrics = new EdgeMetrics();
   const source = (overrides.eventSource ?? ((s) => s))(new NatsEventSource(nc, log.child({ component: 'event-source' })));
   // Request/reply through infra's NatsRequester (one inbox each, no per-request Error): closed after the drain.
@@ -96,6 +77,20 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const fanout = new Fanout({ source, history, metrics, signals, log: log.child({ component: 'fanout' }) });
   await fanout.start();
 
+  // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, and
+  // the open sockets it concerns are closed when the entry arrives. The SessionRevoked / UserDeactivated
+  // events close them too, but command-api appends those after the revocation, and an append that fails
+  // there cannot be retried by the client (its token is refused by then). Loaded before the first upgrade.
+  const revocations = watchRevocations(nc, log.child({ component: 'revocations' }), (target) => fanout.closeRevoked(target));
+  try {
+    await revocations.ready;
+  } catch (err) {
+    await revocations.stop();
+    fanout.stop();
+    await nc.close().catch(() => {});
+    throw err;
+  }
+
   // Presence: this node's connections go into KV natter_presence; a watch of the whole bucket tells local
   // sockets about the users they follow (contracts/src/presence.ts: format and staleness rule).
   const presenceLog = log.child({ component: 'presence' });
@@ -108,6 +103,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
 
   const expiries = new ExpiryWheel<Session>();
   const deps: SessionDeps = { config, fanout, membership, commands, metrics, presence, reporter, signals, expiries, log: log.child({ component: 'session' }) };
+  const sessions = new Set<Session>();
   let draining = false;
 
   const json = (res: uWS.HttpResponse, status: number, body: unknown): void => {
@@ -176,7 +172,8 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       close: (ws, code, message) => {
         const s = ws.getUserData().session;
         if (!s) return;
-        if (s.isOpen()) log.debug({ connId: s.connId, userId: s.userId, code, reason: Buffer.from(message).toString('utf8') }, 'socket closed by the peer or the network');
+        // Sessions the edge closed (closeWith) are closed already; this is the peer or the network.
+        if (s.isOpen() && log.isLevelEnabled('debug')) log.debug({ connId: s.connId, userId: s.userId, code, reason: Buffer.from(message).toString('utf8') }, 'socket closed by the peer or the network');
         sessions.delete(s);
         s.closed();
       },

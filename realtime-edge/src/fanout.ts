@@ -1,4 +1,5 @@
 import { CloseCode, decodeEvent, parseEventSubject, Subjects, type ServerFrame, type StoredEvent, type TypingSignal } from '@natter/contracts';
+import type { RevocationTarget } from '@natter/infra';
 import type { Logger } from 'pino';
 import type { EdgeMetrics } from './metrics';
 import type { EventSource, History, LiveMessage, LiveSubscription, RawEvent, Signals } from './ports';
@@ -126,6 +127,21 @@ export class Fanout {
     if (set && set.size === 0) this.sessionsByUser.delete(s.userId);
   }
 
+  /**
+   * Close the sockets a revocation concerns: the session's (4102), or all of the user's (4103). Called for the
+   * KV entry (the edge's revocation watch, which names a session without its user) and again for the
+   * SessionRevoked / UserDeactivated event (which names the user: `userId` narrows the search). Idempotent.
+   */
+  closeRevoked(target: RevocationTarget, userId = 'userId' in target ? target.userId : undefined): void {
+    const sets = userId === undefined ? [...this.sessionsByUser.values()] : [this.sessionsByUser.get(userId)];
+    for (const set of sets) {
+      for (const s of [...(set ?? [])]) {
+        if (!('sessionId' in target)) s.closeWith(CloseCode.UserDeactivated, 'user deactivated');
+        else if (s.sessionId === target.sessionId) s.closeWith(CloseCode.SessionRevoked, 'session revoked');
+      }
+    }
+  }
+
   // ---- feeds ------------------------------------------------------------------------------------------------
 
   /** Adds the cursor to its room's feed (creating the feed's msg subscription if needed); resolves when live. */
@@ -235,12 +251,8 @@ export class Fanout {
     const p = parseEventSubject(ev.subject);
     if (!p) return;
     if (p.kind === 'user') {
-      const sessions = [...(this.sessionsByUser.get(p.userId) ?? [])];
-      if (ev.type === 'SessionRevoked') {
-        for (const s of sessions) if (s.sessionId === ev.data.sessionId) s.closeWith(CloseCode.SessionRevoked, 'session revoked');
-      } else if (ev.type === 'UserDeactivated') {
-        for (const s of sessions) s.closeWith(CloseCode.UserDeactivated, 'user deactivated');
-      }
+      if (ev.type === 'SessionRevoked') this.closeRevoked({ sessionId: ev.data.sessionId }, p.userId);
+      else if (ev.type === 'UserDeactivated') this.closeRevoked({ userId: p.userId });
       return;
     }
     if (ev.type === 'MemberJoined' || ev.type === 'MemberLeft') {

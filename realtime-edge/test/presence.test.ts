@@ -48,7 +48,7 @@ async function keysOf(userId: string): Promise<string[]> {
     for await (const k of await kv.keys(`${userId}.*`)) out.push(k);
     return out;
   };
-  return waitFor(`presence keys of ${userId}`, () => Promise.race([list(), sleep(1500).then(() => Promise.reject(new Error('kv.keys() stalled')))]), 10_000);
+  return waitFor(`presence keys of ${userId}`, list, 10_000, 50, 1500);
 }
 
 describe('presence', () => {

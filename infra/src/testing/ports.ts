@@ -14,16 +14,17 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Poll `fn` until it returns something truthy. An attempt that never settles counts as a failure at the deadline
- * (so a stalled NATS call ends in this function's error naming `what`, not in the test runner's timeout).
+ * Poll `fn` until it returns something truthy. An attempt that has not settled after `attemptMs` (by default:
+ * the time left) counts as failed, so a stalled call is retried, or ends in this function's error naming
+ * `what` rather than in the test runner's timeout.
  */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000, everyMs = 50, attemptMs = timeoutMs): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('the last attempt did not settle')), Math.max(everyMs, until - Date.now()));
+      timer = setTimeout(() => reject(new Error('an attempt did not settle')), Math.max(everyMs, Math.min(attemptMs, until - Date.now())));
     });
     try {
       const v = await Promise.race([fn(), stalled]);
