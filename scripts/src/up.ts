@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createLogger } from '@natter/infra';
+import { createLogger } from '@natter/infra/runtime';
 import { startStack } from './stack/index';
 import { repoRoot } from './stack/service-process';
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { stopChild } from '@natter/infra';
+import { stopChild } from '@natter/infra/provision';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
