@@ -20,6 +20,8 @@ export interface RoomTimeline {
 }
 
 type Listener = (roomId: string) => void;
+/** Which timeline item an event becomes, if any (the app's mapping extends `eventToItem`). */
+export type EventToItem = (seq: number, e: EventEnvelope) => TimelineItem | null;
 
 /** Every room's timeline. Updates replace a room's object, so React can compare by reference. */
 export class Timelines {
@@ -27,6 +29,8 @@ export class Timelines {
   private readonly listeners = new Set<Listener>();
   /** Bumped on every change of any room (a snapshot for views that span rooms, like the room list). */
   version = 0;
+
+  constructor(private readonly toItem: EventToItem = eventToItem) {}
 
   static empty(roomId: string): RoomTimeline {
     return { roomId, items: [], position: null, hasOlder: true, newestLoaded: false };
@@ -72,7 +76,7 @@ export class Timelines {
   applyEvent(roomId: string, seq: number, event: EventEnvelope): boolean {
     const t = this.get(roomId);
     if (t.position !== null && seq <= t.position) return false;
-    const item = eventToItem(seq, event);
+    const item = this.toItem(seq, event);
     const items = item && !t.items.some((i) => i.seq === seq) ? insertSorted(t.items, item) : t.items;
     this.set({ ...t, items, position: seq });
     return true;
