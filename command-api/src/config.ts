@@ -1,5 +1,5 @@
 import type { CryptoKey } from 'jose';
-import { envInt, loadSigningKey, loadVerifyKey } from '@natter/infra';
+import { envInt, loadSigningKey, loadVerifyKey } from '@natter/infra/runtime';
 
 /** command-api settings, parsed once at start-up and frozen. A missing key or a bad port fails fast. */
 export interface CommandApiConfig {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kvm } from '@nats-io/kv';
 import { decodeJwt } from 'jose';
 import { Buckets, Subjects } from '@natter/contracts';
-import { RevocationKeys } from '@natter/infra';
+import { RevocationKeys } from '@natter/infra/runtime';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;

@@ -1,7 +1,8 @@
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { decodeEvent, EventHeaders, Streams, type AuthTokens, type RpcReply, type StoredEvent } from '@natter/contracts';
-import { createKysely, createLogger, provisionAll } from '@natter/infra';
+import { createKysely, createLogger } from '@natter/infra/runtime';
+import { provisionAll } from '@natter/infra/provision';
 import { createTestDatabase, generateJwtKeyPem, startNats, startNatsCluster, type TestDatabase } from '@natter/infra/testing';
 import type { Kysely } from 'kysely';
 import pg from 'pg';

@@ -7,6 +7,7 @@ export { EventEnvelope, EventHeaders } from './events/envelope';
 export { EventData, CurrentVersion, Role, Visibility } from './events/catalog';
 export type { EventType, EventDataOf, StoredEvent, NewEvent } from './events/catalog';
 export { encodeEvent, decodeEvent, toEnvelope, isEventType } from './events/codec';
+export type { RawEvent } from './events/codec';
 export * from './api/auth';
 export * from './api/rooms';
 export * from './api/messages';

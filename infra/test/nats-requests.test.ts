@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { startNats, type NatsServerHandle } from '@natter/infra/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NatsNoResponders, NatsRequester, NatsRequestTimeout } from '../src/nats-requests';
+import { NatsNoResponders, NatsRequester, NatsRequestTimeout } from '../src/runtime/nats-requests';
 
 let nats: NatsServerHandle;
 let nc: NatsConnection;

@@ -4,7 +4,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import pino from 'pino';
 import { sql } from 'kysely';
 import { Streams, Subjects } from '@natter/contracts';
-import { activeReadModelSchema, createKysely, provisionAll } from '../src/index';
+import { activeReadModelSchema, createKysely } from '../src/runtime/index';
+import { provisionAll } from '../src/provision/index';
 import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '../src/testing/index';
 
 const log = pino({ level: 'silent' });

@@ -3,7 +3,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import pino from 'pino';
 import { Buckets, Limits, NatterError } from '@natter/contracts';
-import { createKysely, provisionAll, recordRevocation, RevocationKeys, RevokedTtlMs, watchRevocations, type RevocationWatch } from '../src/index';
+import { createKysely, recordRevocation, RevocationKeys, watchRevocations, type RevocationWatch } from '../src/runtime/index';
+import { provisionAll, RevokedTtlMs } from '../src/provision/index';
 import { createTestDatabase, startNats, waitFor, type NatsServerHandle, type TestDatabase } from '../src/testing/index';
 
 const log = pino({ level: 'silent' });

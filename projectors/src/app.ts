@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Streams } from '@natter/contracts';
-import { connectNats, createKysely, type ReadModelDB } from '@natter/infra';
+import { connectNats, createKysely, type ReadModelDB } from '@natter/infra/runtime';
 import { chatProjection } from './chat/chat.projection';
 import type { ProjectorsConfig } from './config';
 import { startOpsServer } from './http/ops-server';

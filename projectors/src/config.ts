@@ -1,4 +1,4 @@
-import { envInt } from '@natter/infra';
+import { envInt } from '@natter/infra/runtime';
 
 /** Projector configuration: parsed from the environment once, frozen, failing fast on bad values. */
 export interface ProjectorsConfig {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Subjects } from '@natter/contracts';
-import { activeReadModelSchema } from '@natter/infra';
+import { activeReadModelSchema } from '@natter/infra/runtime';
 import { waitFor } from '@natter/infra/testing';
 import { startProjectors } from '../src/app';
 import { applyBatch, chatProjection, type RawEvent } from '../src/index';

@@ -3,7 +3,8 @@ import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
 import { encodeEvent, Subjects, type NewEvent } from '@natter/contracts';
-import { activeReadModelSchema, createKysely, provisionAll, type ReadModelDB } from '@natter/infra';
+import { activeReadModelSchema, createKysely, type ReadModelDB } from '@natter/infra/runtime';
+import { provisionAll } from '@natter/infra/provision';
 import { createTestDatabase, startNats, waitFor, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
 import { loadConfig, type ProjectorsConfig } from '../src/config';
 

@@ -1,4 +1,4 @@
-import { envInt, readPublicKeyPem } from '@natter/infra';
+import { envInt, readPublicKeyPem } from '@natter/infra/runtime';
 
 /**
  * query-api configuration: parsed once from the environment at start-up, frozen, and failing fast on a bad

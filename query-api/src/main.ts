@@ -1,4 +1,4 @@
-import { createLogger } from '@natter/infra';
+import { createLogger } from '@natter/infra/runtime';
 import { startQueryApi } from './app';
 import { loadConfig, type QueryApiConfig } from './config';
 

@@ -1,4 +1,5 @@
-import { createReadModelSchema, openRevocations, PgChannels, recordRevocation } from '@natter/infra';
+import { openRevocations, PgChannels, recordRevocation } from '@natter/infra/runtime';
+import { createReadModelSchema } from '@natter/infra/provision';
 import { waitFor } from '@natter/infra/testing';
 import { Subjects, type RpcReply } from '@natter/contracts';
 import { sql } from 'kysely';

@@ -1,4 +1,5 @@
-import { activeReadModelSchema, PgChannels, connectNats, createKysely, createLogger, loadSigningKey, provisionAll, signAccessToken, type ReadModelDB } from '@natter/infra';
+import { activeReadModelSchema, PgChannels, connectNats, createKysely, createLogger, loadSigningKey, signAccessToken, type ReadModelDB } from '@natter/infra/runtime';
+import { provisionAll } from '@natter/infra/provision';
 import { createTestDatabase, generateJwtKeyPem, startNats } from '@natter/infra/testing';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { sql, type Kysely } from 'kysely';

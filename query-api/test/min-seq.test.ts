@@ -1,6 +1,6 @@
 import { Subjects, type RpcReply } from '@natter/contracts';
 import { sql } from 'kysely';
-import { PgChannels } from '@natter/infra';
+import { PgChannels } from '@natter/infra/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness, type Reply } from './harness';
 

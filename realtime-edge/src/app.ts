@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Limits, NatterError } from '@natter/contracts';
-import { connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra';
+import { connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import type { EdgeConfig } from './config';
@@ -9,12 +9,12 @@ import { Fanout } from './fanout';
 import { ExpiryWheel } from './expiry';
 import { EdgeMetrics } from './metrics';
 import { NatsCommandForwarder } from './nats/commands';
-import { NatsEventSource } from './nats/event-source';
+import { NatsLiveEvents } from './nats/live-events';
 import { JetStreamHistory } from './nats/history';
 import { NatsMembershipSource } from './nats/membership';
 import { KvPresenceStore, NatsPresenceAuthorizer } from './nats/presence';
 import { NatsSignals } from './nats/signals';
-import type { CommandForwarder, EventSource, History, MembershipSource, PresenceAuthorizer, PresenceStore, Signals } from './ports';
+import type { CommandForwarder, LiveEvents, History, MembershipSource, PresenceAuthorizer, PresenceStore, Signals } from './ports';
 import { PresenceHub, PresenceReporter } from './presence';
 import { Session, type SessionDeps, type SocketLike } from './session';
 
@@ -28,7 +28,7 @@ export interface EdgeHandle {
 
 /** Replace or decorate the NATS-backed dependencies (tests use it to drop live messages). */
 export interface EdgeOverrides {
-  eventSource?: (real: EventSource) => EventSource;
+  liveEvents?: (real: LiveEvents) => LiveEvents;
   history?: (real: History) => History;
   membership?: (real: MembershipSource) => MembershipSource;
   commands?: (real: CommandForwarder) => CommandForwarder;
@@ -64,7 +64,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const nc: NatsConnection = await connectNats(config.natsUrl, config.nodeId, log.child({ component: 'nats' }));
   const metrics = new EdgeMetrics();
-  const source = (overrides.eventSource ?? ((s) => s))(new NatsEventSource(nc, log.child({ component: 'event-source' })));
+  const source = (overrides.liveEvents ?? ((s) => s))(new NatsLiveEvents(nc, log.child({ component: 'live-events' })));
   // Request/reply through infra's NatsRequester (one inbox each, no per-request Error): closed after the drain.
   const realHistory = await JetStreamHistory.create(nc);
   const realMembership = new NatsMembershipSource(nc);

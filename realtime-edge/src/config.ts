@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { envInt, readPublicKeyPem } from '@natter/infra';
+import { envInt, readPublicKeyPem } from '@natter/infra/runtime';
 
 /** Edge configuration, parsed once from the environment and frozen. Fails fast on a missing or bad value. */
 export interface EdgeConfig {

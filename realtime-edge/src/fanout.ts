@@ -1,8 +1,8 @@
 import { CloseCode, decodeEvent, parseEventSubject, Subjects, type ServerFrame, type StoredEvent, type TypingSignal } from '@natter/contracts';
-import type { RevocationTarget } from '@natter/infra';
+import type { RevocationTarget } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { EdgeMetrics } from './metrics';
-import type { EventSource, History, LiveMessage, LiveSubscription, RawEvent, Signals } from './ports';
+import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals } from './ports';
 import type { RoomCursor } from './room-cursor';
 import { roomEventsAfter } from './room-history';
 import { SerialQueues } from './serial-queues';
@@ -59,7 +59,7 @@ interface Feed {
 }
 
 export interface FanoutDeps {
-  source: EventSource;
+  source: LiveEvents;
   history: History;
   metrics: EdgeMetrics;
   log: Logger;

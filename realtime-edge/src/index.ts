@@ -2,4 +2,4 @@ export { startEdge } from './app';
 export type { EdgeHandle, EdgeOverrides } from './app';
 export { loadConfig } from './config';
 export type { EdgeConfig } from './config';
-export type { EventSource, History, MembershipSource, CommandForwarder, LiveMessage, RawEvent } from './ports';
+export type { LiveEvents, History, MembershipSource, CommandForwarder, LiveMessage, RawEvent } from './ports';

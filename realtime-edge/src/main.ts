@@ -1,4 +1,4 @@
-import { createLogger } from '@natter/infra';
+import { createLogger } from '@natter/infra/runtime';
 import { startEdge } from './app';
 import { loadConfig } from './config';
 

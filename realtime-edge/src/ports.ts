@@ -1,16 +1,11 @@
-import type { CommandName, CommandRequest, RpcReply, TypingSignal, UserRoomsResult } from '@natter/contracts';
+import type { CommandName, CommandRequest, RawEvent, RpcReply, TypingSignal, UserRoomsResult } from '@natter/contracts';
 
 /**
  * The small interfaces the edge is written against. The JetStream/NATS implementations live in `nats/`;
  * tests may decorate them (for example to drop live messages and prove gap repair).
  */
 
-/** One stored event as raw bytes with its stream position and its exact `ev.*` subject. */
-export interface RawEvent {
-  seq: number;
-  subject: string;
-  data: Uint8Array;
-}
+export type { RawEvent };
 
 /** A republished event: `lastSubjectSeq` is `Nats-Last-Sequence`, the previous seq on the same exact subject. */
 export interface LiveMessage extends RawEvent {
@@ -22,7 +17,7 @@ export interface LiveSubscription {
 }
 
 /** Live (at-most-once) republished events. */
-export interface EventSource {
+export interface LiveEvents {
   /** Resolves once the server has registered the subscription, so later reads cannot miss what it delivers. */
   subscribe(liveSubject: string, onMessage: (m: LiveMessage) => void): Promise<LiveSubscription>;
   /** Called after the connection to NATS was lost and came back: live messages may have been missed. */

@@ -1,4 +1,4 @@
-import { PresenceDirectory } from '@natter/infra';
+import { PresenceDirectory } from '@natter/infra/runtime';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { EdgeMetrics } from './metrics';

@@ -1,5 +1,5 @@
 import { NatterError, PresenceStaleHeartbeats, presenceKey, type PresenceEntry, type ServerFrame } from '@natter/contracts';
-import type { PresenceDirectory } from '@natter/infra';
+import type { PresenceDirectory } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { EdgeMetrics } from './metrics';
 import type { PresenceAuthorizer, PresenceStore } from './ports';

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeHandle } from '../src/app';
-import type { EventSource, LiveMessage, MembershipSource } from '../src/ports';
+import type { LiveEvents, LiveMessage, MembershipSource } from '../src/ports';
 import { seqs, sleep, World } from './harness';
 
 /**
  * Decorates the real NATS event source: while `dropping(m)` holds, republished messages are thrown away, as
  * an at-most-once republish may do; `reconnect()` plays a NATS reconnect to the edge.
  */
-class LossySource implements EventSource {
+class LossySource implements LiveEvents {
   dropping: (m: LiveMessage) => boolean = () => false;
   dropped: number[] = [];
   private reconnectCbs: (() => void)[] = [];
-  constructor(private readonly real: EventSource) {}
+  constructor(private readonly real: LiveEvents) {}
   subscribe(subject: string, on: (m: LiveMessage) => void) {
     return this.real.subscribe(subject, (m) => {
       if (this.dropping(m)) this.dropped.push(m.seq);
@@ -38,7 +38,7 @@ let onSnapshotTaken: (() => Promise<void>) | undefined;
 beforeAll(async () => {
   await w.start();
   edge = await w.edge({
-    eventSource: (real) => (lossy = new LossySource(real)),
+    liveEvents: (real) => (lossy = new LossySource(real)),
     membership: (real): MembershipSource => ({
       async userRooms(userId, minSeq) {
         const snap = await real.userRooms(userId, minSeq);

@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Streams } from '@natter/contracts';
-import { openRevocations, recordRevocation } from '@natter/infra';
+import { openRevocations, recordRevocation } from '@natter/infra/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeHandle } from '../src/app';
 import { Client, sleep, World } from './harness';

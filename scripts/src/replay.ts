@@ -31,17 +31,8 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { Streams } from '@natter/contracts';
-import {
-  activeReadModelSchema,
-  CHAT_PROJECTION,
-  connectNats,
-  createKysely,
-  createLogger,
-  createReadModelSchema,
-  READ_MODEL_VERSION,
-  readModelSchemaName,
-  type ReadModelDB,
-} from '@natter/infra';
+import { activeReadModelSchema, CHAT_PROJECTION, connectNats, createKysely, createLogger, type ReadModelDB } from '@natter/infra/runtime';
+import { createReadModelSchema, READ_MODEL_VERSION, readModelSchemaName } from '@natter/infra/provision';
 import { catchUp, chatProjection, projectionLockName, ReadModelChannel, RebuildChannel, type BatchOptions, type CatchUpResult } from '@natter/projectors';
 
 export interface RebuildOptions {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import { envInt } from '@natter/infra';
+import { envInt } from '@natter/infra/runtime';
 import { startStack, type Stack } from './stack/index';
 import { repoRoot } from './stack/service-process';
 

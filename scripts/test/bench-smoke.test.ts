@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@natter/infra';
+import { createLogger } from '@natter/infra/runtime';
 import { NatterApi } from '../src/bench/natter/api';
 import { Population } from '../src/bench/natter/population';
 import { acquireNatter, type NatterHandle } from '../src/bench/natter/stack-handle';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { Subjects } from '@natter/contracts';
-import { activeReadModelSchema } from '@natter/infra';
+import { activeReadModelSchema } from '@natter/infra/runtime';
 import { waitFor } from '@natter/infra/testing';
 import { startProjectors } from '@natter/projectors';
 import { append, appendAll, checkpointOf, dump, ev, silent, startEnv, waitCheckpoint, type Env, type Ev } from '@natter/projectors/testing';

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NatterError, Subjects, type AuthTokens } from '@natter/contracts';
-import { recordRevocation } from '@natter/infra';
+import { recordRevocation } from '@natter/infra/runtime';
 import { AggregateRepository } from '../shared/aggregates';
 import { BUCKETS, type CommandBuckets } from '../shared/buckets';
 import { RefreshCommand } from './refresh.command';

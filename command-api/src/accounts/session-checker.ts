@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { NatterError } from '@natter/contracts';
-import type { RevocationWatch } from '@natter/infra';
+import type { RevocationWatch } from '@natter/infra/runtime';
 import type { Caller } from '../shared/caller';
 import { REVOCATIONS } from '../shared/tokens';
 import { SessionsRepository } from './sessions.repository';

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
-import { signAccessToken } from '@natter/infra';
+import { signAccessToken } from '@natter/infra/runtime';
 import { Limits, newId, type AuthTokens, type UserProfile } from '@natter/contracts';
 import type { CommandApiConfig } from '../config';
 import { CONFIG } from '../shared/tokens';

@@ -1,5 +1,5 @@
 import { createParamDecorator, Inject, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { bearerToken, verifyAccessToken } from '@natter/infra';
+import { bearerToken, verifyAccessToken } from '@natter/infra/runtime';
 import type { HttpRequest } from './http-types';
 import type { CommandApiConfig } from '../config';
 import { SessionChecker } from '../accounts/session-checker';

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
-import type { RevocationWatch } from '@natter/infra';
+import type { RevocationWatch } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { CommandApiConfig } from '../config';
 import type { AuthDB } from '../accounts/auth.tables';

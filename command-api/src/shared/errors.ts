@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { NatterError, type ErrorCode } from '@natter/contracts';
-import { NatsNoResponders, NatsRequestTimeout } from '@natter/infra';
+import { NatsNoResponders, NatsRequestTimeout } from '@natter/infra/runtime';
 
 /**
  * Every failure, from any layer (our NatterErrors, Nest's HttpExceptions, Fastify's body errors), as a

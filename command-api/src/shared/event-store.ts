@@ -1,6 +1,6 @@
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { decodeEvent, encodeEvent, Streams, type EventEnvelope, type NewEvent, type StoredEvent } from '@natter/contracts';
-import { NatsRequester } from '@natter/infra';
+import { NatsRequester } from '@natter/infra/runtime';
 
 /**
  * The durable event log. Every write of command-api goes through here, to JetStream; nothing in-process

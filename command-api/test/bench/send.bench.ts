@@ -139,7 +139,8 @@ function summariseProfile(p: CpuProfile, top = 30): string {
 
 async function main(args: Args): Promise<void> {
   const { startNats, createTestDatabase, generateJwtKeyPem } = await import('@natter/infra/testing');
-  const { createKysely, createLogger, provisionAll } = await import('@natter/infra');
+  const { createKysely, createLogger } = await import('@natter/infra/runtime');
+  const { provisionAll } = await import('@natter/infra/provision');
   const { connect } = await import('@nats-io/transport-node');
   const { startCommandApi } = await import('../../src/app');
   const { loadConfig } = await import('../../src/config');

@@ -27,6 +27,16 @@ export function encodeEvent(e: NewEvent, actor: string | null, at = new Date()):
 }
 
 /**
+ * One stored event as read from the stream, before decoding: its position (the stream sequence), its exact
+ * `ev.*` subject and its body. Projectors, the edge and the replay tool all read these.
+ */
+export interface RawEvent {
+  seq: number;
+  subject: string;
+  data: Uint8Array;
+}
+
+/**
  * Decode a stored event, upcast it to the current version and validate its data. Throws on a body that is
  * not a Natter event: callers on the read path log and skip such a message rather than stop.
  */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { stopChild } from '../child-process';
+import { stopChild } from '../provision/child-process';
 import { freePort, waitFor } from './ports';
 
 export interface NatsServerHandle {

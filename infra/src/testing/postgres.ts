@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { postgresReachable, startLocalPostgres } from '../local-postgres';
+import { postgresReachable, startLocalPostgres } from '../provision/local-postgres';
 import { freePort } from './ports';
 
 export interface TestDatabase {

@@ -1,5 +1,5 @@
 import type { StoredEvent } from '@natter/contracts';
-import type { MessagesTable, RoomMembersTable } from '@natter/infra';
+import type { MessagesTable, RoomMembersTable } from '@natter/infra/runtime';
 
 /**
  * What one batch of events does to the chat read model, reduced in memory so that it can be written with a

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { StoredEvent } from '@natter/contracts';
-import { CHAT_PROJECTION, type ReadModelDB } from '@natter/infra';
+import { CHAT_PROJECTION, type ReadModelDB } from '@natter/infra/runtime';
 import type { Projection } from '../runtime/projection';
 import { addEvent, emptyChatBatch } from './chat-batch';
 import { writeChatBatch } from './chat.repository';

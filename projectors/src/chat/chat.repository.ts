@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import type { ReadModelDB } from '@natter/infra';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import type { ChatBatch } from './chat-batch';
 
 /**

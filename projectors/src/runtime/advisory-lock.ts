@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PgChannels } from '@natter/infra';
+import { PgChannels } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 
 /** Channel a rebuild (npm run replay -- --swap/--verify) uses to ask the live projector to yield its lock. */

@@ -1,9 +1,9 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import type { ReadModelDB } from '@natter/infra';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import { readCheckpoint } from './checkpoint';
-import { EventSource, type BatchOptions } from './event-source';
+import { StreamReader, type BatchOptions } from './stream-reader';
 import { applyBatch, type Projection } from './projection';
 
 export interface CatchUpResult {
@@ -32,7 +32,7 @@ export async function catchUp(
   let checkpoint = start;
   let events = 0;
   if (start >= toSeq) return { fromSeq: start + 1, checkpoint, events, ms: 0 };
-  const source = EventSource.open(nc, start + 1, opts.batch, log);
+  const source = StreamReader.open(nc, start + 1, opts.batch, log);
   let lastLog = t0;
   let lastLogEvents = 0;
   try {

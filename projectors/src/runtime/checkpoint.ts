@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Kysely } from 'kysely';
-import { PgChannels, type ReadModelDB } from '@natter/infra';
+import { PgChannels, type ReadModelDB } from '@natter/infra/runtime';
 
 /** Postgres channel told `<schema>:<lastSeq>` after every committed batch (query-api wakes `minSeq` reads). */
 export const ProjectionChannel = PgChannels.projection;

@@ -1,10 +1,10 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { activeReadModelSchema, type ReadModelDB } from '@natter/infra';
+import { activeReadModelSchema, type ReadModelDB } from '@natter/infra/runtime';
 import { ProjectionLock, ReadModelChannel, RebuildChannel } from './advisory-lock';
 import { readCheckpoint } from './checkpoint';
-import { EventSource, type BatchOptions } from './event-source';
+import { StreamReader, type BatchOptions } from './stream-reader';
 import type { ProjectorMetrics } from './metrics';
 import { applyBatch, type Projection } from './projection';
 
@@ -121,7 +121,7 @@ export class ProjectionRunner {
     this.metrics.appliedSeq = checkpoint;
     this.setRole('active');
     this.log.info({ projection: this.projection.name, schema: this.schema, fromSeq: checkpoint + 1 }, 'projecting');
-    const source = EventSource.open(this.nc, checkpoint + 1, this.opts.batch, this.log);
+    const source = StreamReader.open(this.nc, checkpoint + 1, this.opts.batch, this.log);
     try {
       while (!cycle.signal.aborted) {
         const batch = await source.next(cycle.signal);

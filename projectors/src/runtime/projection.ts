@@ -1,20 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import { decodeEvent, type StoredEvent } from '@natter/contracts';
-import type { ReadModelDB } from '@natter/infra';
+import { decodeEvent, type RawEvent, type StoredEvent } from '@natter/contracts';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import { lockCheckpoint, saveCheckpoint } from './checkpoint';
 
 /** A read model fed from the event stream. `apply` writes one batch inside the caller's transaction. */
 export interface Projection {
   readonly name: string;
   apply(trx: Transaction<ReadModelDB>, schema: string, events: StoredEvent[]): Promise<void>;
-}
-
-/** A stream message as the projection runtime sees it: position, subject and raw body. */
-export interface RawEvent {
-  seq: number;
-  subject: string;
-  data: Uint8Array;
 }
 
 export interface BatchResult {

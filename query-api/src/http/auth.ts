@@ -1,4 +1,4 @@
-import { bearerToken, verifyAccessToken, type RevocationWatch } from '@natter/infra';
+import { bearerToken, verifyAccessToken, type RevocationWatch } from '@natter/infra/runtime';
 import { NatterError } from '@natter/contracts';
 import { decodeJwt, type CryptoKey } from 'jose';
 

@@ -1,5 +1,5 @@
 import type { Message } from '@natter/contracts';
-import type { MessageRow } from '@natter/infra';
+import type { MessageRow } from '@natter/infra/runtime';
 import type { ReadScope } from '../read-model/scope';
 
 export function rowToMessage(r: MessageRow): Message {

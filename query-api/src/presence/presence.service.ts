@@ -1,4 +1,4 @@
-import type { PresenceDirectory } from '@natter/infra';
+import type { PresenceDirectory } from '@natter/infra/runtime';
 import type { Caller } from '../http/auth';
 
 export interface UserPresence {

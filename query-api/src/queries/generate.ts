@@ -1,4 +1,4 @@
-import type { ReadModelDB } from '@natter/infra';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, type CompiledQuery } from 'kysely';
 import { MembersRepository } from '../members/members.repository';
 import { MessagesRepository } from '../messages/messages.repository';

@@ -1,4 +1,4 @@
-import { activeReadModelSchema } from '@natter/infra';
+import { activeReadModelSchema } from '@natter/infra/runtime';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 

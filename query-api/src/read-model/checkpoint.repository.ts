@@ -1,4 +1,4 @@
-import { CHAT_PROJECTION } from '@natter/infra';
+import { CHAT_PROJECTION } from '@natter/infra/runtime';
 import type { ReadScope } from './scope';
 
 export interface SnapshotHead {

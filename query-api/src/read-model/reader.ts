@@ -1,5 +1,5 @@
 import { Limits, NatterError } from '@natter/contracts';
-import type { ReadModelDB } from '@natter/infra';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import type { Kysely } from 'kysely';
 import type { Metrics } from '../http/metrics';
 import type { ActiveSchema } from './active-schema';

@@ -1,4 +1,4 @@
-import type { ReadModelDB } from '@natter/infra';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import type { QueryCreator } from 'kysely';
 
 /**

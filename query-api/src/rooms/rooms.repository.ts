@@ -1,5 +1,5 @@
 import type { MyRoom, Room } from '@natter/contracts';
-import type { RoomRow } from '@natter/infra';
+import type { RoomRow } from '@natter/infra/runtime';
 import type { ReadScope } from '../read-model/scope';
 
 const ROOM_COLUMNS = ['r.id', 'r.name', 'r.topic', 'r.visibility', 'r.created_by', 'r.created_at', 'r.member_count', 'r.last_seq'] as const;

@@ -1,4 +1,4 @@
-import type { UserRow } from '@natter/infra';
+import type { UserRow } from '@natter/infra/runtime';
 import type { UserProfile } from '@natter/contracts';
 import type { ReadScope } from '../read-model/scope';
 

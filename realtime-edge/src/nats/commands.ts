@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { RpcReply, Subjects, type CommandName, type CommandRequest } from '@natter/contracts';
-import { NatsRequester } from '@natter/infra';
+import { NatsRequester } from '@natter/infra/runtime';
 import type { CommandForwarder } from '../ports';
 
 /**

@@ -1,7 +1,7 @@
 import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { Streams } from '@natter/contracts';
-import { NatsRequester } from '@natter/infra';
+import { NatsRequester } from '@natter/infra/runtime';
 import type { History, RawEvent } from '../ports';
 
 /** A JetStream API error status on a direct get (anything but a message or 404). */

@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Limits, NatterError, RpcReply, Subjects, UserRoomsResult } from '@natter/contracts';
-import { NatsRequester } from '@natter/infra';
+import { NatsRequester } from '@natter/infra/runtime';
 import type { MembershipSource } from '../ports';
 
 /**

@@ -1,7 +1,7 @@
 import type { KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NatterError, RpcReply, SharesRoomResult, Subjects } from '@natter/contracts';
-import { NatsRequester } from '@natter/infra';
+import { NatsRequester } from '@natter/infra/runtime';
 import type { PresenceAuthorizer, PresenceStore } from '../ports';
 
 /** Presence entries in KV `natter_presence` (memory storage, history 1). */

@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createLogger } from '@natter/infra';
+import { createLogger } from '@natter/infra/runtime';
 import { repoRoot } from '../stack/service-process';
 import { jetStreamBaseline } from './baselines/jetstream';
 import { postgresBaseline } from './baselines/postgres';

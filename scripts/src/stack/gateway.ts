@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnTied, stopChild } from '@natter/infra';
+import { spawnTied, stopChild } from '@natter/infra/provision';
 
 const template = fileURLToPath(new URL('../../../infra/gateway/nginx.conf.template', import.meta.url));
 export const webDist = fileURLToPath(new URL('../../../web-client/dist', import.meta.url));

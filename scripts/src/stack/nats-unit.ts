@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { spawnTied, stopChild } from '@natter/infra';
+import { spawnTied, stopChild } from '@natter/infra/provision';
 import { waitForJetStream } from '@natter/infra/testing';
 import { repoRoot } from './service-process';
 import type { UnitSpec } from './supervisor';

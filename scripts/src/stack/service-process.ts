@@ -1,7 +1,7 @@
 import { type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { spawnTied, stopChild } from '@natter/infra';
+import { spawnTied, stopChild } from '@natter/infra/provision';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -1,7 +1,7 @@
 import { connect, headers } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { encodeEvent, newId, Subjects } from '@natter/contracts';
-import { eventStreamConfig } from '@natter/infra';
+import { eventStreamConfig } from '@natter/infra/provision';
 import { startNats } from '@natter/infra/testing';
 
 export interface JetStreamBaseline {

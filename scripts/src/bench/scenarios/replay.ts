@@ -1,4 +1,4 @@
-import { createKysely, createLogger, connectNats, type ReadModelDB } from '@natter/infra';
+import { createKysely, createLogger, connectNats, type ReadModelDB } from '@natter/infra/runtime';
 import { rebuildReadModel } from '../../replay';
 
 export interface ReplayResult {

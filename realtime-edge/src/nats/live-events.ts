@@ -1,13 +1,13 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import type { EventSource, LiveMessage, LiveSubscription } from '../ports';
+import type { LiveEvents, LiveMessage, LiveSubscription } from '../ports';
 
 /**
  * Live events from the stream's republish (`ev.>` -> `live.>`), core NATS, at-most-once. Each message carries
  * `Nats-Sequence`, `Nats-Subject` (the original `ev.*` subject) and `Nats-Last-Sequence` (previous seq on that
  * exact subject); a message without them was not published by the stream and is ignored.
  */
-export class NatsEventSource implements EventSource {
+export class NatsLiveEvents implements LiveEvents {
   private readonly reconnectHandlers: (() => void)[] = [];
   private connected = true;
 

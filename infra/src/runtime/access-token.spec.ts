@@ -2,7 +2,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NatterError } from '@natter/contracts';
-import { generateJwtKeyPem } from './testing/jwt-keys';
+import { generateJwtKeyPem } from '../testing/jwt-keys';
 import { loadSigningKey, loadVerifyKey, loadVerifyKeyObject, signAccessToken, verifyAccessToken, verifyAccessTokenSync } from './access-token';
 
 type Keys = { pem: string; sign: Awaited<ReturnType<typeof loadSigningKey>>; verify: Awaited<ReturnType<typeof loadVerifyKey>>; object: ReturnType<typeof loadVerifyKeyObject> };

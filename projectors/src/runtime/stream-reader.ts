@@ -2,7 +2,7 @@ import { jetstream, type ConsumerMessages } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { Streams, Subjects } from '@natter/contracts';
-import type { RawEvent } from './projection';
+import type { RawEvent } from '@natter/contracts';
 
 export interface BatchOptions {
   /** Most events per batch (one Postgres transaction). */
@@ -17,7 +17,7 @@ export interface BatchOptions {
  * about two batches sit in memory however far behind Postgres is (a `consume` would keep pulling). The fetch
  * iterator yields each message as it arrives, so a lone event waits `lingerMs`, not the fetch expiry.
  */
-export class EventSource {
+export class StreamReader {
   private buf: RawEvent[] = [];
   private wake: (() => void) | null = null;
   private drained: (() => void) | null = null;
@@ -39,8 +39,8 @@ export class EventSource {
     });
   }
 
-  static open(nc: NatsConnection, fromSeq: number, opts: BatchOptions, log: Logger): EventSource {
-    return new EventSource(nc, fromSeq, opts, log);
+  static open(nc: NatsConnection, fromSeq: number, opts: BatchOptions, log: Logger): StreamReader {
+    return new StreamReader(nc, fromSeq, opts, log);
   }
 
   private notify(): void {

@@ -2,24 +2,13 @@ import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { activeReadModelSchema, CHAT_PROJECTION } from '../runtime/read-model';
 
-const commandDir = fileURLToPath(new URL('../migrations/command/', import.meta.url));
-const readModelFile = fileURLToPath(new URL('../migrations/read-model/read-model.sql', import.meta.url));
+const commandDir = fileURLToPath(new URL('../../migrations/command/', import.meta.url));
+const readModelFile = fileURLToPath(new URL('../../migrations/read-model/read-model.sql', import.meta.url));
 
 /** Bumped whenever read-model.sql changes: the new version is built by replay, never by ALTER. */
 export const READ_MODEL_VERSION = 1;
-export const CHAT_PROJECTION = 'chat';
-
-/** Postgres NOTIFY channels between projectors, the rebuild and query-api: one list, so no side renames alone. */
-export const PgChannels = Object.freeze({
-  /** Payload `<schema>:<seq>`, after every committed projection batch (wakes query-api's minSeq reads). */
-  projection: 'natter_projection',
-  /** Payload: the new schema; natter.read_models changed (a rebuild switched schemas). */
-  readModel: 'natter_read_model',
-  /** Payload: the projection name; a rebuild asks the live projector to yield its lock. */
-  rebuild: 'natter_rebuild',
-});
-
 /**
  * Apply pending command-side migrations in file order, each in its own transaction, under an advisory lock
  * so that two services starting together do not race. Then make sure a live read-model schema exists.
@@ -65,10 +54,4 @@ export async function createReadModelSchema(db: Kysely<any>, schema: string): Pr
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
   const text = (await readFile(readModelFile, 'utf8')).replaceAll('__SCHEMA__', schema);
   await sql.raw(text).execute(db);
-}
-
-export async function activeReadModelSchema(db: Kysely<any>): Promise<string> {
-  const r = await sql<{ active_schema: string }>`select active_schema from natter.read_models where projection = ${CHAT_PROJECTION}`.execute(db);
-  if (!r.rows[0]) throw new Error('no active read model: run migrations first');
-  return r.rows[0].active_schema;
 }
