@@ -6,10 +6,13 @@ pg.types.setTypeParser(20, (v) => Number(v));
 
 export function createPool(url: string, max = 10): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max });
-  // When Postgres restarts, each idle client's connection ends with an error that the pool re-emits: without a
-  // listener that crashes the process. The pool has already dropped that client and the next query connects
-  // anew; queries in flight fail on their own, to their callers.
+  // When Postgres restarts, every client's connection ends with an 'error' event. On an idle client the pool
+  // re-emits it; on a checked-out one (a Kysely transaction between two statements) the client emits it
+  // itself, with no listener of the pool's. Unhandled, either crashes the process. A client that lost its
+  // connection is dropped by the pool (idle, or on release as not queryable) and the next query connects
+  // anew; a query in flight fails on its own, to its caller.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }
 

@@ -25,7 +25,7 @@ export function natsUnit(dir: string, port: number, logFile: string, afterRestar
       const exited = () => proc.exitCode !== null || proc.signalCode !== null;
       try {
         await waitForJetStream(url, () => (signal.aborted ? 'stopped while starting' : exited() && `nats-server exited; see ${logFile}`));
-        if (runs++ > 0 && !process.env.NEG1) await afterRestart(url);
+        if (runs++ > 0) await afterRestart(url);
       } catch (err) {
         await stopChild(proc, 'SIGKILL');
         throw err;
