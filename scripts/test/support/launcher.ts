@@ -153,6 +153,6 @@ export class Launched {
         // gone
       }
     }
-    if (!process.env.KEEPDATA) await rm(this.dataDir, { recursive: true, force: true });
+    await rm(this.dataDir, { recursive: true, force: true });
   }
 }
