@@ -40,6 +40,19 @@ if (!existsSync(installed) || statSync(lock).mtimeMs > statSync(installed).mtime
 
 buildWebClientIfStale(root, say);
 
+// up.ts supervises and stops everything; this process only passes a stop request on, once. Ctrl-C reaches
+// npm, this process and up.ts at once (npm forwards its SIGINT/SIGTERM here: the npm script `exec`s node, so
+// no shell sits in between to swallow them).
 const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts/src/up.ts'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
+let asked = null;
+const stop = (sig) => {
+  if (asked) return;
+  asked = sig;
+  child.kill(sig);
+};
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => stop(sig));
+// If whoever started us dies without a word (npm killed with SIGKILL), we are re-parented: stop everything.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop('SIGTERM'), 500).unref();
+// A stop we asked for is a clean exit; up.ts dying of a signal nobody sent through us is not.
+child.on('exit', (code, signal) => process.exit(code ?? (signal && signal === asked ? 0 : 1)));

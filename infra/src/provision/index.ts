@@ -9,6 +9,6 @@ export { eventStreamConfig, provisionStreams, isNotFound } from './streams';
 export { provisionBuckets, PresenceTtlMs, RevokedTtlMs } from './buckets';
 export { migrate, createReadModelSchema, readModelSchemaName, READ_MODEL_VERSION } from './migrate';
 export { provisionAll } from './provision';
-export { stopChild } from './child-process';
+export { spawnTied, stopChild } from './child-process';
 export { startLocalPostgres, postgresReachable, ensureDatabase } from './local-postgres';
 export type { LocalPostgres } from './local-postgres';

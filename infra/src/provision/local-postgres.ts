@@ -1,9 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { chown, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { stopChild } from './child-process';
+import { spawnTied, stopChild } from './child-process';
 
 const run = promisify(execFile);
 
@@ -38,8 +39,11 @@ export interface LocalPostgres {
  * Run a Postgres cluster whose data lives in `dir` (initdb on first use), on 127.0.0.1:`port`, with trust auth
  * for local connections only. Postgres refuses to run as root, so as root it runs as the `postgres` user and
  * `dir` is handed to that user.
+ * `logFile`: the server's own log is appended there (otherwise only its last lines are kept, for errors).
+ * `tied`: the postmaster leads its own process group and gets SIGINT (fast shutdown) if we die (spawnTied).
+ * `signal`: aborting a start that is still waiting kills the server, and the start rejects.
  */
-export async function startLocalPostgres(opts: { dir: string; port: number; fsync?: boolean }): Promise<LocalPostgres> {
+export async function startLocalPostgres(opts: { dir: string; port: number; fsync?: boolean; logFile?: string; tied?: boolean; signal?: AbortSignal }): Promise<LocalPostgres> {
   const bin = await pgBinDir();
   const data = join(opts.dir, 'data');
   const asRoot = process.getuid?.() === 0;
@@ -57,17 +61,27 @@ export async function startLocalPostgres(opts: { dir: string; port: number; fsyn
   }
   const args = ['-D', data, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-k', opts.dir];
   if (opts.fsync === false) args.push('-c', 'fsync=off', '-c', 'synchronous_commit=off');
-  const proc = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: opts.dir, ...ids });
-  let stderr = '';
-  proc.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const logFd = opts.logFile ? openSync(opts.logFile, 'a') : undefined;
+  const spawnOpts: SpawnOptions = { stdio: logFd === undefined ? ['ignore', 'ignore', 'pipe'] : ['ignore', logFd, logFd], cwd: opts.dir, ...ids };
+  const proc = opts.tied ? spawnTied(join(bin, 'postgres'), args, { ...spawnOpts, deathSignal: 'SIGINT' }) : spawn(join(bin, 'postgres'), args, spawnOpts);
+  if (logFd !== undefined) closeSync(logFd); // the server holds its own copy
+  const abort = () => proc.kill('SIGKILL');
+  opts.signal?.addEventListener('abort', abort);
+  let stderrTail = '';
+  proc.stderr?.on('data', (d) => (stderrTail = (stderrTail + d).slice(-4000)));
+  const stderr = () => (opts.logFile ? `${readFileSync(opts.logFile, 'utf8').slice(-2000)} (see ${opts.logFile})` : stderrTail);
   const url = `postgres://postgres@127.0.0.1:${opts.port}/postgres`;
   const until = Date.now() + 30_000;
-  while (!(await postgresReachable(url))) {
-    if (proc.exitCode !== null || Date.now() > until) {
-      proc.kill('SIGKILL');
-      throw new Error(`postgres did not start in ${opts.dir}: ${stderr}`);
+  try {
+    while (!(await postgresReachable(url))) {
+      if (proc.exitCode !== null || proc.signalCode !== null || Date.now() > until) {
+        proc.kill('SIGKILL');
+        throw new Error(`postgres did not start in ${opts.dir}: ${stderr()}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
     }
-    await new Promise((r) => setTimeout(r, 200));
+  } finally {
+    opts.signal?.removeEventListener('abort', abort);
   }
   return {
     url,

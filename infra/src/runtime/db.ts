@@ -5,7 +5,15 @@ import pg from 'pg';
 pg.types.setTypeParser(20, (v) => Number(v));
 
 export function createPool(url: string, max = 10): pg.Pool {
-  return new pg.Pool({ connectionString: url, max });
+  const pool = new pg.Pool({ connectionString: url, max });
+  // When Postgres restarts, every client's connection ends with an 'error' event. On an idle client the pool
+  // re-emits it; on a checked-out one (a Kysely transaction between two statements) the client emits it
+  // itself, with no listener of the pool's. Unhandled, either crashes the process. A client that lost its
+  // connection is dropped by the pool (idle, or on release as not queryable) and the next query connects
+  // anew; a query in flight fails on its own, to its caller.
+  pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }
 
 /** A Kysely instance over its own pool. `DB` is the caller's table map (row types live with each app). */

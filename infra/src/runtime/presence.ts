@@ -130,6 +130,15 @@ export function watchPresence(nc: NatsConnection, log: Logger, opts: { pruneEver
     }
   };
   void run();
+  // The bucket is memory storage: a nats-server restart loses it (the launcher provisions it again), and a KV
+  // watch does not notice a recreated stream: it stays open and silent. After every reconnect, watch anew
+  // (the run loop restarts an ended watch); entries delivered again are applied idempotently.
+  void (async () => {
+    for await (const s of nc.status()) {
+      if (stopped) break;
+      if (s.type === 'reconnect') current?.stop();
+    }
+  })().catch(() => {});
 
   return {
     directory,

@@ -1,9 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { stopChild } from '@natter/infra/provision';
+import { spawnTied, stopChild } from '@natter/infra/provision';
 
 const template = fileURLToPath(new URL('../../../infra/gateway/nginx.conf.template', import.meta.url));
 export const webDist = fileURLToPath(new URL('../../../web-client/dist', import.meta.url));
@@ -19,8 +19,19 @@ export interface GatewayOptions {
   accessLog?: boolean;
 }
 
-/** Render the nginx config for these upstream ports and start nginx in the foreground (we own its life). */
-export async function startGateway(o: GatewayOptions): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
+export interface GatewayRun {
+  url: string;
+  proc: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Render the nginx config and start nginx (startGatewayRun); stop() ends it. */
+export async function startGateway(o: GatewayOptions): Promise<GatewayRun> {
+  return startGatewayRun(o, await writeGatewayConfig(o));
+}
+
+/** Render the nginx config for these upstream ports into `<dir>/nginx.conf`; returns its path. */
+export async function writeGatewayConfig(o: GatewayOptions): Promise<string> {
   await mkdir(join(o.dir, 'tmp'), { recursive: true });
   const servers = (ports: number[]) => ports.map((p) => `server 127.0.0.1:${p};`).join(' ');
   const webRoot = o.webRoot ?? (existsSync(join(webDist, 'index.html')) ? webDist : await placeholderRoot(o.dir));
@@ -38,17 +49,34 @@ export async function startGateway(o: GatewayOptions): Promise<{ url: string; pr
     .replaceAll('{{WEB_ROOT}}', webRoot);
   const confPath = join(o.dir, 'nginx.conf');
   await writeFile(confPath, conf);
-  const proc = spawn(nginxBin(), ['-p', o.dir, '-c', confPath, '-e', join(o.dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return confPath;
+}
+
+/**
+ * Start nginx in the foreground with a rendered config (we own its life: spawnTied, so its workers go with
+ * it) and wait until it answers. Aborting `signal` while it waits kills it.
+ */
+export async function startGatewayRun(o: Pick<GatewayOptions, 'dir' | 'host' | 'port'>, confPath: string, signal?: AbortSignal): Promise<GatewayRun> {
+  const proc = spawnTied(nginxBin(), ['-p', o.dir, '-c', confPath, '-e', join(o.dir, 'error.log')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   proc.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  const abort = () => proc.kill('SIGKILL');
+  signal?.addEventListener('abort', abort);
   const url = `http://${o.host}:${o.port}`;
   const until = Date.now() + 15_000;
-  for (;;) {
-    if (proc.exitCode !== null) throw new Error(`nginx exited: ${stderr}`);
-    const ok = await fetch(url + '/', { signal: AbortSignal.timeout(1000) }).then((r) => r.status < 500, () => false);
-    if (ok) break;
-    if (Date.now() > until) throw new Error(`nginx did not answer on ${url}: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    for (;;) {
+      if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`nginx exited: ${stderr || `see ${join(o.dir, 'error.log')}`}`);
+      const ok = await fetch(url + '/', { signal: AbortSignal.timeout(1000) }).then((r) => r.status < 500, () => false);
+      if (ok) break;
+      if (Date.now() > until) {
+        await stopChild(proc, 'SIGKILL');
+        throw new Error(`nginx did not answer on ${url}: ${stderr}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } finally {
+    signal?.removeEventListener('abort', abort);
   }
   return {
     url,

@@ -1,14 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { createKysely } from '@natter/infra/runtime';
-import { ensureDatabase, provisionAll, startLocalPostgres, stopChild } from '@natter/infra/provision';
-import { freePort, waitForJetStream } from '@natter/infra/testing';
-import { startGateway } from './gateway';
+import { ensureDatabase, provisionAll, provisionBuckets, provisionStreams, startLocalPostgres } from '@natter/infra/provision';
+import { freePort } from '@natter/infra/testing';
+import { startGatewayRun, writeGatewayConfig } from './gateway';
 import { ensureJwtKeys } from './keys';
-import { repoRoot, startService, type ServiceProcess } from './service-process';
+import { natsUnit } from './nats-unit';
+import { startService } from './service-process';
+import { Supervisor, type GiveUp, type RestartPolicy, type Unit, type UnitSpec } from './supervisor';
 
 export interface StackOptions {
   /** Logs, keys, gateway files; and NATS/Postgres data when the stack starts those itself. */
@@ -27,7 +30,23 @@ export interface StackOptions {
   basePort?: number;
   log: Logger;
   env?: Record<string, string>;
+  /** Human progress lines: each start-up step, and every restart and give-up of a supervised process. */
   onProgress?: (step: string) => void;
+  /** Restart backoff and crash-loop limit (defaultRestartPolicy). */
+  restartPolicy?: Partial<RestartPolicy>;
+  /** A process crash-looped and restarts have stopped. Default: log it and stop the whole stack. */
+  onGiveUp?: (g: GiveUp, stack: Stack) => void;
+  /** Aborting it while the stack starts stops what has started; startStack then rejects. */
+  signal?: AbortSignal;
+}
+
+/** A supervised Natter service: `proc` is its current process (a new one after each restart, same port). */
+export interface ServiceProcess {
+  name: string;
+  port: number;
+  url: string;
+  readonly proc: ChildProcess;
+  readonly restarts: number;
 }
 
 export interface Stack {
@@ -38,9 +57,11 @@ export interface Stack {
   queryApi: ServiceProcess;
   projectors: ServiceProcess;
   edges: ServiceProcess[];
+  /** Every supervised process in start order: nats-server and postgres (when started here), services, nginx. */
+  units: Unit[];
   publicKeyFile: string;
   privateKeyFile: string;
-  /** Stop everything this stack started, in reverse order of start. */
+  /** Stop everything this stack started, in reverse order of start (idempotent). */
   stop(): Promise<void>;
 }
 
@@ -51,30 +72,49 @@ const entries = {
   edge: 'realtime-edge/src/main.ts',
 };
 
-/** Start Natter: NATS and Postgres unless given, provisioning, every service, and the nginx gateway. */
+/**
+ * Start Natter: NATS and Postgres unless given, provisioning, every service, and the nginx gateway, each as a
+ * supervised process (supervisor.ts): one that exits unexpectedly is restarted on the same port and data while
+ * the others keep serving, always (the e2e tests run supervised stacks too).
+ */
 export async function startStack(o: StackOptions): Promise<Stack> {
   const progress = o.onProgress ?? (() => {});
-  const stops: (() => Promise<void>)[] = [];
-  const stopAll = async () => {
-    while (stops.length) await stops.pop()!().catch(() => {});
-  };
+  let stack: Stack | undefined;
+  const supervisor = new Supervisor({
+    log: o.log.child({ component: 'supervisor' }),
+    say: progress,
+    policy: o.restartPolicy,
+    onGiveUp: (g) => {
+      if (o.onGiveUp && stack) return o.onGiveUp(g, stack);
+      void supervisor.stop();
+    },
+  });
+  let stopping: Promise<void> | undefined;
+  const stop = () => (stopping ??= supervisor.stop());
+  const abort = () => void stop();
+  o.signal?.addEventListener('abort', abort);
   try {
-    await mkdir(join(o.dataDir, 'logs'), { recursive: true });
+    if (o.signal?.aborted) throw new Error('stopped before it started');
     const logsDir = join(o.dataDir, 'logs');
+    await mkdir(logsDir, { recursive: true });
 
     let natsUrl = o.natsUrl;
     if (!natsUrl) {
       progress('starting nats-server');
-      const nats = await startOwnNats(join(o.dataDir, 'nats'), o.natsPort ?? (await freePort()), join(logsDir, 'nats-server.log'));
-      stops.push(nats.stop);
-      natsUrl = nats.url;
+      const spec = natsUnit(join(o.dataDir, 'nats'), o.natsPort ?? (await freePort()), join(logsDir, 'nats-server.log'), (url) =>
+        provisionNats(url, o.log.child({ component: 'provision' })),
+      );
+      await supervisor.start(spec);
+      natsUrl = spec.url;
     }
     let databaseUrl = o.databaseUrl;
     if (!databaseUrl) {
       progress('starting postgres');
-      const pg = await startLocalPostgres({ dir: join(o.dataDir, 'pg'), port: o.postgresPort ?? (await freePort()) });
-      stops.push(pg.stop);
-      databaseUrl = await ensureDatabase(pg.url, 'natter');
+      const port = o.postgresPort ?? (await freePort());
+      const logFile = join(logsDir, 'postgres.log');
+      const dir = join(o.dataDir, 'pg');
+      await supervisor.start({ name: 'postgres', logFile, start: (signal) => startLocalPostgres({ dir, port, logFile, tied: true, signal }) });
+      databaseUrl = await ensureDatabase(`postgres://postgres@127.0.0.1:${port}/postgres`, 'natter');
     }
 
     progress('provisioning streams, buckets and migrations');
@@ -97,11 +137,15 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       ...(o.env ?? {}),
     };
     // Each service reads its own port variable (COMMAND_API_PORT, ...): docs/architecture.md, Configuration.
-    const start = async (name: string, entry: string, portVar: string, p: number, env: Record<string, string> = {}) => {
+    const start = async (name: string, entry: string, portVar: string, p: number, env: Record<string, string> = {}): Promise<ServiceProcess> => {
       progress(`starting ${name}`);
-      const s = await startService({ name, entry, port: p, env: { ...common, [portVar]: String(p), ...env }, logFile: join(logsDir, `${name}.log`) });
-      stops.push(() => s.stop());
-      return s;
+      const logFile = join(logsDir, `${name}.log`);
+      const unit = await supervisor.start({
+        name,
+        logFile,
+        start: (signal) => startService({ name, entry, port: p, env: { ...common, [portVar]: String(p), ...env }, logFile, signal }),
+      });
+      return serviceOf(unit, p);
     };
     const projectors = await start('projectors', entries.projectors, 'PROJECTORS_PORT', await port(3));
     const commandApi = await start('command-api', entries.commandApi, 'COMMAND_API_PORT', await port(0), { NATTER_JWT_PRIVATE_KEY_FILE: keys.privateKeyFile });
@@ -115,36 +159,50 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     let gatewayUrl: string | undefined;
     if (o.gateway !== false) {
       progress('starting the nginx gateway');
-      const gw = await startGateway({
+      const gw = {
         dir: join(o.dataDir, 'gateway'),
         host: o.host ?? '127.0.0.1',
         port: o.gatewayPort ?? (await freePort()),
         commandPorts: [commandApi.port],
         queryPorts: [queryApi.port],
         edgePorts: edges.map((e) => e.port),
-      });
-      stops.push(gw.stop);
-      gatewayUrl = gw.url;
+      };
+      const confPath = await writeGatewayConfig(gw);
+      const spec: UnitSpec = { name: 'nginx', logFile: join(gw.dir, 'error.log'), start: (signal) => startGatewayRun(gw, confPath, signal) };
+      await supervisor.start(spec);
+      gatewayUrl = `http://${gw.host}:${gw.port}`;
     }
-    return { gatewayUrl, natsUrl, databaseUrl, commandApi, queryApi, projectors, edges, ...keys, stop: stopAll };
+    stack = { gatewayUrl, natsUrl, databaseUrl, commandApi, queryApi, projectors, edges, units: supervisor.units, ...keys, stop };
+    return stack;
   } catch (err) {
-    await stopAll();
+    await stop();
     throw err;
+  } finally {
+    o.signal?.removeEventListener('abort', abort);
   }
 }
 
-async function startOwnNats(dir: string, port: number, logFile: string): Promise<{ url: string; proc: ChildProcess; stop(): Promise<void> }> {
-  await mkdir(dir, { recursive: true });
-  const proc = spawn(process.env.NATS_SERVER_BIN ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, '-l', logFile], {
-    stdio: 'ignore',
-    cwd: repoRoot,
-  });
-  const url = `nats://127.0.0.1:${port}`;
+/** Streams and buckets again (idempotent), on a short-lived connection. */
+async function provisionNats(url: string, log: Logger): Promise<void> {
+  const nc = await connect({ servers: url, reconnect: false, timeout: 2000 });
   try {
-    await waitForJetStream(url, () => proc.exitCode !== null && `nats-server exited; see ${logFile}`);
-  } catch (err) {
-    await stopChild(proc);
-    throw err;
+    await provisionStreams(await jetstreamManager(nc), log);
+    await provisionBuckets(nc, log);
+  } finally {
+    await nc.close();
   }
-  return { url, proc, stop: () => stopChild(proc) };
+}
+
+function serviceOf(unit: Unit, port: number): ServiceProcess {
+  return {
+    name: unit.name,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    get proc() {
+      return unit.proc;
+    },
+    get restarts() {
+      return unit.restarts;
+    },
+  };
 }
