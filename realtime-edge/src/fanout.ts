@@ -244,7 +244,10 @@ export class Fanout implements RoomFeed {
   private onLive(m: LiveMessage): void {
     const p = parseEventSubject(m.subject);
     if (!p) return;
+    // The stream republishes in seq order, so a seq at or below one already seen is either a rare re-delivery
+    // or the first sign of a recreated stream (whose sequences start again at 1): worth one stream info.
     if (m.seq > this.highWater) this.highWater = m.seq;
+    else this.streamEpoch.suspect();
     if (p.kind === 'room' && p.part === 'meta' && m.seq > this.metaHighWater) this.metaHighWater = m.seq;
     const key = p.kind === 'room' ? `r:${p.roomId}` : `u:${p.userId}`;
     void this.queues.run(key, () => this.processLive(m, p));
@@ -258,11 +261,7 @@ export class Fanout implements RoomFeed {
       return;
     }
     const last = this.lastSeen.get(m.subject) ?? this.baseSeq;
-    if (m.seq <= last) {
-      // Already dispatched (a repair fetched it first), or a message of a recreated, shorter stream.
-      this.streamEpoch.suspect();
-      return;
-    }
+    if (m.seq <= last) return;
     if (m.lastSubjectSeq > last) return this.repairThenDispatch(m, last);
     this.dispatchRaw(m);
   }

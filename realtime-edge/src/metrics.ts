@@ -10,6 +10,8 @@ export class EdgeMetrics {
   backfillEvents = 0;
   backfillRounds = 0;
   resumeBufferOverflows = 0;
+  /** The most live events any cursor has held at once while backfilling (at most EDGE_RESUME_BUFFER_MAX). */
+  resumeBufferPeak = 0;
   truncations = 0;
   epochResets = 0;
   resetsSent = 0;
@@ -39,6 +41,7 @@ export class EdgeMetrics {
       ['natter_edge_backfill_events_total', 'counter', 'Events read by backfills.', this.backfillEvents],
       ['natter_edge_backfill_rounds_total', 'counter', 'Extra backfill rounds after a live buffer overflowed (EDGE_RESUME_BUFFER_MAX).', this.backfillRounds],
       ['natter_edge_resume_buffer_overflows_total', 'counter', 'Backfills whose live buffer passed EDGE_RESUME_BUFFER_MAX.', this.resumeBufferOverflows],
+      ['natter_edge_resume_buffer_peak', 'gauge', 'Most live events one backfilling cursor has held at once.', this.resumeBufferPeak],
       ['natter_edge_truncations_total', 'counter', 'Backfills cut at EDGE_RESUME_MAX_EVENTS (truncated frames).', this.truncations],
       ['natter_edge_epoch_resets_total', 'counter', 'Times this node saw the event stream recreated.', this.epochResets],
       ['natter_edge_resets_total', 'counter', 'Reset frames sent (positions of another epoch or beyond the stream).', this.resetsSent],

@@ -185,6 +185,7 @@ export class RoomCursor implements FeedCursor {
         return;
       }
       this.buffer.push(ev);
+      if (this.buffer.length > this.ctx.metrics.resumeBufferPeak) this.ctx.metrics.resumeBufferPeak = this.buffer.length;
     } else if (this.mode === 'live') {
       this.apply(ev);
       if (!this.member) this.end();

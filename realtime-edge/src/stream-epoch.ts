@@ -12,8 +12,10 @@ const SUSPECT_MIN_INTERVAL_MS = 1000;
  *   - at start (before the first socket is accepted);
  *   - every `checkEveryMs` (EDGE_EPOCH_CHECK_MS);
  *   - after a NATS reconnect (the fan-out asks before it resyncs);
- *   - when a live message looks like it comes from another stream: a seq at or below what this node already
- *     dispatched on its subject (`suspect()`, at most once a second; a real duplicate costs one stream info).
+ *   - when a live message looks like it comes from another stream: a seq at or below the highest this node
+ *     has seen (`suspect()`, at most once a second; the stream republishes in order, so this is rare).
+ *   A stream recreated and grown past the old one's end before any of its messages reach this node is only
+ *   noticed by the periodic check.
  * A check is one stream info request; checks never overlap. On a change, `onChange` runs once with the new
  * state (the fan-out resets every socket: docs/websocket.md, "Epochs").
  */
