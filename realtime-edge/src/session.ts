@@ -230,7 +230,7 @@ export class Session implements SessionLike, RoomsOwner {
   /** The client's positions are not positions of this stream: it drops them and reconnects (close 4003). */
   reset(reason: ResetReason, epoch: string): void {
     this.deps.metrics.resetsSent++;
-    this.log.info({ reason, epoch }, 'reset: positions of another stream');
+    this.log.debug({ reason, epoch }, 'reset: positions of another stream');
     this.send({ type: 'reset', reason, epoch });
     this.closeWith(CloseCode.Reset, `reset: ${reason}`);
   }
