@@ -138,7 +138,10 @@ export class Fanout implements RoomFeed {
 
   /** Ask the stream now (a resume whose epoch or positions do not fit this node's view). */
   async currentStream(): Promise<StreamState> {
-    return (await this.streamEpoch.check()).state;
+    const { state, changed } = await this.streamEpoch.check();
+    // The stream's end is a high water too: later resumes up to it need no request.
+    if (!changed && state.lastSeq > this.highWater) this.highWater = state.lastSeq;
+    return state;
   }
 
   decode(raw: RawEvent): StoredEvent | null {
