@@ -1,25 +1,43 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { accountCommands } from './accounts/account.commands';
 import { AccountsModule } from './accounts/accounts.module';
+import type { AuthDB } from './accounts/auth.tables';
+import type { DedupeRecords } from './messages/dedupe-records';
+import { messageCommands } from './messages/message.commands';
 import { MessagesModule } from './messages/messages.module';
+import { roomCommands } from './rooms/room.commands';
 import { RoomsModule } from './rooms/rooms.module';
+import { BearerAuth } from './shared/auth.guard';
 import { CommandEndpoints } from './shared/command-endpoints';
+import { COMMAND_FACTORIES, type CommandFactories } from './shared/command-factories';
+import { CommandRoutes } from './shared/command-routes';
 import { CoreModule, type Runtime } from './shared/core.module';
 import { HealthController } from './shared/health.controller';
 
+/** What app.ts hands to Nest: the shared runtime plus what one feature needs (the sends' dedupe records). */
+export interface AppRuntime extends Runtime<AuthDB> {
+  dedupe: DedupeRecords;
+}
+
+/** One factory per entry of contracts' `Commands`: the compiler refuses a command without one. */
+const commandFactories: CommandFactories = { ...accountCommands, ...roomCommands, ...messageCommands };
+
 /**
- * The command side. Handlers append through the EventStore (JetStream) themselves; the CQRS EventBus is not
- * used as a store, and nothing in this process depends on in-process event delivery: projectors and edges
- * react to the committed stream.
+ * The command side: the features register their handlers (their modules) and their command factories (the
+ * table above); `shared/` serves every command over HTTP (CommandRoutes) and NATS (CommandEndpoints) from
+ * contracts' `Commands` and that table, and knows no feature. Handlers append through the EventStore
+ * (JetStream) themselves; the CQRS EventBus is not used as a store, and nothing in this process depends on
+ * in-process event delivery: projectors and edges react to the committed stream.
  */
 @Module({})
 export class AppModule {
-  static forRoot(rt: Runtime): DynamicModule {
+  static forRoot(rt: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AccountsModule, RoomsModule, MessagesModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe)],
       controllers: [HealthController],
-      providers: [CommandEndpoints],
+      providers: [{ provide: COMMAND_FACTORIES, useValue: commandFactories }, BearerAuth, CommandRoutes, CommandEndpoints],
     };
   }
 }

@@ -10,6 +10,7 @@ import type { AuthDB } from './accounts/auth.tables';
 import { AppModule } from './app.module';
 import type { CommandApiConfig } from './config';
 import { CommandEndpoints } from './shared/command-endpoints';
+import { CommandRoutes } from './shared/command-routes';
 import { DedupeRecords } from './messages/dedupe-records';
 import { JetStreamEventStore } from './shared/event-store';
 import { HttpErrorFilter } from './shared/http-error.filter';
@@ -48,7 +49,9 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
       adapter,
       { bodyParser: false, logger: new PinoNestLogger(log.child({ component: 'nest' })) },
     );
-    installJsonParser(app.getHttpAdapter().getInstance());
+    const fastify = app.getHttpAdapter().getInstance();
+    installJsonParser(fastify);
+    app.get(CommandRoutes).register(fastify);
     app.useGlobalFilters(new HttpErrorFilter(metrics, log.child({ component: 'http' })));
     await app.listen(config.port, config.host);
     const endpoints = app.get(CommandEndpoints);

@@ -1,7 +1,4 @@
 import { z } from 'zod';
-import { AddMemberBody, CreateRoomBody } from './api/rooms';
-import { SendMessageBody } from './api/messages';
-import { UpdateProfileBody } from './api/auth';
 import { ErrorCodeSchema } from './errors';
 import { Id } from './ids';
 import { Limits } from './limits';
@@ -9,21 +6,11 @@ import { Limits } from './limits';
 /**
  * NATS request/reply between services. The edge has already verified the caller's access token, so a request
  * names the caller in `auth`; command-api trusts it because only services hold NATS credentials.
- * Subject: Subjects.command(name), queue group Subjects.commandQueue.
+ * Subject: Subjects.command(name), queue group Subjects.commandQueue; the commands and their inputs are the
+ * `nats: true` entries of `Commands` (commands/catalog.ts).
  */
 export const CallerAuth = z.object({ userId: Id, sessionId: z.string() });
 export type CallerAuth = z.infer<typeof CallerAuth>;
-
-export const CommandInputs = {
-  SendMessage: SendMessageBody.extend({ roomId: Id }),
-  CreateRoom: CreateRoomBody,
-  JoinRoom: z.strictObject({ roomId: Id }),
-  LeaveRoom: z.strictObject({ roomId: Id }),
-  AddMember: AddMemberBody.extend({ roomId: Id }),
-  RemoveMember: z.strictObject({ roomId: Id, userId: Id }),
-  UpdateProfile: UpdateProfileBody,
-} as const;
-export type CommandName = keyof typeof CommandInputs;
 
 export const CommandRequest = z.object({ auth: CallerAuth, input: z.unknown() });
 export type CommandRequest = z.infer<typeof CommandRequest>;

@@ -24,8 +24,6 @@ export const Subjects = Object.freeze({
   user: (userId: string) => `ev.user.${userId}`,
   roomMeta: (roomId: string) => `ev.room.${roomId}.meta`,
   roomMsg: (roomId: string) => `ev.room.${roomId}.msg`,
-  /** Every event subject of one room (meta and messages), for backfill in room order. */
-  roomAll: (roomId: string) => `ev.room.${roomId}.>`,
 
   /** The stream republishes `ev.>` to `live.>` (fixed at stream creation on nats-server 2.9). */
   republishSource: 'ev.>',

@@ -1,7 +1,12 @@
 export { startProjectors } from './app';
 export { loadConfig } from './config';
 export type { ProjectorsConfig } from './config';
-export { chatProjection } from './chat/chat.projection';
+export { chatProjection, chatReducers } from './chat/chat.projection';
+export { ChangeSet, set, max, add } from './runtime/change-set';
+export type { PrimaryKeys, PatchRule } from './runtime/change-set';
+export { writeChangeSet } from './runtime/write-change-set';
+export { reducedProjection, reduce } from './runtime/reduced-projection';
+export type { Reducer, Reducers } from './runtime/reduced-projection';
 export { applyBatch } from './runtime/projection';
 export type { Projection, BatchResult } from './runtime/projection';
 export type { RawEvent } from '@natter/contracts';

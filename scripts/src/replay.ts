@@ -70,7 +70,7 @@ export interface RebuildResult {
 const defaultBatch: BatchOptions = { maxEvents: 1000, lingerMs: 5 };
 
 /** Next build number of the current read-model version: one more than any schema of that version present. */
-export async function nextReadModelSchema(db: Kysely<any>): Promise<string> {
+export async function nextReadModelSchema(db: Kysely<ReadModelDB>): Promise<string> {
   const prefix = `rm_v${READ_MODEL_VERSION}_`;
   const r = await sql<{ nspname: string }>`select nspname from pg_namespace where nspname like ${prefix + '%'}`.execute(db);
   const builds = r.rows.map((x) => Number(x.nspname.slice(prefix.length))).filter((n) => Number.isInteger(n));
@@ -83,7 +83,7 @@ async function streamLastSeq(nc: NatsConnection): Promise<number> {
 }
 
 /** Compares every table of two read-model schemas of the same version, row for row. */
-export async function compareSchemas(db: Kysely<any>, a: string, b: string): Promise<TableComparison[]> {
+export async function compareSchemas(db: Kysely<ReadModelDB>, a: string, b: string): Promise<TableComparison[]> {
   const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${a} order by 1`.execute(db);
   const out: TableComparison[] = [];
   for (const { table_name: t } of tables.rows) {

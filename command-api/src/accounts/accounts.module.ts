@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { AccountsController } from './accounts.controller';
+import { SESSION_GATE } from '../shared/session-gate';
 import { CredentialsRepository } from './credentials.repository';
 import { LoginHandler } from './login.handler';
 import { LogoutHandler } from './logout.handler';
@@ -13,11 +13,18 @@ import { UpdateProfileHandler } from './update-profile.handler';
 
 export const AccountHandlers = [RegisterHandler, LoginHandler, RefreshHandler, LogoutHandler, UpdateProfileHandler];
 
-/** Global because every authenticated route (BearerAuthGuard) and the NATS endpoints check sessions. */
+/** Global because every authenticated route and every NATS command checks the session (shared's SessionGate). */
 @Global()
 @Module({
-  controllers: [AccountsController],
-  providers: [...AccountHandlers, CredentialsRepository, SessionsRepository, SessionChecker, TokenIssuer, UniqueNames],
-  exports: [SessionChecker],
+  providers: [
+    ...AccountHandlers,
+    CredentialsRepository,
+    SessionsRepository,
+    SessionChecker,
+    TokenIssuer,
+    UniqueNames,
+    { provide: SESSION_GATE, useExisting: SessionChecker },
+  ],
+  exports: [SESSION_GATE],
 })
 export class AccountsModule {}

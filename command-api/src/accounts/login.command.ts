@@ -2,7 +2,8 @@ import { Command } from '@nestjs/cqrs';
 import type { AuthTokens, LoginBody } from '@natter/contracts';
 
 export class LoginCommand extends Command<AuthTokens> {
-  constructor(readonly input: Readonly<LoginBody>) {
+  /** `ip`: the client's address (HTTP), for the per login+IP rate limit. */
+  constructor(readonly input: Readonly<LoginBody>, readonly ip: string | null) {
     super();
   }
 }

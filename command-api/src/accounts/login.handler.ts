@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { verify } from '@node-rs/argon2';
 import { NatterError, Subjects, type AuthTokens } from '@natter/contracts';
 import { AggregateRepository } from '../shared/aggregates';
+import { LOGIN_LIMITER, type RateLimiter } from '../shared/rate-limiter';
 import { CredentialsRepository } from './credentials.repository';
 import { LoginCommand } from './login.command';
 import { TokenIssuer } from './token-issuer';
@@ -12,7 +13,7 @@ import { ownProfile, UserAggregate } from './user.aggregate';
 /**
  * Login by username or email (case-insensitive, through the KV reservation). Unknown login and wrong
  * password give the same 401 invalid_credentials. Starts a new session family; appends nothing (seq 0).
- * Rate limiting is per login+IP, applied by the HTTP controller (the only transport for login).
+ * Rate limited per login+IP (10 a minute), before the password is even looked at; login is HTTP only.
  */
 @CommandHandler(LoginCommand)
 export class LoginHandler implements ICommandHandler<LoginCommand> {
@@ -21,9 +22,11 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
     @Inject(UniqueNames) private readonly names: UniqueNames,
     @Inject(CredentialsRepository) private readonly credentials: CredentialsRepository,
     @Inject(TokenIssuer) private readonly tokens: TokenIssuer,
+    @Inject(LOGIN_LIMITER) private readonly limiter: RateLimiter,
   ) {}
 
-  async execute({ input }: LoginCommand): Promise<AuthTokens> {
+  async execute({ input, ip }: LoginCommand): Promise<AuthTokens> {
+    this.limiter.take(`${input.login.toLowerCase()}|${ip}`);
     const userId = await this.names.resolveLogin(input.login);
     const passwordHash = userId ? await this.credentials.findHash(userId) : undefined;
     if (!userId || !passwordHash || !(await verify(passwordHash, input.password))) throw new NatterError('invalid_credentials');

@@ -1,10 +1,6 @@
 import { Command } from '@nestjs/cqrs';
+import type { LogoutResult } from '@natter/contracts';
 import type { Caller } from '../shared/caller';
-
-export interface LogoutResult {
-  ok: true;
-  seq: number;
-}
 
 export class LogoutCommand extends Command<LogoutResult> {
   constructor(readonly caller: Caller) {

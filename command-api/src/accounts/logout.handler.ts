@@ -1,10 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { Subjects } from '@natter/contracts';
+import { Subjects, type LogoutResult } from '@natter/contracts';
 import { recordRevocation } from '@natter/infra/runtime';
 import { AggregateRepository } from '../shared/aggregates';
 import { BUCKETS, type CommandBuckets } from '../shared/buckets';
-import { LogoutCommand, type LogoutResult } from './logout.command';
+import { LogoutCommand } from './logout.command';
 import { SessionChecker } from './session-checker';
 import { SessionsRepository } from './sessions.repository';
 import { UserAggregate } from './user.aggregate';

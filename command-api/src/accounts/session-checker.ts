@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { NatterError } from '@natter/contracts';
 import type { RevocationWatch } from '@natter/infra/runtime';
 import type { Caller } from '../shared/caller';
+import type { SessionGate } from '../shared/session-gate';
 import { REVOCATIONS } from '../shared/tokens';
 import { SessionsRepository } from './sessions.repository';
 
@@ -15,7 +16,7 @@ const TTL_MS = 5_000;
  * before the logout has even answered. Then `auth.sessions` as a backstop (a revocation whose KV write
  * failed, an expired family), cached for TTL_MS; a revocation on this instance also marks that cache.
  */
-export class SessionChecker {
+export class SessionChecker implements SessionGate {
   private readonly cache = new Map<string, { active: boolean; until: number }>();
   private lastSweep = 0;
 

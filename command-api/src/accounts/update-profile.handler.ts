@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NatterError, Subjects } from '@natter/contracts';
+import { NatterError, Subjects, type UpdateProfileResult } from '@natter/contracts';
 import { AggregateRepository } from '../shared/aggregates';
-import { UpdateProfileCommand, type UpdateProfileResult } from './update-profile.command';
+import { UpdateProfileCommand } from './update-profile.command';
 import { ownProfile, UserAggregate } from './user.aggregate';
 
 /** ProfileUpdated; an unchanged display name appends nothing and answers the current seq. */

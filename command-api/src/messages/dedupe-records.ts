@@ -26,8 +26,8 @@ export class DedupeRecords {
   constructor(private readonly kv: KV, private readonly wire: JetStreamWire, private readonly direct: boolean) {}
 
   static async open(kv: KV, wire: JetStreamWire): Promise<DedupeRecords> {
-    const status = (await kv.status()) as unknown as { si?: { config?: { allow_direct?: boolean } } };
-    return new DedupeRecords(kv, wire, status.si?.config?.allow_direct === true);
+    const status = await kv.status();
+    return new DedupeRecords(kv, wire, status.streamInfo.config.allow_direct === true);
   }
 
   /** The record, or null when there is none (never written, deleted, purged or expired). */

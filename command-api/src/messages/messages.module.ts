@@ -1,6 +1,11 @@
-import { Module } from '@nestjs/common';
-import { MessagesController } from './messages.controller';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DEDUPE_RECORDS, type DedupeRecords } from './dedupe-records';
 import { SendMessageHandler } from './send-message.handler';
 
-@Module({ controllers: [MessagesController], providers: [SendMessageHandler] })
-export class MessagesModule {}
+/** Sends; the KV dedupe records are opened by app.ts before Nest starts and handed in as a value. */
+@Module({})
+export class MessagesModule {
+  static forRoot(dedupe: DedupeRecords): DynamicModule {
+    return { module: MessagesModule, providers: [SendMessageHandler, { provide: DEDUPE_RECORDS, useValue: dedupe }] };
+  }
+}

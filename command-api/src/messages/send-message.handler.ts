@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NatterError, newId, Subjects, type Message, type SendMessageResult, type StoredEvent } from '@natter/contracts';
 import type { Logger } from 'pino';
-import { RoomAggregate } from '../rooms/room.aggregate';
+import { decideSend, RoomAggregate } from '../rooms/room.aggregate';
 import { AggregateRepository } from '../shared/aggregates';
 import { EVENT_STORE } from '../shared/event-store.provider';
 import type { EventStore } from '../shared/event-store';
@@ -15,8 +15,9 @@ import { SendMessageCommand } from './send-message.command';
  * Idempotent send. Guarantee: one (room, sender, clientMsgId) is stored at most once, and every retry gets
  * the first result (same seq and message, `duplicate: true`). Two layers: the KV record written after the
  * first success (survives any delay), and the stream's msgID duplicate window (covers a retry racing the
- * first attempt, or a crash between publish and the KV write). Messages are not serialized per room: only
- * membership is checked, against room state refreshed from the stream just before publishing.
+ * first attempt, or a crash between publish and the KV write). Messages are not serialized per room: the
+ * room's rules (decideSend: membership) are checked against room state refreshed from the stream just before
+ * publishing.
  */
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
@@ -42,16 +43,9 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     }
 
     const { state } = await roomP;
-    if (!state.exists) throw new NatterError('room_not_found');
-    if (!state.members[caller.userId]) throw new NatterError('not_member');
-
     const messageId = newId();
-    const appended = await this.store.appendIdempotent(
-      Subjects.roomMsg(roomId),
-      `msg:${roomId}:${caller.userId}:${clientMsgId}`,
-      { type: 'MessageSent', data: { roomId, messageId, senderId: caller.userId, clientMsgId, text } },
-      caller.userId,
-    );
+    const event = decideSend(state, { actor: caller.userId, messageId, clientMsgId, text });
+    const appended = await this.store.appendIdempotent(Subjects.roomMsg(roomId), `msg:${roomId}:${caller.userId}:${clientMsgId}`, event, caller.userId);
     if (appended.duplicate) {
       return { seq: appended.seq, message: await this.storedMessage(appended.seq), duplicate: true };
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NewEvent, StoredEvent } from '@natter/contracts';
-import { decideAddMember, decideCreate, decideJoin, decideLeave, decideRemoveMember, RoomAggregate, type RoomState } from './room.aggregate';
+import { decideAddMember, decideCreate, decideJoin, decideLeave, decideRemoveMember, decideSend, RoomAggregate, type RoomState } from './room.aggregate';
 
 /** Fold decided events into state, as the stream would after appending them. */
 function apply(s: RoomState, events: NewEvent[]): RoomState {
@@ -69,5 +69,15 @@ describe('room deciders', () => {
     const removed = decideRemoveMember(withCarol, 'owner', 'bob');
     expect(removed).toEqual([{ type: 'MemberLeft', data: { roomId: 'r1', userId: 'bob', reason: 'removed', removedBy: 'owner' } }]);
     expect(code(() => decideRemoveMember(apply(withCarol, removed), 'owner', 'bob'))).toBe('not_member');
+  });
+
+  it('send: members only, into the room of the state decided on', () => {
+    const send = (s: RoomState, actor: string) => decideSend(s, { actor, messageId: 'm1', clientMsgId: 'c1', text: 'hi' });
+    expect(code(() => send(RoomAggregate.initial(), 'owner'))).toBe('room_not_found');
+    const s = room('public');
+    expect(code(() => send(s, 'stranger'))).toBe('not_member');
+    expect(send(s, 'owner')).toEqual({ type: 'MessageSent', data: { roomId: 'r1', messageId: 'm1', senderId: 'owner', clientMsgId: 'c1', text: 'hi' } });
+    const left = apply(s, [...decideJoin(s, 'bob'), ...decideLeave(apply(s, decideJoin(s, 'bob')), 'bob')]);
+    expect(code(() => send(left, 'bob'))).toBe('not_member');
   });
 });

@@ -100,3 +100,14 @@ export function decideRemoveMember(s: RoomState, actor: string, target: string):
   }
   return [{ type: 'MemberLeft', data: { roomId: s.roomId, userId: target, reason: 'removed', removedBy: actor } }];
 }
+
+/**
+ * A message into the room's `.msg` subject. Decided on the meta state (membership) but not appended to the
+ * meta subject: sends are not serialized per room, so nothing else about the room may be decided here
+ * without being re-checked against that state (future: archived rooms, bans, edit windows).
+ */
+export function decideSend(s: RoomState, m: { actor: string; messageId: string; clientMsgId: string; text: string }): NewEvent<'MessageSent'> {
+  mustExist(s);
+  if (!s.members[m.actor]) throw new NatterError('not_member');
+  return { type: 'MessageSent', data: { roomId: s.roomId, messageId: m.messageId, senderId: m.actor, clientMsgId: m.clientMsgId, text: m.text } };
+}

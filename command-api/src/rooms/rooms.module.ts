@@ -4,9 +4,8 @@ import { CreateRoomHandler } from './create-room.handler';
 import { JoinRoomHandler } from './join-room.handler';
 import { LeaveRoomHandler } from './leave-room.handler';
 import { RemoveMemberHandler } from './remove-member.handler';
-import { RoomsController } from './rooms.controller';
 
 export const RoomHandlers = [CreateRoomHandler, JoinRoomHandler, LeaveRoomHandler, AddMemberHandler, RemoveMemberHandler];
 
-@Module({ controllers: [RoomsController], providers: RoomHandlers })
+@Module({ providers: RoomHandlers })
 export class RoomsModule {}

@@ -1,17 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { RoomAggregate, decideCreate, decideJoin } from '../rooms/room.aggregate';
-import { AggregateRepository, MAX_APPEND_ATTEMPTS } from './aggregates';
+import type { NewEvent } from '@natter/contracts';
+import { AggregateRepository, MAX_APPEND_ATTEMPTS, type AggregateDef } from './aggregates';
 import { MemoryEventStore } from './event-store.memory';
 import { Metrics } from './metrics';
 
 const subject = 'ev.room.r1.meta';
+
+/** A room's membership, just enough of an aggregate for these specs (shared knows no feature's aggregates). */
+interface Members {
+  members: Record<string, string>;
+}
+const RoomAggregate: AggregateDef<Members> = {
+  name: 'members',
+  initial: () => ({ members: {} }),
+  evolve: (s, e) => (e.type === 'MemberJoined' ? { members: { ...s.members, [e.data.userId]: e.data.role } } : s),
+};
+const joined = (userId: string, role: 'owner' | 'member' = 'member'): NewEvent => ({ type: 'MemberJoined', data: { roomId: 'r1', userId, role, addedBy: null } });
+const decideCreate = (_: Members, c: { actor: string }): NewEvent[] => [
+  { type: 'RoomCreated', data: { roomId: 'r1', name: 'R', topic: '', visibility: 'public', createdBy: c.actor } },
+  joined(c.actor, 'owner'),
+];
+const decideJoin = (s: Members, user: string): NewEvent[] => (s.members[user] ? [] : [joined(user)]);
 
 async function setup() {
   const store = new MemoryEventStore();
   const metrics = new Metrics();
   const repo = new AggregateRepository(store, metrics);
   await repo.execute(RoomAggregate, subject, 'owner', ({ state }) => ({
-    events: decideCreate(state, { roomId: 'r1', name: 'R', topic: '', visibility: 'public', actor: 'owner' }),
+    events: decideCreate(state, { actor: 'owner' }),
     reply: (a) => a.version,
   }));
   return { store, metrics, repo };

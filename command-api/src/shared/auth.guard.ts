@@ -1,36 +1,24 @@
-import { createParamDecorator, Inject, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
 import { bearerToken, verifyAccessToken } from '@natter/infra/runtime';
-import type { HttpRequest } from './http-types';
 import type { CommandApiConfig } from '../config';
-import { SessionChecker } from '../accounts/session-checker';
 import type { Caller } from './caller';
+import { SESSION_GATE, type SessionGate } from './session-gate';
 import { CONFIG } from './tokens';
 
-type AuthedRequest = HttpRequest & { caller?: Caller };
-
 /**
- * Bearer access token on every route that uses it: signature and expiry verified locally, and the session
- * must not be revoked (a logged-out token stops working on every instance at once: SessionChecker).
+ * Bearer access token on every route that needs a caller: signature and expiry verified locally, and the
+ * session must not be revoked (a logged-out token stops working on every instance at once: SessionGate).
  */
-export class BearerAuthGuard implements CanActivate {
+export class BearerAuth {
   constructor(
     @Inject(CONFIG) private readonly config: CommandApiConfig,
-    @Inject(SessionChecker) private readonly sessions: SessionChecker,
+    @Inject(SESSION_GATE) private readonly sessions: SessionGate,
   ) {}
 
-  async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const req = ctx.switchToHttp().getRequest<AuthedRequest>();
-    const claims = await verifyAccessToken(this.config.verifyKey, bearerToken(req.headers.authorization));
+  async caller(authorization: string | string[] | undefined): Promise<Caller> {
+    const claims = await verifyAccessToken(this.config.verifyKey, bearerToken(authorization));
     const caller: Caller = { userId: claims.sub, sessionId: claims.sid };
     await this.sessions.assertActive(caller);
-    req.caller = caller;
-    return true;
+    return caller;
   }
 }
-
-/** The authenticated caller, set by BearerAuthGuard. */
-export const CurrentCaller = createParamDecorator((_: unknown, ctx: ExecutionContext): Caller => {
-  const caller = ctx.switchToHttp().getRequest<AuthedRequest>().caller;
-  if (!caller) throw new Error('CurrentCaller used on a route without BearerAuthGuard');
-  return caller;
-});

@@ -3,7 +3,7 @@
  * constructor dependency is injected by an explicit token).
  */
 export const NATS = Symbol('NatsConnection');
-export const KYSELY = Symbol('Kysely<AuthDB>');
+export const KYSELY = Symbol('Kysely');
 export const CONFIG = Symbol('CommandApiConfig');
 export const LOGGER = Symbol('Logger');
 /** The RevocationWatch (infra) mirroring KV natter_revoked. */

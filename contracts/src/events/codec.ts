@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { newId } from '../ids';
-import { CurrentVersion, EventData, type EventType, type NewEvent, type StoredEvent } from './catalog';
+import { CurrentVersion, EventCatalog, EventData, type EventType, type NewEvent, type StoredEvent } from './catalog';
 import { EventEnvelope, EventHeaders } from './envelope';
-import { upcasters } from './upcasters';
+import type { EventDefinition } from './event-definition';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function isEventType(t: string): t is EventType {
-  return Object.prototype.hasOwnProperty.call(EventData, t);
+  return Object.prototype.hasOwnProperty.call(EventCatalog, t);
 }
 
 /** Serialise a decided event into the stream's envelope, with the headers operators filter on. */
@@ -46,7 +46,7 @@ export function decodeEvent(seq: number, subject: string, body: Uint8Array | str
   if (!isEventType(env.type)) throw new Error(`unknown event type ${env.type} at seq ${seq}`);
   let data = env.data;
   let v = env.v;
-  const steps = upcasters[env.type] ?? {};
+  const steps = (EventCatalog[env.type] as EventDefinition).upcast ?? {};
   while (v < CurrentVersion[env.type]) {
     const step = steps[v];
     if (!step) throw new Error(`no upcaster for ${env.type} v${v}`);

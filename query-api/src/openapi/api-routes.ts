@@ -1,29 +1,27 @@
 import {
-  AddMemberBody,
   AuthTokens,
-  CreateRoomBody,
+  Commands,
   HistoryQuery,
-  LoginBody,
-  LogoutBody,
-  MinSeqQuery,
-  RefreshBody,
-  RegisterBody,
-  RoomCommandResult,
-  SendMessageBody,
-  SendMessageResult,
-  UpdateProfileBody,
-  UserProfile,
   HistoryPage,
   Id,
+  LogoutResult,
+  MinSeqQuery,
+  pathParams,
+  RoomCommandResult,
+  SendMessageResult,
+  UpdateProfileResult,
+  UserProfile,
+  type CommandDefinition,
   type ErrorCode,
 } from '@natter/contracts';
 import { z } from 'zod';
-import { MembersResponse, MyRoomsResponse, PresenceResponse, RoomIdParams, RoomResponse, RoomSearchQuery, RoomsResponse, UserIdParams, UserResponse } from '../http/schemas';
+import { MembersResponse, MyRoomsResponse, PresenceResponse, RoomIdParams, RoomSearchQuery, RoomsResponse, UserIdParams, UserResponse, RoomResponse } from '../http/schemas';
 
 /**
  * The whole public HTTP API (command-api and query-api) as data: the OpenAPI document is generated from this
- * table and the contracts schemas it names. Adding a route to either service means adding it here (a test
- * checks the list against the brief).
+ * table and the contracts schemas it names. command-api's routes come from contracts' `Commands` (the table
+ * command-api itself registers its routes from); query-api's are listed here. A test checks the list against
+ * the brief.
  */
 export interface ApiRoute {
   method: 'get' | 'post' | 'patch' | 'delete';
@@ -42,9 +40,6 @@ export interface ApiRoute {
   errors: ErrorCode[];
 }
 
-export const LogoutResult = z.object({ ok: z.literal(true), seq: z.number().int() });
-export const UpdateProfileResult = z.object({ user: UserProfile, seq: z.number().int() });
-const RoomMemberParams = z.strictObject({ roomId: Id, userId: Id });
 
 /** Named components in the document; anything else is inlined. */
 export const outputComponents: Record<string, z.ZodType> = {
@@ -62,44 +57,14 @@ export const outputComponents: Record<string, z.ZodType> = {
   MembersResponse,
   PresenceResponse,
 };
-export const inputComponents: Record<string, z.ZodType> = {
-  RegisterBody,
-  LoginBody,
-  RefreshBody,
-  LogoutBody,
-  UpdateProfileBody,
-  CreateRoomBody,
-  AddMemberBody,
-  SendMessageBody,
-};
+/** Request bodies are named after the command (`RegisterBody`, `SendMessageBody`, ...). */
+export const inputComponents: Record<string, z.ZodType> = Object.fromEntries(
+  Object.entries(Commands as Record<string, CommandDefinition>).flatMap(([name, c]) => (c.http.body ? [[`${name}Body`, c.http.body]] : [])),
+);
+
 
 export const apiRoutes: ApiRoute[] = [
-  // ---- command-api: accounts
-  { method: 'post', path: '/api/auth/register', service: 'command-api', operationId: 'register', summary: 'Create an account and sign in', auth: false, body: RegisterBody,
-    success: { status: 201, schema: AuthTokens, description: 'Registered and signed in.' }, errors: ['username_taken', 'email_taken', 'rate_limited'] },
-  { method: 'post', path: '/api/auth/login', service: 'command-api', operationId: 'login', summary: 'Sign in with username or email', auth: false, body: LoginBody,
-    success: { status: 200, schema: AuthTokens, description: 'Signed in.' }, errors: ['invalid_credentials', 'user_deactivated', 'rate_limited'] },
-  { method: 'post', path: '/api/auth/refresh', service: 'command-api', operationId: 'refresh', summary: 'Rotate a refresh token', auth: false, body: RefreshBody,
-    description: 'The old refresh token stops working; presenting it again revokes the whole session family.',
-    success: { status: 200, schema: AuthTokens, description: 'New tokens.' }, errors: ['invalid_refresh_token', 'user_deactivated'] },
-  { method: 'post', path: '/api/auth/logout', service: 'command-api', operationId: 'logout', summary: 'End the session of this access token', auth: true, body: LogoutBody,
-    success: { status: 200, schema: LogoutResult, description: 'Session revoked (SessionRevoked appended at `seq`).' }, errors: [] },
-  { method: 'patch', path: '/api/me', service: 'command-api', operationId: 'updateProfile', summary: 'Update your profile', auth: true, body: UpdateProfileBody,
-    success: { status: 200, schema: UpdateProfileResult, description: 'Profile updated.' }, errors: ['conflict'] },
-  // ---- command-api: rooms and messages
-  { method: 'post', path: '/api/rooms', service: 'command-api', operationId: 'createRoom', summary: 'Create a room (you become its owner)', auth: true, body: CreateRoomBody,
-    success: { status: 201, schema: RoomCommandResult, description: 'Room created.' }, errors: ['conflict'] },
-  { method: 'post', path: '/api/rooms/:roomId/join', service: 'command-api', operationId: 'joinRoom', summary: 'Join a public room', auth: true, params: RoomIdParams,
-    success: { status: 200, schema: RoomCommandResult, description: 'Joined (or already a member: current seq, nothing appended).' }, errors: ['forbidden', 'room_not_found', 'conflict'] },
-  { method: 'post', path: '/api/rooms/:roomId/leave', service: 'command-api', operationId: 'leaveRoom', summary: 'Leave a room', auth: true, params: RoomIdParams,
-    success: { status: 200, schema: RoomCommandResult, description: 'Left.' }, errors: ['not_member', 'room_not_found', 'conflict'] },
-  { method: 'post', path: '/api/rooms/:roomId/members', service: 'command-api', operationId: 'addMember', summary: 'Add a user to a room (owner/admin)', auth: true, params: RoomIdParams, body: AddMemberBody,
-    success: { status: 200, schema: RoomCommandResult, description: 'Member added.' }, errors: ['forbidden', 'not_member', 'room_not_found', 'user_not_found', 'conflict'] },
-  { method: 'delete', path: '/api/rooms/:roomId/members/:userId', service: 'command-api', operationId: 'removeMember', summary: 'Remove a member (owner/admin)', auth: true, params: RoomMemberParams,
-    success: { status: 200, schema: RoomCommandResult, description: 'Member removed (MemberLeft, reason removed).' }, errors: ['forbidden', 'not_member', 'room_not_found', 'conflict'] },
-  { method: 'post', path: '/api/rooms/:roomId/messages', service: 'command-api', operationId: 'sendMessage', summary: 'Send a message', auth: true, params: RoomIdParams, body: SendMessageBody,
-    description: 'Idempotent per clientMsgId: a retry answers 200 with `duplicate: true` and the original message and seq.',
-    success: { status: 201, schema: SendMessageResult, description: 'Stored (201), or a retry of a stored message (200, duplicate true).' }, errors: ['not_member', 'room_not_found', 'rate_limited'] },
+  ...(Object.entries(Commands) as [string, CommandDefinition][]).map(([name, c]) => commandRoute(name, c)),
   // ---- query-api
   { method: 'get', path: '/api/me', service: 'query-api', operationId: 'getMe', summary: 'Your profile, with email', auth: true, query: MinSeqQuery,
     success: { status: 200, schema: UserResponse, description: 'Your profile.' }, errors: ['user_not_found'] },
@@ -122,3 +87,21 @@ export const apiRoutes: ApiRoute[] = [
     description: 'Members only (403 not_member). No cursor: the newest page. `before=S`: the `limit` messages just below S. `after=S`: the `limit` messages just above S. Items ascend by seq; `hasMore` says whether more exist in the direction asked.',
     success: { status: 200, schema: HistoryPage, description: 'One page of history.' }, errors: ['not_member'] },
 ];
+
+/** A command's route as the document shows it: operationId is the command's name in lowerCamelCase. */
+function commandRoute(name: string, c: CommandDefinition): ApiRoute {
+  const params = pathParams(c.http.path);
+  return {
+    method: c.http.method,
+    path: c.http.path,
+    service: 'command-api',
+    operationId: name[0].toLowerCase() + name.slice(1),
+    summary: c.summary,
+    ...(c.description ? { description: c.description } : {}),
+    auth: c.auth === 'bearer',
+    ...(params.length ? { params: z.strictObject(Object.fromEntries(params.map((p) => [p, Id]))) } : {}),
+    ...(c.http.body ? { body: c.http.body } : {}),
+    success: { status: c.http.status, schema: c.result, description: c.resultDescription },
+    errors: [...c.errors],
+  };
+}

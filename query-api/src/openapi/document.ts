@@ -32,7 +32,8 @@ function errorCodesOf(r: ApiRoute): ErrorCode[] {
   const codes = new Set<ErrorCode>(r.errors);
   if (r.auth) ['unauthenticated', 'token_expired', 'user_deactivated'].forEach((c) => codes.add(c as ErrorCode));
   if (r.params || r.query || r.body) codes.add('validation_failed');
-  if (r.body) ['bad_json', 'body_too_large'].forEach((c) => codes.add(c as ErrorCode));
+  // Every command route reads a JSON body; one that takes none still refuses anything but nothing or `{}`.
+  if (r.body || r.service === 'command-api') ['validation_failed', 'bad_json', 'body_too_large'].forEach((c) => codes.add(c as ErrorCode));
   if (r.query?.shape.minSeq) codes.add('projection_lagging');
   codes.add('internal');
   codes.add('unavailable');

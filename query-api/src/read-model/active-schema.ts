@@ -1,4 +1,4 @@
-import { activeReadModelSchema } from '@natter/infra/runtime';
+import { activeReadModelSchema, type ReadModelDB } from '@natter/infra/runtime';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 
@@ -13,7 +13,7 @@ export class ActiveSchema {
   private refreshing: Promise<string> | undefined;
 
   constructor(
-    private readonly db: Kysely<any>,
+    private readonly db: Kysely<ReadModelDB>,
     private readonly pollMs: number,
     private readonly log: Logger,
   ) {}

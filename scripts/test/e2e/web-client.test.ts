@@ -168,16 +168,37 @@ describe('the web client in a real browser', () => {
     await aliceCtx.setOffline(false);
   });
 
-  it('shows the room list and browse screens at phone width', async () => {
+  it('shows the room list and browse screens at phone width, one screen at a time, and logs out', async () => {
+    const width = bob.viewportSize()!.width;
+    // Nothing is wider than the phone: no sideways scrolling on any of these screens.
+    const fitsWidth = () => bob.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
     await bob.goto(`${stack.gatewayUrl}/`);
-    // on a phone the room list is the home page
-    await bob.getByRole('navigation', { name: 'Rooms' }).getByText(room).waitFor();
+    // on a phone the room list is the home page: the whole width, and no page beside it
+    const rooms = bob.getByRole('navigation', { name: 'Rooms' });
+    await rooms.getByText(room).waitFor();
+    expect((await rooms.boundingBox())!.width).toBeGreaterThan(width - 2);
+    expect(await bob.locator('#main').isVisible()).toBe(false);
+    expect(await fitsWidth()).toBe(true);
     await bob.screenshot({ path: join(artifacts, 'phone-rooms.png') });
+
+    // a page replaces the list; bob is in the room already, so it offers to open it, not to join
     await bob.goto(`${stack.gatewayUrl}/browse`);
-    await bob.getByTestId('public-room').filter({ hasText: room }).waitFor();
+    const card = bob.getByTestId('public-room').filter({ hasText: room });
+    await card.waitFor();
+    expect(await rooms.isVisible()).toBe(false);
+    expect(await card.getByRole('link', { name: `Open ${room}` }).isVisible()).toBe(true);
+    expect((await card.boundingBox())!.width).toBeLessThanOrEqual(width);
+    expect(await fitsWidth()).toBe(true);
     await bob.screenshot({ path: join(artifacts, 'phone-browse.png') });
+
     await bob.getByRole('button', { name: 'Log out' }).click();
     await bob.getByRole('button', { name: 'Log in' }).waitFor();
+    // signed out for real: the session is gone from the device and the rooms are no longer reachable
+    expect(await bob.evaluate<string | null>("localStorage.getItem('natter.auth')")).toBeNull();
+    await bob.goto(`${stack.gatewayUrl}/`);
+    await bob.waitForURL(/\/login$/);
+    expect(await bob.getByRole('navigation', { name: 'Rooms' }).count()).toBe(0);
+    expect(await fitsWidth()).toBe(true);
     await bob.screenshot({ path: join(artifacts, 'phone-login.png') });
   });
 });

@@ -23,6 +23,7 @@ import {
   type RoomTimeline,
   type SocketFactory,
 } from '../realtime';
+import { timelineItemOf } from '../features/timeline/registry';
 import { ReadMarkers } from '../state/read-markers';
 import { useAuth } from './auth';
 import { queryKeys } from './keys';
@@ -65,7 +66,7 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
       }
       const outbox = new Outbox(db ? idbOutboxStore(db) : memoryOutboxStore(), newClientId);
       const timelineStore = db ? idbTimelineStore(db) : memoryTimelineStore();
-      const timelines = new Timelines();
+      const timelines = new Timelines(timelineItemOf);
       await outbox.load();
       timelines.restore(await timelineStore.loadAll());
       if (cancelled) {

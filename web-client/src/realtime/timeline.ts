@@ -20,6 +20,8 @@ export interface RoomTimeline {
 }
 
 type Listener = (roomId: string) => void;
+/** Which timeline item an event becomes, if any (the app's mapping extends `eventToItem`). */
+export type EventToItem = (seq: number, e: EventEnvelope) => TimelineItem | null;
 
 /** Every room's timeline. Updates replace a room's object, so React can compare by reference. */
 export class Timelines {
@@ -40,6 +42,8 @@ export class Timelines {
     this.epochValue = epoch;
     for (const id of this.rooms.keys()) this.emit(id);
   }
+
+  constructor(private readonly toItem: EventToItem = eventToItem) {}
 
   static empty(roomId: string): RoomTimeline {
     return { roomId, items: [], position: null, hasOlder: true, newestLoaded: false };
@@ -90,7 +94,7 @@ export class Timelines {
   applyEvent(roomId: string, seq: number, event: EventEnvelope): boolean {
     const t = this.get(roomId);
     if (t.position !== null && seq <= t.position) return false;
-    const item = eventToItem(seq, event);
+    const item = this.toItem(seq, event);
     const items = item && !t.items.some((i) => i.seq === seq) ? insertSorted(t.items, item) : t.items;
     this.set({ ...t, items, position: seq });
     return true;

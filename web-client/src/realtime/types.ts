@@ -44,8 +44,21 @@ export type MemberItem = {
   change: 'joined' | 'left' | 'removed';
   at: string;
 };
+/**
+ * Any other room event shown in the timeline, as it came (the app decides which: the `toItem` given to
+ * Timelines). Messages and membership changes have items of their own because this module relies on them
+ * (outbox matching by clientMsgId, history pages).
+ */
+export type EventItem = {
+  kind: 'event';
+  seq: number;
+  type: string;
+  at: string;
+  actor: string | null;
+  data: unknown;
+};
 /** One entry of a room's timeline, keyed and ordered by stream sequence. */
-export type TimelineItem = MessageItem | MemberItem;
+export type TimelineItem = MessageItem | MemberItem | EventItem;
 
 /** What is persisted per room: a contiguous tail of its timeline and the position it is complete up to. */
 export interface PersistedRoom {

@@ -4,7 +4,8 @@ import { ApiError, describeError, isNetworkError } from '../../api/errors';
 import { useAuth, useMe } from '../../app/auth';
 import { useUserNames } from '../../app/queries';
 import { useOutbox, useRealtime, useTimeline } from '../../app/realtime';
-import type { TimelineItem } from '../../realtime';
+import { peopleOf, TimelineRow } from '../timeline/TimelineRow';
+import type { RowContext } from '../timeline/renderer';
 import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 import { MessageList } from './MessageList';
@@ -80,11 +81,9 @@ export function RoomMessages({ roomId, roomName, typing = null }: { roomId: stri
     return () => document.removeEventListener('visibilitychange', mark);
   }, [latest, roomId, markers]);
 
-  const senderIds = useMemo(
-    () => timeline.items.flatMap((i: TimelineItem) => (i.kind === 'message' ? [i.senderId] : [i.userId])),
-    [timeline.items],
-  );
-  const nameOf = useUserNames(roomId, senderIds);
+  const people = useMemo(() => peopleOf(timeline.items), [timeline.items]);
+  const nameOf = useUserNames(roomId, people);
+  const ctx: RowContext = useMemo(() => ({ me: { id: me.id, displayName: me.displayName }, nameOf }), [me.id, me.displayName, nameOf]);
 
   // Outbox entries already in the timeline (acked, or seen as an event) are shown from the timeline.
   const held = useMemo(() => new Set(timeline.items.flatMap((i) => (i.kind === 'message' ? [i.clientMsgId] : []))), [timeline.items]);
@@ -111,23 +110,9 @@ export function RoomMessages({ roomId, roomName, typing = null }: { roomId: stri
           ) : null
         }
       >
-        {timeline.items.map((item) =>
-          item.kind === 'message' ? (
-            <MessageItem
-              key={item.seq}
-              seq={item.seq}
-              author={item.senderId === me.id ? me.displayName : nameOf(item.senderId)}
-              at={item.at}
-              text={item.text}
-              status="sent"
-              mine={item.senderId === me.id}
-            />
-          ) : (
-            <li key={item.seq} className="timeline__event" data-testid="timeline-event" data-seq={item.seq}>
-              {memberLine(item.userId === me.id ? null : nameOf(item.userId), item.change)}
-            </li>
-          ),
-        )}
+        {timeline.items.map((item) => (
+          <TimelineRow key={item.seq} item={item} ctx={ctx} />
+        ))}
         {pending.map((e) => (
           <MessageItem
             key={e.clientMsgId}
@@ -148,10 +133,4 @@ export function RoomMessages({ roomId, roomName, typing = null }: { roomId: stri
       <Composer roomName={roomName} onSend={(text) => client.send(roomId, text)} onTyping={() => client.typing(roomId)} />
     </>
   );
-}
-
-function memberLine(name: string | null, change: 'joined' | 'left' | 'removed'): string {
-  const who = name ?? 'You';
-  if (change === 'removed') return `${who} ${name ? 'was' : 'were'} removed`;
-  return `${who} ${change}`;
 }

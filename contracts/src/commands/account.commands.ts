@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { AuthTokens, LoginBody, RefreshBody, RegisterBody, UpdateProfileBody, UserProfile } from '../api/auth';
+import type { CommandDefinitions } from './command-definition';
+
+export const LogoutResult = z.object({ ok: z.literal(true), seq: z.number().int() });
+export type LogoutResult = z.infer<typeof LogoutResult>;
+export const UpdateProfileResult = z.object({ user: UserProfile, seq: z.number().int() });
+export type UpdateProfileResult = z.infer<typeof UpdateProfileResult>;
+
+/** Accounts: registration, sessions, profile (events on `ev.user.<userId>`). */
+export const AccountCommands = {
+  Register: {
+    input: RegisterBody, result: AuthTokens, auth: 'none', nats: false,
+    http: { method: 'post', path: '/api/auth/register', body: RegisterBody, status: 201 },
+    summary: 'Create an account and sign in', resultDescription: 'Registered and signed in.', errors: ['username_taken', 'email_taken', 'rate_limited'],
+  },
+  /** Rate limited per login+IP (10 a minute), before the password is even looked at. */
+  Login: {
+    input: LoginBody, result: AuthTokens, auth: 'none', nats: false,
+    http: { method: 'post', path: '/api/auth/login', body: LoginBody, status: 200 },
+    summary: 'Sign in with username or email', resultDescription: 'Signed in.', errors: ['invalid_credentials', 'user_deactivated', 'rate_limited'],
+  },
+  Refresh: {
+    input: RefreshBody, result: AuthTokens, auth: 'none', nats: false,
+    http: { method: 'post', path: '/api/auth/refresh', body: RefreshBody, status: 200 },
+    summary: 'Rotate a refresh token', description: 'The old refresh token stops working; presenting it again revokes the whole session family.',
+    resultDescription: 'New tokens.', errors: ['invalid_refresh_token', 'user_deactivated'],
+  },
+  Logout: {
+    input: z.strictObject({}), result: LogoutResult, auth: 'bearer', nats: false,
+    http: { method: 'post', path: '/api/auth/logout', status: 200 },
+    summary: 'End the session of this access token', resultDescription: 'Session revoked (SessionRevoked appended at `seq`).', errors: [],
+  },
+  UpdateProfile: {
+    input: UpdateProfileBody, result: UpdateProfileResult, auth: 'bearer', nats: true,
+    http: { method: 'patch', path: '/api/me', body: UpdateProfileBody, status: 200 },
+    summary: 'Update your profile', resultDescription: 'Profile updated.', errors: ['conflict'],
+  },
+} as const satisfies CommandDefinitions;

@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { Id } from '../ids';
+import type { EventDefinitions } from './event-definition';
+
+export const Role = z.enum(['owner', 'admin', 'member']);
+export type Role = z.infer<typeof Role>;
+export const Visibility = z.enum(['public', 'private']);
+export type Visibility = z.infer<typeof Visibility>;
+
+/** Events of a room's meta aggregate (creation, membership, roles, settings), on `ev.room.<roomId>.meta`. */
+export const RoomEvents = {
+  RoomCreated: {
+    v: 1,
+    data: z.object({ roomId: Id, name: z.string(), topic: z.string(), visibility: Visibility, createdBy: Id }),
+  },
+  MemberJoined: { v: 1, data: z.object({ roomId: Id, userId: Id, role: Role, addedBy: Id.nullable() }) },
+  MemberLeft: { v: 1, data: z.object({ roomId: Id, userId: Id, reason: z.enum(['left', 'removed']), removedBy: Id.nullable() }) },
+} as const satisfies EventDefinitions;

@@ -1,0 +1,32 @@
+import type { EventType, StoredEvent } from '@natter/contracts';
+import { ChangeSet, type PrimaryKeys } from './change-set';
+import type { Projection } from './projection';
+import { writeChangeSet } from './write-change-set';
+
+/** What one event type does to a projection's tables: it only records changes, it never reads or writes. */
+export type Reducer<DB, T extends EventType> = (event: StoredEvent<T>, out: ChangeSet<DB>) => void;
+
+/** One reducer per event type a projection cares about; event types without one change nothing in it. */
+export type Reducers<DB> = { readonly [T in EventType]?: Reducer<DB, T> };
+
+/**
+ * A projection made of reducers: each batch is folded, event by event in stream order, into one ChangeSet,
+ * which is written with a few multi-row statements in the batch's transaction (the one that also moves the
+ * checkpoint). `keys` declares the primary key of every table the reducers touch.
+ */
+export function reducedProjection<DB>(name: string, keys: PrimaryKeys<DB>, reducers: Reducers<DB>): Projection {
+  return {
+    name,
+    async apply(trx, schema, events) {
+      const out = reduce(keys, reducers, events);
+      if (!out.isEmpty) await writeChangeSet(trx, schema, out);
+    },
+  };
+}
+
+/** Folds events, in stream order, into one change set. */
+export function reduce<DB>(keys: PrimaryKeys<DB>, reducers: Reducers<DB>, events: readonly StoredEvent[]): ChangeSet<DB> {
+  const out = new ChangeSet<DB>(keys);
+  for (const e of events) (reducers[e.type] as Reducer<DB, EventType> | undefined)?.(e, out);
+  return out;
+}

@@ -1,0 +1,8 @@
+import type { MemberItem } from '../../realtime';
+import type { TimelineRenderer } from './renderer';
+import { SystemLine } from './SystemLine';
+
+export const memberJoined: TimelineRenderer<MemberItem> = {
+  people: (item) => [item.userId],
+  Row: ({ item, ctx }) => <SystemLine seq={item.seq}>{item.userId === ctx.me.id ? 'You' : ctx.nameOf(item.userId)} joined</SystemLine>,
+};

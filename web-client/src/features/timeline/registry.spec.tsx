@@ -1,0 +1,70 @@
+import { render, screen } from '@testing-library/react';
+import type { EventEnvelope } from '@natter/contracts/browser';
+import { describe, expect, it } from 'vitest';
+import { Timelines, type TimelineItem } from '../../realtime';
+import { memberEvent, messageEvent } from '../../realtime/testing';
+import { timelineItemOf } from './registry';
+import type { RowContext } from './renderer';
+import { peopleOf, TimelineRow } from './TimelineRow';
+
+const names: Record<string, string> = { bob: 'Bob', carol: 'Carol' };
+const ctx: RowContext = { me: { id: 'me', displayName: 'Me Myself' }, nameOf: (id) => names[id] ?? 'Unknown user' };
+const env = (type: string, data: object): EventEnvelope => ({ id: `e-${type}`, type, v: 1, at: '2026-01-01T12:00:00.000Z', actor: null, data });
+const leftEvent = (userId: string, reason: 'left' | 'removed') => env('MemberLeft', { roomId: 'r', userId, reason, removedBy: reason === 'removed' ? 'bob' : null });
+
+/** The items a room's timeline holds after these events, through the app's mapping. */
+function itemsOf(events: EventEnvelope[]): readonly TimelineItem[] {
+  const t = new Timelines(timelineItemOf);
+  events.forEach((e, i) => t.applyEvent('r', i + 1, e));
+  return t.get('r').items;
+}
+
+function rows(items: readonly TimelineItem[]) {
+  render(<ol>{items.map((item) => <TimelineRow key={item.seq} item={item} ctx={ctx} />)}</ol>);
+}
+
+describe('timeline renderers', () => {
+  it('shows a message as a bubble and membership and room creation as system lines, in seq order', () => {
+    rows(
+      itemsOf([
+        env('RoomCreated', { roomId: 'r', name: 'n', topic: '', visibility: 'public', createdBy: 'bob' }),
+        memberEvent('r', 'bob', 'MemberJoined'),
+        memberEvent('r', 'me', 'MemberJoined'),
+        messageEvent('r', 'hello <b>there</b>', { senderId: 'bob' }),
+        messageEvent('r', 'mine', { senderId: 'me' }),
+        leftEvent('carol', 'left'),
+        leftEvent('carol', 'removed'),
+        leftEvent('me', 'removed'),
+      ]),
+    );
+    expect(screen.getAllByTestId('timeline-event').map((li) => [li.dataset.seq, li.textContent])).toEqual([
+      ['1', 'Bob created the room'],
+      ['2', 'Bob joined'],
+      ['3', 'You joined'],
+      ['6', 'Carol left'],
+      ['7', 'Carol was removed'],
+      ['8', 'You were removed'],
+    ]);
+    const bubbles = screen.getAllByTestId('message');
+    expect(bubbles.map((li) => [li.dataset.seq, li.querySelector('.message__author')?.textContent, li.querySelector('.message__text')?.textContent])).toEqual([
+      ['4', 'Bob', 'hello <b>there</b>'],
+      ['5', 'Me Myself', 'mine'],
+    ]);
+    expect(bubbles[1]).toHaveClass('message--mine');
+    expect(bubbles[0].querySelector('b')).toBeNull();
+  });
+
+  it('keeps out of the timeline events that have no renderer, and names the people rows show', () => {
+    const items = itemsOf([
+      env('SessionRevoked', { userId: 'me', sessionId: 's', reason: 'logout' }),
+      env('SomethingNew', { x: 1 }),
+      messageEvent('r', 'hi', { senderId: 'carol' }),
+      env('RoomCreated', { roomId: 'r', name: 'n', topic: '', visibility: 'public', createdBy: 'bob' }),
+    ]);
+    expect(items.map((i) => [i.seq, i.kind])).toEqual([
+      [3, 'message'],
+      [4, 'event'],
+    ]);
+    expect(peopleOf(items)).toEqual(['carol', 'bob']);
+  });
+});

@@ -1,0 +1,38 @@
+import { eventToItem, type EventToItem, type TimelineItem } from '../../realtime';
+import { memberJoined } from './member-joined';
+import { memberLeft } from './member-left';
+import { messageSent } from './message-sent';
+import type { TimelineRenderer, TimelineRenderers } from './renderer';
+import { roomCreated } from './room-created';
+
+/**
+ * Every event type a room's timeline shows, and its row. A new event type shown in the timeline is one
+ * renderer file and one line here; types without a line are not shown.
+ */
+export const timelineRenderers: TimelineRenderers = {
+  MessageSent: messageSent,
+  MemberJoined: memberJoined,
+  MemberLeft: memberLeft,
+  RoomCreated: roomCreated,
+};
+
+const shown = (type: string): type is keyof TimelineRenderers => Object.prototype.hasOwnProperty.call(timelineRenderers, type);
+
+/**
+ * The Timelines' mapping (app/realtime.tsx): messages and membership changes become the realtime module's
+ * own items, any other event with a renderer a generic item carrying the event.
+ */
+export const timelineItemOf: EventToItem = (seq, e) =>
+  eventToItem(seq, e) ?? (shown(e.type) ? { kind: 'event', seq, type: e.type, at: e.at, actor: e.actor, data: e.data } : null);
+
+/** The event type an item stands for. */
+export function eventTypeOf(item: TimelineItem): string {
+  if (item.kind === 'message') return 'MessageSent';
+  if (item.kind === 'member') return item.change === 'joined' ? 'MemberJoined' : 'MemberLeft';
+  return item.type;
+}
+
+export function rendererOf(item: TimelineItem): TimelineRenderer | undefined {
+  const type = eventTypeOf(item);
+  return shown(type) ? (timelineRenderers[type] as TimelineRenderer | undefined) : undefined;
+}

@@ -1,0 +1,24 @@
+import type { EventDataOf, EventType } from '@natter/contracts/browser';
+import type { ReactNode } from 'react';
+import type { EventItem, MemberItem, MessageItem, TimelineItem } from '../../realtime';
+
+/** What every row may use: who is looking, and the names of the people rows mention. */
+export interface RowContext {
+  readonly me: { readonly id: string; readonly displayName: string };
+  nameOf(userId: string): string;
+}
+
+/** How one event type shows in a room's timeline. */
+export interface TimelineRenderer<I extends TimelineItem = TimelineItem> {
+  /** The users the row names (their names are fetched for the room before it renders). */
+  people(item: I): string[];
+  Row(props: { item: I; ctx: RowContext }): ReactNode;
+}
+
+/** A room event other than a message or a membership change, with its data typed. */
+export type ShownEvent<T extends EventType> = EventItem & { type: T; data: EventDataOf<T> };
+
+/** The item each event type's row gets: messages and membership changes have the realtime module's own. */
+export type ItemOf<T extends EventType> = T extends 'MessageSent' ? MessageItem : T extends 'MemberJoined' | 'MemberLeft' ? MemberItem : ShownEvent<T>;
+
+export type TimelineRenderers = { readonly [T in EventType]?: TimelineRenderer<ItemOf<T>> };

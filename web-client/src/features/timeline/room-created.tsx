@@ -1,0 +1,11 @@
+import type { ShownEvent, TimelineRenderer } from './renderer';
+import { SystemLine } from './SystemLine';
+
+export const roomCreated: TimelineRenderer<ShownEvent<'RoomCreated'>> = {
+  people: (item) => [item.data.createdBy],
+  Row: ({ item, ctx }) => (
+    <SystemLine seq={item.seq}>
+      {item.data.createdBy === ctx.me.id ? 'You' : ctx.nameOf(item.data.createdBy)} created the room
+    </SystemLine>
+  ),
+};
