@@ -4,11 +4,15 @@
  * bundler erases. Schemas stay on the main entry.
  */
 export { Limits } from './limits';
-export { CloseCode, shouldResume } from './ws/close-codes';
+export { CloseCode, shouldResume, mustReset } from './ws/close-codes';
+export { ClientFrameTypes, ServerFrameTypes, isClientFrameType, isServerFrameType } from './ws/frame-types';
+export type { ClientFrameType, ServerFrameType } from './ws/frame-types';
+export { membershipChange, concerns } from './events/membership';
+export type { MembershipChange } from './events/membership';
 export type { ErrorCode, ErrorBody } from './errors';
 export type { EventEnvelope } from './events/envelope';
 export type { EventType, EventDataOf, Role, Visibility } from './events/catalog';
 export type { AuthTokens, UserProfile, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, AccessClaims } from './api/auth';
 export type { Room, MyRoom, Member, CreateRoomBody, RoomCommandResult } from './api/rooms';
 export type { Message, SendMessageBody, SendMessageResult, HistoryPage } from './api/messages';
-export type { ClientFrame, ServerFrame, EventFrame } from './ws/frames';
+export type { ClientFrame, ServerFrame, EventFrame, ResetReason } from './ws/frames';

@@ -18,5 +18,9 @@ export type { CommandName, NatsCommandName, CommandInput, CommandResult } from '
 export { pathParams } from './commands/command-definition';
 export type { CommandDefinition } from './commands/command-definition';
 export * from './ws/frames';
-export { CloseCode, shouldResume } from './ws/close-codes';
+export { ClientFrameTypes, ServerFrameTypes, isClientFrameType, isServerFrameType } from './ws/frame-types';
+export type { ClientFrameType, ServerFrameType } from './ws/frame-types';
+export { CloseCode, shouldResume, mustReset } from './ws/close-codes';
+export { membershipChange, concerns } from './events/membership';
+export type { MembershipChange } from './events/membership';
 export { PresenceEntry, PresenceStaleHeartbeats, presenceKey, presenceKeyUser, presenceExpiresAt } from './presence';

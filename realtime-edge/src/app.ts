@@ -74,7 +74,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const membership = (overrides.membership ?? ((m) => m))(realMembership);
   const commands = (overrides.commands ?? ((c) => c))(realCommands);
   const signals = (overrides.signals ?? ((s) => s))(new NatsSignals(nc, log.child({ component: 'signals' })));
-  const fanout = new Fanout({ source, history, metrics, signals, log: log.child({ component: 'fanout' }) });
+  const fanout = new Fanout({ source, history, metrics, signals, log: log.child({ component: 'fanout' }), epochCheckMs: config.epochCheckMs });
   await fanout.start();
 
   // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, and
@@ -102,7 +102,8 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const presence = new PresenceHub(presenceWatch.directory, authorizer, metrics, presenceLog);
 
   const expiries = new ExpiryWheel<Session>();
-  const deps: SessionDeps = { config, fanout, membership, commands, metrics, presence, reporter, signals, expiries, log: log.child({ component: 'session' }) };
+  const cursors = { feed: fanout, metrics, maxEvents: config.resumeMaxEvents, bufferMax: config.resumeBufferMax };
+  const deps: SessionDeps = { config, fanout, membership, commands, metrics, presence, reporter, signals, expiries, cursors, log: log.child({ component: 'session' }) };
   const sessions = new Set<Session>();
   let draining = false;
 
@@ -117,10 +118,10 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       // uWS drops the TCP connection (1006) past maxPayloadLength; frames between Limits.wsFrameBytes and this
       // hard cut get a proper 1009 close from the message handler.
       maxPayloadLength: Limits.wsFrameBytes * 4,
-      // We close at Limits.wsBackpressureBytes ourselves (4001); uWS's own limit is only a safety net above it.
-      maxBackpressure: Limits.wsBackpressureBytes * 4,
+      // We close at config.backpressureBytes ourselves (4001); uWS's own limit is only a safety net above it.
+      maxBackpressure: config.backpressureBytes * 4,
       closeOnBackpressureLimit: 0,
-      idleTimeout: 120,
+      idleTimeout: config.idleTimeoutSeconds,
       sendPingsAutomatically: true,
       // Accepted or refused inside this handler, synchronously: a token verified by a promise would complete the
       // upgrade later, and uWS.js's async upgrade can close the new socket (see verifyAccessTokenSync).

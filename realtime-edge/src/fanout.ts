@@ -1,17 +1,30 @@
-import { CloseCode, decodeEvent, parseEventSubject, Subjects, type ServerFrame, type StoredEvent, type TypingSignal } from '@natter/contracts';
+import {
+  CloseCode,
+  decodeEvent,
+  membershipChange,
+  parseEventSubject,
+  Subjects,
+  type ResetReason,
+  type ServerFrame,
+  type StoredEvent,
+  type TypingSignal,
+} from '@natter/contracts';
 import type { RevocationTarget } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { EdgeMetrics } from './metrics';
-import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals } from './ports';
-import type { RoomCursor } from './room-cursor';
+import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals, StreamState } from './ports';
+import type { FeedCursor, RoomFeed } from './room-feed';
 import { roomEventsAfter } from './room-history';
 import { SerialQueues } from './serial-queues';
+import { StreamEpoch } from './stream-epoch';
 
 /**
  * Node-level fan-out: one ordered, gap-free feed of events per room, shared by every local socket.
  *
  * Subscriptions (core NATS, on the stream's republish):
  * - `live.room.*.meta` and `live.user.*` always (membership changes, session revocation, deactivation);
+ *   which room events start or stop a user's delivery is asked of contracts' `membershipChange`, and every
+ *   room event, whatever its type, is handed to the room's cursors: a new event type needs no change here;
  * - `live.room.<id>.msg` once per room that some local cursor needs, dropped when the last one detaches.
  *
  * Gap repair, per exact `ev.*` subject. `lastSeen[subject]` is the last seq of that subject this node has
@@ -30,6 +43,10 @@ import { SerialQueues } from './serial-queues';
  * subject from its lastSeen, and
  * sessions refresh their membership (see session.ts). Cursors drop what they already delivered.
  *
+ * Epoch (stream-epoch.ts): positions belong to one incarnation of the stream. When the node notices the stream
+ * was recreated (periodic check, reconnect, or a live seq at or below what a subject already had), every
+ * local socket gets `reset` + close 4003 and the node starts over from the new stream's end.
+ *
  * Typing (`sig.typing.<id>`, core NATS, never stored) is subscribed alongside a room's msg subject, for as long
  * as the room has a feed, and handed to the room's live cursors (not the sender's own sockets).
  *
@@ -42,16 +59,18 @@ import { SerialQueues } from './serial-queues';
 export interface SessionLike {
   readonly userId: string;
   readonly sessionId: string;
-  /** A MemberJoined/MemberLeft naming this session's user, in room order. */
+  /** An event that starts this session's user's delivery of a room (`membershipChange`), in room order. */
   onMembership(ev: StoredEvent): void;
   closeWith(code: number, reason: string): void;
   /** After a NATS reconnect: fetch the membership again and start rooms joined meanwhile. */
   resyncMembership(): void;
+  /** The positions of this socket are void (the stream was recreated): `reset` frame, close 4003. */
+  reset(reason: ResetReason, epoch: string): void;
 }
 
 interface Feed {
   roomId: string;
-  cursors: Set<RoomCursor>;
+  cursors: Set<FeedCursor>;
   ready: Promise<void>;
   sub?: LiveSubscription;
   typingSub?: LiveSubscription;
@@ -64,9 +83,11 @@ export interface FanoutDeps {
   metrics: EdgeMetrics;
   log: Logger;
   signals?: Signals;
+  /** EDGE_EPOCH_CHECK_MS. */
+  epochCheckMs: number;
 }
 
-export class Fanout {
+export class Fanout implements RoomFeed {
   /** Highest stream seq seen live (or the stream's last seq at start / reconnect). */
   highWater = 0;
   /** Highest seq of a room meta event seen: the `minSeq` for membership snapshots. */
@@ -80,28 +101,47 @@ export class Fanout {
   readonly history: History;
   readonly metrics: EdgeMetrics;
   private readonly log: Logger;
+  private readonly streamEpoch: StreamEpoch;
 
   constructor(private readonly deps: FanoutDeps) {
     this.history = deps.history;
     this.metrics = deps.metrics;
     this.log = deps.log;
     this.queues = new SerialQueues(deps.log);
+    this.streamEpoch = new StreamEpoch(deps.history, deps.epochCheckMs, (next) => this.onNewEpoch(next), deps.log);
   }
 
   async start(): Promise<void> {
     // Subscribe first, then read the stream's end: whatever is committed later arrives live.
     this.subs.push(await this.deps.source.subscribe(Subjects.liveAllRoomMeta, (m) => this.onLive(m)));
-    this.subs.push(await this.deps.source.subscribe('live.user.*', (m) => this.onLive(m)));
-    this.baseSeq = await this.deps.history.lastStreamSeq();
+    this.subs.push(await this.deps.source.subscribe(Subjects.liveAllUsers, (m) => this.onLive(m)));
+    this.baseSeq = (await this.streamEpoch.start()).lastSeq;
     this.highWater = Math.max(this.highWater, this.baseSeq);
     this.metaHighWater = Math.max(this.metaHighWater, this.baseSeq);
     this.deps.source.onReconnect(() => this.onReconnect());
   }
 
   stop(): void {
+    this.streamEpoch.stop();
     for (const s of this.subs) s.unsubscribe();
-    for (const f of this.feeds.values()) f.sub?.unsubscribe();
+    for (const f of this.feeds.values()) {
+      f.sub?.unsubscribe();
+      f.typingSub?.unsubscribe();
+    }
     this.feeds.clear();
+  }
+
+  /** The epoch of the stream as this node knows it (sent in `hello` and `synced`). */
+  get epoch(): string {
+    return this.streamEpoch.epoch;
+  }
+
+  /** Ask the stream now (a resume whose epoch or positions do not fit this node's view). */
+  async currentStream(): Promise<StreamState> {
+    const { state, changed } = await this.streamEpoch.check();
+    // The stream's end is a high water too: later resumes up to it need no request.
+    if (!changed && state.lastSeq > this.highWater) this.highWater = state.lastSeq;
+    return state;
   }
 
   decode(raw: RawEvent): StoredEvent | null {
@@ -145,7 +185,7 @@ export class Fanout {
   // ---- feeds ------------------------------------------------------------------------------------------------
 
   /** Adds the cursor to its room's feed (creating the feed's msg subscription if needed); resolves when live. */
-  async attach(cursor: RoomCursor): Promise<void> {
+  async attach(cursor: FeedCursor): Promise<void> {
     const roomId = cursor.roomId;
     let feed = this.feeds.get(roomId);
     if (!feed) {
@@ -170,7 +210,7 @@ export class Fanout {
     await feed.ready;
   }
 
-  detach(cursor: RoomCursor): void {
+  detach(cursor: FeedCursor): void {
     const feed = this.feeds.get(cursor.roomId);
     if (!feed || !feed.cursors.delete(cursor) || feed.cursors.size > 0) return;
     void this.queues.run(`r:${feed.roomId}`, () => {
@@ -207,7 +247,10 @@ export class Fanout {
   private onLive(m: LiveMessage): void {
     const p = parseEventSubject(m.subject);
     if (!p) return;
+    // The stream republishes in seq order, so a seq at or below one already seen is either a rare re-delivery
+    // or the first sign of a recreated stream (whose sequences start again at 1): worth one stream info.
     if (m.seq > this.highWater) this.highWater = m.seq;
+    else this.streamEpoch.suspect();
     if (p.kind === 'room' && p.part === 'meta' && m.seq > this.metaHighWater) this.metaHighWater = m.seq;
     const key = p.kind === 'room' ? `r:${p.roomId}` : `u:${p.userId}`;
     void this.queues.run(key, () => this.processLive(m, p));
@@ -255,8 +298,10 @@ export class Fanout {
       else if (ev.type === 'UserDeactivated') this.closeRevoked({ userId: p.userId });
       return;
     }
-    if (ev.type === 'MemberJoined' || ev.type === 'MemberLeft') {
-      for (const s of [...(this.sessionsByUser.get(ev.data.userId) ?? [])]) s.onMembership(ev);
+    // A start opens cursors for the user's sockets; stops are applied in band by the cursors themselves.
+    const change = membershipChange(ev);
+    if (change?.change === 'start' && change.userId !== null) {
+      for (const s of [...(this.sessionsByUser.get(change.userId) ?? [])]) s.onMembership(ev);
     }
     const feed = this.feeds.get(p.roomId);
     if (!feed) return;
@@ -276,14 +321,31 @@ export class Fanout {
       const subject = Subjects.user(userId);
       void this.queues.run(`u:${userId}`, () => this.resync(subject, this.deps.history.eventsAfter(subject, this.lastSeen.get(subject) ?? this.baseSeq)));
     }
-    void this.deps.history.lastStreamSeq().then(
-      (seq) => {
-        this.highWater = Math.max(this.highWater, seq);
-        this.metaHighWater = Math.max(this.metaHighWater, seq);
+    void this.streamEpoch.check().then(
+      ({ state, changed }) => {
+        if (changed) return; // onNewEpoch reset everything
+        this.highWater = Math.max(this.highWater, state.lastSeq);
+        this.metaHighWater = Math.max(this.metaHighWater, state.lastSeq);
         for (const set of this.sessionsByUser.values()) for (const s of set) s.resyncMembership();
       },
       (err) => this.log.error({ err }, 'stream info after reconnect failed'),
     );
+  }
+
+  /**
+   * The stream was recreated: every position this node holds (its own baselines, its sockets') belongs to the
+   * old one. Every socket is reset (it reconnects and resumes from nothing) and the node starts over from the
+   * new stream's end. Feeds go with their cursors.
+   */
+  private onNewEpoch(next: StreamState): void {
+    this.metrics.epochResets++;
+    for (const set of [...this.sessionsByUser.values()]) for (const s of [...set]) s.reset('stream_recreated', next.epoch);
+    this.lastSeen.clear();
+    // A feed whose drop is still queued may be joined again before it runs: its baseline is the new stream's.
+    for (const f of this.feeds.values()) f.lastDispatched = next.lastSeq;
+    this.baseSeq = next.lastSeq;
+    this.highWater = next.lastSeq;
+    this.metaHighWater = next.lastSeq;
   }
 
   /** `what`: a room id (its cursors fail if the read fails) or a user subject. */

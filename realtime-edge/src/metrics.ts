@@ -8,6 +8,13 @@ export class EdgeMetrics {
   gapEventsFetched = 0;
   backfills = 0;
   backfillEvents = 0;
+  backfillRounds = 0;
+  resumeBufferOverflows = 0;
+  /** The most live events any cursor has held at once while backfilling (at most EDGE_RESUME_BUFFER_MAX). */
+  resumeBufferPeak = 0;
+  truncations = 0;
+  epochResets = 0;
+  resetsSent = 0;
   slowConsumerCloses = 0;
   rateLimited = 0;
   badFrames = 0;
@@ -32,8 +39,14 @@ export class EdgeMetrics {
       ['natter_edge_gap_events_fetched_total', 'counter', 'Events fetched by gap repair.', this.gapEventsFetched],
       ['natter_edge_backfills_total', 'counter', 'Per-room backfills (resume, join, resync).', this.backfills],
       ['natter_edge_backfill_events_total', 'counter', 'Events read by backfills.', this.backfillEvents],
+      ['natter_edge_backfill_rounds_total', 'counter', 'Extra backfill rounds after a live buffer overflowed (EDGE_RESUME_BUFFER_MAX).', this.backfillRounds],
+      ['natter_edge_resume_buffer_overflows_total', 'counter', 'Backfills whose live buffer passed EDGE_RESUME_BUFFER_MAX.', this.resumeBufferOverflows],
+      ['natter_edge_resume_buffer_peak', 'gauge', 'Most live events one backfilling cursor has held at once.', this.resumeBufferPeak],
+      ['natter_edge_truncations_total', 'counter', 'Backfills cut at EDGE_RESUME_MAX_EVENTS (truncated frames).', this.truncations],
+      ['natter_edge_epoch_resets_total', 'counter', 'Times this node saw the event stream recreated.', this.epochResets],
+      ['natter_edge_resets_total', 'counter', 'Reset frames sent (positions of another epoch or beyond the stream).', this.resetsSent],
       ['natter_edge_slow_consumer_closes_total', 'counter', 'Sockets closed for backpressure (4001).', this.slowConsumerCloses],
-      ['natter_edge_rate_limited_total', 'counter', 'Commands refused by the per-socket rate limit.', this.rateLimited],
+      ['natter_edge_rate_limited_total', 'counter', 'Client frames refused by the per-socket rate limit.', this.rateLimited],
       ['natter_edge_bad_frames_total', 'counter', 'Malformed or unknown client frames.', this.badFrames],
       ['natter_edge_nats_reconnects_total', 'counter', 'NATS reconnects (each triggers a resync).', this.natsReconnects],
       ['natter_edge_presence_follows', 'gauge', 'Users followed by local sockets (presence_subscribe).', this.presenceFollows],

@@ -25,10 +25,20 @@ export interface LiveEvents {
   isConnected(): boolean;
 }
 
+/**
+ * Where the stream is now. `epoch` names this incarnation of the stream (its creation time): positions are only
+ * comparable within one epoch, so a stream recreated (new cluster, deleted and provisioned again) has a new
+ * one. A restore from a backup keeps the creation time: see docs/architecture.md (Epochs).
+ */
+export interface StreamState {
+  lastSeq: number;
+  epoch: string;
+}
+
 /** The stream as history: the source of truth for backfill and gap repair. */
 export interface History {
-  /** The stream's last sequence now. */
-  lastStreamSeq(): Promise<number>;
+  /** The stream's last sequence and epoch now (stream info, answered by the stream leader). */
+  streamState(): Promise<StreamState>;
   /** Sequence of the last event on one exact subject (0 if none). */
   lastSeqOf(subject: string): Promise<number>;
   /**

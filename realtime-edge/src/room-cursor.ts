@@ -1,30 +1,45 @@
-import { CloseCode, type StoredEvent } from '@natter/contracts';
-import type { Fanout } from './fanout';
-import { roomEventsAfter } from './room-history';
+import { CloseCode, concerns, membershipChange, Subjects, type StoredEvent } from '@natter/contracts';
+import type { EdgeMetrics } from './metrics';
+import type { FeedCursor, RoomFeed } from './room-feed';
+import { headOf, roomEventsUpTo, roomHeads, type RoomHeads } from './room-history';
 
 /**
  * Per-socket, per-room recovery. A position is a stream sequence: `pos` = the last seq of this room the socket
  * has been sent; the client is complete up to `pos` (the value `synced` reports and the client resumes with).
  *
- * Algorithm (`start()` / `resync()`):
+ * Algorithm (`start()`):
  *   1. mode = sync. Attach to the room's feed: the node's live subscriptions for the room are registered with
  *      the server before anything below reads history, and from now on every live event of the room is
  *      handed to this cursor, which only buffers it.
- *   2. Backfill (room-history.ts): `last_by_subj` of the room's two exact subjects `ev.room.<id>.meta` and
- *      `ev.room.<id>.msg`; neither above pos -> nothing to read (no `next_by_subj` at all). Otherwise each
- *      subject with newer events is read from pos up to that last seq (exact-subject direct get `next_by_subj`,
- *      an ordered consumer with that one filter for long absences), the two ascending lists are merged by seq,
- *      and each event is applied. Never the wildcard `ev.room.<id>.>`: on nats-server 2.9 a wildcard
- *      `next_by_subj` scans the rest of the stream, so resume cost grew with the stream.
+ *   2. One round: empty the buffer, read the room's heads (`last_by_subj` of `ev.room.<id>.meta` and `.msg`),
+ *      then read each subject with newer events from pos up to its head, merged by seq (room-history.ts:
+ *      direct get `next_by_subj` on the exact subject, an ordered consumer for long reads; never the wildcard
+ *      `ev.room.<id>.>`, which nats-server 2.9 answers by scanning the stream). Events are applied as they are
+ *      read (nothing is accumulated): the read is paged by the history reader itself.
  *   3. Sort the buffer by seq and apply it, then mode = live (same tick: nothing slips between).
- *   Every event is committed either before its subject's `last_by_subj` answer (so the backfill has it) or
- *   after the subscription existed (so it arrives live, or is repaired by the feed's gap repair). `apply` drops every
+ *   Every event is committed either before its subject's head answer (so the round reads it) or after the
+ *   subscription existed (so it arrives live, or is repaired by the feed's gap repair). `apply` drops every
  *   seq <= pos, so the overlap is delivered once, and per room strictly ascending.
  *
- * Membership is applied in band, in room order, so a leave takes effect exactly at its event:
- *   - own MemberLeft: delivered, then nothing more of the room (the cursor ends once caught up);
- *   - own MemberJoined while not a member: delivery resumes with that event.
- * Where the first position comes from (session.ts): a resumed room starts at max(client's seq, joinedSeq - 1),
+ * Bounds (config: EDGE_RESUME_BUFFER_MAX, EDGE_RESUME_MAX_EVENTS), so a client back after a week in a busy room
+ * costs bounded memory and time:
+ *   - Buffer: at most `bufferMax` live events are held. One more and the buffer is dropped (history has them
+ *     all) and the round is marked overflowed: after it, another round reads from pos to the new heads. At most
+ *     MAX_ROUNDS rounds, then the cursor fails (close 4002, the client resumes from what it got).
+ *   - Replay: at most `maxEvents` events are sent per start(). Past that the rest of the round is skipped: the
+ *     client gets `truncated {after: pos, upto: head}` in band, pos jumps to the head, and delivery continues
+ *     with the events after it. The client fetches the messages of the gap over HTTP. Membership still takes
+ *     effect inside the skipped range (below).
+ *
+ * Membership is applied in band, in room order, by the one rule in contracts (`membershipChange`), so a leave
+ * takes effect exactly at its event:
+ *   - own stop (MemberLeft): delivered, then nothing more of the room (the cursor ends once caught up);
+ *   - own start (MemberJoined) while not a member: delivery resumes with that event.
+ *   A skipped range is scanned for the owner's own changes on the meta subject after `memberAt` (the seq up to
+ *   which the user is known to be a member since the cursor's start: the membership snapshot, or the join
+ *   itself), which is a short range: if the last one is a stop, the client gets the gap up to it, the stop
+ *   event, and nothing after.
+ * Where the first position comes from (resume.ts): a resumed room starts at max(client's seq, joinedSeq - 1),
  * so events from before the current membership are never sent; a room joined live starts at joinSeq - 1, so
  * delivery starts with the MemberJoined itself; a room the client did not list starts at the snapshot's
  * `lastSeq` of the room (live from now).
@@ -33,6 +48,8 @@ export interface CursorOwner {
   readonly userId: string;
   isOpen(): boolean;
   sendEvent(roomId: string, ev: StoredEvent): void;
+  /** The events of the room in (after, upto] are not sent: the client fetches them over HTTP. */
+  sendTruncated(roomId: string, after: number, upto: number): void;
   /** An ephemeral frame (typing) of this room, already serialized. */
   sendSignal(text: string): void;
   closeWith(code: number, reason: string): void;
@@ -40,17 +57,31 @@ export interface CursorOwner {
   cursorEnded(cursor: RoomCursor): void;
 }
 
-export class RoomCursor {
+/** What every cursor of the node shares: the feed, the bounds, the counters. */
+export interface CursorContext {
+  feed: RoomFeed;
+  metrics: EdgeMetrics;
+  maxEvents: number;
+  bufferMax: number;
+}
+
+/** Rounds of one start() before giving up (each round after the first means the buffer overflowed). */
+const MAX_ROUNDS = 10;
+
+export class RoomCursor implements FeedCursor {
   private mode: 'sync' | 'live' | 'ended' = 'sync';
   private member = true;
   private buffer: StoredEvent[] = [];
+  private overflowed = false;
 
   constructor(
     readonly roomId: string,
     /** Last seq of this room sent to the socket. */
     public pos: number,
+    /** The owner is a member of the room at every seq in (pos, memberAt] (see above). */
+    private readonly memberAt: number,
     private readonly owner: CursorOwner,
-    private readonly fanout: Fanout,
+    private readonly ctx: CursorContext,
   ) {}
 
   get ended(): boolean {
@@ -64,7 +95,7 @@ export class RoomCursor {
   /** Attach and catch up; resolves when live (or ended). Failures close the socket so the client resumes. */
   async start(): Promise<void> {
     try {
-      await this.fanout.attach(this);
+      await this.ctx.feed.attach(this);
     } catch {
       this.fail();
       return;
@@ -75,20 +106,36 @@ export class RoomCursor {
   private async catchUp(): Promise<void> {
     if (this.mode === 'ended') return;
     this.mode = 'sync';
-    this.buffer = [];
-    this.fanout.metrics.backfills++;
-    try {
-      for await (const raw of roomEventsAfter(this.fanout.history, this.roomId, this.pos)) {
-        if (this.ended || !this.owner.isOpen()) return;
-        this.fanout.metrics.backfillEvents++;
-        const ev = this.fanout.decode(raw);
-        if (ev) this.apply(ev);
+    const { feed, metrics, maxEvents } = this.ctx;
+    metrics.backfills++;
+    let sent = 0;
+    for (let round = 0; ; round++) {
+      if (round === MAX_ROUNDS) return this.fail();
+      if (round > 0) metrics.backfillRounds++;
+      this.buffer = [];
+      this.overflowed = false;
+      try {
+        const heads = await roomHeads(feed.history, this.roomId);
+        let skip = false;
+        for await (const raw of roomEventsUpTo(feed.history, this.roomId, this.pos, heads)) {
+          if (this.ended || !this.owner.isOpen()) return;
+          if (sent >= maxEvents) {
+            skip = true;
+            break; // releases the reads
+          }
+          metrics.backfillEvents++;
+          const ev = feed.decode(raw);
+          if (ev && this.apply(ev)) sent++;
+        }
+        if (skip) await this.skipTo(heads);
+      } catch {
+        this.fail();
+        return;
       }
-    } catch {
-      this.fail();
-      return;
+      if (this.ended || !this.owner.isOpen()) return;
+      if (!this.overflowed) break;
+      metrics.resumeBufferOverflows++;
     }
-    if (this.ended) return;
     const buffered = this.buffer.sort((a, b) => a.seq - b.seq);
     this.buffer = [];
     for (const ev of buffered) this.apply(ev);
@@ -96,10 +143,50 @@ export class RoomCursor {
     if (!this.member) this.end();
   }
 
+  /**
+   * Skip the rest of the room up to `heads` (the replay cap was reached): the client is told to fetch it over
+   * HTTP. The owner's own membership changes in the skipped range still apply: the last one decides whether
+   * the owner is a member at the end of the gap (only meta events after memberAt can hold one).
+   */
+  private async skipTo(heads: RoomHeads): Promise<void> {
+    const upto = headOf(heads);
+    if (upto <= this.pos) return;
+    const { feed, metrics } = this.ctx;
+    let lastOwn: { ev: StoredEvent; starts: boolean } | null = null;
+    const from = Math.max(this.pos, this.memberAt);
+    if (heads.meta > from) {
+      for await (const raw of feed.history.eventsAfter(Subjects.roomMeta(this.roomId), from, heads.meta)) {
+        const ev = feed.decode(raw);
+        const mc = ev && membershipChange(ev);
+        if (ev && mc && mc.roomId === this.roomId && concerns(mc, this.owner.userId)) lastOwn = { ev, starts: mc.change === 'start' };
+      }
+    }
+    metrics.truncations++;
+    const memberAtEnd = lastOwn ? lastOwn.starts : this.member;
+    if (lastOwn && lastOwn.starts !== this.member) {
+      // The change that decides: a stop is the gap up to it then the stop; a start (back after a leave the
+      // client saw) is the start then the gap after it.
+      if (!lastOwn.starts && lastOwn.ev.seq - 1 > this.pos) this.owner.sendTruncated(this.roomId, this.pos, lastOwn.ev.seq - 1);
+      this.pos = Math.max(this.pos, lastOwn.ev.seq - 1);
+      this.apply(lastOwn.ev);
+    }
+    if (memberAtEnd && upto > this.pos) this.owner.sendTruncated(this.roomId, this.pos, upto);
+    this.pos = Math.max(this.pos, upto);
+  }
+
   /** A live (or repaired) event of this room from the feed, in room order. */
   onEvent(ev: StoredEvent): void {
-    if (this.mode === 'sync') this.buffer.push(ev);
-    else if (this.mode === 'live') {
+    if (this.mode === 'sync') {
+      if (this.overflowed) return;
+      if (this.buffer.length >= this.ctx.bufferMax) {
+        // Bounded: drop what is held (the stream has it) and read it again in the next round.
+        this.overflowed = true;
+        this.buffer = [];
+        return;
+      }
+      this.buffer.push(ev);
+      if (this.buffer.length > this.ctx.metrics.resumeBufferPeak) this.ctx.metrics.resumeBufferPeak = this.buffer.length;
+    } else if (this.mode === 'live') {
       this.apply(ev);
       if (!this.member) this.end();
     }
@@ -115,16 +202,19 @@ export class RoomCursor {
     return this.mode === 'live' && this.member;
   }
 
-  private apply(ev: StoredEvent): void {
-    if (ev.seq <= this.pos) return;
-    const own = (ev.type === 'MemberJoined' || ev.type === 'MemberLeft') && ev.data.userId === this.owner.userId;
+  /** Deliver `ev` if it is new and the owner may see it; returns whether it was sent. */
+  private apply(ev: StoredEvent): boolean {
+    if (ev.seq <= this.pos) return false;
+    const mc = membershipChange(ev);
+    const own = mc !== null && mc.roomId === this.roomId && concerns(mc, this.owner.userId);
     if (!this.member) {
-      if (!(own && ev.type === 'MemberJoined')) return;
+      if (!(own && mc.change === 'start')) return false;
       this.member = true;
     }
     this.owner.sendEvent(this.roomId, ev);
     this.pos = ev.seq;
-    if (own && ev.type === 'MemberLeft') this.member = false;
+    if (own && mc.change === 'stop') this.member = false;
+    return true;
   }
 
   /** Stop delivering and release the feed. */
@@ -132,7 +222,7 @@ export class RoomCursor {
     if (this.mode === 'ended') return;
     this.mode = 'ended';
     this.buffer = [];
-    this.fanout.detach(this);
+    this.ctx.feed.detach(this);
     this.owner.cursorEnded(this);
   }
 

@@ -9,7 +9,7 @@ function memoryHistory(events: RawEvent[]) {
   const calls: string[] = [];
   let closed = 0;
   const history: History = {
-    lastStreamSeq: async () => events.at(-1)?.seq ?? 0,
+    streamState: async () => ({ lastSeq: events.at(-1)?.seq ?? 0, epoch: 'e1' }),
     lastSeqOf: async (subject) => {
       calls.push(`last ${subject}`);
       return events.filter((e) => e.subject === subject).at(-1)?.seq ?? 0;

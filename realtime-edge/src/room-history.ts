@@ -19,9 +19,31 @@ import type { History, RawEvent } from './ports';
  * subject: that one is live too. Sequences are unique across subjects, so the merge has no ties.
  */
 export async function* roomEventsAfter(history: History, roomId: string, afterSeq: number): AsyncGenerator<RawEvent> {
-  const subjects = [Subjects.roomMeta(roomId), Subjects.roomMsg(roomId)];
-  const lasts = await Promise.all(subjects.map((s) => history.lastSeqOf(s)));
-  const reads = subjects.flatMap((s, i) => (lasts[i] > afterSeq ? [history.eventsAfter(s, afterSeq, lasts[i])] : []));
+  yield* roomEventsUpTo(history, roomId, afterSeq, await roomHeads(history, roomId));
+}
+
+/** The last seq of each of a room's two subjects (0 if none): where a backfill that starts now ends. */
+export interface RoomHeads {
+  meta: number;
+  msg: number;
+}
+
+/** Step 1: `last_by_subj` of both subjects, in parallel. */
+export async function roomHeads(history: History, roomId: string): Promise<RoomHeads> {
+  const [meta, msg] = await Promise.all([history.lastSeqOf(Subjects.roomMeta(roomId)), history.lastSeqOf(Subjects.roomMsg(roomId))]);
+  return { meta, msg };
+}
+
+/** The highest of the heads: everything of the room up to it is read by steps 2-3, the rest arrives live. */
+export const headOf = (heads: RoomHeads): number => Math.max(heads.meta, heads.msg);
+
+/** Steps 2-3: the events with afterSeq < seq <= each subject's head, merged by seq. */
+export async function* roomEventsUpTo(history: History, roomId: string, afterSeq: number, heads: RoomHeads): AsyncGenerator<RawEvent> {
+  const wanted: [string, number][] = [
+    [Subjects.roomMeta(roomId), heads.meta],
+    [Subjects.roomMsg(roomId), heads.msg],
+  ];
+  const reads = wanted.flatMap(([s, last]) => (last > afterSeq ? [history.eventsAfter(s, afterSeq, last)] : []));
   if (reads.length === 0) return;
   if (reads.length === 1) {
     yield* reads[0];

@@ -1,23 +1,14 @@
-import {
-  ClientFrame,
-  CloseCode,
-  ErrorCodes,
-  Limits,
-  NatterError,
-  toEnvelope,
-  type CommandName,
-  type ErrorCode,
-  type ServerFrame,
-  type StoredEvent,
-} from '@natter/contracts';
+import { CloseCode, ErrorCodes, Limits, toEnvelope, type CommandName, type ErrorCode, type ResetReason, type ServerFrame, type StoredEvent } from '@natter/contracts';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config';
 import type { Fanout, SessionLike } from './fanout';
+import { readFrame, validateFrame } from './frames';
 import type { EdgeMetrics } from './metrics';
 import type { CommandForwarder, MembershipSource, Signals } from './ports';
 import type { ExpiryWheel } from './expiry';
 import type { PresenceHub, PresenceReporter } from './presence';
-import { RoomCursor, type CursorOwner } from './room-cursor';
+import type { CursorContext, RoomCursor } from './room-cursor';
+import { SessionRooms, type RoomsOwner } from './session-rooms';
 
 /** What a session needs from its socket (uWS in app.ts, anything in unit tests). */
 export interface SocketLike {
@@ -38,15 +29,17 @@ export interface SessionDeps {
   signals: Signals;
   /** Closes sockets whose access token expired (one timer for the node). */
   expiries: ExpiryWheel<Session>;
+  /** Shared by every cursor of the node (the feed, the resume bounds, the counters). */
+  cursors: CursorContext;
 }
 
-const CLIENT_TYPES = new Set(['resume', 'send', 'join', 'leave', 'ping', 'presence_subscribe', 'typing']);
-const MAX_PARALLEL_BACKFILLS = 8;
 const frameCache = new WeakMap<StoredEvent, string>();
 
 /**
- * One WebSocket connection of one user session. Nothing is delivered before the client's `resume`; then the
- * membership snapshot decides the rooms and each room gets a RoomCursor (room-cursor.ts has the recovery).
+ * One WebSocket connection of one user session: frames in (frames.ts parses them), commands forwarded, typing,
+ * frames out with backpressure, and the close paths. Nothing is delivered before the client's `resume`; from
+ * then on SessionRooms (session-rooms.ts) holds the socket's rooms, one RoomCursor each (room-cursor.ts has
+ * the recovery, resume.ts the epoch/position check and the starting positions).
  * Guarantee: a frame the session cannot handle gets an error frame; only size, backpressure, auth and
  * drain close the socket.
  *
@@ -54,12 +47,9 @@ const frameCache = new WeakMap<StoredEvent, string>();
  * first needed: the cursor and typing maps, the child logger; token expiry is a bucket entry in the node's
  * ExpiryWheel rather than a timer per socket.
  */
-export class Session implements SessionLike, CursorOwner {
-  private state: 'new' | 'resuming' | 'resumed' = 'new';
-  /** roomId -> cursor; created by the first cursor (resume or live join). */
-  private cursors: Map<string, RoomCursor> | null = null;
-  private pendingMeta: StoredEvent[] | null = null;
-  private asOfSeq = 0;
+export class Session implements SessionLike, RoomsOwner {
+  /** Made by the first `resume`. */
+  private rooms: SessionRooms | null = null;
   private open = true;
   private tokens: number;
   private lastRefill = Date.now();
@@ -82,7 +72,7 @@ export class Session implements SessionLike, CursorOwner {
   }
 
   /** A child logger with this connection's ids, made on first use (most sockets never log). */
-  private get log(): Logger {
+  get log(): Logger {
     return (this.logger ??= this.deps.log.child({ connId: this.connId, userId: this.userId }));
   }
 
@@ -96,7 +86,7 @@ export class Session implements SessionLike, CursorOwner {
     this.deps.metrics.connections++;
     this.deps.fanout.registerSession(this);
     this.deps.reporter.connected(this);
-    this.send({ type: 'hello', userId: this.userId, connId: this.connId, node: this.deps.config.nodeId });
+    this.send({ type: 'hello', userId: this.userId, connId: this.connId, node: this.deps.config.nodeId, epoch: this.deps.fanout.epoch });
   }
 
   isOpen(): boolean {
@@ -107,34 +97,21 @@ export class Session implements SessionLike, CursorOwner {
 
   onFrame(data: ArrayBuffer, isBinary: boolean): void {
     this.deps.metrics.framesIn++;
+    const read = readFrame(data, isBinary);
+    // Every frame takes a token, ping and typing included; the refusal names the frame's id when it has one.
     if (!this.takeToken()) {
       this.deps.metrics.rateLimited++;
-      return this.sendError(undefined, 'rate_limited');
+      return this.sendError(read.id, 'rate_limited');
     }
-    if (isBinary) return this.badFrame('unknown_frame', 'binary frames are not part of the protocol');
-    let json: unknown;
-    try {
-      json = JSON.parse(Buffer.from(data).toString('utf8'));
-    } catch {
-      return this.badFrame('unknown_frame', 'frame is not valid JSON');
-    }
-    const type = (json as { type?: unknown } | null)?.type;
-    const rawId = (json as { id?: unknown } | null)?.id;
-    const id = typeof rawId === 'string' ? rawId.slice(0, 64) : undefined;
-    if (typeof json !== 'object' || json === null || typeof type !== 'string' || !CLIENT_TYPES.has(type)) {
-      return this.badFrame('unknown_frame', 'unknown frame type', id);
-    }
-    const parsed = ClientFrame.safeParse(json);
-    if (!parsed.success) {
-      const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
-      return this.badFrame('validation_failed', where, id);
-    }
-    const f = parsed.data;
+    const parsed = read.ok ? validateFrame(read) : read;
+    if (!parsed.ok) return this.badFrame(parsed.code, parsed.message, parsed.id);
+    const f = parsed.frame;
     switch (f.type) {
       case 'ping':
         return this.send({ type: 'pong', ...(f.id ? { id: f.id } : {}) });
       case 'resume':
-        void this.resume(f.rooms).catch((err) => this.log.error({ err }, 'resume failed'));
+        this.rooms ??= new SessionRooms(this, this.deps);
+        void this.rooms.resume(f.rooms, f.epoch).catch((err) => this.log.error({ err }, 'resume failed'));
         return;
       case 'send':
         return this.forward('SendMessage', f.id, { roomId: f.roomId, clientMsgId: f.clientMsgId, text: f.text });
@@ -156,8 +133,7 @@ export class Session implements SessionLike, CursorOwner {
    * extra frames are dropped without an answer (clients may send one per keystroke).
    */
   private typing(roomId: string): void {
-    const c = this.cursors?.get(roomId);
-    if (!c || c.ended || !c.isMember) return this.sendError(undefined, 'not_member', 'typing: you are not in this room (or have not sent resume)');
+    if (!this.rooms?.memberCursor(roomId)) return this.sendError(undefined, 'not_member', 'typing: you are not in this room (or have not sent resume)');
     const now = Date.now();
     if (now - (this.typingAt?.get(roomId) ?? 0) < Limits.typingMinIntervalMs) {
       this.deps.metrics.typingDropped++;
@@ -183,7 +159,7 @@ export class Session implements SessionLike, CursorOwner {
     this.send({ type: 'error', ...(id ? { id } : {}), code, message });
   }
 
-  private sendError(id: string | undefined, code: ErrorCode, message?: string): void {
+  sendError(id: string | undefined, code: ErrorCode, message?: string): void {
     this.send({ type: 'error', ...(id ? { id } : {}), code, message: message ?? ErrorCodes[code].message });
   }
 
@@ -200,78 +176,18 @@ export class Session implements SessionLike, CursorOwner {
       });
   }
 
-  // ---- resume -----------------------------------------------------------------------------------------------
-
-  private async resume(listed: Record<string, number>): Promise<void> {
-    if (this.state !== 'new') return this.sendError(undefined, 'validation_failed', 'resume was already sent on this connection');
-    this.state = 'resuming';
-    this.pendingMeta = [];
-    // Live meta is subscribed node-wide; membership events for this user are buffered from here on.
-    const minSeq = this.deps.fanout.metaHighWater;
-    let snap;
-    try {
-      snap = await this.deps.membership.userRooms(this.userId, minSeq);
-    } catch (err) {
-      this.state = 'new';
-      this.pendingMeta = null;
-      const code: ErrorCode = err instanceof NatterError ? err.code : 'unavailable';
-      this.log.warn({ err }, 'membership snapshot failed');
-      return this.sendError(undefined, code, 'could not load your rooms; send resume again');
-    }
-    if (!this.open) return;
-    this.asOfSeq = snap.asOfSeq;
-    const starts = new Map<string, number>();
-    for (const r of snap.rooms) {
-      const from = listed[r.roomId];
-      starts.set(r.roomId, from !== undefined ? Math.max(from, r.joinedSeq - 1) : Math.max(r.lastSeq, r.joinedSeq - 1));
-    }
-    for (const ev of this.pendingMeta ?? []) {
-      if (ev.type === 'MemberJoined' && ev.seq > snap.asOfSeq && !starts.has(ev.data.roomId)) starts.set(ev.data.roomId, ev.seq - 1);
-    }
-    this.pendingMeta = null;
-    this.state = 'resumed';
-    const created = [...starts].map(([roomId, pos]) => this.addCursor(roomId, pos));
-    await runLimited(created.map((c) => () => c.start()), MAX_PARALLEL_BACKFILLS);
-    if (!this.open) return;
-    const rooms: Record<string, number> = {};
-    for (const c of this.cursors?.values() ?? []) if (!c.ended && c.isMember) rooms[c.roomId] = c.pos;
-    this.send({ type: 'synced', rooms });
-  }
-
-  private addCursor(roomId: string, pos: number): RoomCursor {
-    const c = new RoomCursor(roomId, pos, this, this.deps.fanout);
-    (this.cursors ??= new Map()).set(roomId, c);
-    return c;
-  }
+  // ---- rooms (session-rooms.ts) ----------------------------------------------------------------------------
 
   onMembership(ev: StoredEvent): void {
-    if (this.state === 'resuming') {
-      this.pendingMeta?.push(ev);
-      return;
-    }
-    if (this.state !== 'resumed' || !this.open) return;
-    if (ev.type === 'MemberJoined' && ev.seq > this.asOfSeq && !this.cursors?.has(ev.data.roomId)) {
-      void this.addCursor(ev.data.roomId, ev.seq - 1).start();
-    }
+    this.rooms?.onMembership(ev);
   }
 
   resyncMembership(): void {
-    if (this.state !== 'resumed' || !this.open) return;
-    this.deps.membership.userRooms(this.userId, this.deps.fanout.metaHighWater).then(
-      (snap) => {
-        if (!this.open) return;
-        this.asOfSeq = Math.max(this.asOfSeq, snap.asOfSeq);
-        for (const r of snap.rooms) if (!this.cursors?.has(r.roomId)) void this.addCursor(r.roomId, r.joinedSeq - 1).start();
-      },
-      (err) => {
-        this.log.warn({ err }, 'membership refresh after reconnect failed: asking the client to resume');
-        this.closeWith(CloseCode.ServerError, 'membership refresh failed; resume');
-      },
-    );
+    this.rooms?.resyncMembership();
   }
 
   cursorEnded(cursor: RoomCursor): void {
-    if (this.cursors?.get(cursor.roomId) === cursor) this.cursors.delete(cursor.roomId);
+    this.rooms?.cursorEnded(cursor);
     this.typingAt?.delete(cursor.roomId);
   }
 
@@ -287,6 +203,10 @@ export class Session implements SessionLike, CursorOwner {
     this.sendText(text);
   }
 
+  sendTruncated(roomId: string, after: number, upto: number): void {
+    this.send({ type: 'truncated', room: roomId, after, upto });
+  }
+
   send(frame: ServerFrame): void {
     this.sendText(JSON.stringify(frame));
   }
@@ -300,11 +220,19 @@ export class Session implements SessionLike, CursorOwner {
     if (!this.open) return;
     this.socket.send(text);
     this.deps.metrics.framesOut++;
-    if (this.socket.bufferedAmount() > Limits.wsBackpressureBytes) {
+    if (this.socket.bufferedAmount() > this.deps.config.backpressureBytes) {
       this.deps.metrics.slowConsumerCloses++;
       this.log.info({ buffered: this.socket.bufferedAmount() }, 'slow consumer: closing');
       this.closeWith(CloseCode.SlowConsumer, 'slow consumer; resume');
     }
+  }
+
+  /** The client's positions are not positions of this stream: it drops them and reconnects (close 4003). */
+  reset(reason: ResetReason, epoch: string): void {
+    this.deps.metrics.resetsSent++;
+    this.log.debug({ reason, epoch }, 'reset: positions of another stream');
+    this.send({ type: 'reset', reason, epoch });
+    this.closeWith(CloseCode.Reset, `reset: ${reason}`);
   }
 
   /** Drain: invite the client to reconnect elsewhere. */
@@ -330,16 +258,9 @@ export class Session implements SessionLike, CursorOwner {
     this.deps.fanout.unregisterSession(this);
     this.deps.reporter.disconnected(this);
     this.deps.presence.remove(this);
-    if (this.cursors) for (const c of [...this.cursors.values()]) c.end();
-    this.cursors = null;
+    this.rooms?.close();
+    this.rooms = null;
     this.typingAt = null;
   }
 }
 
-async function runLimited(tasks: (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) await tasks[next++]();
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-}

@@ -120,6 +120,23 @@ describe('resume', () => {
   });
 });
 
+describe('what a resume from 0 delivers', () => {
+  it('delivery starts at the user\'s own MemberJoined: the creator does not get RoomCreated, a later member nothing before its join', async () => {
+    const created = await w.fake.append('ev.room.z0.meta', { type: 'RoomCreated', data: { roomId: 'z0', name: 'z0', topic: '', visibility: 'public', createdBy: 'zed' } }, 'zed');
+    const ownerJoined = await w.fake.join('z0', 'zed', 'owner');
+    const before = await w.fake.message('z0', 'zed', 'before yan');
+    const yanJoined = await w.fake.join('z0', 'yan');
+    const after = await w.fake.message('z0', 'zed', 'after yan');
+    const zed = await w.client(edgeA, 'zed');
+    const yan = await w.client(edgeA, 'yan');
+    await zed.resume({ z0: 0 });
+    await yan.resume({ z0: 0 });
+    expect(seqs(zed.events('z0'))).toEqual([ownerJoined, before, yanJoined, after]);
+    expect(zed.events('z0').some((f) => f.seq === created)).toBe(false);
+    expect(seqs(yan.events('z0'))).toEqual([yanJoined, after]);
+  });
+});
+
 describe('membership', () => {
   it('join starts delivery at the join event; leave stops it right after the leave event', async () => {
     await w.fake.createRoom('club', 'kate');

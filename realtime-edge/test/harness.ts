@@ -166,9 +166,16 @@ export class Client {
     return this.until(what, (fs) => fs.find(pred), timeoutMs);
   }
 
+  /** The `hello` frame (waits for it). */
+  hello(): Promise<Frame> {
+    return this.frame('hello', (f) => f.type === 'hello');
+  }
+
+  /** Resume with these positions, in the epoch the `hello` named (as a client that collected them here would). */
   async resume(rooms: Record<string, number> = {}): Promise<Frame> {
+    const { epoch } = await this.hello();
     const before = this.frames.length;
-    this.send({ type: 'resume', rooms });
+    this.send({ type: 'resume', epoch, rooms });
     return this.until('synced', (fs) => fs.slice(before).find((f) => f.type === 'synced'));
   }
 
@@ -256,6 +263,13 @@ export class FakeBackend {
       callback: reply(async (req) => ({ roomId: req.input.roomId, seq: await this.leave(req.input.roomId, req.auth.userId) })),
     });
     await this.nc.flush();
+  }
+
+  /** The stream was recreated: nothing appended so far exists any more. */
+  forget(): void {
+    this.members.clear();
+    this.roomLastSeq.clear();
+    this.lastSeq = 0;
   }
 
   /** Append one event; state updates happen in stream order. */

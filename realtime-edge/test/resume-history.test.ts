@@ -8,8 +8,8 @@ class CountingHistory implements History {
   readonly lastSeqOfCalls: string[] = [];
   readonly eventsAfterCalls: { filter: string; afterSeq: number; uptoSeq?: number }[] = [];
   constructor(private readonly real: History) {}
-  lastStreamSeq() {
-    return this.real.lastStreamSeq();
+  streamState() {
+    return this.real.streamState();
   }
   lastSeqOf(subject: string) {
     this.lastSeqOfCalls.push(subject);

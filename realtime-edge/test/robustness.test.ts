@@ -54,12 +54,18 @@ describe('bad input', () => {
     await amy.frame('pong', (f) => f.type === 'pong');
   });
 
-  it('commands past the per-socket rate get rate_limited errors, the socket stays open', async () => {
+  it('frames past the per-socket rate (pings count) get rate_limited errors carrying their id; the socket stays open', async () => {
     const ben = await w.client(edge, 'ben');
     for (let i = 0; i < 30; i++) ben.send({ type: 'ping', id: `p${i}` });
-    await ben.until('replies', (fs) => fs.filter((f) => f.type === 'pong' || f.type === 'error').length === 30);
+    // A command in the same burst is refused under its id too (and not forwarded).
+    ben.send({ type: 'send', id: 'limited-send', roomId: 'r', clientMsgId: 'never', text: 'x' });
+    await ben.until('replies', (fs) => fs.filter((f) => f.type === 'pong' || f.type === 'error').length === 31);
+    expect(ben.frames.find((f) => f.id === 'limited-send')).toMatchObject({ type: 'error', code: 'rate_limited' });
     const limited = ben.frames.filter((f) => f.type === 'error' && f.code === 'rate_limited');
     expect(limited.length).toBeGreaterThanOrEqual(15);
+    // Every ping is answered once, under its own id: a client waiting on an id never hangs.
+    const replies = ben.frames.filter((f) => (f.type === 'pong' || f.type === 'error') && f.id !== 'limited-send');
+    expect(replies.map((f) => f.id).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `p${i}`).sort());
     expect(ben.closed).toBeUndefined();
     await sleep(600);
     ben.send({ type: 'ping', id: 'later' });

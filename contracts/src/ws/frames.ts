@@ -4,16 +4,24 @@ import { ErrorCodeSchema } from '../errors';
 import { EventEnvelope } from '../events/envelope';
 import { Id } from '../ids';
 import { Limits } from '../limits';
+import type { ClientFrameType, ServerFrameType } from './frame-types';
 
 /**
  * The WebSocket protocol (docs/websocket.md). Text frames, one JSON object each, `type` first.
  * A request frame carries a client-chosen `id` that its `ack` or `error` echoes.
  */
 const RequestId = z.string().min(1).max(64);
+/**
+ * The identity of the event stream the positions belong to (its creation time, opaque to clients). Sent in
+ * `hello` and `synced`; a `resume` with positions must send back the epoch they were collected in.
+ */
+export const Epoch = z.string().min(1).max(64);
 
 // Client -> server
 export const ResumeFrame = z.strictObject({
   type: z.literal('resume'),
+  /** The epoch of `rooms` (from the `hello`/`synced` they were collected under). Required when `rooms` is not empty. */
+  epoch: Epoch.optional(),
   /** Last sequence the client holds per room. Rooms left out are delivered live from now on. */
   rooms: z.record(Id, z.number().int().nonnegative()),
 });
@@ -43,11 +51,25 @@ export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, SendFrame,
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 // Server -> client
-export const HelloFrame = z.object({ type: z.literal('hello'), userId: z.string(), connId: z.string(), node: z.string() });
+export const HelloFrame = z.object({ type: z.literal('hello'), userId: z.string(), connId: z.string(), node: z.string(), epoch: Epoch });
 /** One committed event of one room. `seq` is the stream sequence: the room's order. */
 export const EventFrame = z.object({ type: z.literal('event'), room: z.string(), seq: z.number().int(), event: EventEnvelope });
 /** Sent once per resume: for each room, the sequence up to which the client now has everything. */
-export const SyncedFrame = z.object({ type: z.literal('synced'), rooms: z.record(z.string(), z.number().int()) });
+export const SyncedFrame = z.object({ type: z.literal('synced'), epoch: Epoch, rooms: z.record(z.string(), z.number().int()) });
+/**
+ * In band, in a room's order: the events of `room` with `after < seq <= upto` are not sent on this connection
+ * (a resume or join too far behind, or a backfill outrun by live traffic); the next event of the room has
+ * seq > `upto`, which is now the client's position. Fetch the messages of the gap over HTTP
+ * (`GET /api/rooms/{room}/messages?after=<after>&minSeq=<upto>`) and reload the room's members.
+ */
+export const TruncatedFrame = z.object({ type: z.literal('truncated'), room: z.string(), after: z.number().int(), upto: z.number().int() });
+/**
+ * The client's positions are not positions of this stream: `epoch` (the resume's epoch is not the stream's, or
+ * positions came without one), `position` (a position beyond the end of the stream), `stream_recreated` (the
+ * stream was replaced while connected). Close 4003 follows. Drop every position and whatever was derived from
+ * them, reload over HTTP, reconnect and resume with `rooms: {}`.
+ */
+export const ResetFrame = z.object({ type: z.literal('reset'), reason: z.enum(['epoch', 'position', 'stream_recreated']), epoch: Epoch });
 export const AckFrame = z.object({ type: z.literal('ack'), id: z.string(), result: z.unknown() });
 export const ErrorFrame = z.object({ type: z.literal('error'), id: z.string().optional(), code: ErrorCodeSchema, message: z.string() });
 export const PongFrame = z.object({ type: z.literal('pong'), id: z.string().optional() });
@@ -59,6 +81,14 @@ export const PresenceFrame = z.object({ type: z.literal('presence'), userId: z.s
 export const PresenceSubscribeResult = z.object({ online: z.record(z.string(), z.boolean()) });
 /** Another member is typing in `room` (show it for a few seconds, or until their next message). */
 export const TypingServerFrame = z.object({ type: z.literal('typing'), room: z.string(), userId: z.string() });
-export const ServerFrame = z.discriminatedUnion('type', [HelloFrame, EventFrame, SyncedFrame, AckFrame, ErrorFrame, PongFrame, ReconnectFrame, PresenceFrame, TypingServerFrame]);
+export const ServerFrame = z.discriminatedUnion('type', [HelloFrame, EventFrame, SyncedFrame, TruncatedFrame, ResetFrame, AckFrame, ErrorFrame, PongFrame, ReconnectFrame, PresenceFrame, TypingServerFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type EventFrame = z.infer<typeof EventFrame>;
+export type ResetReason = z.infer<typeof ResetFrame>['reason'];
+
+// The type lists in frame-types.ts are exactly the unions' discriminators (compile-time, both ways).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const clientTypesMatch: Same<ClientFrame['type'], ClientFrameType> = true;
+const serverTypesMatch: Same<ServerFrame['type'], ServerFrameType> = true;
+void clientTypesMatch;
+void serverTypesMatch;

@@ -2,7 +2,7 @@ import { DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type 
 import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { Streams } from '@natter/contracts';
 import { NatsRequester } from '@natter/infra/runtime';
-import type { History, RawEvent } from '../ports';
+import type { History, RawEvent, StreamState } from '../ports';
 
 /** A JetStream API error status on a direct get (anything but a message or 404). */
 export class DirectGetError extends Error {
@@ -45,8 +45,9 @@ export class JetStreamHistory implements History {
     this.requests.close();
   }
 
-  async lastStreamSeq(): Promise<number> {
-    return (await this.jsm.streams.info(Streams.events)).state.last_seq;
+  async streamState(): Promise<StreamState> {
+    const info = await this.jsm.streams.info(Streams.events);
+    return { lastSeq: info.state.last_seq, epoch: info.created };
   }
 
   async lastSeqOf(subject: string): Promise<number> {
@@ -65,7 +66,7 @@ export class JetStreamHistory implements History {
     }
     if (cur >= uptoSeq) return;
     // Long read: one ordered consumer, read until it reports nothing pending (or we pass uptoSeq).
-    if ((await this.lastStreamSeq()) <= cur) return;
+    if ((await this.streamState()).lastSeq <= cur) return;
     const consumer = await this.js.consumers.get(Streams.events, {
       filter_subjects: filter,
       deliver_policy: DeliverPolicy.StartSequence,

@@ -114,7 +114,7 @@ describe('chat end to end through the gateway', () => {
     bobWs = await bob.connect(otherWs);
     await bobWs.until('hello', (f) => f.some((x) => x.type === 'hello'));
     expect(bobWs.hello()!.node).not.toBe(bobNode);
-    bobWs.send({ type: 'resume', rooms: { [roomId]: lastSeq } });
+    bobWs.send({ type: 'resume', epoch: bobWs.hello()!.epoch, rooms: { [roomId]: lastSeq } });
     const synced = await bobWs.until('synced', (f) => f.find((x) => x.type === 'synced'));
     expect((synced as { rooms: Record<string, number> }).rooms[roomId]).toBe(sent[2]);
     expect(messageTexts(bobWs, roomId)).toEqual(sent.map((seq, i) => ({ seq, text: `missed ${i + 1}` })));

@@ -98,6 +98,13 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
           void qc.invalidateQueries({ queryKey: queryKeys.myRooms });
         }
       });
+      // A gap in a room (`truncated`) may hide membership changes; a reset (another stream) voids everything.
+      const offGap = client.onRoomGap((roomId) => {
+        void qc.invalidateQueries({ queryKey: queryKeys.members(roomId) });
+        void qc.invalidateQueries({ queryKey: queryKeys.room(roomId) });
+        void qc.invalidateQueries({ queryKey: queryKeys.myRooms });
+      });
+      const offReset = client.onReset(() => void qc.invalidateQueries());
       const detach = attachBrowserTriggers(client);
       client.start();
       setValue({ client, timelines, outbox, cache: db ? idbCache(db) : memoryCache(), markers: new ReadMarkers(userId) });
@@ -105,6 +112,8 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
         window.removeEventListener('pagehide', flushOnHide);
         client.stop();
         offEvent();
+        offGap();
+        offReset();
         detach();
         void persister.flush().finally(() => {
           persister.stop();

@@ -258,17 +258,31 @@ describe('errors without a request id', () => {
     expect(h.last().sent).toEqual([{ type: 'resume', rooms: {} }]);
   });
 
-  it('resends in-flight messages (same clientMsgId) when the edge dropped an unnamed frame for rate limiting', async () => {
+  it('an unnamed error once online (a dropped ping or typing signal) changes nothing', async () => {
     const h = harness();
     await online(h, { r1: 1 });
     const a = h.client.send('r1', 'one');
     h.last().deliver({ type: 'error', code: 'rate_limited', message: 'Too many requests; slow down.' });
-    await vi.advanceTimersByTimeAsync(1000);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(h.client.status).toBe('online');
+    expect(h.last().sentOfType('send').map((f) => f.clientMsgId)).toEqual([a]);
+    expect(h.outbox.get(a)?.status).toBe('pending');
+  });
+});
+
+describe('rate limiting', () => {
+  it('a send refused as rate_limited (the error carries its id) goes again after a backoff, same clientMsgId', async () => {
+    const h = harness();
+    await online(h, { r1: 1 });
+    const a = h.client.send('r1', 'one');
+    const [first] = h.last().sentOfType('send');
+    h.last().deliver({ type: 'error', id: first.id, code: 'rate_limited', message: 'Too many requests; slow down.' });
+    expect(h.outbox.get(a)?.status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(10_000);
     const sends = h.last().sentOfType('send');
     expect(sends.map((f) => f.clientMsgId)).toEqual([a, a]);
-    // A late ack of the first attempt is ignored; the second settles it.
-    h.last().deliver({ type: 'ack', id: sends[0].id, result: { seq: 2, duplicate: false, message: message('r1', 2, 'one', { clientMsgId: a, senderId: 'me' }) } });
-    h.last().deliver({ type: 'ack', id: sends[1].id, result: { seq: 2, duplicate: true, message: message('r1', 2, 'one', { clientMsgId: a, senderId: 'me' }) } });
+    expect(sends[1].id).not.toBe(first.id);
+    h.last().deliver({ type: 'ack', id: sends[1].id, result: { seq: 2, duplicate: false, message: message('r1', 2, 'one', { clientMsgId: a, senderId: 'me' }) } });
     expect(h.outbox.all()).toEqual([]);
     expect(h.timelines.get('r1').items.map((i) => i.seq)).toEqual([2]);
   });

@@ -1,5 +1,6 @@
 /** The realtime module: WebSocket client, resume, timelines and outbox. Framework-free. */
-export { RealtimeClient, parseFrame, type RealtimeOptions } from './client';
+export { RealtimeClient, type RealtimeOptions } from './client';
+export { parseFrame } from './frames';
 export { Timelines, eventToItem, type RoomTimeline, type EventToItem } from './timeline';
 export { Outbox } from './outbox';
 export { LiveSignals, typingLine, TYPING_SHOW_MS } from './signals';

@@ -2,8 +2,9 @@ import type { Timelines } from './timeline';
 import type { TimelineStore } from './types';
 
 /**
- * Writes changed timelines to the store as soon as they change. Each write is one record holding both the
- * items and the position, so after a reload the position never runs ahead of what is shown. Only the newest
+ * Writes changed timelines to the store as soon as they change. Each write is one record holding the items,
+ * the position and its epoch, so after a reload the position never runs ahead of what is shown, and is never
+ * resumed in another stream. Only the newest
  * `keepItems` items are kept (a contiguous tail; older ones load from history again).
  *
  * No debounce timer: whatever the page shows must already be on the device when the page goes away, and an
@@ -30,7 +31,7 @@ export function persistTimelines(
   const save = (roomId: string) => {
     const t = timelines.get(roomId);
     const items = t.items.slice(-keep);
-    return store.save({ roomId, position: t.position, hasOlder: t.hasOlder || items.length < t.items.length, items });
+    return store.save({ roomId, epoch: timelines.epoch, position: t.position, hasOlder: t.hasOlder || items.length < t.items.length, items });
   };
 
   const drain = (): Promise<void> => {

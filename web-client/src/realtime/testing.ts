@@ -1,4 +1,4 @@
-import type { ClientFrame, EventEnvelope, Message, ServerFrame } from '@natter/contracts/browser';
+import { CloseCode, type ClientFrame, type EventEnvelope, type Message, type ServerFrame } from '@natter/contracts/browser';
 import { RealtimeClient, type RealtimeOptions } from './client';
 import { memoryOutboxStore } from './memory-store';
 import { Outbox } from './outbox';
@@ -26,11 +26,20 @@ export class FakeSocket implements SocketLike {
   deliver(frame: ServerFrame | Record<string, unknown>): void {
     this.onmessage?.({ data: JSON.stringify(frame) });
   }
-  hello(userId = 'me'): void {
-    this.deliver({ type: 'hello', userId, connId: 'c1', node: 'edge-1' });
+  /** `epoch` left out plays an edge from before epochs. */
+  hello(userId = 'me', epoch?: string): void {
+    this.deliver({ type: 'hello', userId, connId: 'c1', node: 'edge-1', ...(epoch ? { epoch } : {}) });
   }
-  synced(rooms: Record<string, number>): void {
-    this.deliver({ type: 'synced', rooms });
+  synced(rooms: Record<string, number>, epoch?: string): void {
+    this.deliver({ type: 'synced', rooms, ...(epoch ? { epoch } : {}) });
+  }
+  truncated(room: string, after: number, upto: number): void {
+    this.deliver({ type: 'truncated', room, after, upto });
+  }
+  /** The edge's answer to positions of another stream: reset frame, then close 4003. */
+  reset(epoch: string, reason: 'epoch' | 'position' | 'stream_recreated' = 'epoch'): void {
+    this.deliver({ type: 'reset', reason, epoch });
+    this.serverClose(CloseCode.Reset);
   }
   event(room: string, seq: number, event: EventEnvelope): void {
     this.deliver({ type: 'event', room, seq, event });

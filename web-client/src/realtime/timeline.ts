@@ -29,6 +29,19 @@ export class Timelines {
   private readonly listeners = new Set<Listener>();
   /** Bumped on every change of any room (a snapshot for views that span rooms, like the room list). */
   version = 0;
+  private epochValue: string | null = null;
+
+  /** The epoch every position belongs to (from the server's hello/synced); null until one is known. */
+  get epoch(): string | null {
+    return this.epochValue;
+  }
+
+  /** The server named the epoch: every room's record carries it from now on. */
+  setEpoch(epoch: string): void {
+    if (epoch === this.epochValue) return;
+    this.epochValue = epoch;
+    for (const id of this.rooms.keys()) this.emit(id);
+  }
 
   constructor(private readonly toItem: EventToItem = eventToItem) {}
 
@@ -61,9 +74,14 @@ export class Timelines {
     return () => this.listeners.delete(fn);
   }
 
-  /** Restore what a previous page load persisted (before connecting). */
+  /**
+   * Restore what a previous page load persisted (before connecting). Records are all of one epoch (a reset
+   * rewrites every one); should they disagree, the rooms of any epoch but the first record's are not restored.
+   */
   restore(rooms: PersistedRoom[]): void {
+    this.epochValue = rooms.find((r) => r.position !== null)?.epoch ?? null;
     for (const r of rooms) {
+      if ((r.epoch ?? null) !== this.epochValue && r.position !== null) continue;
       this.rooms.set(r.roomId, { roomId: r.roomId, items: sortUnique(r.items), position: r.position, hasOlder: r.hasOlder, newestLoaded: false });
       this.emit(r.roomId);
     }
@@ -130,6 +148,12 @@ export class Timelines {
     const ids = [...this.rooms.keys()];
     this.rooms.clear();
     for (const id of ids) this.emit(id);
+  }
+
+  /** Drop every room (positions, items: all of another stream) and start over in `epoch` (null: not known yet). */
+  clearAll(epoch: string | null): void {
+    this.epochValue = epoch;
+    this.clear();
   }
 
   private set(t: RoomTimeline): void {

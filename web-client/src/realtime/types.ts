@@ -63,6 +63,8 @@ export type TimelineItem = MessageItem | MemberItem | EventItem;
 /** What is persisted per room: a contiguous tail of its timeline and the position it is complete up to. */
 export interface PersistedRoom {
   roomId: string;
+  /** The epoch of `position` (records written before epochs existed have none). */
+  epoch?: string | null;
   position: number | null;
   hasOlder: boolean;
   items: TimelineItem[];

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { parseClientFrame, readFrame } from './frames';
+
+const buf = (s: string) => new TextEncoder().encode(s).buffer as ArrayBuffer;
+
+describe('client frames', () => {
+  it('reads the id of any JSON object frame, so every error for it can carry the id', () => {
+    expect(readFrame(buf('{"type":"ping","id":"p1"}'), false)).toMatchObject({ ok: true, id: 'p1' });
+    expect(readFrame(buf('{"type":"dance","id":"d1"}'), false)).toEqual({ ok: false, code: 'unknown_frame', message: 'unknown frame type', id: 'd1' });
+    expect(readFrame(buf('{"type":"ping","id":"' + 'x'.repeat(100) + '"}'), false)).toMatchObject({ id: 'x'.repeat(64) });
+  });
+
+  it('refuses binary, non-JSON and non-object frames as unknown_frame without an id', () => {
+    expect(readFrame(buf('{}'), true)).toMatchObject({ ok: false, code: 'unknown_frame' });
+    expect(readFrame(buf('{nope'), false)).toMatchObject({ ok: false, code: 'unknown_frame' });
+    expect(readFrame(buf('[1]'), false)).toMatchObject({ ok: false, code: 'unknown_frame' });
+    expect(readFrame(buf('null'), false)).toMatchObject({ ok: false, code: 'unknown_frame' });
+  });
+
+  it('validates against the schema and names the bad field, with the id', () => {
+    expect(parseClientFrame(buf('{"type":"send","id":"s1","roomId":"r","clientMsgId":"c","text":""}'), false)).toMatchObject({ ok: false, code: 'validation_failed', id: 's1', message: expect.stringMatching(/^text:/) });
+    expect(parseClientFrame(buf('{"type":"resume","epoch":"e","rooms":{"r":3}}'), false)).toEqual({ ok: true, frame: { type: 'resume', epoch: 'e', rooms: { r: 3 } } });
+  });
+});

@@ -1,0 +1,37 @@
+import { ClientFrame, isClientFrameType, type ErrorCode } from '@natter/contracts';
+
+/** A client frame read as JSON, or why it cannot be; `id` whenever one could be read, so every error carries it. */
+export type FrameRead =
+  | { ok: true; json: Record<string, unknown>; id?: string }
+  | { ok: false; code: ErrorCode; message: string; id?: string };
+
+export type FrameParse = { ok: true; frame: ClientFrame } | { ok: false; code: ErrorCode; message: string; id?: string };
+
+/** Step 1: a text frame holding a JSON object with a known `type` (contracts' ClientFrameTypes). */
+export function readFrame(data: ArrayBuffer, isBinary: boolean): FrameRead {
+  if (isBinary) return { ok: false, code: 'unknown_frame', message: 'binary frames are not part of the protocol' };
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(data).toString('utf8'));
+  } catch {
+    return { ok: false, code: 'unknown_frame', message: 'frame is not valid JSON' };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, code: 'unknown_frame', message: 'a frame is a JSON object' };
+  const o = json as Record<string, unknown>;
+  const id = typeof o.id === 'string' && o.id.length > 0 ? o.id.slice(0, 64) : undefined;
+  if (!isClientFrameType(o.type)) return { ok: false, code: 'unknown_frame', message: 'unknown frame type', ...(id ? { id } : {}) };
+  return { ok: true, json: o, ...(id ? { id } : {}) };
+}
+
+/** Step 2: the frame's schema (contracts' ClientFrame); the message names every bad field. */
+export function validateFrame(read: Extract<FrameRead, { ok: true }>): FrameParse {
+  const parsed = ClientFrame.safeParse(read.json);
+  if (parsed.success) return { ok: true, frame: parsed.data };
+  const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(frame)'}: ${i.message}`).join('; ');
+  return { ok: false, code: 'validation_failed', message: where, ...(read.id ? { id: read.id } : {}) };
+}
+
+export function parseClientFrame(data: ArrayBuffer, isBinary: boolean): FrameParse {
+  const read = readFrame(data, isBinary);
+  return read.ok ? validateFrame(read) : read;
+}
