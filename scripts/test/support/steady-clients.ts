@@ -77,6 +77,8 @@ export class ResumingListener {
   readonly messages: { clientMsgId: string; seq: number }[] = [];
   connections = 0;
   private lastSeq = 0;
+  /** The epoch `lastSeq` was collected under (from the first `hello`): a resume must send it back. */
+  private epoch: string | undefined;
   private ws: WebSocket | undefined;
   private stopped = false;
 
@@ -102,7 +104,10 @@ export class ResumingListener {
   }
 
   private onFrame(ws: WebSocket, f: ServerFrame): void {
-    if (f.type === 'hello') ws.send(JSON.stringify({ type: 'resume', rooms: { [this.roomId]: this.lastSeq } }));
+    if (f.type === 'hello') {
+      this.epoch ??= f.epoch;
+      ws.send(JSON.stringify({ type: 'resume', epoch: this.epoch, rooms: { [this.roomId]: this.lastSeq } }));
+    }
     if (f.type === 'error' && !('id' in f && f.id)) ws.close(); // resume refused (a dependency is down): reconnect
     if (f.type !== 'event' || f.room !== this.roomId) return;
     this.lastSeq = Math.max(this.lastSeq, f.seq);
