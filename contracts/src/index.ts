@@ -1,5 +1,7 @@
 export { Id, newId } from './ids';
 export { Limits } from './limits';
+export { Text, isCleanText, isWellFormedText } from './text';
+export type { TextOptions } from './text';
 export { Streams, Buckets, Subjects, parseEventSubject } from './subjects';
 export { ErrorCodes, ErrorCodeSchema, ErrorBody, NatterError, parseOrThrow } from './errors';
 export type { ErrorCode } from './errors';

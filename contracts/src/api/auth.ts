@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { Limits } from '../limits';
+import { Text } from '../text';
 
 export const Username = z
   .string()
   .regex(/^[A-Za-z0-9_]{3,32}$/, 'must be 3-32 characters of letters, digits and _');
 export const Email = z.email().max(254);
-export const Password = z.string().min(Limits.passwordMinChars).max(Limits.passwordMaxChars);
-export const DisplayName = z.string().trim().min(1).max(Limits.displayNameChars);
+/** Any printable text, spaces included and kept (NIST 800-63B); control characters are refused. */
+export const Password = Text({ min: Limits.passwordMinChars, max: Limits.passwordMaxChars, trim: false, notBlank: false });
+export const DisplayName = Text({ min: 1, max: Limits.displayNameChars });
 
 export const RegisterBody = z.strictObject({
   username: Username,
@@ -17,10 +19,10 @@ export const RegisterBody = z.strictObject({
 export type RegisterBody = z.infer<typeof RegisterBody>;
 
 /** `login` is a username or an email, matched case-insensitively. */
-export const LoginBody = z.strictObject({ login: z.string().min(1).max(254), password: z.string().min(1).max(Limits.passwordMaxChars) });
+export const LoginBody = z.strictObject({ login: Text({ min: 1, max: 254 }), password: Text({ min: 1, max: Limits.passwordMaxChars, trim: false, notBlank: false }) });
 export type LoginBody = z.infer<typeof LoginBody>;
 
-export const RefreshBody = z.strictObject({ refreshToken: z.string().min(1).max(512) });
+export const RefreshBody = z.strictObject({ refreshToken: Text({ min: 1, max: 512 }) });
 export type RefreshBody = z.infer<typeof RefreshBody>;
 
 /** Logout ends the session of the access token used; the body may be empty. */

@@ -1,12 +1,16 @@
 import { z } from 'zod';
 import { Limits } from '../limits';
+import { Text } from '../text';
 
 export const ClientMsgId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
+
+/** Message text: multi-line, stored as written (not trimmed), never blank. */
+export const MessageText = Text({ min: 1, max: Limits.messageTextChars, multiline: true, notBlank: true });
 
 export const SendMessageBody = z.strictObject({
   /** Chosen by the client; a retry with the same id returns the first result and stores nothing new. */
   clientMsgId: ClientMsgId,
-  text: z.string().min(1).max(Limits.messageTextChars).refine((s) => s.trim().length > 0, 'must not be blank'),
+  text: MessageText,
 });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 

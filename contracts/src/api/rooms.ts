@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { Role, Visibility } from '../events/catalog';
 import { Id } from '../ids';
 import { Limits } from '../limits';
+import { Text } from '../text';
 
 export const CreateRoomBody = z.strictObject({
-  name: z.string().trim().min(1).max(Limits.roomNameChars),
-  topic: z.string().max(Limits.roomTopicChars).default(''),
+  name: Text({ min: 1, max: Limits.roomNameChars }),
+  topic: Text({ max: Limits.roomTopicChars, multiline: true }).default(''),
   visibility: Visibility,
 });
 export type CreateRoomBody = z.input<typeof CreateRoomBody>;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { Id } from '../ids';
 import type { EventDefinitions } from './event-definition';
 
-export const Role = z.enum(['owner', 'admin', 'member']);
+/** Room roles, highest first. Moderators delete others' messages and kick; admins also manage members and settings. */
+export const Role = z.enum(['owner', 'admin', 'moderator', 'member']);
 export type Role = z.infer<typeof Role>;
 export const Visibility = z.enum(['public', 'private']);
 export type Visibility = z.infer<typeof Visibility>;

@@ -1,21 +1,22 @@
 import { z } from 'zod';
-import { ClientMsgId } from '../api/messages';
+import { ClientMsgId, MessageText } from '../api/messages';
 import { ErrorCodeSchema } from '../errors';
 import { EventEnvelope } from '../events/envelope';
 import { Id } from '../ids';
 import { Limits } from '../limits';
+import { Text } from '../text';
 import type { ClientFrameType, ServerFrameType } from './frame-types';
 
 /**
  * The WebSocket protocol (docs/websocket.md). Text frames, one JSON object each, `type` first.
  * A request frame carries a client-chosen `id` that its `ack` or `error` echoes.
  */
-const RequestId = z.string().min(1).max(64);
+const RequestId = Text({ min: 1, max: 64, trim: false });
 /**
  * The identity of the event stream the positions belong to (its creation time, opaque to clients). Sent in
  * `hello` and `synced`; a `resume` with positions must send back the epoch they were collected in.
  */
-export const Epoch = z.string().min(1).max(64);
+export const Epoch = Text({ min: 1, max: 64, trim: false });
 
 // Client -> server
 export const ResumeFrame = z.strictObject({
@@ -30,7 +31,7 @@ export const SendFrame = z.strictObject({
   id: RequestId,
   roomId: Id,
   clientMsgId: ClientMsgId,
-  text: z.string().min(1).max(Limits.messageTextChars),
+  text: MessageText,
 });
 export const JoinFrame = z.strictObject({ type: z.literal('join'), id: RequestId, roomId: Id });
 export const LeaveFrame = z.strictObject({ type: z.literal('leave'), id: RequestId, roomId: Id });

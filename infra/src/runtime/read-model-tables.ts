@@ -1,4 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
+import type { Role } from '@natter/contracts';
 
 /**
  * Row types of the chat read model (migrations/read-model/read-model.sql). Projectors write these tables and
@@ -26,7 +27,7 @@ export interface RoomsTable {
   member_count: Generated<number>;
   last_seq: number;
 }
-export interface RoomMembersTable { room_id: string; user_id: string; role: 'owner' | 'admin' | 'member'; joined_seq: number }
+export interface RoomMembersTable { room_id: string; user_id: string; role: Role; joined_seq: number }
 export interface MessagesTable {
   room_id: string;
   seq: number;

@@ -1,4 +1,4 @@
-import { Id, Member, MinSeqQuery, MyRoom, Page, Room, UserProfile } from '@natter/contracts';
+import { Id, Member, MinSeqQuery, MyRoom, Page, Room, Text, UserProfile } from '@natter/contracts';
 import { z } from 'zod';
 
 /**
@@ -10,7 +10,7 @@ export const UserIdParams = z.strictObject({ userId: Id });
 
 export const RoomSearchQuery = z.strictObject({
   /** Case-insensitive substring of the room name. */
-  q: z.string().max(80).optional(),
+  q: Text({ max: 80 }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   minSeq: MinSeqQuery.shape.minSeq,
 });
