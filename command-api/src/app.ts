@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, createKysely, httpServerOptions, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
 import { AppModule } from './app.module';
@@ -43,7 +43,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
     const metrics = new Metrics();
 
-    const adapter = new FastifyAdapter({ bodyLimit: Limits.httpBodyBytes, trustProxy: '127.0.0.1' });
+    const adapter = new FastifyAdapter({ ...httpServerOptions(Limits.httpBodyBytes), trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, metrics, revocations }),
       adapter,

@@ -1,5 +1,5 @@
 import { Limits } from '@natter/contracts';
-import { connectNats, createKysely, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, httpServerOptions, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -75,8 +75,8 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     await revocations.ready;
     await presence.ready;
 
-    const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: Limits.httpBodyBytes });
-    installErrorHandlers(app);
+    const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), ...httpServerOptions(Limits.httpBodyBytes) });
+    installErrorHandlers(app, Limits.httpBodyBytes);
     app.addHook('onResponse', async (req, reply) => {
       metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
       req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');

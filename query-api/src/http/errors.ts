@@ -1,23 +1,24 @@
-import { NatterError } from '@natter/contracts';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { NatterError, retryAfterSeconds } from '@natter/contracts';
+import { acceptJsonBodiesOnly, httpErrorOf } from '@natter/infra/runtime';
+import type { FastifyInstance } from 'fastify';
 
-/** Render every failure as `{error:{code,message,details?}}` with the code's HTTP status. */
-export function installErrorHandlers(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | NatterError | Error, req, reply) => {
-    let e: NatterError;
-    if (err instanceof NatterError) e = err;
-    else if ((err as FastifyError).statusCode === 413) e = new NatterError('body_too_large');
-    else if ((err as FastifyError).code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError) e = new NatterError('bad_json');
-    else if ((err as FastifyError).statusCode && (err as FastifyError).statusCode! >= 400 && (err as FastifyError).statusCode! < 500) {
-      e = new NatterError('validation_failed', err.message);
-    } else {
-      req.log.error({ err, route: req.routeOptions.url }, 'request failed');
-      e = new NatterError('internal');
-    }
-    if (e.status >= 500 && e.code !== 'internal') req.log.warn({ code: e.code, details: e.details, route: req.routeOptions.url }, e.message);
+/**
+ * Render every failure as `{error:{code,message,details?}}` with the code's HTTP status: our NatterErrors,
+ * and Fastify's own errors mapped to the shared codes (infra's httpErrorOf); `Retry-After` on every 429.
+ * query-api takes no bodies, but a body sent anyway is held to the same rules as command-api's (JSON only,
+ * read to the end).
+ */
+export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): void {
+  acceptJsonBodiesOnly(app, bodyLimit);
+  app.setErrorHandler((err: unknown, req, reply) => {
+    const { error: e, unexpected } = httpErrorOf(err);
+    if (unexpected) req.log.error({ err, route: req.routeOptions.url }, 'request failed');
+    else if (e.status >= 500) req.log.warn({ code: e.code, details: e.details, route: req.routeOptions.url }, e.message);
+    const retryAfter = retryAfterSeconds(e);
+    if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(e.status).send(e.toBody());
   });
   app.setNotFoundHandler((req, reply) => {
-    void reply.status(404).send(new NatterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`).toBody());
+    void reply.status(404).send(new NatterError('not_found', `No route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`).toBody());
   });
 }
