@@ -58,7 +58,7 @@ class UwsSocket implements SocketLike {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
 
 export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
   const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
@@ -127,6 +127,10 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       // upgrade later, and uWS.js's async upgrade can close the new socket (see verifyAccessTokenSync).
       upgrade: (res, req, context) => {
         if (draining) return json(res, 503, new NatterError('unavailable', 'node draining').toBody());
+        // A plain GET (or a broken handshake) reaches this handler too: refuse it before uWS would answer it.
+        if (req.getHeader('upgrade').toLowerCase() !== 'websocket' || !req.getHeader('sec-websocket-key')) {
+          return json(res, 400, new NatterError('bad_request', 'expected a WebSocket upgrade (Upgrade: websocket, Sec-WebSocket-Key)').toBody());
+        }
         let claims: ReturnType<typeof verifyAccessTokenSync>;
         try {
           claims = verifyAccessTokenSync(verifyKey, new URLSearchParams(req.getQuery() ?? '').get('access_token'));
