@@ -10,7 +10,7 @@ export const RoomCommands = {
   CreateRoom: {
     input: CreateRoomBody, result: RoomCommandResult, auth: 'bearer', nats: true,
     http: { method: 'post', path: '/api/rooms', body: CreateRoomBody, status: 201 },
-    summary: 'Create a room (you become its owner)', resultDescription: 'Room created.', errors: ['conflict'],
+    summary: 'Create a room (you become its owner)', resultDescription: 'Room created.', errors: ['conflict', 'rate_limited'],
   },
   JoinRoom: {
     input: RoomInput, result: RoomCommandResult, auth: 'bearer', nats: true,

@@ -59,7 +59,7 @@ export function answerClientError(err: Error & { code?: string }, socket: Socket
  * 400 validation_failed, not by the router), and Node's parser errors as JSON.
  */
 export function httpServerOptions(bodyLimit: number) {
-  return { bodyLimit, maxParamLength: 8192, clientErrorHandler: answerClientError, frameworkErrors: answerFrameworkError };
+  return { bodyLimit, routerOptions: { maxParamLength: 8192 }, clientErrorHandler: answerClientError, frameworkErrors: answerFrameworkError };
 }
 
 /** Fastify's `frameworkErrors`: the router's own refusals (a URL that does not decode, a parameter too long). */
