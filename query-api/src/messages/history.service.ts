@@ -23,7 +23,7 @@ export class HistoryService {
   async page(caller: Caller, roomId: string, query: HistoryQuery): Promise<HistoryPage> {
     const cursor: HistoryCursor =
       query.before !== undefined ? { before: query.before } : query.after !== undefined ? { after: query.after } : { newest: true };
-    const snap = await this.reader.read({ minSeq: query.minSeq, callerId: caller.userId }, async (q) => {
+    const snap = await this.reader.read({ minSeq: query.minSeq, callerId: caller.userId, roomId }, async (q) => {
       if (!(await this.members.roleOf(q, roomId, caller.userId))) throw await this.notMemberError(q, roomId);
       return this.messages.page(q, roomId, cursor, query.limit);
     });

@@ -28,7 +28,7 @@ export class RoomsService {
   }
 
   details(caller: Caller, roomId: string, minSeq?: number): Promise<Snapshot<{ room: Room }>> {
-    return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => {
+    return this.reader.read({ minSeq, callerId: caller.userId, roomId }, async (q) => {
       const room = await this.visibleRoom(q, caller, roomId);
       if (!room) throw new NatterError('room_not_found');
       return { room: rowToRoom(room) };
@@ -36,7 +36,7 @@ export class RoomsService {
   }
 
   memberList(caller: Caller, roomId: string, minSeq?: number): Promise<Snapshot<{ items: Member[] }>> {
-    return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => {
+    return this.reader.read({ minSeq, callerId: caller.userId, roomId }, async (q) => {
       if (!(await this.visibleRoom(q, caller, roomId))) throw new NatterError('room_not_found');
       return { items: await this.members.list(q, roomId) };
     });

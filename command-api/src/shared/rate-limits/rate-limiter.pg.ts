@@ -5,32 +5,53 @@ import { MemoryRateLimiter } from './rate-limiter.memory';
 import type { Rate, RateLimiter } from './rate-limiter';
 
 /**
- * The shared limiter: one call of `natter.rate_take` (infra/migrations/command/003_rate_limits.sql) per
- * request, an atomic upsert on an UNLOGGED table, so every instance counts against the same buckets.
+ * The shared limiter: `natter.rate_take` (infra/migrations/command/003_rate_limits.sql), an atomic upsert on
+ * an UNLOGGED table, so every instance counts against the same buckets.
  *
- * If Postgres cannot answer, the request is limited by this process's own buckets instead (logged, at most
- * once a minute): sends do not otherwise need Postgres, and a rate limit is a protection, not a reason to
- * refuse everyone while the database restarts.
+ * Takes are batched: those asked for within one turn of the event loop (64 sends in flight arrive in a few
+ * socket reads) go to Postgres as one statement over arrays, one round trip and one query's client-side cost
+ * for all of them. The function is VOLATILE, so within the statement each call sees the calls before it: two
+ * takes of one key in a batch count twice, in order.
+ *
+ * If Postgres cannot answer, the batch is limited by this process's own buckets instead (logged, at most once
+ * a minute): sends do not otherwise need Postgres, and a rate limit is a protection, not a reason to refuse
+ * everyone while the database restarts.
  */
 export class PgRateLimiter implements RateLimiter {
   private readonly fallback = new MemoryRateLimiter();
   private lastWarning = 0;
+  private pending: { key: string; rate: Rate; resolve: () => void; reject: (err: unknown) => void }[] = [];
 
   constructor(
     private readonly db: Kysely<unknown>,
     private readonly log: Logger,
+    private readonly maxBatch = 256,
   ) {}
 
-  async take(key: string, rate: Rate): Promise<void> {
-    let waitMs: number;
+  take(key: string, rate: Rate): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ key, rate, resolve, reject }) === 1) setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (this.pending.length) setImmediate(() => void this.flush());
+    let waits: number[];
     try {
-      const { rows } = await sql<{ wait: number }>`select natter.rate_take(${key}, ${rate.intervalMs}, ${rate.burst}) as wait`.execute(this.db);
-      waitMs = Number(rows[0]?.wait ?? 0);
+      const { rows } = await sql<{ wait: number }>`
+        select natter.rate_take(t.key, t.interval_ms, t.burst) as wait
+        from unnest(${batch.map((b) => b.key)}::text[], ${batch.map((b) => b.rate.intervalMs)}::float8[], ${batch.map((b) => b.rate.burst)}::int[])
+          with ordinality as t(key, interval_ms, burst, n)
+        order by t.n`.execute(this.db);
+      waits = rows.map((r) => Number(r.wait));
+      if (waits.length !== batch.length) throw new Error(`rate_take answered ${waits.length} of ${batch.length}`);
     } catch (err) {
       this.warn(err);
-      return this.fallback.take(key, rate);
+      for (const b of batch) this.fallback.take(b.key, b.rate).then(b.resolve, b.reject);
+      return;
     }
-    if (waitMs > 0) throw NatterError.rateLimited(waitMs);
+    batch.forEach((b, i) => (waits[i] > 0 ? b.reject(NatterError.rateLimited(waits[i])) : b.resolve()));
   }
 
   private warn(err: unknown): void {
