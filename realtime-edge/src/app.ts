@@ -183,6 +183,8 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
         s.closed();
       },
     })
+    // A GET of /ws without a WebSocket handshake is passed on by uWS's ws route (it yields): say what is wrong.
+    .get('/ws', (res) => json(res, 400, new NatterError('bad_request', 'expected a WebSocket upgrade (Upgrade: websocket, Sec-WebSocket-Key)').toBody()))
     .get('/healthz', (res) => json(res, 200, { status: 'ok', node: config.nodeId }))
     .get('/readyz', (res) => {
       const ok = source.isConnected() && !draining;
