@@ -8,6 +8,16 @@ import type { FastifyInstance } from 'fastify';
  * query-api takes no bodies, but a body sent anyway is held to the same rules as command-api's (JSON only,
  * read to the end).
  */
+function decodes(query: string): boolean {
+  if (!query.includes('%')) return true;
+  try {
+    decodeURIComponent(query.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): void {
   acceptJsonBodiesOnly(app, bodyLimit);
   app.setErrorHandler((err: unknown, req, reply) => {
@@ -17,6 +27,12 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimit: number): v
     const retryAfter = retryAfterSeconds(e);
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));
     void reply.status(e.status).send(e.toBody());
+  });
+  // Fastify's query parser keeps a sequence that does not decode (`%d8%00`) as literal text; a client that
+  // sent one meant something else: refuse it rather than search for the literal.
+  app.addHook('onRequest', async (req) => {
+    const q = req.url.indexOf('?');
+    if (q >= 0 && !decodes(req.url.slice(q + 1))) throw new NatterError('bad_request', 'The query string is not valid percent-encoded UTF-8.');
   });
   app.setNotFoundHandler((req, reply) => {
     void reply.status(404).send(new NatterError('not_found', `No route ${req.method} ${req.url.split('?')[0].slice(0, 200)}`).toBody());

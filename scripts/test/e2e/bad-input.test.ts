@@ -144,7 +144,7 @@ describe('the gateway answers its own errors as JSON', () => {
       body: JSON.stringify({ username: 'arr_pw', email: 'arr@example.test', password: ['a'], displayName: 'A' }),
     });
     expect(r.status).toBe(400);
-    expect((await r.json()).error.details).toEqual([{ path: 'password', message: 'expected string, received array' }]);
+    expect(((await r.json()) as ErrorBody).error.details).toEqual([{ path: 'password', message: 'expected string, received array' }]);
   });
 
   it('NUL in a query string and a lone surrogate in a body are 400 validation_failed (Postgres never sees them)', async () => {
