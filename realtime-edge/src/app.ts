@@ -127,7 +127,8 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       // upgrade later, and uWS.js's async upgrade can close the new socket (see verifyAccessTokenSync).
       upgrade: (res, req, context) => {
         if (draining) return json(res, 503, new NatterError('unavailable', 'node draining').toBody());
-        // A plain GET (or a broken handshake) reaches this handler too: refuse it before uWS would answer it.
+        // uWS passes a GET without Sec-WebSocket-Key on to `.get('/ws')`; one with a key but no `Upgrade: websocket`
+        // comes here: refuse it rather than upgrade a request that did not ask for it.
         if (req.getHeader('upgrade').toLowerCase() !== 'websocket' || !req.getHeader('sec-websocket-key')) {
           return json(res, 400, new NatterError('bad_request', 'expected a WebSocket upgrade (Upgrade: websocket, Sec-WebSocket-Key)').toBody());
         }
