@@ -4,7 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, createKysely, httpServerOptions, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
 import { AppModule } from './app.module';
@@ -13,6 +14,8 @@ import { CommandEndpoints } from './shared/command-endpoints';
 import { CommandRoutes } from './shared/command-routes';
 import { DedupeRecords } from './messages/dedupe-records';
 import { JetStreamEventStore } from './shared/event-store';
+import { sweepRateLimits } from './shared/rate-limits/rate-limiter.pg';
+import { LOGIN_FAILURES_FORGET_MS } from './accounts/login-throttle';
 import { HttpErrorFilter } from './shared/http-error.filter';
 import { installJsonParser } from './shared/json-body';
 import { Metrics } from './shared/metrics';
@@ -43,7 +46,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
     const metrics = new Metrics();
 
-    const adapter = new FastifyAdapter({ bodyLimit: Limits.httpBodyBytes, trustProxy: '127.0.0.1' });
+    const adapter = new FastifyAdapter({ ...httpServerOptions(Limits.httpBodyBytes), trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
       AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, metrics, revocations }),
       adapter,
@@ -59,10 +62,15 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ host: config.host, port }, 'command-api listening');
+    const sweeper = setInterval(
+      () => void sweepRateLimits(db as Kysely<unknown>, LOGIN_FAILURES_FORGET_MS).catch((err) => log.warn({ err }, 'rate limit sweep failed')),
+      5 * 60_000,
+    ).unref();
 
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        clearInterval(sweeper);
         await endpoints.stop();
         await app.close();
         await revocations?.stop();

@@ -1,7 +1,36 @@
 import type { CryptoKey } from 'jose';
 import { envInt, loadSigningKey, loadVerifyKey } from '@natter/infra/runtime';
+import { perSecond, perWindow, type Rate } from './shared/rate-limits/rate-limiter';
 
-/** command-api settings, parsed once at start-up and frozen. A missing key or a bad port fails fast. */
+/**
+ * Rate limits (docs/architecture.md, "Rate limits", has the policy and why each default). Counted in
+ * Postgres, so they hold across every command-api instance. A rate is written `<count>/<seconds>`: that many
+ * requests per that many seconds, all at once if saved up.
+ */
+export interface RateLimitSettings {
+  /** Login attempts per client address, right or wrong (COMMAND_API_LOGIN_PER_ADDRESS, 30/60). */
+  readonly loginPerAddress: Rate;
+  /** Wrong passwords for one account from one address before that address backs off (COMMAND_API_LOGIN_FREE_FAILURES, 5). */
+  readonly loginFreeFailures: number;
+  /**
+   * Wrong passwords for one account from all addresses within an hour after which every address that has
+   * failed on it backs off from its first failure (COMMAND_API_LOGIN_ACCOUNT_FAILURES, 20). Addresses that
+   * have not failed on the account, such as the owner's, are not slowed.
+   */
+  readonly loginAccountFailures: number;
+  /** The longest login backoff (COMMAND_API_LOGIN_BACKOFF_MAX_S, 900). */
+  readonly loginBackoffMaxMs: number;
+  /** Registrations per client address (COMMAND_API_REGISTER_PER_ADDRESS, 10/3600). */
+  readonly registerPerAddress: Rate;
+  /** Token refreshes per client address (COMMAND_API_REFRESH_PER_ADDRESS, 60/60). */
+  readonly refreshPerAddress: Rate;
+  /** Rooms created per user (COMMAND_API_ROOMS_PER_USER, 20/3600). */
+  readonly roomsPerUser: Rate;
+  /** Message sends per user: COMMAND_API_SENDS_PER_SECOND (10) sustained, bursts of twice that. */
+  readonly sends: Rate;
+}
+
+/** command-api settings, parsed once at start-up and frozen. A missing key or a bad value fails fast. */
 export interface CommandApiConfig {
   readonly natsUrl: string;
   readonly databaseUrl: string;
@@ -9,17 +38,31 @@ export interface CommandApiConfig {
   /** 0 picks a free port (tests). */
   readonly port: number;
   readonly logLevel: string;
-  /** Sustained message sends per user per second (COMMAND_API_SENDS_PER_SECOND, default 10; bursts of twice that). */
-  readonly sendsPerSecond: number;
+  readonly limits: RateLimitSettings;
   readonly signingKey: CryptoKey;
   readonly verifyKey: CryptoKey;
 }
 
-function positive(value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!(n > 0)) throw new Error(`COMMAND_API_SENDS_PER_SECOND must be a positive number, got ${value}`);
-  return n;
+/** A rate setting `<count>/<seconds>` (both positive integers), or `fallback`. */
+export function envRate(env: NodeJS.ProcessEnv, name: string, fallback: string): Rate {
+  const raw = env[name]?.trim() || fallback;
+  const m = /^(\d{1,9})\/(\d{1,9})$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new Error(`${name} must be <count>/<seconds>, e.g. 30/60, got ${JSON.stringify(env[name])}`);
+  return perWindow(Number(m[1]), Number(m[2]));
+}
+
+export function loadLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
+  const sends = envInt(env, 'COMMAND_API_SENDS_PER_SECOND', 10, 1, 1_000_000);
+  return Object.freeze({
+    loginPerAddress: envRate(env, 'COMMAND_API_LOGIN_PER_ADDRESS', '30/60'),
+    loginFreeFailures: envInt(env, 'COMMAND_API_LOGIN_FREE_FAILURES', 5, 0, 1000),
+    loginAccountFailures: envInt(env, 'COMMAND_API_LOGIN_ACCOUNT_FAILURES', 20, 1, 1_000_000),
+    loginBackoffMaxMs: envInt(env, 'COMMAND_API_LOGIN_BACKOFF_MAX_S', 900, 1, 86_400) * 1000,
+    registerPerAddress: envRate(env, 'COMMAND_API_REGISTER_PER_ADDRESS', '10/3600'),
+    refreshPerAddress: envRate(env, 'COMMAND_API_REFRESH_PER_ADDRESS', '60/60'),
+    roomsPerUser: envRate(env, 'COMMAND_API_ROOMS_PER_USER', '20/3600'),
+    sends: perSecond(sends, 2 * sends),
+  });
 }
 
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<CommandApiConfig> {
@@ -29,7 +72,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     host: env.HOST || '127.0.0.1',
     port: envInt(env, 'COMMAND_API_PORT', 3001, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
-    sendsPerSecond: positive(env.COMMAND_API_SENDS_PER_SECOND, 10),
+    limits: loadLimits(env),
     signingKey: await loadSigningKey(env),
     verifyKey: await loadVerifyKey(env),
   });

@@ -51,10 +51,21 @@ export interface Harness {
 }
 
 /**
+ * Rate limits loose enough for tests that register, log in and create rooms freely from one address; a test
+ * of the limits passes its own (`env`). Sends keep their default (10/s, bursts of 20) unless set.
+ */
+export const relaxedRateLimits = {
+  COMMAND_API_REGISTER_PER_ADDRESS: '100000/1',
+  COMMAND_API_LOGIN_PER_ADDRESS: '100000/1',
+  COMMAND_API_REFRESH_PER_ADDRESS: '100000/1',
+  COMMAND_API_ROOMS_PER_USER: '100000/1',
+};
+
+/**
  * `cluster: true` runs a 3-node JetStream cluster with the event stream and buckets at R3, and connects the
  * first command-api instance to node 1 only (a second instance can be pointed at another node).
  */
-export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: number; env?: Record<string, string> } = {}): Promise<Harness> {
   const nats = opts.cluster ? await startNatsCluster(3) : await startNats();
   const natsUrls = 'nodes' in nats ? nats.nodes.map((n) => n.url) : [nats.url];
   const database: TestDatabase = await createTestDatabase();
@@ -65,6 +76,8 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
   const jsm = await jetstreamManager(nc);
   const keys = await generateJwtKeyPem();
   const config = await loadConfig({
+    ...relaxedRateLimits,
+    ...opts.env,
     NATS_URL: natsUrls[0],
     ...(opts.sendsPerSecond ? { COMMAND_API_SENDS_PER_SECOND: String(opts.sendsPerSecond) } : {}),
     DATABASE_URL: database.url,

@@ -56,12 +56,14 @@ describe('rooms over HTTP', () => {
     expect(events[3].data).toMatchObject({ userId: bob.user.id, reason: 'left', removedBy: null });
   });
 
-  it('a private room: join is 403 forbidden; the owner adds and removes; a member may not add', async () => {
+  it('a private room: an outsider\'s join is 404 room_not_found, like a missing room; the owner adds and removes; a member may not add', async () => {
     const roomId = await createRoom(owner, 'private', 'secret');
     const carol = await h.register('carol');
     const join = await h.http('POST', `/api/rooms/${roomId}/join`, undefined, bob.accessToken);
-    expect(join.status).toBe(403);
-    expect(join.body.error.code).toBe('forbidden');
+    const missing = await h.http('POST', `/api/rooms/no-such-room/join`, undefined, bob.accessToken);
+    expect(join.status).toBe(404);
+    expect(join.body).toEqual(missing.body);
+    expect(join.body.error.code).toBe('room_not_found');
 
     const add = await h.http('POST', `/api/rooms/${roomId}/members`, { userId: bob.user.id }, owner.accessToken);
     expect(add.status).toBe(200);

@@ -9,7 +9,7 @@ import { Limits } from './limits';
  * Subject: Subjects.command(name), queue group Subjects.commandQueue; the commands and their inputs are the
  * `nats: true` entries of `Commands` (commands/catalog.ts).
  */
-export const CallerAuth = z.object({ userId: Id, sessionId: z.string() });
+export const CallerAuth = z.object({ userId: Id, sessionId: Id });
 export type CallerAuth = z.infer<typeof CallerAuth>;
 
 export const CommandRequest = z.object({ auth: CallerAuth, input: z.unknown() });
@@ -40,5 +40,5 @@ export const SharesRoomResult = z.object({ asOfSeq: z.number().int(), shared: z.
 export type SharesRoomResult = z.infer<typeof SharesRoomResult>;
 
 /** A typing signal on core NATS (Subjects.typing(roomId)); never stored. */
-export const TypingSignal = z.object({ roomId: Id, userId: Id, connId: z.string() });
+export const TypingSignal = z.object({ roomId: Id, userId: Id, connId: Id });
 export type TypingSignal = z.infer<typeof TypingSignal>;

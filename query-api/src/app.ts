@@ -1,5 +1,5 @@
 import { Limits } from '@natter/contracts';
-import { connectNats, createKysely, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, httpServerOptions, NatsRequester, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -17,6 +17,7 @@ import { PgListener } from './read-model/pg-listener';
 import { PresenceService } from './presence/presence.service';
 import { ProjectionWatch } from './read-model/projection-watch';
 import { ReadModelReader } from './read-model/reader';
+import { RoomMetaHeads } from './read-model/room-meta-heads';
 import { RoomsService } from './rooms/rooms.service';
 import { UsersService } from './users/users.service';
 
@@ -42,9 +43,17 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
   try {
     await active.start();
     cleanups.push(() => active.stop());
+    const nc = await connectNats(config.natsUrl, 'query-api', log.child({ component: 'nats' }));
+    cleanups.push(async () => {
+      await nc.drain().catch(() => nc.close());
+    });
+    const requests = new NatsRequester(nc);
+    cleanups.push(() => requests.close());
+    const roomHeads = await RoomMetaHeads.create(requests);
+
     const reader: { current?: ReadModelReader } = {};
     const watch = new ProjectionWatch(active, (schema) => reader.current!.checkpointOf(schema), config.minSeqPollMs, log.child({ component: 'projection-watch' }));
-    reader.current = new ReadModelReader(db, active, watch, metrics);
+    reader.current = new ReadModelReader(db, active, watch, metrics, roomHeads);
     cleanups.push(() => watch.close());
 
     const listener = new PgListener(
@@ -60,10 +69,6 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     await listener.start();
     cleanups.push(() => listener.close());
 
-    const nc = await connectNats(config.natsUrl, 'query-api', log.child({ component: 'nats' }));
-    cleanups.push(async () => {
-      await nc.drain().catch(() => nc.close());
-    });
     serveUserRooms(nc, reader.current, metrics, log.child({ component: 'user-rooms' }));
     serveSharesRoom(nc, reader.current, metrics, log.child({ component: 'shares-room' }));
     // Presence (KV natter_presence) mirrored in memory; staleness is judged at read time.
@@ -75,8 +80,8 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     await revocations.ready;
     await presence.ready;
 
-    const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: Limits.httpBodyBytes });
-    installErrorHandlers(app);
+    const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), ...httpServerOptions(Limits.httpBodyBytes) });
+    installErrorHandlers(app, Limits.httpBodyBytes);
     app.addHook('onResponse', async (req, reply) => {
       metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
       req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');

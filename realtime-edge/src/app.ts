@@ -58,7 +58,7 @@ class UwsSocket implements SocketLike {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
 
 export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
   const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
@@ -127,6 +127,11 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       // upgrade later, and uWS.js's async upgrade can close the new socket (see verifyAccessTokenSync).
       upgrade: (res, req, context) => {
         if (draining) return json(res, 503, new NatterError('unavailable', 'node draining').toBody());
+        // uWS passes a GET without Sec-WebSocket-Key on to `.get('/ws')`; one with a key but no `Upgrade: websocket`
+        // comes here: refuse it rather than upgrade a request that did not ask for it.
+        if (req.getHeader('upgrade').toLowerCase() !== 'websocket' || !req.getHeader('sec-websocket-key')) {
+          return json(res, 400, new NatterError('bad_request', 'expected a WebSocket upgrade (Upgrade: websocket, Sec-WebSocket-Key)').toBody());
+        }
         let claims: ReturnType<typeof verifyAccessTokenSync>;
         try {
           claims = verifyAccessTokenSync(verifyKey, new URLSearchParams(req.getQuery() ?? '').get('access_token'));
@@ -179,6 +184,8 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
         s.closed();
       },
     })
+    // A GET of /ws without a WebSocket handshake is passed on by uWS's ws route (it yields): say what is wrong.
+    .get('/ws', (res) => json(res, 400, new NatterError('bad_request', 'expected a WebSocket upgrade (Upgrade: websocket, Sec-WebSocket-Key)').toBody()))
     .get('/healthz', (res) => json(res, 200, { status: 'ok', node: config.nodeId }))
     .get('/readyz', (res) => {
       const ok = source.isConnected() && !draining;

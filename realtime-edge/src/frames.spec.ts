@@ -10,7 +10,12 @@ describe('client frames', () => {
     expect(readFrame(buf('{"type":"ping","id":"' + 'x'.repeat(100) + '"}'), false)).toMatchObject({ id: 'x'.repeat(64) });
   });
 
-  it('refuses binary, non-JSON and non-object frames as unknown_frame without an id', () => {
+  it('refuses binary frames as unknown_frame, under their id when they hold one', () => {
+    expect(readFrame(buf('{"type":"leave","id":"b1","roomId":"r"}'), true)).toEqual({ ok: false, code: 'unknown_frame', message: 'binary frames are not part of the protocol', id: 'b1' });
+    expect(readFrame(buf('\u0000\u0001'), true)).toEqual({ ok: false, code: 'unknown_frame', message: 'binary frames are not part of the protocol' });
+  });
+
+  it('refuses non-JSON and non-object frames as unknown_frame without an id', () => {
     expect(readFrame(buf('{}'), true)).toMatchObject({ ok: false, code: 'unknown_frame' });
     expect(readFrame(buf('{nope'), false)).toMatchObject({ ok: false, code: 'unknown_frame' });
     expect(readFrame(buf('[1]'), false)).toMatchObject({ ok: false, code: 'unknown_frame' });

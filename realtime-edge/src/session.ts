@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCodes, Limits, toEnvelope, type CommandName, type ErrorCode, type ResetReason, type ServerFrame, type StoredEvent } from '@natter/contracts';
+import { CloseCode, ErrorCodes, Limits, retryAfterMsOf, toEnvelope, type CommandName, type ErrorCode, type ResetReason, type ServerFrame, type StoredEvent } from '@natter/contracts';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config';
 import type { Fanout, SessionLike } from './fanout';
@@ -101,7 +101,8 @@ export class Session implements SessionLike, RoomsOwner {
     // Every frame takes a token, ping and typing included; the refusal names the frame's id when it has one.
     if (!this.takeToken()) {
       this.deps.metrics.rateLimited++;
-      return this.sendError(read.id, 'rate_limited');
+      const retryAfterMs = Math.ceil(((1 - this.tokens) / this.deps.config.commandsPerSecond) * 1000);
+      return this.send({ type: 'error', ...(read.id ? { id: read.id } : {}), code: 'rate_limited', message: ErrorCodes.rate_limited.message, retryAfterMs: Math.max(1, retryAfterMs) });
     }
     const parsed = read.ok ? validateFrame(read) : read;
     if (!parsed.ok) return this.badFrame(parsed.code, parsed.message, parsed.id);
@@ -167,8 +168,9 @@ export class Session implements SessionLike, RoomsOwner {
     void this.deps.commands
       .execute(name, { auth: { userId: this.userId, sessionId: this.sessionId }, input })
       .then((reply) => {
-        if (reply.ok) this.send({ type: 'ack', id, result: reply.result });
-        else this.send({ type: 'error', id, code: reply.error.code, message: reply.error.message });
+        if (reply.ok) return this.send({ type: 'ack', id, result: reply.result });
+        const retryAfterMs = retryAfterMsOf(reply.error);
+        this.send({ type: 'error', id, code: reply.error.code, message: reply.error.message, ...(retryAfterMs ? { retryAfterMs } : {}) });
       })
       .catch((err) => {
         this.log.error({ err, name }, 'command forwarding failed');

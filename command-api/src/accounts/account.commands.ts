@@ -7,9 +7,9 @@ import { UpdateProfileCommand } from './update-profile.command';
 
 /** The accounts commands of contracts' `Commands`, built from their validated input. */
 export const accountCommands: CommandFactories<'Register' | 'Login' | 'Refresh' | 'Logout' | 'UpdateProfile'> = {
-  Register: (input) => new RegisterCommand(input),
+  Register: (input, { ip }) => new RegisterCommand(input, ip),
   Login: (input, { ip }) => new LoginCommand(input, ip),
-  Refresh: ({ refreshToken }) => new RefreshCommand(refreshToken),
+  Refresh: ({ refreshToken }, { ip }) => new RefreshCommand(refreshToken, ip),
   Logout: (_input, { caller }) => new LogoutCommand(caller),
   UpdateProfile: (input, { caller }) => new UpdateProfileCommand(caller, input),
 };

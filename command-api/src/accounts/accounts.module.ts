@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { SESSION_GATE } from '../shared/session-gate';
 import { CredentialsRepository } from './credentials.repository';
 import { LoginHandler } from './login.handler';
+import { LoginThrottle } from './login-throttle';
 import { LogoutHandler } from './logout.handler';
 import { RefreshHandler } from './refresh.handler';
 import { RegisterHandler } from './register.handler';
@@ -19,6 +20,7 @@ export const AccountHandlers = [RegisterHandler, LoginHandler, RefreshHandler, L
   providers: [
     ...AccountHandlers,
     CredentialsRepository,
+    LoginThrottle,
     SessionsRepository,
     SessionChecker,
     TokenIssuer,

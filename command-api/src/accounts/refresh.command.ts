@@ -2,7 +2,8 @@ import { Command } from '@nestjs/cqrs';
 import type { AuthTokens } from '@natter/contracts';
 
 export class RefreshCommand extends Command<AuthTokens> {
-  constructor(readonly refreshToken: string) {
+  /** `ip`: the client's address (HTTP), for the refreshes-per-address limit. */
+  constructor(readonly refreshToken: string, readonly ip: string | null) {
     super();
   }
 }

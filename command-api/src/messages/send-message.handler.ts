@@ -6,8 +6,9 @@ import { decideSend, RoomAggregate } from '../rooms/room.aggregate';
 import { AggregateRepository } from '../shared/aggregates';
 import { EVENT_STORE } from '../shared/event-store.provider';
 import type { EventStore } from '../shared/event-store';
-import { RateLimiter, SEND_LIMITER } from '../shared/rate-limiter';
-import { LOGGER } from '../shared/tokens';
+import type { CommandApiConfig } from '../config';
+import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limiter';
+import { CONFIG, LOGGER } from '../shared/tokens';
 import { DEDUPE_RECORDS, type DedupeRecord, type DedupeRecords } from './dedupe-records';
 import { SendMessageCommand } from './send-message.command';
 
@@ -25,18 +26,23 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     @Inject(AggregateRepository) private readonly aggregates: AggregateRepository,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DEDUPE_RECORDS) private readonly dedupe: DedupeRecords,
-    @Inject(SEND_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
+    @Inject(CONFIG) private readonly config: CommandApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async execute({ caller, roomId, clientMsgId, text }: SendMessageCommand): Promise<SendMessageResult> {
-    this.limiter.take(caller.userId);
     const dedupeKey = `${roomId}.${caller.userId}.${clientMsgId}`;
-    // Both reads go out together (one round trip, not two): the refresh is requested after this send
-    // arrived, so the membership check below is still against room state at least that fresh.
+    // The limit (Postgres) and both reads go out together (one round trip, not three): the refresh is
+    // requested after this send arrived, so the membership check below is still against room state at least
+    // that fresh. A refused send appends nothing.
+    const allowedP = this.limiter.take(`send:${caller.userId}`, this.config.limits.sends);
     const seenP = this.dedupe.get(dedupeKey);
     const roomP = this.aggregates.load(RoomAggregate, Subjects.roomMeta(roomId));
-    roomP.catch(() => {}); // unobserved when the record answers, or when the KV read fails first
+    // Unobserved when the limit refuses first, when the record answers, or when the KV read fails first.
+    seenP.catch(() => {});
+    roomP.catch(() => {});
+    await allowedP;
     const rec = await seenP;
     if (rec) {
       return { seq: rec.seq, message: await this.storedMessage(rec.seq), duplicate: true };

@@ -38,9 +38,17 @@ describe('room deciders', () => {
     expect(decideJoin(apply(s, events), 'bob')).toEqual([]);
   });
 
-  it('join: a private room is forbidden, a missing room is room_not_found', () => {
-    expect(code(() => decideJoin(room('private'), 'bob'))).toBe('forbidden');
+  it('join: a private room is room_not_found to an outsider, exactly like a missing room', () => {
+    expect(code(() => decideJoin(room('private'), 'bob'))).toBe('room_not_found');
     expect(code(() => decideJoin(RoomAggregate.initial(), 'bob'))).toBe('room_not_found');
+  });
+
+  it('every command on a private room by an outsider is room_not_found (leave, add, remove, send)', () => {
+    const s = room('private');
+    expect(code(() => decideLeave(s, 'mallory'))).toBe('room_not_found');
+    expect(code(() => decideAddMember(s, 'mallory', 'carol', true))).toBe('room_not_found');
+    expect(code(() => decideRemoveMember(s, 'mallory', 'owner'))).toBe('room_not_found');
+    expect(code(() => decideSend(s, { actor: 'mallory', messageId: 'm', clientMsgId: 'c', text: 'x' }))).toBe('room_not_found');
   });
 
   it('leave: members leave; non-members get not_member', () => {
@@ -50,14 +58,15 @@ describe('room deciders', () => {
     expect(code(() => decideLeave(left, 'bob'))).toBe('not_member');
   });
 
-  it('add member: owner only (members are forbidden, outsiders not_member), unknown users user_not_found', () => {
+  it('add member: owner only (members are forbidden, outsiders of a public room not_member), unknown users user_not_found', () => {
     const s = room('private');
     const added = decideAddMember(s, 'owner', 'bob', true);
     expect(added).toEqual([{ type: 'MemberJoined', data: { roomId: 'r1', userId: 'bob', role: 'member', addedBy: 'owner' } }]);
     const withBob = apply(s, added);
     expect(decideAddMember(withBob, 'owner', 'bob', true)).toEqual([]);
     expect(code(() => decideAddMember(withBob, 'bob', 'carol', true))).toBe('forbidden');
-    expect(code(() => decideAddMember(withBob, 'mallory', 'carol', true))).toBe('not_member');
+    expect(code(() => decideAddMember(withBob, 'mallory', 'carol', true))).toBe('room_not_found');
+    expect(code(() => decideAddMember(room('public'), 'mallory', 'carol', true))).toBe('not_member');
     expect(code(() => decideAddMember(withBob, 'owner', 'ghost', false))).toBe('user_not_found');
   });
 

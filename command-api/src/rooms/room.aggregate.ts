@@ -51,6 +51,16 @@ function mustExist(s: RoomState): void {
   if (!s.exists) throw new NatterError('room_not_found');
 }
 
+/**
+ * One answer for "missing or not yours": to someone who is not a member, a private room is exactly like a
+ * room that does not exist (404 room_not_found), so no command reveals that a private room id is real.
+ * Public rooms are discoverable, so their non-members get the honest `not_member`.
+ */
+function mustSee(s: RoomState, actor: string): void {
+  mustExist(s);
+  if (s.visibility !== 'public' && !s.members[actor]) throw new NatterError('room_not_found');
+}
+
 export function decideCreate(s: RoomState, c: { roomId: string; name: string; topic: string; visibility: Visibility; actor: string }): NewEvent[] {
   if (s.exists) throw new NatterError('conflict', 'A room with this id already exists.');
   return [
@@ -59,22 +69,24 @@ export function decideCreate(s: RoomState, c: { roomId: string; name: string; to
   ];
 }
 
-/** Public rooms only. Already a member: nothing to append (the caller answers with the current seq). */
+/**
+ * Public rooms only (a private room is joined by being added, and to an outsider it does not exist). Already a
+ * member: nothing to append (the caller answers with the current seq).
+ */
 export function decideJoin(s: RoomState, actor: string): NewEvent[] {
-  mustExist(s);
+  mustSee(s, actor);
   if (s.members[actor]) return [];
-  if (s.visibility !== 'public') throw new NatterError('forbidden', 'This room is private; a member must add you.');
   return [{ type: 'MemberJoined', data: { roomId: s.roomId, userId: actor, role: 'member', addedBy: null } }];
 }
 
 export function decideLeave(s: RoomState, actor: string): NewEvent[] {
-  mustExist(s);
+  mustSee(s, actor);
   if (!s.members[actor]) throw new NatterError('not_member');
   return [{ type: 'MemberLeft', data: { roomId: s.roomId, userId: actor, reason: 'left', removedBy: null } }];
 }
 
 function mustManage(s: RoomState, actor: string): Role {
-  mustExist(s);
+  mustSee(s, actor);
   const role = s.members[actor];
   if (!role) throw new NatterError('not_member');
   if (role !== 'owner' && role !== 'admin') throw new NatterError('forbidden', 'Only the room owner or an admin may do this.');
@@ -107,7 +119,7 @@ export function decideRemoveMember(s: RoomState, actor: string, target: string):
  * without being re-checked against that state (future: archived rooms, bans, edit windows).
  */
 export function decideSend(s: RoomState, m: { actor: string; messageId: string; clientMsgId: string; text: string }): NewEvent<'MessageSent'> {
-  mustExist(s);
+  mustSee(s, m.actor);
   if (!s.members[m.actor]) throw new NatterError('not_member');
   return { type: 'MessageSent', data: { roomId: s.roomId, messageId: m.messageId, senderId: m.actor, clientMsgId: m.clientMsgId, text: m.text } };
 }

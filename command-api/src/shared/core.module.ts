@@ -10,7 +10,8 @@ import { CommandRunner } from './command-runner';
 import type { EventStore } from './event-store';
 import { EVENT_STORE } from './event-store.provider';
 import { Metrics } from './metrics';
-import { LOGIN_LIMITER, loginLimiter, SEND_LIMITER, sendLimiter } from './rate-limiter';
+import { RATE_LIMITER } from './rate-limits/rate-limiter';
+import { PgRateLimiter } from './rate-limits/rate-limiter.pg';
 import { CONFIG, KYSELY, LOGGER, NATS, REVOCATIONS } from './tokens';
 
 /**
@@ -30,7 +31,7 @@ export interface Runtime<DB> {
 }
 
 /**
- * Connections, the event store, aggregate loading, limiters and metrics, visible to every module. Feature
+ * Connections, the event store, aggregate loading, the rate limiter and metrics, visible to every module. Feature
  * modules bring their own dependencies (MessagesModule its dedupe records, AccountsModule the SessionGate).
  */
 @Global()
@@ -47,8 +48,7 @@ export class CoreModule {
       { provide: Metrics, useValue: rt.metrics },
       { provide: REVOCATIONS, useValue: rt.revocations },
       { provide: AggregateRepository, useValue: new AggregateRepository(rt.store, rt.metrics) },
-      { provide: LOGIN_LIMITER, useValue: loginLimiter() },
-      { provide: SEND_LIMITER, useValue: sendLimiter(rt.config.sendsPerSecond) },
+      { provide: RATE_LIMITER, useValue: new PgRateLimiter(rt.db as Kysely<unknown>, rt.log.child({ component: 'rate-limits' })) },
       CommandRunner,
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };

@@ -1,20 +1,12 @@
-import { Limits, NatterError } from '@natter/contracts';
+import { Limits } from '@natter/contracts';
+import { acceptJsonBodiesOnly } from '@natter/infra/runtime';
 import type { FastifyServer } from './http-types';
 
 /**
- * Replace Fastify's JSON parser: an empty body is "no body" (commands such as join take none), and a body
- * that is not JSON answers 400 bad_json rather than a generic error. Fastify enforces the 64 KiB limit
- * (FST_ERR_CTP_BODY_TOO_LARGE, rendered as 413 body_too_large).
+ * Bodies are JSON (64 KiB at most, read to the end even when too large, so a client sees the 413 and never a
+ * reset) or nothing; any other Content-Type, or a body without one, is 415 unsupported_media_type. A body
+ * that is not JSON is 400 bad_json; an empty one is "no body" (commands such as join take none).
  */
 export function installJsonParser(fastify: FastifyServer): void {
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: Limits.httpBodyBytes }, (_req, body, done) => {
-    const text = String(body);
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (err) {
-      done(new NatterError('bad_json', undefined, undefined, { cause: err }), undefined);
-    }
-  });
+  acceptJsonBodiesOnly(fastify, Limits.httpBodyBytes);
 }

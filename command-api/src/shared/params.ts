@@ -15,7 +15,7 @@ export function idParams<K extends string>(params: unknown, ...keys: K[]): Recor
   return parseOrThrow(schema, params) as Record<K, string>;
 }
 
-/** Routes that take no body accept none, or `{}`; anything else is a validation error (strict bodies). */
+/** Routes that take no body accept none, or `{}`; anything else (`null` too) is a validation error (strict bodies). */
 export function noBody(body: unknown): void {
-  parseOrThrow(LogoutBody, body ?? {});
+  parseOrThrow(LogoutBody, body === undefined ? {} : body);
 }

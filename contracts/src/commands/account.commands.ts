@@ -14,17 +14,19 @@ export const AccountCommands = {
     http: { method: 'post', path: '/api/auth/register', body: RegisterBody, status: 201 },
     summary: 'Create an account and sign in', resultDescription: 'Registered and signed in.', errors: ['username_taken', 'email_taken', 'rate_limited'],
   },
-  /** Rate limited per login+IP (10 a minute), before the password is even looked at. */
+  /** Throttled per address and per account+address (command-api's login-throttle.ts), before the password is looked at. */
   Login: {
     input: LoginBody, result: AuthTokens, auth: 'none', nats: false,
     http: { method: 'post', path: '/api/auth/login', body: LoginBody, status: 200 },
-    summary: 'Sign in with username or email', resultDescription: 'Signed in.', errors: ['invalid_credentials', 'user_deactivated', 'rate_limited'],
+    summary: 'Sign in with username or email',
+    description: 'Throttled per client address (all attempts) and per account+address (wrong passwords: after 5, that address waits 1 s, 2 s, 4 s … up to 15 min). Another address, the owner\'s, is not slowed. A 429 carries Retry-After.',
+    resultDescription: 'Signed in.', errors: ['invalid_credentials', 'user_deactivated', 'rate_limited'],
   },
   Refresh: {
     input: RefreshBody, result: AuthTokens, auth: 'none', nats: false,
     http: { method: 'post', path: '/api/auth/refresh', body: RefreshBody, status: 200 },
     summary: 'Rotate a refresh token', description: 'The old refresh token stops working; presenting it again revokes the whole session family.',
-    resultDescription: 'New tokens.', errors: ['invalid_refresh_token', 'user_deactivated'],
+    resultDescription: 'New tokens.', errors: ['invalid_refresh_token', 'user_deactivated', 'rate_limited'],
   },
   Logout: {
     input: z.strictObject({}), result: LogoutResult, auth: 'bearer', nats: false,

@@ -10,12 +10,13 @@ export const RoomCommands = {
   CreateRoom: {
     input: CreateRoomBody, result: RoomCommandResult, auth: 'bearer', nats: true,
     http: { method: 'post', path: '/api/rooms', body: CreateRoomBody, status: 201 },
-    summary: 'Create a room (you become its owner)', resultDescription: 'Room created.', errors: ['conflict'],
+    summary: 'Create a room (you become its owner)', resultDescription: 'Room created.', errors: ['conflict', 'rate_limited'],
   },
   JoinRoom: {
     input: RoomInput, result: RoomCommandResult, auth: 'bearer', nats: true,
     http: { method: 'post', path: '/api/rooms/:roomId/join', status: 200 },
-    summary: 'Join a public room', resultDescription: 'Joined (or already a member: current seq, nothing appended).', errors: ['forbidden', 'room_not_found', 'conflict'],
+    summary: 'Join a public room', description: 'A private room you are not in answers 404 room_not_found, exactly like a room that does not exist.',
+    resultDescription: 'Joined (or already a member: current seq, nothing appended).', errors: ['room_not_found', 'conflict'],
   },
   LeaveRoom: {
     input: RoomInput, result: RoomCommandResult, auth: 'bearer', nats: true,

@@ -16,3 +16,6 @@ export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
 export { activeReadModelSchema, CHAT_PROJECTION, PgChannels } from './read-model';
 export type { ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow } from './read-model-tables';
+export { httpErrorOf, answerClientError, httpServerOptions } from './http-errors';
+export { readLimitedBody, parseJsonBody, acceptJsonBodiesOnly } from './http-body';
+export type { BodyParsers } from './http-body';

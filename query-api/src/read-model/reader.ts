@@ -5,6 +5,7 @@ import type { Metrics } from '../http/metrics';
 import type { ActiveSchema } from './active-schema';
 import { CheckpointRepository } from './checkpoint.repository';
 import type { ProjectionWatch } from './projection-watch';
+import type { RoomMetaHeads } from './room-meta-heads';
 import type { ReadScope } from './scope';
 
 export interface Snapshot<T> {
@@ -18,6 +19,11 @@ export interface ReadOptions {
   minSeq?: number;
   /** The signed-in caller; a deactivated caller gets user_deactivated. */
   callerId?: string;
+  /**
+   * The read is about this room and checks membership in it: the snapshot must include the room's latest
+   * membership event (RoomMetaHeads), so a removal that has been answered is never read around.
+   */
+  roomId?: string;
 }
 
 /** Postgres errors that mean "that schema was just dropped or is not there": re-read the active schema. */
@@ -37,9 +43,14 @@ export class ReadModelReader {
     private readonly active: ActiveSchema,
     private readonly watch: ProjectionWatch,
     private readonly metrics: Metrics,
+    private readonly roomHeads: Pick<RoomMetaHeads, 'lastSeq'>,
   ) {}
 
   async read<T>(opts: ReadOptions, fn: (q: ReadScope) => Promise<T>): Promise<Snapshot<T>> {
+    if (opts.roomId !== undefined) {
+      const fence = await this.roomHeads.lastSeq(opts.roomId);
+      if (fence > (opts.minSeq ?? 0)) opts = { ...opts, minSeq: fence };
+    }
     const deadline = Date.now() + Limits.minSeqWaitMsMax;
     let waitedMs = 0;
     let schemaRetried = false;

@@ -8,8 +8,8 @@ import { RoomsRepository, rowToRoom, type RoomColumns } from './rooms.repository
 /**
  * Room reads and who may see them:
  * - public rooms: any signed-in user sees details and members;
- * - private rooms: members only; to anyone else a private room's details are 404 room_not_found (private
- *   rooms are not discoverable) and its members 403 not_member;
+ * - private rooms: members only; to anyone else a private room's details and members are 404
+ *   room_not_found (private rooms are not discoverable);
  * - a room that does not exist looks exactly like a private room you are not in, so ids leak nothing.
  */
 export class RoomsService {
@@ -28,7 +28,7 @@ export class RoomsService {
   }
 
   details(caller: Caller, roomId: string, minSeq?: number): Promise<Snapshot<{ room: Room }>> {
-    return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => {
+    return this.reader.read({ minSeq, callerId: caller.userId, roomId }, async (q) => {
       const room = await this.visibleRoom(q, caller, roomId);
       if (!room) throw new NatterError('room_not_found');
       return { room: rowToRoom(room) };
@@ -36,8 +36,8 @@ export class RoomsService {
   }
 
   memberList(caller: Caller, roomId: string, minSeq?: number): Promise<Snapshot<{ items: Member[] }>> {
-    return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => {
-      if (!(await this.visibleRoom(q, caller, roomId))) throw new NatterError('not_member');
+    return this.reader.read({ minSeq, callerId: caller.userId, roomId }, async (q) => {
+      if (!(await this.visibleRoom(q, caller, roomId))) throw new NatterError('room_not_found');
       return { items: await this.members.list(q, roomId) };
     });
   }

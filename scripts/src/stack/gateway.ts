@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ErrorCodes, NatterError, type ErrorCode } from '@natter/contracts';
 import { spawnTied, stopChild } from '@natter/infra/provision';
 
 const template = fileURLToPath(new URL('../../../infra/gateway/nginx.conf.template', import.meta.url));
@@ -46,7 +47,8 @@ export async function writeGatewayConfig(o: GatewayOptions): Promise<string> {
     .replaceAll('{{QUERY_SERVERS}}', servers(o.queryPorts))
     .replaceAll('{{EDGE_SERVERS}}', servers(o.edgePorts))
     .replaceAll('{{LISTEN}}', `${o.host}:${o.port}`)
-    .replaceAll('{{WEB_ROOT}}', webRoot);
+    .replaceAll('{{WEB_ROOT}}', webRoot)
+    .replaceAll('{{ERROR_PAGES}}', errorPages());
   const confPath = join(o.dir, 'nginx.conf');
   await writeFile(confPath, conf);
   return confPath;
@@ -83,6 +85,37 @@ export async function startGatewayRun(o: Pick<GatewayOptions, 'dir' | 'host' | '
     proc,
     stop: () => stopChild(proc, 'SIGQUIT', 5000), // graceful: finish open requests
   };
+}
+
+/**
+ * The errors nginx raises itself, each answered with contracts' error body and a code from the list: the
+ * statuses nginx produces (494 is its "request header too large", answered 431) and the code for each. 502,
+ * 503 and 504 go to the template's `@unavailable` (503 with Retry-After).
+ */
+const gatewayErrors: readonly [statuses: number[], code: ErrorCode][] = [
+  [[400], 'bad_request'],
+  [[404], 'not_found'],
+  [[405], 'method_not_allowed'],
+  [[408], 'request_timeout'],
+  [[413], 'body_too_large'],
+  [[414], 'uri_too_long'],
+  [[494, 431], 'headers_too_large'],
+  [[500], 'internal'],
+];
+
+function errorPages(): string {
+  // Pages are internal URIs, not named locations: nginx cannot redirect to a named location from an error
+  // found while reading the request line (`%00`, a URL too long), and `types {}` keeps the URI's extension
+  // from choosing the content type.
+  const lines = ['    error_page 502 503 504 = @unavailable;'];
+  for (const [statuses, code] of gatewayErrors) {
+    const status = ErrorCodes[code].status;
+    const body = JSON.stringify(new NatterError(code).toBody());
+    if (body.includes("'")) throw new Error(`error message of ${code} cannot be quoted for nginx`);
+    lines.push(`    error_page ${statuses.join(' ')} =${status} /__natter_error/${code};`);
+    lines.push(`    location = /__natter_error/${code} { internal; types { } default_type application/json; return ${status} '${body}'; }`);
+  }
+  return lines.join('\n');
 }
 
 export function nginxBin(): string {
