@@ -11,5 +11,8 @@ export default defineConfig({
     include: ['src/**/*.spec.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
+    // jsdom + React flows that wait on reconnect backoff take ~4 s alone; a loaded 2-core CI box doubles or
+    // triples that. The tests wait on conditions, so a longer bound only matters when something hangs.
+    testTimeout: 30_000,
   },
 });
