@@ -11,6 +11,8 @@ export interface CommandApiConfig {
   readonly logLevel: string;
   /** Sustained message sends per user per second (COMMAND_API_SENDS_PER_SECOND, default 10; bursts of twice that). */
   readonly sendsPerSecond: number;
+  /** Usernames (lower-case) that become server admins when they register (NATTER_ADMIN_USERNAMES, comma-separated). */
+  readonly adminUsernames: readonly string[];
   readonly signingKey: CryptoKey;
   readonly verifyKey: CryptoKey;
 }
@@ -22,6 +24,12 @@ function positive(value: string | undefined, fallback: number): number {
   return n;
 }
 
+function usernames(value: string | undefined): string[] {
+  const names = (value ?? '').split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  for (const n of names) if (!/^[a-z0-9_]{3,32}$/.test(n)) throw new Error(`NATTER_ADMIN_USERNAMES: ${JSON.stringify(n)} is not a username`);
+  return names;
+}
+
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<CommandApiConfig> {
   return Object.freeze({
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
@@ -30,6 +38,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     port: envInt(env, 'COMMAND_API_PORT', 3001, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
     sendsPerSecond: positive(env.COMMAND_API_SENDS_PER_SECOND, 10),
+    adminUsernames: Object.freeze(usernames(env.NATTER_ADMIN_USERNAMES)),
     signingKey: await loadSigningKey(env),
     verifyKey: await loadVerifyKey(env),
   });

@@ -15,4 +15,7 @@ export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revo
 export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
 export { activeReadModelSchema, CHAT_PROJECTION, PgChannels } from './read-model';
-export type { ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow } from './read-model-tables';
+export type {
+  ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow,
+  UserSearchTermsTable, RoomBansTable, RoomInvitesTable, UserSessionsTable, ServerSettingsTable, AuditLogTable,
+} from './read-model-tables';
