@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, createKysely, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
 import { AppModule } from './app.module';
@@ -59,10 +61,15 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ host: config.host, port }, 'command-api listening');
+    const statusSub = serveStatus(nc, 'command-api', `${hostname()}:${port}`, async () => {
+      const postgres = await sql`select 1`.execute(db).then(() => true, () => false);
+      return { ok: postgres && !nc.isClosed(), details: { postgres, revocations: revocations?.size ?? 0 } };
+    }, log.child({ component: 'status' }));
 
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
+        statusSub.unsubscribe();
         await endpoints.stop();
         await app.close();
         await revocations?.stop();

@@ -1,4 +1,4 @@
-import { NatterError, type NewEvent, type Role, type Room, type RoomKind, type StoredEvent, type Visibility } from '@natter/contracts';
+import { NatterError, RoleRank, type NewEvent, type Role, type Room, type RoomKind, type StoredEvent, type Visibility } from '@natter/contracts';
 import type { AggregateDef } from '../shared/aggregates';
 
 /** An invite link as the room's rules see it (its code lives command-side only, as a hash). */
@@ -100,8 +100,8 @@ export function roomView(s: RoomState, lastSeq: number): Room {
 
 // ---- rules shared by the deciders (here and in room.settings.ts, room.moderation.ts, room.invites.ts) ----
 
-/** Role order: a member acts on members of a lower rank only. */
-export const rank: Readonly<Record<Role, number>> = { owner: 3, admin: 2, moderator: 1, member: 0 };
+/** Role order (contracts' RoleRank): a member acts on members of a lower rank only. */
+export const rank = RoleRank;
 
 /** A room that is there: never created and deleted ones are both room_not_found. */
 export function mustExist(s: RoomState): void {

@@ -14,6 +14,7 @@ export { watchRevocations, recordRevocation, openRevocations, RevocationSet, Rev
 export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revocations';
 export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
+export { serveStatus } from './status';
 export { activeReadModelSchema, CHAT_PROJECTION, PgChannels } from './read-model';
 export type {
   ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow,

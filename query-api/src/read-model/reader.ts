@@ -18,6 +18,8 @@ export interface ReadOptions {
   minSeq?: number;
   /** The signed-in caller; a deactivated caller gets user_deactivated. */
   callerId?: string;
+  /** Server admins only (403 forbidden otherwise), judged in the same snapshot as the data. */
+  requireAdmin?: boolean;
 }
 
 /** Postgres errors that mean "that schema was just dropped or is not there": re-read the active schema. */
@@ -56,6 +58,7 @@ export class ReadModelReader {
             const head = await this.checkpoints.head(q, opts.callerId);
             if (opts.minSeq !== undefined && head.lastSeq < opts.minSeq) return { lagging: head.lastSeq };
             if (head.callerDeactivated) throw new NatterError('user_deactivated');
+            if (opts.requireAdmin && !head.callerAdmin) throw new NatterError('forbidden', 'Server admins only.');
             return { asOfSeq: head.lastSeq, value: await fn(q) };
           });
       } catch (err) {
