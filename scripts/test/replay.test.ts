@@ -31,6 +31,9 @@ function history(): Ev[] {
     out.push(ev.leave(`r${r}`, 'u3'), ev.profile(`u${r % 6}`, `Name ${r}`), ev.revoke('u1'));
   }
   out.push(ev.deactivate('u5'));
+  // the people read model (v2): every one of its tables gets rows
+  out.push(ev.session('u1', 'sess1'), ev.endSession('u1', 'sess1'), ev.role('r0', 'u2', 'moderator'), ev.ban('r0', 'u4', true), ev.invite('r0', 'inv1'));
+  out.push(ev.joinByInvite('r0', 'u4b', 'inv1'), ev.grantAdmin('u0'), ev.registration(false), ev.bio('u2', 'a bio', 'busy'));
   return out;
 }
 
@@ -47,7 +50,9 @@ describe('rebuild by replay', () => {
     expect(r.schema).toBe('rm_v2_1');
     expect(r.replay.checkpoint).toBe(last);
     expect(r.equal).toBe(true);
-    expect(r.comparison?.map((t) => t.table)).toEqual(['checkpoint', 'messages', 'room_members', 'rooms', 'users']);
+    expect(r.comparison?.map((t) => t.table)).toEqual([
+      'audit_log', 'checkpoint', 'messages', 'room_bans', 'room_invites', 'room_members', 'rooms', 'server_settings', 'user_search_terms', 'user_sessions', 'users',
+    ]);
     expect(r.comparison?.every((t) => t.differing === 0 && t.newRows === t.liveRows && t.newRows > 0)).toBe(true);
     expect(r.swapped).toBe(false);
     // Independent of compareSchemas: the rows themselves are equal.
