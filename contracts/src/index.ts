@@ -7,7 +7,8 @@ export { foldForSearch, searchTerms, searchWords, SearchTermSlots } from './sear
 export { ErrorCodes, ErrorCodeSchema, ErrorBody, NatterError, parseOrThrow } from './errors';
 export type { ErrorCode } from './errors';
 export { EventEnvelope, EventHeaders } from './events/envelope';
-export { EventData, CurrentVersion, AssignableRole, Role, RoleRank, roleAtLeast, Visibility } from './events/catalog';
+export { EventData, CurrentVersion, AssignableRole, Role, Visibility } from './events/catalog';
+export { RoleRank, roleAtLeast, outranks } from './roles';
 export type { EventType, EventDataOf, StoredEvent, NewEvent } from './events/catalog';
 export { encodeEvent, decodeEvent, toEnvelope, isEventType } from './events/codec';
 export type { RawEvent } from './events/codec';

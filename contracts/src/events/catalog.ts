@@ -5,7 +5,7 @@ import { RoomEvents } from './room.events';
 import { ServerEvents } from './server.events';
 import { UserEvents } from './user.events';
 
-export { AssignableRole, Role, RoleRank, roleAtLeast, Visibility } from './room.events';
+export { AssignableRole, Role, Visibility } from './room.events';
 
 /**
  * Every event type, merged from one file per aggregate or context. Adding an event type is one entry in one

@@ -10,10 +10,6 @@ export const Role = z.enum(['owner', 'admin', 'moderator', 'member']);
 export type Role = z.infer<typeof Role>;
 export const Visibility = z.enum(['public', 'private']);
 export type Visibility = z.infer<typeof Visibility>;
-/** Role order: a member acts on members of a lower rank only; reads that need a role ask `roleAtLeast`. */
-export const RoleRank: Readonly<Record<Role, number>> = { owner: 3, admin: 2, moderator: 1, member: 0 };
-export const roleAtLeast = (role: Role | undefined, min: Role): boolean => role !== undefined && RoleRank[role] >= RoleRank[min];
-
 /** The roles a member can be given (ownership moves only by OwnershipTransferred). */
 export const AssignableRole = z.enum(['admin', 'moderator', 'member']);
 export type AssignableRole = z.infer<typeof AssignableRole>;
