@@ -61,7 +61,10 @@ export const AuditEntry = z.object({
   actorId: z.string().nullable(),
   actorName: z.string().nullable(),
   roomId: z.string().nullable(),
+  roomName: z.string().nullable(),
+  /** The user the event concerns (its data's `userId`, or a transfer's new owner), and their name. */
   userId: z.string().nullable(),
+  userName: z.string().nullable(),
   data: z.record(z.string(), z.unknown()),
 });
 export type AuditEntry = z.infer<typeof AuditEntry>;

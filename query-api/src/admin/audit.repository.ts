@@ -5,14 +5,16 @@ import { iso } from '../rooms/rooms.repository';
 /**
  * The audit log (`audit_log`: every event but messages, projected from the stream), newest first, each filter
  * on an index of its own (type, actor, room, user; each with seq), paged by `before` (queries/audit.page.sql).
- * Actor names come from `users`.
+ * Actor and user names come from `users`, room names from `rooms`.
  */
 export class AuditRepository {
   async page(q: ReadScope, f: AuditQuery): Promise<{ items: AuditEntry[]; hasMore: boolean }> {
     const rows = await q
       .selectFrom('audit_log as a')
       .leftJoin('users as u', 'u.id', 'a.actor_id')
-      .select(['a.seq', 'a.at', 'a.type', 'a.actor_id', 'u.display_name as actor_name', 'a.room_id', 'a.user_id', 'a.data'])
+      .leftJoin('users as t', 't.id', 'a.user_id')
+      .leftJoin('rooms as r', 'r.id', 'a.room_id')
+      .select(['a.seq', 'a.at', 'a.type', 'a.actor_id', 'u.display_name as actor_name', 'a.room_id', 'r.name as room_name', 'a.user_id', 't.display_name as user_name', 'a.data'])
       .$if(f.type !== undefined, (qb) => qb.where('a.type', '=', f.type!))
       .$if(f.actor !== undefined, (qb) => qb.where('a.actor_id', '=', f.actor!))
       .$if(f.room !== undefined, (qb) => qb.where('a.room_id', '=', f.room!))
@@ -30,7 +32,9 @@ export class AuditRepository {
         actorId: r.actor_id,
         actorName: r.actor_name,
         roomId: r.room_id,
+        roomName: r.room_name,
         userId: r.user_id,
+        userName: r.user_name,
         data: r.data,
       })),
     };

@@ -34,10 +34,16 @@ type Query = Record<string, string | number | undefined>;
 
 /**
  * The HTTP API (relative URLs: the gateway serves the app and proxies /api). Reads carry `minSeq` = the
- * highest sequence this client's own writes returned, so a read after a write sees that write.
+ * highest sequence this client's own writes returned or its socket showed it (`observe`), so a read after a
+ * write, or after a live event (someone added you to a room), sees it.
  */
 export class Api {
   private writtenSeq = 0;
+
+  /** A live event at `seq` was shown: later reads wait (bounded) until the read model has it too. */
+  observe(seq: number): void {
+    if (seq > this.writtenSeq) this.writtenSeq = seq;
+  }
 
   constructor(
     private readonly session: Session,

@@ -31,9 +31,6 @@ export function Layout() {
           <span className="visually-hidden">Connection: {STATUS_TEXT[status]}</span>
         </span>
         <nav className="topbar__nav" aria-label="Account">
-          <NavLink to="/people" className="topbar__link">
-            People
-          </NavLink>
           {serverAdmin && (
             <NavLink to="/admin" className="topbar__link">
               Admin
@@ -65,8 +62,8 @@ export function Layout() {
           <div className="sidebar__head">
             <h2>Direct messages</h2>
             <div className="sidebar__actions">
-              <Link to="/people" className="btn btn--ghost btn--small" aria-label="New direct message">
-                New
+              <Link to="/people" className="btn btn--ghost btn--small" aria-label="Find people">
+                People
               </Link>
             </div>
           </div>

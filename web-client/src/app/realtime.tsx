@@ -48,7 +48,7 @@ function memoryCache(): KeyValueCache {
  * sign-out it stops everything and deletes the user's local data (a shared device keeps nothing).
  */
 export function RealtimeProvider({ children, createSocket = browserSocket }: { children: ReactNode; createSocket?: SocketFactory | undefined }) {
-  const { session, user } = useAuth();
+  const { session, user, api } = useAuth();
   const qc = useQueryClient();
   const [value, setValue] = useState<RealtimeValue | null>(null);
   const userId = user?.id;
@@ -96,8 +96,11 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
           void qc.invalidateQueries({ queryKey: key });
         }
       };
-      const offEvent = client.onEvent((roomId, _seq, event) => {
-        if (changesRoomInfo(event.type)) refreshRoom(roomId);
+      const offEvent = client.onEvent((roomId, seq, event) => {
+        if (!changesRoomInfo(event.type)) return;
+        // The refetch must see this event: the read model may be a few ms behind the socket.
+        api.observe(seq);
+        refreshRoom(roomId);
       });
       // A gap in a room (`truncated`) may hide membership changes; a reset (another stream) voids everything.
       const offGap = client.onRoomGap(refreshRoom);
@@ -128,7 +131,7 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
       setValue(null);
       qc.clear();
     };
-  }, [userId, session, qc, createSocket]);
+  }, [userId, session, qc, createSocket, api]);
 
   if (!value) {
     return (

@@ -45,7 +45,7 @@ export function AdminAudit() {
         )}
         {room && (
           <button type="button" className="btn btn--small" onClick={() => (setRoom(null), reset())}>
-            Room: {room.slice(0, 8)} ✕
+            Room filter ✕
           </button>
         )}
       </div>
@@ -96,13 +96,17 @@ export function AdminAudit() {
   );
 }
 
+/** Ids are shown as names (user, room) or not at all; the rest of the event's data as written. */
+const isId = (k: string) => /(Id|Ids|By)$/.test(k) || k === 'from' || k === 'to';
+
 function Details({ e, onRoom }: { e: AuditEntry; onRoom: (roomId: string) => void }) {
-  const rest = Object.entries(e.data).filter(([k]) => k !== 'roomId' && k !== 'userId');
+  const rest = Object.entries(e.data).filter(([k, v]) => !isId(k) && v !== '' && v !== null);
   return (
     <span className="audit__details">
+      {e.userName && <span>{e.userName} </span>}
       {e.roomId && (
         <button type="button" className="linklike" onClick={() => onRoom(e.roomId!)}>
-          room {e.roomId.slice(0, 8)}
+          {e.roomName ? `#${e.roomName}` : 'a room'}
         </button>
       )}
       {rest.map(([k, v]) => ` ${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(',')}

@@ -52,14 +52,16 @@ export function AdminSystem() {
         <dd data-testid="projector-lag">
           {s.projection.schema} at seq {s.projection.checkpoint}: lag {s.projection.lag}
         </dd>
-        {s.buckets.map((b) => (
-          <div key={b.name}>
-            <dt>{b.name}</dt>
-            <dd>
-              {b.values.toLocaleString()} entries, {bytes(b.bytes)}
-            </dd>
-          </div>
-        ))}
+        <dt>KV buckets</dt>
+        <dd>
+          <ul className="admin-sublist">
+            {s.buckets.map((b) => (
+              <li key={b.name}>
+                {b.name}: {b.values.toLocaleString()} entries, {bytes(b.bytes)}
+              </li>
+            ))}
+          </ul>
+        </dd>
       </dl>
       <h2>Registration</h2>
       <p>{s.registrationOpen ? 'Anyone can register.' : 'Closed: registering needs an invite link.'}</p>

@@ -4,7 +4,8 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../../api/errors';
 import { useMe } from '../../app/auth';
 import { useMembers, useMyRooms, useRoom, useRoomMutations } from '../../app/queries';
-import { usePresence, useTyping } from '../../app/realtime';
+import { usePresence, useTimeline, useTyping } from '../../app/realtime';
+import type { TimelineItem } from '../../realtime';
 import { typingLine } from '../../realtime';
 import { RoomMessages } from '../messages/RoomMessages';
 import { dmName } from '../people/people.queries';
@@ -33,6 +34,7 @@ export function RoomView() {
   // Presence is for people who share a room with me: only in my rooms.
   const online = usePresence(showMembers && mine ? members.data?.map((m) => m.userId) : undefined);
   const typing = typingLine(typers.map((u) => members.data?.find((m) => m.userId === u)?.displayName ?? 'Someone'));
+  const ended = howItEnded(useTimeline(roomId).items, me.id);
 
   const info = mine ?? room.data;
   if (!info) {
@@ -102,6 +104,11 @@ export function RoomView() {
             <RoomMessages key={roomId} roomId={roomId} roomName={roomName} typing={typing} readOnly={info.archived} />
           ) : (
             <div className="room__join">
+              {ended && (
+                <p className="notice notice--error" role="status">
+                  {ended}
+                </p>
+              )}
               <p>You are not a member of this room.</p>
               {info.visibility === 'public' && !info.archived && (
                 <button type="button" className="btn btn--primary" disabled={join.isPending} onClick={() => join.mutate(roomId)}>
@@ -130,4 +137,14 @@ export function RoomView() {
       </div>
     </section>
   );
+}
+
+/** Why I am out of a room I was in, from the last event this device holds of it (a ban or a removal). */
+function howItEnded(items: readonly TimelineItem[], me: string): string | null {
+  const last = items.at(-1);
+  if (!last) return null;
+  if (last.kind === 'event' && last.type === 'MemberBanned' && (last.data as { userId?: string }).userId === me) return 'You were banned from this room.';
+  if (last.kind === 'member' && last.change === 'removed' && last.userId === me) return 'You were removed from this room.';
+  if (last.kind === 'event' && last.type === 'RoomDeleted') return 'This room was deleted.';
+  return null;
 }

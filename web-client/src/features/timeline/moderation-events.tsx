@@ -1,13 +1,13 @@
 import type { ShownEvent, TimelineRenderer } from './renderer';
 import { SystemLine } from './SystemLine';
-import { who } from './room-settings-events';
+import { who, whom } from './room-settings-events';
 
 export const memberRoleChanged: TimelineRenderer<ShownEvent<'MemberRoleChanged'>> = {
   roomInfo: true,
   people: (item) => [item.data.userId, item.data.changedBy],
   Row: ({ item, ctx }) => (
     <SystemLine seq={item.seq}>
-      {who(ctx, item.data.changedBy)} made {item.data.userId === ctx.me.id ? 'you' : who(ctx, item.data.userId)} {item.data.role === 'member' ? 'a member' : `a ${item.data.role}`}
+      {who(ctx, item.data.changedBy)} made {whom(ctx, item.data.userId)} {item.data.role === 'member' ? 'a member' : `a ${item.data.role}`}
     </SystemLine>
   ),
 };
@@ -17,7 +17,7 @@ export const ownershipTransferred: TimelineRenderer<ShownEvent<'OwnershipTransfe
   people: (item) => [item.data.from, item.data.to],
   Row: ({ item, ctx }) => (
     <SystemLine seq={item.seq}>
-      {who(ctx, item.data.from)} handed the room to {item.data.to === ctx.me.id ? 'you' : who(ctx, item.data.to)}
+      {who(ctx, item.data.from)} handed the room to {whom(ctx, item.data.to)}
     </SystemLine>
   ),
 };
@@ -28,7 +28,7 @@ export const memberBanned: TimelineRenderer<ShownEvent<'MemberBanned'>> = {
   people: (item) => [item.data.userId, item.data.bannedBy],
   Row: ({ item, ctx }) => (
     <SystemLine seq={item.seq}>
-      {item.data.userId === ctx.me.id ? 'You were' : `${who(ctx, item.data.userId)} was`} banned by {who(ctx, item.data.bannedBy)}
+      {item.data.userId === ctx.me.id ? 'You were' : `${who(ctx, item.data.userId)} was`} banned by {whom(ctx, item.data.bannedBy)}
       {item.data.reason && `: ${item.data.reason}`}
     </SystemLine>
   ),
@@ -39,7 +39,7 @@ export const memberUnbanned: TimelineRenderer<ShownEvent<'MemberUnbanned'>> = {
   people: (item) => [item.data.userId, item.data.unbannedBy],
   Row: ({ item, ctx }) => (
     <SystemLine seq={item.seq}>
-      {who(ctx, item.data.unbannedBy)} lifted the ban on {who(ctx, item.data.userId)}
+      {who(ctx, item.data.unbannedBy)} lifted the ban on {whom(ctx, item.data.userId)}
     </SystemLine>
   ),
 };

@@ -3,6 +3,8 @@ import type { RowContext } from './renderer';
 import { SystemLine } from './SystemLine';
 
 const who = (ctx: RowContext, id: string | null) => (id === null ? 'Someone' : id === ctx.me.id ? 'You' : ctx.nameOf(id));
+/** The same as the object of a sentence ("banned by you"). */
+const whom = (ctx: RowContext, id: string | null) => (id === ctx.me.id ? 'you' : who(ctx, id));
 
 /** Renamed and/or a new topic. */
 export const roomUpdated: TimelineRenderer<ShownEvent<'RoomUpdated'>> = {
@@ -43,4 +45,4 @@ export const directMessageStarted: TimelineRenderer<ShownEvent<'DirectMessageSta
   Row: ({ item, ctx }) => <SystemLine seq={item.seq}>{who(ctx, item.data.startedBy)} started this conversation</SystemLine>,
 };
 
-export { who };
+export { who, whom };
