@@ -32,7 +32,7 @@ export function Layout() {
         </span>
         <nav className="topbar__nav" aria-label="Account">
           {serverAdmin && (
-            <NavLink to="/admin" className="topbar__link">
+            <NavLink to="/admin" className="topbar__link topbar__link--fixed">
               Admin
             </NavLink>
           )}

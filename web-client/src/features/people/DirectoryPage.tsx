@@ -9,7 +9,7 @@ export function DirectoryPage() {
         <h1 id="people-title">People</h1>
       </div>
       <PeoplePicker
-        label="Find people"
+        label="Search people"
         autoFocus
         action={(p) => (
           <Link className="btn btn--small" to={`/users/${p.id}`} aria-label={`Profile of ${p.displayName}`}>
