@@ -3,7 +3,7 @@ export { Limits } from './limits';
 export { Text, isCleanText, isWellFormedText } from './text';
 export type { TextOptions } from './text';
 export { Streams, Buckets, Subjects, parseEventSubject } from './subjects';
-export { foldForSearch, searchTerms, searchWords, SearchTermSlots } from './search';
+export { foldForSearch, nameTerms, searchTerms, searchWords, SearchTermSlots } from './search';
 export { ErrorCodes, ErrorCodeSchema, ErrorBody, NatterError, parseOrThrow } from './errors';
 export type { ErrorCode } from './errors';
 export { EventEnvelope, EventHeaders } from './events/envelope';

@@ -5,7 +5,8 @@ describe('directory search folding', () => {
   it('ignores case and accents, and splits display names into words', () => {
     expect(foldForSearch('Zoë Ångström')).toBe('zoe angstrom');
     expect(foldForSearch('ÉLODIE')).toBe('elodie');
-    expect(searchTerms('Ada_L', 'Ada  Lovelace-Byron')).toEqual(['ada_l', 'ada', 'lovelace', 'byron']);
+    expect(searchTerms('Ada_L', 'Ada  Lovelace-Byron')).toEqual(['ada_l', 'ada lovelace byron', 'ada', 'lovelace', 'byron']);
+    expect(searchTerms('zoe', 'Zoë')).toEqual(['zoe', 'zoe']);
     expect(searchWords('  José  ')).toEqual(['jose']);
   });
 

@@ -28,7 +28,7 @@ describe('the people read model', () => {
     const history: Ev[] = [
       ev.register('u1', 'Zoë_Admin'), // 1
       ev.register('u2', 'bob'), // 2
-      ev.profile('u2', 'Élodie Martin-Dupont'), // 3: display name words become the directory terms
+      ev.profile('u2', 'Élodie Martin-Dupont'), // 3: the display name (as a phrase and its words) becomes the directory terms
       ev.profile('u2', 'Élodie'), // 4: fewer words: the stale ones go
       ev.bio('u2', 'likes chess', 'away'), // 5
       ev.room('r1', 'general', 'u1'), // 6
@@ -60,8 +60,9 @@ describe('the people read model', () => {
     ]);
     expect(d.user_search_terms.map((t) => [t.user_id, t.slot, t.term])).toEqual([
       ['u1', 0, 'zoe_admin'],
-      ['u1', 1, 'zoe'],
-      ['u1', 2, 'admin'],
+      ['u1', 1, 'zoe admin'],
+      ['u1', 2, 'zoe'],
+      ['u1', 3, 'admin'],
       ['u2', 0, 'bob'],
       ['u2', 1, 'elodie'],
       ['u3', 0, 'carol'],

@@ -73,10 +73,10 @@ alter table __SCHEMA__.rooms
 create table __SCHEMA__.user_search_terms (
   user_id text not null,
   slot    smallint not null,
-  term    text not null,
+  term    text collate "C" not null,
   primary key (user_id, slot)
 );
-create index user_search_terms_term_idx on __SCHEMA__.user_search_terms (term text_pattern_ops, user_id);
+create index user_search_terms_term_idx on __SCHEMA__.user_search_terms (term, user_id);
 
 create table __SCHEMA__.room_bans (
   room_id    text not null,

@@ -1,4 +1,4 @@
-import { SearchTermSlots, searchTerms, searchWords } from '@natter/contracts';
+import { nameTerms, SearchTermSlots, searchTerms } from '@natter/contracts';
 import type { ReadModelDB } from '@natter/infra/runtime';
 import { max, set, type ChangeSet } from '../runtime/change-set';
 import { pgText } from '../runtime/pg-text';
@@ -6,13 +6,15 @@ import type { Reducers } from '../runtime/reduced-projection';
 
 /**
  * The directory's terms of a user from `first` slot on (slot 0 is the username, fixed at registration):
- * each term put, every slot after them deleted, so a shorter new display name leaves no stale words.
+ * each term put, and on a rename every slot after them deleted, so a shorter new display name leaves no stale
+ * words (a registration has none to delete).
  */
-function putTerms(out: ChangeSet<ReadModelDB>, userId: string, terms: string[], first: number): void {
+function putTerms(out: ChangeSet<ReadModelDB>, userId: string, terms: string[], first: number, clearRest: boolean): void {
   for (let slot = first; slot < SearchTermSlots; slot++) {
     const term = terms[slot - first];
     if (term !== undefined) out.put('user_search_terms', { user_id: userId, slot, term: pgText(term) });
-    else out.delete('user_search_terms', { user_id: userId, slot });
+    else if (clearRest) out.delete('user_search_terms', { user_id: userId, slot });
+    else break;
   }
 }
 
@@ -32,7 +34,7 @@ export const userReducers: Reducers<ReadModelDB> = {
       updated_seq: seq,
       registered_at: at,
     });
-    putTerms(out, d.userId, searchTerms(d.username, d.displayName), 0);
+    putTerms(out, d.userId, searchTerms(d.username, d.displayName), 0, false);
   },
   ProfileUpdated: ({ seq, data: d }, out) => {
     out.patch('users', { id: d.userId }, {
@@ -41,7 +43,7 @@ export const userReducers: Reducers<ReadModelDB> = {
       ...(d.statusText !== undefined ? { status_text: set(pgText(d.statusText)) } : {}),
       updated_seq: max(seq),
     });
-    if (d.displayName !== undefined) putTerms(out, d.userId, searchWords(d.displayName), 1);
+    if (d.displayName !== undefined) putTerms(out, d.userId, nameTerms(d.displayName), 1, true);
   },
   UserDeactivated: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { deactivated: set(true), updated_seq: max(seq) }),
   UserReactivated: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { deactivated: set(false), updated_seq: max(seq) }),

@@ -55,7 +55,8 @@ export async function renderHotQueries(): Promise<Record<string, string>> {
   await capture('users.by-id', 'A profile.', () => new UsersRepository().findById(q, 'user-1'));
   // ---- people and administration (issue 11)
   const directory = new DirectoryRepository();
-  await capture('users.directory', 'GET /api/users?q=ada lo: the first word scans user_search_terms_term_idx in term order, the others are checked per candidate.', () => directory.search(q, 'Ada Lo', 20, { includeDeactivated: false }));
+  await capture('users.directory', 'GET /api/users?q=ada (and a query of several words as one phrase first): one range of user_search_terms_term_idx, in term order.', () => directory.search(q, 'Ada', 20, { includeDeactivated: false }));
+  await capture('users.directory-words', 'GET /api/users?q=ada lo when the phrase found too few: the first word drives the range, the others are checked per candidate.', () => directory.search(q, 'Ada Lo', 20, { includeDeactivated: false }));
   await capture('users.directory-all', 'GET /api/users (no q): active users by username.', () => directory.search(q, '', 20, { includeDeactivated: false }));
   await capture('rooms.dm-peers', 'GET /api/me/rooms: the other people of the caller\'s direct messages.', () => rooms.peers(q, ['room-1', 'room-2'], 'user-1'));
   await capture('rooms.bans', 'GET /api/rooms/:id/bans.', () => new ModerationRepository().bans(q, 'room-1'));

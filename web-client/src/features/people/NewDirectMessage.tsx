@@ -1,12 +1,12 @@
+import { useQueries, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
-import { newClientId } from '../../realtime';
 import { describeError } from '../../api/errors';
 import { useAuth } from '../../app/auth';
-import { useQueryClient } from '@tanstack/react-query';
 import { queryKeys } from '../../app/keys';
+import { newClientId } from '../../realtime';
 import { Composer } from '../messages/Composer';
-import { useDmWith, useProfile } from './people.queries';
+import { useDmWith } from './people.queries';
 
 /**
  * A conversation that does not exist yet: it is created by its first message (one per set of people, on the
@@ -25,9 +25,9 @@ function FirstMessage({ to }: { to: string[] }) {
   const { api } = useAuth();
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const first = useProfile(to[0]);
+  const profiles = useQueries({ queries: to.map((id) => ({ queryKey: queryKeys.profile(id), queryFn: async () => (await api.profile(id)).user })) });
   const [state, setState] = useState<{ busy: boolean; error?: string }>({ busy: false });
-  const names = to.length === 1 ? (first.data?.displayName ?? '…') : `${to.length} people`;
+  const names = profiles.map((p) => p.data?.displayName ?? '…').join(', ');
   const send = async (text: string) => {
     setState({ busy: true });
     try {
