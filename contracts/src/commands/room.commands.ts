@@ -88,7 +88,7 @@ export const RoomCommands = {
   UnbanMember: {
     input: RoomUserInput, result: RoomCommandResult, auth: 'bearer', nats: true,
     http: { method: 'delete', path: '/api/rooms/:roomId/bans/:userId', status: 200 },
-    summary: 'Lift a ban (owner, admin or moderator)', resultDescription: 'Unbanned (they may join or be added again).', errors: ['forbidden', 'not_member', 'not_found', 'room_not_found', 'conflict'],
+    summary: 'Lift a ban (owner, admin or moderator)', resultDescription: 'Unbanned: they may join or be added again (not banned: current seq, nothing appended).', errors: ['forbidden', 'not_member', 'room_not_found', 'conflict'],
   },
   CreateInvite: {
     input: CreateInviteBody.extend({ roomId: Id }), result: CreateInviteResult, auth: 'bearer', nats: true,
