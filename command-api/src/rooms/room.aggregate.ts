@@ -118,6 +118,11 @@ export function mustHaveRole(s: RoomState, actor: string, min: Role, what = 'do 
 }
 const whoMay: Record<Role, string> = { owner: 'the room owner', admin: 'the room owner or an admin', moderator: 'the room owner, an admin or a moderator', member: 'a member' };
 
+/** The owner or an admin (members, settings, invites). */
+export function mustManage(s: RoomState, actor: string, what = 'do this'): Role {
+  return mustHaveRole(s, actor, 'admin', what);
+}
+
 /** Direct messages have fixed membership and no settings. */
 export function mustNotBeDm(s: RoomState): void {
   if (s.kind === 'dm') throw new NatterError('forbidden', 'Direct messages have fixed membership and no settings.');
@@ -160,7 +165,7 @@ export function decideLeave(s: RoomState, actor: string): NewEvent[] {
 
 /** Owner/admin adds a user (the only way into a private room but invites). Already a member: nothing to append. */
 export function decideAddMember(s: RoomState, actor: string, target: string, targetExists: boolean): NewEvent[] {
-  mustHaveRole(s, actor, 'admin', 'add members');
+  mustManage(s, actor, 'add members');
   mustNotBeDm(s);
   if (!targetExists) throw new NatterError('user_not_found');
   if (s.members[target]) return [];

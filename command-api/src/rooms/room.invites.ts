@@ -1,5 +1,5 @@
 import { NatterError, type NewEvent } from '@natter/contracts';
-import { mustBeWritable, mustHaveRole, mustNotBeDm, type RoomState } from './room.aggregate';
+import { mustBeWritable, mustManage, mustNotBeDm, type RoomState } from './room.aggregate';
 
 /**
  * Deciders of invite links. Pure: the code and its hash never reach them (invite-codes.ts keeps those); they
@@ -7,7 +7,7 @@ import { mustBeWritable, mustHaveRole, mustNotBeDm, type RoomState } from './roo
  */
 
 export function decideCreateInvite(s: RoomState, actor: string, c: { inviteId: string; expiresAt: string; maxUses: number | null }): NewEvent[] {
-  mustHaveRole(s, actor, 'admin', 'create invite links');
+  mustManage(s, actor, 'create invite links');
   mustNotBeDm(s);
   mustBeWritable(s);
   if (s.invites[c.inviteId]) throw new NatterError('conflict', 'An invite with this id already exists.');
@@ -15,7 +15,7 @@ export function decideCreateInvite(s: RoomState, actor: string, c: { inviteId: s
 }
 
 export function decideRevokeInvite(s: RoomState, actor: string, inviteId: string): NewEvent[] {
-  mustHaveRole(s, actor, 'admin', 'revoke invite links');
+  mustManage(s, actor, 'revoke invite links');
   const inv = s.invites[inviteId];
   if (!inv) throw new NatterError('not_found', 'No such invite in this room.');
   return inv.revoked ? [] : [{ type: 'InviteRevoked', data: { roomId: s.roomId, inviteId, revokedBy: actor } }];

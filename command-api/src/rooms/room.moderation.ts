@@ -1,5 +1,5 @@
 import { NatterError, type AssignableRole, type NewEvent } from '@natter/contracts';
-import { mustHaveRole, mustNotBeDm, rank, type RoomState } from './room.aggregate';
+import { mustHaveRole, mustManage, mustNotBeDm, rank, type RoomState } from './room.aggregate';
 
 /**
  * Deciders of roles and moderation: role changes, ownership transfer, bans. Pure. Kicks are
@@ -11,7 +11,7 @@ import { mustHaveRole, mustNotBeDm, rank, type RoomState } from './room.aggregat
  * moderator and member. Nobody changes their own role or the owner's (ownership moves by transfer only).
  */
 export function decideChangeRole(s: RoomState, actor: string, target: string, role: AssignableRole): NewEvent[] {
-  const actorRole = mustHaveRole(s, actor, 'admin', 'change roles');
+  const actorRole = mustManage(s, actor, 'change roles');
   mustNotBeDm(s);
   const current = s.members[target];
   if (!current) throw new NatterError('not_member', 'That user is not a member of this room.');

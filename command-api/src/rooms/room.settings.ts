@@ -1,5 +1,5 @@
 import type { NewEvent } from '@natter/contracts';
-import { mustBeWritable, mustExist, mustHaveRole, mustNotBeDm, type RoomState } from './room.aggregate';
+import { mustBeWritable, mustExist, mustHaveRole, mustManage, mustNotBeDm, type RoomState } from './room.aggregate';
 
 /**
  * Deciders of a room's settings: name and topic, archive, delete. Pure, like the ones in room.aggregate.ts.
@@ -8,7 +8,7 @@ import { mustBeWritable, mustExist, mustHaveRole, mustNotBeDm, type RoomState } 
 
 /** Owner/admin; only the fields that change are in the event, and nothing is appended when none does. */
 export function decideUpdateRoom(s: RoomState, actor: string, c: { name?: string; topic?: string }): NewEvent[] {
-  mustHaveRole(s, actor, 'admin', 'change the room');
+  mustManage(s, actor, 'change the room');
   mustNotBeDm(s);
   mustBeWritable(s);
   const name = c.name !== undefined && c.name !== s.name ? c.name : undefined;
@@ -20,7 +20,7 @@ export function decideUpdateRoom(s: RoomState, actor: string, c: { name?: string
 function mayManageSettings(s: RoomState, actor: string, serverAdmin: boolean, what: string): void {
   mustExist(s);
   mustNotBeDm(s);
-  if (!serverAdmin) mustHaveRole(s, actor, 'admin', what);
+  if (!serverAdmin) mustManage(s, actor, what);
 }
 
 export function decideArchive(s: RoomState, actor: string, serverAdmin: boolean): NewEvent[] {

@@ -102,7 +102,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (n.directory) {
     const d = n.directory;
     md += `\n## User directory (${num(d.users)} users seeded by direct JetStream appends at ${num(d.publishPerSec)}/s, projected ${d.catchUpSeconds} s after the first)\n\n`;
-    md += `${num(d.requests)} searches (\`GET /api/users?q=&limit=20\`, one in flight): p50 ${d.all.p50} ms, p99 ${d.all.p99} ms, max ${d.all.max} ms, ${num(d.all.reqPerSec)} req/s.\n\n| query | p50 ms | p99 ms | max ms | results (mean) |\n|---|---|---|---|---|\n`;
+    md += `${num(d.requests)} requests, one in flight, the searches (\`GET /api/users?q=&limit=20\`) interleaved with \`GET /api/me\` as the same-run reference; searches: p50 ${d.all.p50} ms, p99 ${d.all.p99} ms, max ${d.all.max} ms, ${num(d.all.reqPerSec)} req/s.\n\n| query | p50 ms | p99 ms | max ms | results (mean) |\n|---|---|---|---|---|\n`;
     for (const [name, c] of Object.entries(d.byClass)) md += `| ${name} | ${c.p50} | ${c.p99} | ${c.max} | ${c.results} |\n`;
   }
   if (n.replay) md += `\n## Replay\n\nRebuilt the read model from ${num(n.replay.events)} events in ${n.replay.seconds} s: ${num(n.replay.eventsPerSec)} events/s (batch ${n.replay.batchMaxEvents}).\n`;

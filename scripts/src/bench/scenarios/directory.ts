@@ -9,7 +9,8 @@ import { HttpError, type BenchUser, type NatterApi } from '../natter/api';
  * stream (the envelope command-api writes; command-api and argon2 bypassed for speed), projected by the live
  * projector into users + user_search_terms; then directory searches (`GET /api/users?q=`) one at a time,
  * in classes: a one-letter prefix (the widest), two and three letters, a whole word, two words, accented and
- * upper-case spellings of unaccented names (folding), and a word nobody has.
+ * upper-case spellings of unaccented names (folding), and a word nobody has; and `GET /api/me` interleaved as
+ * the same-run reference of the read path.
  */
 export interface DirectoryResult {
   users: number;
@@ -79,19 +80,26 @@ const classes: Record<string, (i: number) => string> = {
   'no match': (i) => `qqq${i % 10}`,
 };
 
+/**
+ * The same-run reference, measured interleaved with the searches: `GET /api/me` takes the same path (token,
+ * snapshot, checkpoint) with one primary-key read, so the difference is what the search itself costs and the
+ * rest is this shared box's noise.
+ */
+const BASELINE = 'baseline: GET /api/me';
+
 export async function directoryScenario(o: { api: NatterApi; user: BenchUser; users: number; requests: number; seed: { publishPerSec: number; catchUpSeconds: number } }): Promise<DirectoryResult> {
-  const names = Object.keys(classes);
-  for (let i = 0; i < 30; i++) await o.api.directory(o.user, classes[names[i % names.length]](i)); // warm-up
-  const all = new Histogram();
+  const names = [...Object.keys(classes), BASELINE];
+  const run = (name: string, i: number) => (name === BASELINE ? o.api.me(o.user).then(() => ({ items: [] })) : o.api.directory(o.user, classes[name](i)));
+  for (let i = 0; i < 30; i++) await run(names[i % names.length], i); // warm-up
+  const all = new Histogram(); // searches only
   const per = new Map(names.map((n) => [n, { h: new Histogram(), results: 0, n: 0 }]));
   const t0 = performance.now();
   for (let i = 0; i < o.requests; i++) {
     const name = names[i % names.length];
-    const q = classes[name](Math.floor(i / names.length));
     const s = performance.now();
-    const r = await o.api.directory(o.user, q);
+    const r = await run(name, Math.floor(i / names.length));
     const ms = performance.now() - s;
-    all.record(ms);
+    if (name !== BASELINE) all.record(ms);
     const c = per.get(name)!;
     c.h.record(ms);
     c.results += r.items.length;
@@ -100,3 +108,4 @@ export async function directoryScenario(o: { api: NatterApi; user: BenchUser; us
   const byClass = Object.fromEntries([...per].map(([n, c]) => [n, { ...c.h.summary(), results: Math.round(c.results / Math.max(1, c.n)) }]));
   return { users: o.users, ...o.seed, requests: o.requests, all: { ...all.summary(), reqPerSec: Math.round((o.requests * 1000) / (performance.now() - t0)) }, byClass };
 }
+
