@@ -1,4 +1,4 @@
-import { NatterError, RoleRank, type NewEvent, type Role, type Room, type RoomKind, type StoredEvent, type Visibility } from '@natter/contracts';
+import { NatterError, outranks, roleAtLeast, type NewEvent, type Role, type Room, type RoomKind, type StoredEvent, type Visibility } from '@natter/contracts';
 import type { AggregateDef } from '../shared/aggregates';
 
 /** An invite link as the room's rules see it (its code lives command-side only, as a hash). */
@@ -100,20 +100,17 @@ export function roomView(s: RoomState, lastSeq: number): Room {
 
 // ---- rules shared by the deciders (here and in room.settings.ts, room.moderation.ts, room.invites.ts) ----
 
-/** Role order (contracts' RoleRank): a member acts on members of a lower rank only. */
-export const rank = RoleRank;
-
 /** A room that is there: never created and deleted ones are both room_not_found. */
 export function mustExist(s: RoomState): void {
   if (!s.exists || s.deleted) throw new NatterError('room_not_found');
 }
 
-/** The actor's role, at least `min`: not_member for outsiders, forbidden for lower roles. */
+/** The actor's role, at least `min` (contracts' role order): not_member for outsiders, forbidden for lower roles. */
 export function mustHaveRole(s: RoomState, actor: string, min: Role, what = 'do this'): Role {
   mustExist(s);
   const role = s.members[actor];
   if (!role) throw new NatterError('not_member');
-  if (rank[role] < rank[min]) throw new NatterError('forbidden', `Only ${whoMay[min]} may ${what}.`);
+  if (!roleAtLeast(role, min)) throw new NatterError('forbidden', `Only ${whoMay[min]} may ${what}.`);
   return role;
 }
 const whoMay: Record<Role, string> = { owner: 'the room owner', admin: 'the room owner or an admin', moderator: 'the room owner, an admin or a moderator', member: 'a member' };
@@ -184,7 +181,7 @@ export function decideRemoveMember(s: RoomState, actor: string, target: string):
   const targetRole = s.members[target];
   if (!targetRole) throw new NatterError('not_member', 'That user is not a member of this room.');
   if (target === actor) throw new NatterError('forbidden', 'Use leave to leave a room.');
-  if (rank[targetRole] >= rank[actorRole]) throw new NatterError('forbidden', 'You may not remove this member.');
+  if (!outranks(actorRole, targetRole)) throw new NatterError('forbidden', 'You may not remove this member.');
   return [{ type: 'MemberLeft', data: { roomId: s.roomId, userId: target, reason: 'removed', removedBy: actor } }];
 }
 

@@ -1,5 +1,5 @@
-import { NatterError, type AssignableRole, type NewEvent } from '@natter/contracts';
-import { mustHaveRole, mustManage, mustNotBeDm, rank, type RoomState } from './room.aggregate';
+import { NatterError, outranks, type AssignableRole, type NewEvent } from '@natter/contracts';
+import { mustHaveRole, mustManage, mustNotBeDm, type RoomState } from './room.aggregate';
 
 /**
  * Deciders of roles and moderation: role changes, ownership transfer, bans. Pure. Kicks are
@@ -17,7 +17,7 @@ export function decideChangeRole(s: RoomState, actor: string, target: string, ro
   if (!current) throw new NatterError('not_member', 'That user is not a member of this room.');
   if (target === actor) throw new NatterError('forbidden', 'You cannot change your own role.');
   if (current === 'owner') throw new NatterError('forbidden', "The owner's role changes only by transferring ownership.");
-  if (rank[current] >= rank[actorRole] || rank[role] >= rank[actorRole]) throw new NatterError('forbidden', 'You may only give or take roles below your own.');
+  if (!outranks(actorRole, current) || !outranks(actorRole, role)) throw new NatterError('forbidden', 'You may only give or take roles below your own.');
   if (current === role) return [];
   return [{ type: 'MemberRoleChanged', data: { roomId: s.roomId, userId: target, role, changedBy: actor } }];
 }
@@ -41,7 +41,7 @@ export function decideBan(s: RoomState, actor: string, target: string, targetExi
   if (!targetExists) throw new NatterError('user_not_found');
   if (s.banned[target]) return [];
   const targetRole = s.members[target];
-  if (targetRole && rank[targetRole] >= rank[actorRole]) throw new NatterError('forbidden', 'You may not ban this member.');
+  if (targetRole && !outranks(actorRole, targetRole)) throw new NatterError('forbidden', 'You may not ban this member.');
   return [{ type: 'MemberBanned', data: { roomId: s.roomId, userId: target, bannedBy: actor, wasMember: targetRole !== undefined, reason } }];
 }
 
