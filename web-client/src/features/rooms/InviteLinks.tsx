@@ -14,7 +14,7 @@ export function InviteLinks({ roomId }: { roomId: string }) {
   const create = () =>
     mod.createInvite.mutate(
       { expiresInHours: hours, maxUses: maxUses ? Number(maxUses) : null },
-      { onSuccess: (r) => setLink(`${window.location.origin}/invite/${(r as { code: string }).code}`) },
+      { onSuccess: (r) => setLink(`${window.location.origin}/invite/${r.code}`) },
     );
   return (
     <section className="invites" aria-labelledby={`${roomId}-invites`}>

@@ -1,6 +1,5 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
-import { useMutation } from '@tanstack/react-query';
 import { describeError } from '../../api/errors';
 import { useAuth } from '../../app/auth';
 import { queryKeys } from '../../app/keys';

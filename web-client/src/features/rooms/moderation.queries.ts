@@ -14,30 +14,33 @@ export function useInvites(roomId: string, enabled: boolean) {
   return useQuery({ queryKey: queryKeys.invites(roomId), queryFn: async () => (await api.invites(roomId)).items, enabled });
 }
 
-/**
- * Everything owners, admins and moderators do to a room, each refreshing what it changes (the room's live
- * events refresh them too, for everyone else looking).
- */
+/** One thing done to a room; on success what it changes is refreshed (its live event does it for everyone else). */
+function useRoomAction<A, R>(roomId: string, fn: (a: A) => Promise<R>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: fn,
+    onSuccess: () => {
+      for (const key of [queryKeys.members(roomId), queryKeys.room(roomId), queryKeys.myRooms, queryKeys.bans(roomId), queryKeys.invites(roomId)]) {
+        void qc.invalidateQueries({ queryKey: key });
+      }
+    },
+  });
+}
+
+/** Everything owners, admins and moderators do to a room (the server decides who may). */
 export function useRoomModeration(roomId: string) {
   const { api } = useAuth();
-  const qc = useQueryClient();
-  const refresh = () => {
-    for (const key of [queryKeys.members(roomId), queryKeys.room(roomId), queryKeys.myRooms, queryKeys.bans(roomId), queryKeys.invites(roomId)]) {
-      void qc.invalidateQueries({ queryKey: key });
-    }
-  };
-  const m = <A,>(fn: (a: A) => Promise<unknown>) => useMutation({ mutationFn: fn, onSuccess: refresh });
   return {
-    add: m((userId: string) => api.addMember(roomId, userId)),
-    kick: m((userId: string) => api.removeMember(roomId, userId)),
-    setRole: m(({ userId, role }: { userId: string; role: AssignableRole }) => api.changeRole(roomId, userId, role)),
-    transfer: m((userId: string) => api.transferOwnership(roomId, userId)),
-    ban: m((userId: string) => api.ban(roomId, userId)),
-    unban: m((userId: string) => api.unban(roomId, userId)),
-    update: m((body: UpdateRoomBody) => api.updateRoom(roomId, body)),
-    archive: m((archived: boolean) => api.archiveRoom(roomId, archived)),
-    remove: m(() => api.deleteRoom(roomId)),
-    createInvite: m((body: CreateInviteBody) => api.createInvite(roomId, body)),
-    revokeInvite: m((inviteId: string) => api.revokeInvite(roomId, inviteId)),
+    add: useRoomAction(roomId, (userId: string) => api.addMember(roomId, userId)),
+    kick: useRoomAction(roomId, (userId: string) => api.removeMember(roomId, userId)),
+    setRole: useRoomAction(roomId, ({ userId, role }: { userId: string; role: AssignableRole }) => api.changeRole(roomId, userId, role)),
+    transfer: useRoomAction(roomId, (userId: string) => api.transferOwnership(roomId, userId)),
+    ban: useRoomAction(roomId, (userId: string) => api.ban(roomId, userId)),
+    unban: useRoomAction(roomId, (userId: string) => api.unban(roomId, userId)),
+    update: useRoomAction(roomId, (body: UpdateRoomBody) => api.updateRoom(roomId, body)),
+    archive: useRoomAction(roomId, (archived: boolean) => api.archiveRoom(roomId, archived)),
+    remove: useRoomAction(roomId, () => api.deleteRoom(roomId)),
+    createInvite: useRoomAction(roomId, (body: CreateInviteBody) => api.createInvite(roomId, body)),
+    revokeInvite: useRoomAction(roomId, (inviteId: string) => api.revokeInvite(roomId, inviteId)),
   };
 }
