@@ -1,6 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { accountCommands } from './accounts/account.commands';
+import { adminCommands } from './admin/admin.commands';
+import { AdminModule } from './admin/admin.module';
+import { dmCommands } from './dms/dm.commands';
+import { DmsModule } from './dms/dms.module';
 import { AccountsModule } from './accounts/accounts.module';
 import type { AuthDB } from './accounts/auth.tables';
 import type { DedupeRecords } from './messages/dedupe-records';
@@ -21,7 +25,7 @@ export interface AppRuntime extends Runtime<AuthDB> {
 }
 
 /** One factory per entry of contracts' `Commands`: the compiler refuses a command without one. */
-const commandFactories: CommandFactories = { ...accountCommands, ...roomCommands, ...messageCommands };
+const commandFactories: CommandFactories = { ...accountCommands, ...roomCommands, ...messageCommands, ...dmCommands, ...adminCommands };
 
 /**
  * The command side: the features register their handlers (their modules) and their command factories (the
@@ -35,7 +39,7 @@ export class AppModule {
   static forRoot(rt: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe)],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe), DmsModule],
       controllers: [HealthController],
       providers: [{ provide: COMMAND_FACTORIES, useValue: commandFactories }, BearerAuth, CommandRoutes, CommandEndpoints],
     };

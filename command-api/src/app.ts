@@ -1,11 +1,12 @@
 import 'reflect-metadata';
+import { hostname } from 'node:os';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, httpServerOptions, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
-import type { Kysely } from 'kysely';
+import { connectNats, createKysely, httpServerOptions, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
 import { AppModule } from './app.module';
@@ -66,11 +67,16 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
       () => void sweepRateLimits(db as Kysely<unknown>, LOGIN_FAILURES_FORGET_MS).catch((err) => log.warn({ err }, 'rate limit sweep failed')),
       5 * 60_000,
     ).unref();
+    const statusSub = serveStatus(nc, 'command-api', `${hostname()}:${port}`, async () => {
+      const postgres = await sql`select 1`.execute(db).then(() => true, () => false);
+      return { ok: postgres && !nc.isClosed(), details: { postgres, revocations: revocations?.size ?? 0 } };
+    }, log.child({ component: 'status' }));
 
     let closing: Promise<void> | undefined;
     const close = () =>
       (closing ??= (async () => {
         clearInterval(sweeper);
+        statusSub.unsubscribe();
         await endpoints.stop();
         await app.close();
         await revocations?.stop();

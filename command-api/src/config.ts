@@ -39,6 +39,8 @@ export interface CommandApiConfig {
   readonly port: number;
   readonly logLevel: string;
   readonly limits: RateLimitSettings;
+  /** Usernames (lower-case) that become server admins when they register (NATTER_ADMIN_USERNAMES, comma-separated). */
+  readonly adminUsernames: readonly string[];
   readonly signingKey: CryptoKey;
   readonly verifyKey: CryptoKey;
 }
@@ -65,6 +67,12 @@ export function loadLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
   });
 }
 
+function usernames(value: string | undefined): string[] {
+  const names = (value ?? '').split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  for (const n of names) if (!/^[a-z0-9_]{3,32}$/.test(n)) throw new Error(`NATTER_ADMIN_USERNAMES: ${JSON.stringify(n)} is not a username`);
+  return names;
+}
+
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<CommandApiConfig> {
   return Object.freeze({
     natsUrl: env.NATS_URL || 'nats://127.0.0.1:4222',
@@ -73,6 +81,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     port: envInt(env, 'COMMAND_API_PORT', 3001, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
     limits: loadLimits(env),
+    adminUsernames: Object.freeze(usernames(env.NATTER_ADMIN_USERNAMES)),
     signingKey: await loadSigningKey(env),
     verifyKey: await loadVerifyKey(env),
   });

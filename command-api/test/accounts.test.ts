@@ -18,18 +18,21 @@ async function revocationRecord(sessionId: string): Promise<{ revokedAt: string;
 }
 
 describe('register, login, refresh, logout', () => {
-  it('register answers 201 with tokens and appends exactly one UserRegistered without secrets', async () => {
+  it('register answers 201 with tokens and appends UserRegistered and SessionStarted without secrets; the first account becomes server admin', async () => {
     const before = await h.streamCount();
     const r = await h.http('POST', '/api/auth/register', { username: 'Alice', email: 'Alice@Example.test', password: 'correct horse battery', displayName: 'Alice' });
     expect(r.status).toBe(201);
-    expect(r.body.user).toEqual({ id: expect.any(String), username: 'Alice', displayName: 'Alice', email: 'Alice@Example.test' });
+    expect(r.body.user).toEqual({ id: expect.any(String), username: 'Alice', displayName: 'Alice', bio: '', statusText: '', email: 'Alice@Example.test' });
     expect(r.body.accessToken).toEqual(expect.any(String));
     expect(r.body.refreshToken).toEqual(expect.any(String));
     const events = await h.events(Subjects.user(r.body.user.id));
-    expect(events.map((e) => e.type)).toEqual(['UserRegistered']);
-    expect(events[0].seq).toBe(r.body.seq);
+    expect(events.map((e) => e.type)).toEqual(['UserRegistered', 'SessionStarted']);
+    expect(events[1]).toMatchObject({ seq: r.body.seq, data: { userId: r.body.user.id, sessionId: sidOf(r.body.accessToken) } });
     expect(events[0].headers['Natter-Event-Type']).toBe('UserRegistered');
-    expect(await h.streamCount()).toBe(before + 1);
+    // The first registration on this server: ServerAdminGranted, by nobody (bootstrap).
+    const server = await h.events(Subjects.server);
+    expect(server.map((e) => [e.type, e.data, e.actor])).toEqual([['ServerAdminGranted', { userId: r.body.user.id }, null]]);
+    expect(await h.streamCount()).toBe(before + 3);
     const raw = JSON.stringify(events);
     expect(raw).not.toContain('correct horse battery');
     expect(raw).not.toContain(r.body.refreshToken);
@@ -43,7 +46,9 @@ describe('register, login, refresh, logout', () => {
       const r = await h.http('POST', '/api/auth/login', { login, password: 'correct horse battery' });
       expect(r.status, login).toBe(200);
       expect(r.body.user.username).toBe('Alice');
-      expect(r.body.seq).toBe(0);
+      // Each sign-in is a SessionStarted, and the answer's seq is that event's.
+      const last = (await h.events(Subjects.user(r.body.user.id))).at(-1)!;
+      expect(last).toMatchObject({ type: 'SessionStarted', seq: r.body.seq, data: { sessionId: sidOf(r.body.accessToken) } });
     }
     const bad = await h.http('POST', '/api/auth/login', { login: 'alice', password: 'wrong password!' });
     expect(bad.status).toBe(401);
@@ -69,8 +74,8 @@ describe('register, login, refresh, logout', () => {
     const me = await h.http('PATCH', '/api/me', { displayName: 'x' }, r1.body.accessToken);
     expect(me.status).toBe(401);
     const events = await h.events(Subjects.user(t0.user.id));
-    expect(events.map((e) => e.type)).toEqual(['UserRegistered', 'SessionRevoked']);
-    expect(events[1].data).toMatchObject({ userId: t0.user.id, reason: 'reuse_detected' });
+    expect(events.map((e) => e.type)).toEqual(['UserRegistered', 'SessionStarted', 'SessionRevoked']);
+    expect(events[2].data).toMatchObject({ userId: t0.user.id, reason: 'reuse_detected' });
     expect(JSON.stringify(events)).not.toContain(t0.refreshToken);
     // ... and the revocation is in natter_revoked, for every other instance, query-api and the edges.
     expect(await revocationRecord(sidOf(r1.body.accessToken))).toEqual({ revokedAt: expect.any(String), expiresAt: expect.any(String) });
@@ -123,7 +128,7 @@ describe('register, login, refresh, logout', () => {
     expect(r.body.user).toMatchObject({ id: t.user.id, displayName: 'New Name', email: 'renamer@example.test' });
     const again = await h.http('PATCH', '/api/me', { displayName: 'New Name' }, t.accessToken);
     expect(again.body.seq).toBe(r.body.seq);
-    expect((await h.events(Subjects.user(t.user.id))).map((e) => e.type)).toEqual(['UserRegistered', 'ProfileUpdated']);
+    expect((await h.events(Subjects.user(t.user.id))).map((e) => e.type)).toEqual(['UserRegistered', 'SessionStarted', 'ProfileUpdated']);
   });
 });
 
@@ -149,9 +154,9 @@ describe('uniqueness', () => {
     const results = await Promise.all([0, 1, 2, 3].map((i) => h.http('POST', '/api/auth/register', body(i))));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409, 409]);
-    expect(await h.streamCount()).toBe(before + 1);
+    expect(await h.streamCount()).toBe(before + 2);
     const winner = results.find((r) => r.status === 201)!;
-    expect((await h.events(Subjects.user(winner.body.user.id))).map((e) => e.type)).toEqual(['UserRegistered']);
+    expect((await h.events(Subjects.user(winner.body.user.id))).map((e) => e.type)).toEqual(['UserRegistered', 'SessionStarted']);
   });
 });
 

@@ -57,7 +57,7 @@ describe('on a 3-node cluster with R3 streams', () => {
     const rs = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? h.http : other.http)('POST', '/api/auth/register', body(i))));
     expect(rs.filter((r) => r.status === 201)).toHaveLength(1);
     expect(rs.filter((r) => r.status === 409).every((r) => r.body.error.code === 'username_taken')).toBe(true);
-    expect((await h.streamCount()) - before).toBe(1);
+    expect((await h.streamCount()) - before).toBe(2); // UserRegistered + SessionStarted, once
   });
 
   it('the same message sent through both instances at once is stored once', async () => {
@@ -74,5 +74,20 @@ describe('on a 3-node cluster with R3 streams', () => {
     }
     const stored = (await h.events(Subjects.roomMsg(roomId))).filter((e) => e.type === 'MessageSent');
     expect(stored).toHaveLength(25);
+  });
+
+  it('two people starting their direct conversation at once through instances on different nodes get one room (KV create on R3)', async () => {
+    for (let round = 0; round < 6; round++) {
+      const [a, b] = await Promise.all([h.register(`r3dma${round}`), h.register(`r3dmb${round}`)]);
+      const [ra, rb] = await Promise.all([
+        h.http('POST', '/api/dms/messages', { userIds: [b.user.id], clientMsgId: 'one', text: 'from a' }, a.accessToken),
+        other.http('POST', '/api/dms/messages', { userIds: [a.user.id], clientMsgId: 'one', text: 'from b' }, b.accessToken),
+      ]);
+      expect([ra.status, rb.status]).toEqual([201, 201]);
+      expect(ra.body.roomId).toBe(rb.body.roomId);
+      const meta = await h.events(Subjects.roomMeta(ra.body.roomId));
+      expect(meta.map((e) => e.type)).toEqual(['DirectMessageStarted', 'MemberJoined', 'MemberJoined']);
+      expect(await h.events(Subjects.roomMsg(ra.body.roomId))).toHaveLength(2);
+    }
   });
 });

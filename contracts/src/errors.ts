@@ -32,6 +32,11 @@ export const ErrorCodes = {
   internal: { status: 500, message: 'Internal error.' },
   projection_lagging: { status: 503, message: 'The read model has not reached the requested sequence yet.' },
   unavailable: { status: 503, message: 'A dependency is unavailable; try again.' },
+  // ---- people and moderation (issue 11)
+  banned: { status: 403, message: 'You are banned from this room.' },
+  room_archived: { status: 403, message: 'This room is archived (read-only).' },
+  registration_closed: { status: 403, message: 'Registration is closed on this server; you need an invite.' },
+  invite_invalid: { status: 404, message: 'This invite is unknown, expired, used up or revoked.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -19,5 +19,18 @@ export const Limits = Object.freeze({
   /** A socket's `typing` frames for one room are relayed at most once per this interval (extras dropped). */
   typingMinIntervalMs: 2000,
   accessTokenSeconds: 15 * 60,
+  // ---- people (issue 11)
+  bioChars: 500,
+  statusTextChars: 100,
+  banReasonChars: 200,
+  /** A group direct message: the sender and at most 7 others. */
+  dmMaxPeople: 8,
+  /** Directory and admin searches: results per page. */
+  directoryPageMax: 50,
+  /** Invite links: lifetime in hours (default a week, at most 30 days) and uses (none: unlimited). */
+  inviteDefaultHours: 7 * 24,
+  inviteMaxHours: 30 * 24,
+  inviteMaxUses: 1000,
+  auditPageMax: 200,
   refreshTokenSeconds: 30 * 24 * 3600,
 });

@@ -17,6 +17,11 @@ export const Buckets = Object.freeze({
    * service that accepts access tokens. Entries outlive the last access token they can concern (bucket TTL).
    */
   revoked: 'natter_revoked',
+  /**
+   * `<userId>` -> ISO time the user's last connection closed, `put` by the edge holding it (file storage, no
+   * TTL). With presence it answers "last seen" on profiles. A node that dies writes nothing for its sockets.
+   */
+  lastSeen: 'natter_last_seen',
 });
 
 export const Subjects = Object.freeze({
@@ -24,6 +29,8 @@ export const Subjects = Object.freeze({
   user: (userId: string) => `ev.user.${userId}`,
   roomMeta: (roomId: string) => `ev.room.${roomId}.meta`,
   roomMsg: (roomId: string) => `ev.room.${roomId}.msg`,
+  /** The server aggregate (server admins, registration); one literal subject. Not a room or user subject. */
+  server: 'ev.server',
 
   /** The stream republishes `ev.>` to `live.>` (fixed at stream creation on nats-server 2.9). */
   republishSource: 'ev.>',
@@ -41,13 +48,24 @@ export const Subjects = Object.freeze({
   /** Which of some users share at least one room with a user (presence authorization at the edge). */
   querySharesRoom: 'natter.query.shares-room',
   queryQueue: 'query-api',
+  /**
+   * Status scatter-gather: every service instance (no queue group) answers a request here with its
+   * ServiceStatus; the asker collects replies for a short window (query-api's GET /api/admin/status).
+   */
+  status: 'natter.status',
+  /** Start a read-model rebuild (queue group `projectors`); answered with the RebuildStatus. */
+  adminRebuild: 'natter.admin.rebuild',
+  projectorsQueue: 'projectors',
   /** Ephemeral signals: core NATS only, never stored. */
   typing: (roomId: string) => `sig.typing.${roomId}`,
   /** Every room's typing signals (operators: `nats sub 'sig.typing.*'`). */
   typingAll: 'sig.typing.*',
 });
 
-/** Parses `ev.room.<roomId>.<kind>` / `ev.user.<userId>` (or their `live.` twins). */
+/**
+ * Parses `ev.room.<roomId>.<kind>` / `ev.user.<userId>` (or their `live.` twins). Anything else (`ev.server`)
+ * is null: no room, no user; the edge does not subscribe to it and would skip it.
+ */
 export function parseEventSubject(subject: string):
   | { kind: 'room'; roomId: string; part: 'meta' | 'msg' }
   | { kind: 'user'; userId: string }

@@ -1,11 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { Kvm } from '@nats-io/kv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pino from 'pino';
 import { sql } from 'kysely';
-import { Streams, Subjects } from '@natter/contracts';
+import { Buckets, Streams, Subjects } from '@natter/contracts';
 import { activeReadModelSchema, createKysely } from '../src/runtime/index';
 import { provisionAll } from '../src/provision/index';
 import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '../src/testing/index';
@@ -38,14 +39,18 @@ describe('provisioning', () => {
     expect(info.config.deny_purge).toBe(true);
     expect(info.config.republish).toMatchObject({ src: 'ev.>', dest: 'live.>' });
     const schema = await activeReadModelSchema(k);
-    expect(schema).toBe('rm_v1_0');
+    expect(schema).toBe('rm_v2_0');
     const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema} order by 1`.execute(k);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['checkpoint', 'messages', 'room_members', 'rooms', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'audit_log', 'checkpoint', 'messages', 'room_bans', 'room_invites', 'room_members', 'rooms', 'server_settings', 'user_search_terms', 'user_sessions', 'users',
+    ]);
     // every command-side migration file applied once, in order
     const files = (await readdir(fileURLToPath(new URL('../migrations/command/', import.meta.url)))).filter((f) => f.endsWith('.sql')).sort();
     const migrations = await sql<{ id: string }>`select id from natter.migrations order by id`.execute(k);
     expect(migrations.rows.map((r) => r.id)).toEqual(files);
-    expect(files).toContain('003_rate_limits.sql');
+    expect(files).toEqual(expect.arrayContaining(['003_rate_limits.sql', '004_invite_codes.sql']));
+    const kvm = new Kvm(nc);
+    for (const b of Object.values(Buckets)) expect((await (await kvm.open(b)).status()).bucket, b).toBe(b);
     await k.destroy();
   });
 

@@ -1,13 +1,15 @@
+import { hostname } from 'node:os';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Streams } from '@natter/contracts';
-import { connectNats, createKysely, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, serveStatus, type ReadModelDB } from '@natter/infra/runtime';
 import { chatProjection } from './chat/chat.projection';
 import type { ProjectorsConfig } from './config';
 import { startOpsServer } from './http/ops-server';
 import { ProjectorMetrics } from './runtime/metrics';
 import { ProjectionRunner } from './runtime/projection-runner';
+import { RebuildService } from './rebuild/rebuild-service';
 
 /**
  * Starts the projector process: the `chat` projection (active, or standby behind the advisory lock) and the
@@ -41,12 +43,22 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
   });
   log.info({ host: config.host, port: ops.port }, 'projectors ops server listening');
 
+  // The admin panel: the rebuild button, and this instance's part of the system status.
+  const rebuild = new RebuildService(nc, db, config.databaseUrl, log.child({ component: 'rebuild' }));
+  rebuild.start();
+  const statusSub = serveStatus(nc, 'projectors', `${hostname()}:${ops.port}`, () => ({
+    ok: !nc.isClosed(),
+    details: { role: runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, streamLastSeq: metrics.streamLastSeq, lag: metrics.lag, rebuild: rebuild.current },
+  }), log.child({ component: 'status' }));
+
   return {
     port: ops.port,
     runner,
     metrics,
     close: async () => {
       clearInterval(poll);
+      statusSub.unsubscribe();
+      rebuild.stop();
       await new Promise<void>((r) => ops.server.close(() => r()));
       ops.server.closeAllConnections();
       await runner.stop();

@@ -18,3 +18,5 @@ export { ProjectionChannel, readCheckpoint } from './runtime/checkpoint';
 export { ProjectorMetrics } from './runtime/metrics';
 export { catchUp } from './runtime/catch-up';
 export type { CatchUpResult } from './runtime/catch-up';
+export { rebuildReadModel, compareSchemas, nextReadModelSchema } from './rebuild/rebuild';
+export type { RebuildOptions, RebuildResult, RebuildProgress, TableComparison } from './rebuild/rebuild';

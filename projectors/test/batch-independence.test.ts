@@ -10,8 +10,10 @@ import { dump, ev, silent, type Ev } from './fixtures';
 /**
  * The property a rebuild relies on: however the stream is cut into batches, the rows come out the same.
  * A random but valid history (what the commands would append: joins of non-members, leaves of members,
- * sends by members, rejoins, renames, deactivations) is applied to one schema as a single batch and to
- * others cut at random places, through applyBatch (the live projector's code) into real Postgres.
+ * sends by members, rejoins, renames, deactivations, and the people events: roles, transfers, bans and
+ * unbans, invites and their uses, archive, room settings, sessions, server admins, registration) is applied
+ * to one schema as a single batch and to others cut at random places, through applyBatch (the live
+ * projector's code) into real Postgres.
  */
 let pg: TestDatabase;
 let db: Kysely<ReadModelDB>;
@@ -41,6 +43,9 @@ function history(rand: () => number, length: number): Ev[] {
   const users = Array.from({ length: 8 }, (_, i) => `u${i}`);
   const out: Ev[] = users.map((u) => ev.register(u, `User${u}`));
   const members = new Map<string, Set<string>>();
+  const banned = new Map<string, Set<string>>();
+  const invites = new Map<string, string[]>();
+  const sessions: [string, string][] = [];
   let n = 0;
   while (out.length < length) {
     const r = rand();
@@ -54,7 +59,47 @@ function history(rand: () => number, length: number): Ev[] {
     }
     const room = pick(rooms);
     const m = members.get(room)!;
-    const outside = users.filter((u) => !m.has(u));
+    const bans = (banned.get(room) ?? banned.set(room, new Set()).get(room))!;
+    const outside = users.filter((u) => !m.has(u) && !bans.has(u));
+    const roomInvites = invites.get(room) ?? [];
+    const people = rand();
+    if (r >= 0.52 && people < 0.45) {
+      // the people events, each about as often as a leave
+      const k = Math.floor(rand() * 12);
+      const member = pick([...m]);
+      if (k === 0) out.push(ev.role(room, member, pick(['admin', 'moderator', 'member'] as const)));
+      else if (k === 1 && m.size > 1) out.push(ev.transfer(room, member, pick([...m].filter((u) => u !== member))));
+      else if (k === 2 && m.size > 1) {
+        out.push(ev.ban(room, member, true));
+        m.delete(member);
+        bans.add(member);
+      } else if (k === 3 && outside.length) {
+        const u = pick(outside);
+        out.push(ev.ban(room, u, false));
+        bans.add(u);
+      } else if (k === 4 && bans.size) {
+        const u = pick([...bans]);
+        out.push(ev.unban(room, u));
+        bans.delete(u);
+      } else if (k === 5) {
+        const id = `i${++n}`;
+        out.push(ev.invite(room, id));
+        invites.set(room, [...roomInvites, id]);
+      } else if (k === 6 && roomInvites.length && outside.length) {
+        const u = pick(outside);
+        out.push(ev.joinByInvite(room, u, pick(roomInvites)));
+        m.add(u);
+      } else if (k === 7 && roomInvites.length) out.push(ev.revokeInvite(room, pick(roomInvites)));
+      else if (k === 8) out.push(pick([ev.update(room, `renamed ${++n}`), ev.archive(room, rand() < 0.5)]));
+      else if (k === 9) out.push(pick([ev.bio(pick(users), `bio ${++n}`, `status ${n}`), ev.reactivate(pick(users))]));
+      else if (k === 10 && (sessions.length === 0 || rand() < 0.5)) {
+        const s = [pick(users), `sess${++n}`] as [string, string];
+        out.push(ev.session(...s));
+        sessions.push(s);
+      } else if (k === 10) out.push(ev.endSession(...pick(sessions)));
+      else out.push(pick([ev.grantAdmin(pick(users)), ev.revokeAdmin(pick(users)), ev.registration(rand() < 0.5)]));
+      continue;
+    }
     if (r < 0.3 && outside.length) {
       const u = pick(outside);
       out.push(ev.join(room, u, pick(['member', 'admin'] as const)));
@@ -97,6 +142,8 @@ describe('batch independence of the chat projection', () => {
       const whole = await dump(db, await project(events, []));
       expect(whole.messages.length, `seed ${seed}`).toBeGreaterThan(50);
       expect(whole.room_members.length, `seed ${seed}`).toBeGreaterThan(5);
+      expect(whole.room_bans.length + whole.room_invites.length, `seed ${seed}`).toBeGreaterThan(3);
+      expect(whole.audit_log.length, `seed ${seed}`).toBe(events.length - whole.messages.length);
       const single = events.map((_, i) => i + 1).slice(0, -1);
       const splits = [single, ...[0, 1, 2].map(() => [...new Set(Array.from({ length: 1 + Math.floor(rand() * 40) }, () => 1 + Math.floor(rand() * (events.length - 1))))].sort((a, b) => a - b))];
       for (const cuts of splits) {

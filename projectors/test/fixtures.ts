@@ -58,6 +58,29 @@ export const ev = {
   leave: (roomId: string, userId: string) => [Subjects.roomMeta(roomId), { type: 'MemberLeft', data: { roomId, userId, reason: 'left', removedBy: null } }] as const,
   msg: (roomId: string, senderId: string, n: number) =>
     [Subjects.roomMsg(roomId), { type: 'MessageSent', data: { roomId, messageId: `m-${roomId}-${n}`, senderId, clientMsgId: `c${n}`, text: `hello ${n}` } }] as const,
+  // ---- people and moderation (issue 11)
+  bio: (userId: string, bio: string, statusText: string) => [Subjects.user(userId), { type: 'ProfileUpdated', data: { userId, bio, statusText } }] as const,
+  session: (userId: string, sessionId: string) => [Subjects.user(userId), { type: 'SessionStarted', data: { userId, sessionId } }] as const,
+  endSession: (userId: string, sessionId: string) => [Subjects.user(userId), { type: 'SessionRevoked', data: { userId, sessionId, reason: 'admin' } }] as const,
+  reactivate: (userId: string) => [Subjects.user(userId), { type: 'UserReactivated', data: { userId } }] as const,
+  role: (roomId: string, userId: string, role: 'admin' | 'moderator' | 'member') =>
+    [Subjects.roomMeta(roomId), { type: 'MemberRoleChanged', data: { roomId, userId, role, changedBy: 'u0' } }] as const,
+  transfer: (roomId: string, from: string, to: string) => [Subjects.roomMeta(roomId), { type: 'OwnershipTransferred', data: { roomId, from, to } }] as const,
+  ban: (roomId: string, userId: string, wasMember: boolean) =>
+    [Subjects.roomMeta(roomId), { type: 'MemberBanned', data: { roomId, userId, bannedBy: 'u0', wasMember, reason: 'spam' } }] as const,
+  unban: (roomId: string, userId: string) => [Subjects.roomMeta(roomId), { type: 'MemberUnbanned', data: { roomId, userId, unbannedBy: 'u0' } }] as const,
+  update: (roomId: string, name: string) => [Subjects.roomMeta(roomId), { type: 'RoomUpdated', data: { roomId, name, topic: `${name}!` } }] as const,
+  archive: (roomId: string, archived: boolean) => [Subjects.roomMeta(roomId), { type: archived ? 'RoomArchived' : 'RoomUnarchived', data: { roomId } }] as const,
+  invite: (roomId: string, inviteId: string) =>
+    [Subjects.roomMeta(roomId), { type: 'InviteCreated', data: { roomId, inviteId, createdBy: 'u0', expiresAt: '2030-01-01T00:00:00.000Z', maxUses: 5 } }] as const,
+  revokeInvite: (roomId: string, inviteId: string) => [Subjects.roomMeta(roomId), { type: 'InviteRevoked', data: { roomId, inviteId, revokedBy: 'u0' } }] as const,
+  joinByInvite: (roomId: string, userId: string, inviteId: string) =>
+    [Subjects.roomMeta(roomId), { type: 'MemberJoined', data: { roomId, userId, role: 'member', addedBy: null, inviteId } }] as const,
+  deleteRoom: (roomId: string) => [Subjects.roomMeta(roomId), { type: 'RoomDeleted', data: { roomId } }] as const,
+  dm: (roomId: string, memberIds: string[]) => [Subjects.roomMeta(roomId), { type: 'DirectMessageStarted', data: { roomId, memberIds, startedBy: memberIds[0] } }] as const,
+  grantAdmin: (userId: string) => [Subjects.server, { type: 'ServerAdminGranted', data: { userId } }] as const,
+  revokeAdmin: (userId: string) => [Subjects.server, { type: 'ServerAdminRevoked', data: { userId } }] as const,
+  registration: (open: boolean) => [Subjects.server, { type: 'RegistrationChanged', data: { open } }] as const,
 };
 
 export type Ev = readonly [string, NewEvent];
@@ -88,6 +111,12 @@ export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
     rooms: await d.selectFrom('rooms').selectAll().orderBy('id').execute(),
     room_members: await d.selectFrom('room_members').selectAll().orderBy('room_id').orderBy('user_id').execute(),
     messages: await d.selectFrom('messages').selectAll().orderBy('room_id').orderBy('seq').execute(),
+    user_search_terms: await d.selectFrom('user_search_terms').selectAll().orderBy('user_id').orderBy('slot').execute(),
+    room_bans: await d.selectFrom('room_bans').selectAll().orderBy('room_id').orderBy('user_id').execute(),
+    room_invites: await d.selectFrom('room_invites').selectAll().orderBy('id').execute(),
+    user_sessions: await d.selectFrom('user_sessions').selectAll().orderBy('id').execute(),
+    server_settings: await d.selectFrom('server_settings').selectAll().execute(),
+    audit_log: await d.selectFrom('audit_log').selectAll().orderBy('seq').execute(),
   };
 }
 

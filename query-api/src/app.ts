@@ -1,9 +1,14 @@
-import { Limits } from '@natter/contracts';
-import { connectNats, createKysely, httpServerOptions, NatsRequester, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { hostname } from 'node:os';
+import { Buckets, Limits } from '@natter/contracts';
+import { connectNats, createKysely, httpServerOptions, NatsRequester, PgChannels, loadVerifyKey, serveStatus, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { QueryApiConfig } from './config';
+import { AdminService } from './admin/admin.service';
+import { SystemStatusService } from './admin/system-status';
 import { Authenticator } from './http/auth';
 import { installErrorHandlers } from './http/errors';
 import { Metrics } from './http/metrics';
@@ -19,6 +24,7 @@ import { ProjectionWatch } from './read-model/projection-watch';
 import { ReadModelReader } from './read-model/reader';
 import { RoomMetaHeads } from './read-model/room-meta-heads';
 import { RoomsService } from './rooms/rooms.service';
+import { LastSeen } from './users/last-seen';
 import { UsersService } from './users/users.service';
 
 export interface QueryApi {
@@ -110,17 +116,25 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     const openapi = JSON.stringify(buildOpenApiDocument());
     app.get('/api/openapi.json', async (_req, reply) => reply.type('application/json').send(openapi));
 
+    const lastSeen = new LastSeen(await new Kvm(nc).open(Buckets.lastSeen));
     registerQueryRoutes(app, new Authenticator(key, revocations), {
-      users: new UsersService(reader.current),
+      users: new UsersService(reader.current, presence.directory, lastSeen),
       rooms: new RoomsService(reader.current),
       history: new HistoryService(reader.current),
       presence: new PresenceService(presence.directory),
+      admin: new AdminService(reader.current),
+      status: new SystemStatusService(reader.current, active, nc, await jetstreamManager(nc)),
     });
 
     await app.listen({ host: config.host, port: config.port });
     cleanups.push(() => app.close());
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
+    const statusSub = serveStatus(nc, 'query-api', `${hostname()}:${port}`, async () => {
+      const postgres = await sql`select 1`.execute(db).then(() => true, () => false);
+      return { ok: postgres && !nc.isClosed(), details: { postgres, listener: listener.isListening, schema: active.current, minSeqWaiting: watch.waiting } };
+    }, log.child({ component: 'status' }));
+    cleanups.push(() => statusSub.unsubscribe());
     log.info({ host: config.host, port, schema: active.current }, 'query-api listening');
     return { port, close: cleanup };
   } catch (err) {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { Limits, NatterError } from '@natter/contracts';
-import { connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
+import { Kvm } from '@nats-io/kv';
+import { Buckets, Limits, NatterError } from '@natter/contracts';
+import { connectNats, loadVerifyKeyObject, openPresence, serveStatus, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import type { EdgeConfig } from './config';
@@ -94,7 +95,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   // Presence: this node's connections go into KV natter_presence; a watch of the whole bucket tells local
   // sockets about the users they follow (contracts/src/presence.ts: format and staleness rule).
   const presenceLog = log.child({ component: 'presence' });
-  const presenceStore = (overrides.presenceStore ?? ((s) => s))(new KvPresenceStore(await openPresence(nc)));
+  const presenceStore = (overrides.presenceStore ?? ((s) => s))(new KvPresenceStore(await openPresence(nc), await new Kvm(nc).open(Buckets.lastSeen)));
   const reporter = new PresenceReporter(presenceStore, config.nodeId, config.presenceHeartbeatMs, presenceLog);
   const presenceWatch = watchPresence(nc, presenceLog, { pruneEveryMs: config.presenceHeartbeatMs });
   await presenceWatch.ready;
@@ -201,6 +202,11 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   );
   const port = uWS.us_socket_local_port(listenSocket as unknown as uWS.us_socket);
   log.info({ port, node: config.nodeId }, 'edge listening');
+  // The admin panel's system status: this node's sockets (natter.status, every instance answers).
+  const statusSub = serveStatus(nc, 'realtime-edge', config.nodeId, () => ({
+    ok: source.isConnected() && !draining,
+    details: { connections: metrics.connections, roomFeeds: metrics.roomFeeds, draining },
+  }), log.child({ component: 'status' }));
 
   let closed = false;
   const drain = () => {
@@ -215,6 +221,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       if (closed) return;
       closed = true;
       drain();
+      statusSub.unsubscribe();
       uWS.us_listen_socket_close(listenSocket);
       fanout.stop();
       // The sockets are closed: wait for their presence deletes before the connection goes.

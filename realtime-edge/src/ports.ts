@@ -58,10 +58,12 @@ export interface CommandForwarder {
   execute(name: CommandName, request: CommandRequest): Promise<RpcReply>;
 }
 
-/** Where this node's connections are announced (KV `natter_presence`). */
+/** Where this node's connections are announced (KV `natter_presence`), and when each user was last seen (`natter_last_seen`). */
 export interface PresenceStore {
   put(key: string, value: string): Promise<void>;
   delete(key: string): Promise<void>;
+  /** A connection of `userId` closed at `at` (ISO): "last seen" on profiles while they are offline. */
+  seen(userId: string, at: string): Promise<void>;
 }
 
 /** Who may follow whose presence: of `others`, the users sharing at least one room with `userId`. */

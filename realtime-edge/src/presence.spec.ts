@@ -14,6 +14,7 @@ function slowStore() {
   const store: PresenceStore = {
     put: (key) => new Promise<void>((done) => ops.push({ op: 'put', key, done: () => (log.push(`put ${key}`), done()) })),
     delete: (key) => new Promise<void>((done) => ops.push({ op: 'del', key, done: () => (log.push(`del ${key}`), done()) })),
+    seen: async (userId) => void log.push(`seen ${userId}`),
   };
   return { store, ops, log };
 }
@@ -40,14 +41,14 @@ describe('PresenceReporter', () => {
     expect(ops.map((o) => o.op)).toEqual(['put', 'del']);
     ops[1].done();
     await r.stop();
-    expect(applied).toEqual(['put ann.c-ann', 'del ann.c-ann']);
+    expect(applied).toEqual(['put ann.c-ann', 'del ann.c-ann', 'seen ann']);
   });
 
   it('refreshes every connection once per period, a tenth of them at a time', async () => {
     vi.useFakeTimers();
     try {
       const puts: string[] = [];
-      const store: PresenceStore = { put: async (key) => void puts.push(key), delete: async () => {} };
+      const store: PresenceStore = { put: async (key) => void puts.push(key), delete: async () => {}, seen: async () => {} };
       const r = new PresenceReporter(store, 'n1', 1000, log);
       const n = 40;
       for (let i = 0; i < n; i++) r.connected(session(`u${i}`).s);

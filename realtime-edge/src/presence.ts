@@ -33,7 +33,7 @@ export const HEARTBEAT_SLOTS = 10;
 /**
  * Writes this node's connections into KV `natter_presence` (format and staleness rule: contracts/src/presence.ts):
  * put on open, put again once every heartbeat period (one timer for the node, spread over HEARTBEAT_SLOTS
- * ticks), delete on close and on drain. Work on one key runs in order (a chain per connection), so a delete
+ * ticks), delete on close and on drain, then the user's last-seen time (`natter_last_seen`). Work on one key runs in order (a chain per connection), so a delete
  * can never be overtaken by the put of the open it follows.
  * Failures are logged, never thrown: presence is best-effort and converges by staleness.
  */
@@ -69,7 +69,11 @@ export class PresenceReporter {
     const c = this.conns.get(key);
     if (!c) return;
     this.conns.delete(key);
-    this.enqueue(key, c, () => this.store.delete(key));
+    const at = new Date().toISOString();
+    this.enqueue(key, c, async () => {
+      await this.store.delete(key);
+      await this.store.seen(s.userId, at);
+    });
   }
 
   /** Stop heartbeating; resolves once every pending put/delete has been answered (call after closing sockets). */

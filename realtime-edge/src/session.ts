@@ -120,6 +120,8 @@ export class Session implements SessionLike, RoomsOwner {
         return this.forward('JoinRoom', f.id, { roomId: f.roomId });
       case 'leave':
         return this.forward('LeaveRoom', f.id, { roomId: f.roomId });
+      case 'command':
+        return this.forward(f.name, f.id, f.input);
       case 'presence_subscribe':
         void this.deps.presence.subscribe(this, f.id, f.userIds).catch((err) => this.log.error({ err }, 'presence_subscribe failed'));
         return;

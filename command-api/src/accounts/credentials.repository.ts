@@ -11,6 +11,10 @@ export class CredentialsRepository {
     await this.db.insertInto('auth.credentials').values({ user_id: userId, password_hash: passwordHash }).execute();
   }
 
+  async update(userId: string, passwordHash: string): Promise<void> {
+    await this.db.updateTable('auth.credentials').set({ password_hash: passwordHash, updated_at: new Date() }).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  }
+
   async findHash(userId: string): Promise<string | undefined> {
     const row = await this.db.selectFrom('auth.credentials').select('password_hash').where('user_id', '=', userId).executeTakeFirst();
     return row?.password_hash;

@@ -12,7 +12,7 @@ import { ownProfile, UserAggregate } from './user.aggregate';
 
 /**
  * Login by username or email (case-insensitive, through the KV reservation). Unknown login and wrong
- * password give the same 401 invalid_credentials. Starts a new session family; appends nothing (seq 0).
+ * password give the same 401 invalid_credentials. Starts a new session family (SessionStarted).
  * Throttled per address and per account+address (LoginThrottle), before the password is even looked at;
  * login is HTTP only.
  */
@@ -41,6 +41,6 @@ export class LoginHandler implements ICommandHandler<LoginCommand> {
     const { state } = await this.aggregates.load(UserAggregate, Subjects.user(userId));
     if (!state.exists) throw new NatterError('invalid_credentials');
     if (state.deactivated) throw new NatterError('user_deactivated');
-    return this.tokens.startSession(ownProfile(state), 0);
+    return this.tokens.startSession(ownProfile(state));
   }
 }

@@ -55,6 +55,19 @@ export class SessionsRepository {
     return Number(r.numUpdatedRows) > 0;
   }
 
+  /** The user's active session families (ids carried by their access tokens as `sid`). */
+  async activeFamilies(userId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('auth.sessions')
+      .select('family_id')
+      .distinct()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .execute();
+    return rows.map((r) => r.family_id);
+  }
+
   /** A family is active while it has a row that is neither revoked nor expired. */
   async isFamilyActive(familyId: string): Promise<boolean> {
     const row = await this.db

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { signAccessToken } from '@natter/infra/runtime';
-import { Limits, newId, type AuthTokens, type UserProfile } from '@natter/contracts';
+import { Limits, newId, Subjects, type AuthTokens, type UserProfile } from '@natter/contracts';
 import type { CommandApiConfig } from '../config';
+import { AggregateRepository } from '../shared/aggregates';
 import { CONFIG } from '../shared/tokens';
+import { UserAggregate } from './user.aggregate';
 import { SessionsRepository } from './sessions.repository';
 
 export const hashRefreshToken = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -16,13 +18,21 @@ export class TokenIssuer {
   constructor(
     @Inject(CONFIG) private readonly config: CommandApiConfig,
     @Inject(SessionsRepository) private readonly sessions: SessionsRepository,
+    @Inject(AggregateRepository) private readonly aggregates: AggregateRepository,
   ) {}
 
-  /** A new session family (register, login). */
-  async startSession(user: UserProfile, seq: number): Promise<AuthTokens> {
+  /**
+   * A new session family (register, login), recorded as SessionStarted on the user's subject (what the admin
+   * panel lists sessions from); the answer's seq is that event's.
+   */
+  async startSession(user: UserProfile): Promise<AuthTokens> {
     const familyId = newId();
     const refresh = this.newRefresh();
     await this.sessions.insert({ id: newId(), userId: user.id, familyId, refreshHash: refresh.hash, expiresAt: refresh.expiresAt });
+    const seq = await this.aggregates.execute(UserAggregate, Subjects.user(user.id), user.id, () => ({
+      events: [{ type: 'SessionStarted', data: { userId: user.id, sessionId: familyId } }],
+      reply: (after) => after.version,
+    }));
     return this.tokens(user, familyId, refresh, seq);
   }
 

@@ -8,27 +8,34 @@ export interface UserState {
   readonly username: string;
   readonly displayName: string;
   readonly email: string;
+  readonly bio: string;
+  readonly statusText: string;
   readonly deactivated: boolean;
 }
 
 export const UserAggregate: AggregateDef<UserState> = {
   name: 'user',
-  initial: () => ({ exists: false, userId: '', username: '', displayName: '', email: '', deactivated: false }),
+  initial: () => ({ exists: false, userId: '', username: '', displayName: '', email: '', bio: '', statusText: '', deactivated: false }),
   evolve(s, e: StoredEvent): UserState {
     switch (e.type) {
       case 'UserRegistered':
         return { ...s, exists: true, userId: e.data.userId, username: e.data.username, displayName: e.data.displayName, email: e.data.email };
       case 'ProfileUpdated':
-        return { ...s, displayName: e.data.displayName };
+        return { ...s, displayName: e.data.displayName ?? s.displayName, bio: e.data.bio ?? s.bio, statusText: e.data.statusText ?? s.statusText };
       case 'UserDeactivated':
         return { ...s, deactivated: true };
+      case 'UserReactivated':
+        return { ...s, deactivated: false };
       default:
         return s;
     }
   },
 };
 
+/** An existing account that is not deactivated. */
+export const isActive = (s: UserState) => s.exists && !s.deactivated;
+
 /** The profile as its owner sees it (with email). */
 export function ownProfile(s: UserState): UserProfile {
-  return { id: s.userId, username: s.username, displayName: s.displayName, email: s.email };
+  return { id: s.userId, username: s.username, displayName: s.displayName, bio: s.bio, statusText: s.statusText, email: s.email };
 }

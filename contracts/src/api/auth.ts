@@ -15,6 +15,8 @@ export const RegisterBody = z.strictObject({
   email: Email,
   password: Password,
   displayName: DisplayName,
+  /** An invite link's code: needed while registration is closed; the new account joins its room. */
+  inviteCode: z.string().regex(/^[A-Za-z0-9_-]{20,64}$/, 'must be an invite code').optional(),
 });
 export type RegisterBody = z.infer<typeof RegisterBody>;
 
@@ -28,15 +30,25 @@ export type RefreshBody = z.infer<typeof RefreshBody>;
 /** Logout ends the session of the access token used; the body may be empty. */
 export const LogoutBody = z.strictObject({});
 
-export const UpdateProfileBody = z.strictObject({ displayName: DisplayName });
+export const Bio = Text({ max: Limits.bioChars, multiline: true });
+export const StatusText = Text({ max: Limits.statusTextChars });
+
+/** The fields sent change; at least one. An empty bio or status text clears it. */
+export const UpdateProfileBody = z
+  .strictObject({ displayName: DisplayName.optional(), bio: Bio.optional(), statusText: StatusText.optional() })
+  .refine((b) => b.displayName !== undefined || b.bio !== undefined || b.statusText !== undefined, 'send at least one of displayName, bio, statusText');
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
 
 export const UserProfile = z.object({
   id: z.string(),
   username: z.string(),
   displayName: z.string(),
+  bio: z.string(),
+  statusText: z.string(),
   /** Present only when the caller is this user. */
   email: z.string().optional(),
+  /** Present only on your own profile (GET /api/me): you are a server admin (the admin panel is yours). */
+  serverAdmin: z.boolean().optional(),
 });
 export type UserProfile = z.infer<typeof UserProfile>;
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AccountCommands } from './account.commands';
+import { AdminCommands } from './admin.commands';
+import { DmCommands } from './dm.commands';
 import { Commands, natsCommandNames } from './catalog';
 import { pathParams, type CommandDefinition } from './command-definition';
 import { MessageCommands } from './message.commands';
@@ -10,7 +12,7 @@ const keysOf = (s: z.ZodType | undefined) => (s instanceof z.ZodObject ? Object.
 
 describe('command catalog', () => {
   it('merges the context files without one name defined twice, and no route twice', () => {
-    const names = [AccountCommands, RoomCommands, MessageCommands].flatMap((f) => Object.keys(f));
+    const names = [AccountCommands, RoomCommands, MessageCommands, DmCommands, AdminCommands].flatMap((f) => Object.keys(f));
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(Commands)).toEqual(names);
     const routes = Object.values(Commands).map((c: CommandDefinition) => `${c.http.method} ${c.http.path}`);
@@ -24,7 +26,9 @@ describe('command catalog', () => {
   });
 
   it('offers over NATS only commands with a caller', () => {
-    expect(natsCommandNames).toEqual(['UpdateProfile', 'CreateRoom', 'JoinRoom', 'LeaveRoom', 'AddMember', 'RemoveMember', 'SendMessage']);
+    // Every command with a caller but logout (which ends the very session the edge speaks for).
+    expect(natsCommandNames).toEqual((Object.keys(Commands) as (keyof typeof Commands)[]).filter((n) => Commands[n].auth === 'bearer' && n !== 'Logout'));
+    expect(natsCommandNames).toContain('BanMember');
     for (const n of natsCommandNames) expect(Commands[n].auth).toBe('bearer');
   });
 

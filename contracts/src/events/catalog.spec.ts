@@ -3,11 +3,12 @@ import { CurrentVersion, EventCatalog, EventData } from './catalog';
 import { decodeEvent, encodeEvent } from './codec';
 import { MessageEvents } from './message.events';
 import { RoomEvents } from './room.events';
+import { ServerEvents } from './server.events';
 import { UserEvents } from './user.events';
 
 describe('event catalog', () => {
   it('merges the context files without one type defined twice', () => {
-    const files = [UserEvents, RoomEvents, MessageEvents].map((f) => Object.keys(f));
+    const files = [UserEvents, RoomEvents, MessageEvents, ServerEvents].map((f) => Object.keys(f));
     const all = files.flat();
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(EventCatalog).sort()).toEqual([...all].sort());

@@ -2,16 +2,17 @@ import type { z } from 'zod';
 import type { EventDefinition } from './event-definition';
 import { MessageEvents } from './message.events';
 import { RoomEvents } from './room.events';
+import { ServerEvents } from './server.events';
 import { UserEvents } from './user.events';
 
-export { Role, Visibility } from './room.events';
+export { AssignableRole, Role, Visibility } from './room.events';
 
 /**
  * Every event type, merged from one file per aggregate or context. Adding an event type is one entry in one
  * of those files (a new context: one more file and one more line here); a spec checks that no two files
  * define the same type.
  */
-export const EventCatalog = { ...UserEvents, ...RoomEvents, ...MessageEvents } as const;
+export const EventCatalog = { ...UserEvents, ...RoomEvents, ...MessageEvents, ...ServerEvents } as const;
 
 export type EventType = keyof typeof EventCatalog;
 

@@ -1,8 +1,9 @@
 import type { EventDataOf } from './catalog';
 
 /**
- * Who starts or stops receiving a room because of an event. `userId: null` means every member (a future
- * RoomDeleted or RoomArchived stops everyone's delivery).
+ * Who starts or stops receiving a room because of an event. `userId: null` means every member (RoomDeleted
+ * stops everyone's delivery). Direct-message rooms start through their MemberJoined events like any room;
+ * archiving changes nobody's delivery (it refuses sends instead).
  */
 export interface MembershipChange {
   roomId: string;
@@ -29,6 +30,16 @@ export function membershipChange(ev: { type: string; data: unknown }): Membershi
     case 'MemberLeft': {
       const d = ev.data as EventDataOf<'MemberLeft'>;
       return { roomId: d.roomId, userId: d.userId, change: 'stop' };
+    }
+    // A ban ends the user's delivery at once (a no-op for a user who was not in the room).
+    case 'MemberBanned': {
+      const d = ev.data as EventDataOf<'MemberBanned'>;
+      return { roomId: d.roomId, userId: d.userId, change: 'stop' };
+    }
+    // Nobody receives a deleted room after its RoomDeleted.
+    case 'RoomDeleted': {
+      const d = ev.data as EventDataOf<'RoomDeleted'>;
+      return { roomId: d.roomId, userId: null, change: 'stop' };
     }
     default:
       return null;

@@ -5,8 +5,20 @@ import type { EventDefinitions } from './event-definition';
 /** Events of a user's aggregate, on `ev.user.<userId>`. */
 export const UserEvents = {
   UserRegistered: { v: 1, data: z.object({ userId: Id, username: z.string(), displayName: z.string(), email: z.string() }) },
-  ProfileUpdated: { v: 1, data: z.object({ userId: Id, displayName: z.string() }) },
+  /** v2: bio and status text; each field present is the new value (v1 always carried displayName alone). */
+  ProfileUpdated: {
+    v: 2,
+    data: z.object({ userId: Id, displayName: z.string().optional(), bio: z.string().optional(), statusText: z.string().optional() }),
+    upcast: { 1: (d: { userId: string; displayName: string }) => ({ userId: d.userId, displayName: d.displayName }) },
+  },
   /** A refresh session ended (logout or reuse detected). Carries the session id, never a token or hash. */
   SessionRevoked: { v: 1, data: z.object({ userId: Id, sessionId: z.string(), reason: z.enum(['logout', 'reuse_detected', 'admin']) }) },
   UserDeactivated: { v: 1, data: z.object({ userId: Id }) },
+
+  // ---- people and server administration (issue 11)
+  UserReactivated: { v: 1, data: z.object({ userId: Id }) },
+  /** A sign-in (register or login) started a session family; the record the admin panel lists sessions from. */
+  SessionStarted: { v: 1, data: z.object({ userId: Id, sessionId: z.string() }) },
+  /** A server admin set a new password (the envelope's actor); the password and its hash never enter the log. */
+  PasswordReset: { v: 1, data: z.object({ userId: Id }) },
 } as const satisfies EventDefinitions;

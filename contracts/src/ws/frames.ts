@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ClientMsgId, MessageText } from '../api/messages';
+import { natsCommandNames, type NatsCommandName } from '../commands/catalog';
 import { ErrorCodeSchema } from '../errors';
 import { EventEnvelope } from '../events/envelope';
 import { Id } from '../ids';
@@ -48,7 +49,18 @@ export const PresenceSubscribeFrame = z.strictObject({
 });
 /** "I am typing in this room": relayed to the room's other members, never stored, at most one per 2 s per room. */
 export const TypingClientFrame = z.strictObject({ type: z.literal('typing'), roomId: Id });
-export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, SendFrame, JoinFrame, LeaveFrame, PingFrame, PresenceSubscribeFrame, TypingClientFrame]);
+/**
+ * Any command the edge may forward (`nats: true` in contracts' `Commands`: room settings, moderation, invites,
+ * direct messages, administration, ...), by name, with the same `input` as its HTTP body plus path ids.
+ * Answered by an `ack` with exactly the HTTP result, or an `error` with the same code HTTP would give.
+ */
+export const CommandFrame = z.strictObject({
+  type: z.literal('command'),
+  id: RequestId,
+  name: z.enum(natsCommandNames as [NatsCommandName, ...NatsCommandName[]]),
+  input: z.record(z.string(), z.unknown()),
+});
+export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, SendFrame, JoinFrame, LeaveFrame, PingFrame, PresenceSubscribeFrame, TypingClientFrame, CommandFrame]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 // Server -> client

@@ -52,3 +52,81 @@ create table __SCHEMA__.messages (
   sent_at       timestamptz not null,
   primary key (room_id, seq)
 );
+
+-- ---- people and conversations (issue 11, read-model version 2) -------------------------------------------
+-- Profiles, server admins and deactivation on users; kind/archive/delete on rooms; the user directory's
+-- search terms; bans, invites, sessions, server settings and the audit log.
+
+alter table __SCHEMA__.users
+  add column bio           text not null default '',
+  add column status_text   text not null default '',
+  add column server_admin  boolean not null default false,
+  add column registered_at timestamptz;
+
+alter table __SCHEMA__.rooms
+  add column kind     text not null default 'room',
+  add column archived boolean not null default false,
+  add column deleted  boolean not null default false;
+
+-- The directory: per user, slot 0 = the folded username, slots 1.. = the folded words of the display name
+-- (contracts/src/search.ts). A query word matches a term it is a prefix of: a range scan of term_idx.
+create table __SCHEMA__.user_search_terms (
+  user_id text not null,
+  slot    smallint not null,
+  term    text collate "C" not null,
+  primary key (user_id, slot)
+);
+create index user_search_terms_term_idx on __SCHEMA__.user_search_terms (term, user_id);
+
+create table __SCHEMA__.room_bans (
+  room_id    text not null,
+  user_id    text not null,
+  banned_by  text not null,
+  reason     text not null,
+  banned_seq bigint not null,
+  banned_at  timestamptz not null,
+  primary key (room_id, user_id)
+);
+
+create table __SCHEMA__.room_invites (
+  id         text primary key,
+  room_id    text not null,
+  created_by text not null,
+  created_at timestamptz not null,
+  expires_at timestamptz not null,
+  max_uses   integer,
+  uses       integer not null default 0,
+  revoked    boolean not null default false
+);
+create index room_invites_room_idx on __SCHEMA__.room_invites (room_id);
+
+-- Sign-ins (SessionStarted) and their end (SessionRevoked); refresh rotation keeps a session's id.
+create table __SCHEMA__.user_sessions (
+  id            text primary key,
+  user_id       text not null,
+  started_at    timestamptz not null,
+  revoked_at    timestamptz,
+  revoke_reason text
+);
+create index user_sessions_user_idx on __SCHEMA__.user_sessions (user_id);
+
+-- One row (id 'server') once the server aggregate has an event.
+create table __SCHEMA__.server_settings (
+  id                text primary key,
+  registration_open boolean not null default true
+);
+
+-- Every event but messages, for the admin panel's audit log: who (actor) did what (type, data) when.
+create table __SCHEMA__.audit_log (
+  seq      bigint primary key,
+  at       timestamptz not null,
+  type     text not null,
+  actor_id text,
+  room_id  text,
+  user_id  text,
+  data     jsonb not null
+);
+create index audit_log_type_idx on __SCHEMA__.audit_log (type, seq);
+create index audit_log_actor_idx on __SCHEMA__.audit_log (actor_id, seq);
+create index audit_log_room_idx on __SCHEMA__.audit_log (room_id, seq);
+create index audit_log_user_idx on __SCHEMA__.audit_log (user_id, seq);

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
  * clientMsgId for a week, well past the stream's duplicate window; `presence` is memory storage whose
  * entries expire after about three edge heartbeats (readers also treat stale entries as gone: on 2.9 an
  * expiry emits no watch event); `revoked` holds session/user revocations for a little longer than an access
- * token lives (watchers prune by each entry's own `expiresAt`, for the same reason).
+ * token lives (watchers prune by each entry's own `expiresAt`, for the same reason); `lastSeen` keeps, per user,
+ * when their last connection closed (file, no TTL).
  */
 export const PresenceTtlMs = 45_000;
 export const RevokedTtlMs = (Limits.accessTokenSeconds + 5 * 60) * 1000;
@@ -21,5 +22,6 @@ export async function provisionBuckets(nc: NatsConnection, log: Logger, opts: { 
   await kvm.create(Buckets.msgDedupe, { history: 1, replicas, ttl: 7 * 24 * 3600_000 });
   await kvm.create(Buckets.presence, { history: 1, replicas, ttl: PresenceTtlMs, storage: StorageType.Memory });
   await kvm.create(Buckets.revoked, { history: 1, replicas, ttl: RevokedTtlMs, storage: StorageType.File });
+  await kvm.create(Buckets.lastSeen, { history: 1, replicas, storage: StorageType.File });
   log.info({ buckets: Object.values(Buckets) }, 'kv buckets present');
 }

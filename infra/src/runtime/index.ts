@@ -14,8 +14,12 @@ export { watchRevocations, recordRevocation, openRevocations, RevocationSet, Rev
 export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revocations';
 export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
+export { serveStatus } from './status';
 export { activeReadModelSchema, CHAT_PROJECTION, PgChannels } from './read-model';
-export type { ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow } from './read-model-tables';
+export type {
+  ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow,
+  UserSearchTermsTable, RoomBansTable, RoomInvitesTable, UserSessionsTable, ServerSettingsTable, AuditLogTable,
+} from './read-model-tables';
 export { httpErrorOf, answerClientError, httpServerOptions } from './http-errors';
 export { readLimitedBody, parseJsonBody, acceptJsonBodiesOnly } from './http-body';
 export type { BodyParsers } from './http-body';

@@ -15,6 +15,11 @@ export interface UsersTable {
   deactivated: Generated<boolean>;
   registered_seq: number;
   updated_seq: number;
+  // read-model v2 (issue 11)
+  bio: Generated<string>;
+  status_text: Generated<string>;
+  server_admin: Generated<boolean>;
+  registered_at: Date | string | null;
 }
 export interface RoomsTable {
   id: string;
@@ -26,6 +31,10 @@ export interface RoomsTable {
   created_seq: number;
   member_count: Generated<number>;
   last_seq: number;
+  // read-model v2 (issue 11)
+  kind: Generated<'room' | 'dm'>;
+  archived: Generated<boolean>;
+  deleted: Generated<boolean>;
 }
 export interface RoomMembersTable { room_id: string; user_id: string; role: Role; joined_seq: number }
 export interface MessagesTable {
@@ -38,12 +47,44 @@ export interface MessagesTable {
   sent_at: Date | string;
 }
 
+// ---- read-model v2 (issue 11): directory, moderation, invites, sessions, settings, audit log
+export interface UserSearchTermsTable { user_id: string; slot: number; term: string }
+export interface RoomBansTable { room_id: string; user_id: string; banned_by: string; reason: string; banned_seq: number; banned_at: Date | string }
+export interface RoomInvitesTable {
+  id: string;
+  room_id: string;
+  created_by: string;
+  created_at: Date | string;
+  expires_at: Date | string;
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked: Generated<boolean>;
+}
+export interface UserSessionsTable { id: string; user_id: string; started_at: Date | string; revoked_at: Date | string | null; revoke_reason: string | null }
+export interface ServerSettingsTable { id: string; registration_open: Generated<boolean> }
+export interface AuditLogTable {
+  seq: number;
+  at: Date | string;
+  type: string;
+  actor_id: string | null;
+  room_id: string | null;
+  user_id: string | null;
+  /** jsonb: the event's data. */
+  data: Record<string, unknown>;
+}
+
 export interface ReadModelDB {
   checkpoint: CheckpointTable;
   users: UsersTable;
   rooms: RoomsTable;
   room_members: RoomMembersTable;
   messages: MessagesTable;
+  user_search_terms: UserSearchTermsTable;
+  room_bans: RoomBansTable;
+  room_invites: RoomInvitesTable;
+  user_sessions: UserSessionsTable;
+  server_settings: ServerSettingsTable;
+  audit_log: AuditLogTable;
 }
 export type UserRow = Selectable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;

@@ -198,8 +198,9 @@ export function watchRevocations(nc: NatsConnection, log: Logger, onRevoked?: (t
     isRevoked: (sid) => set.isRevoked(sid),
     isUserRevoked: (userId) => set.isUserRevoked(userId),
     assertActive(claims) {
-      if (set.isRevoked(claims.sid)) throw new NatterError('unauthenticated', 'This session was revoked (logged out); sign in again.');
+      // The account first: a deactivation also revokes its sessions, and "deactivated" is what to tell.
       if (set.isUserRevoked(claims.sub)) throw new NatterError('user_deactivated');
+      if (set.isRevoked(claims.sid)) throw new NatterError('unauthenticated', 'This session was revoked (logged out); sign in again.');
     },
     get size() {
       return set.size;

@@ -10,4 +10,11 @@ export const chatTables: PrimaryKeys<ReadModelDB> = {
   rooms: ['id'],
   room_members: ['room_id', 'user_id'],
   messages: ['room_id', 'seq'],
+  // read-model v2 (issue 11)
+  user_search_terms: ['user_id', 'slot'],
+  room_bans: ['room_id', 'user_id'],
+  room_invites: ['id'],
+  user_sessions: ['id'],
+  server_settings: ['id'],
+  audit_log: ['seq'],
 };

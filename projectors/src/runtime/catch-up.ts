@@ -25,7 +25,7 @@ export async function catchUp(
   projection: Projection,
   toSeq: number,
   log: Logger,
-  opts: { batch: BatchOptions; progressMs?: number; idleTimeoutMs?: number },
+  opts: { batch: BatchOptions; progressMs?: number; idleTimeoutMs?: number; onProgress?: (checkpoint: number) => void },
 ): Promise<CatchUpResult> {
   const start = await readCheckpoint(db, schema, projection.name);
   const t0 = performance.now();
@@ -45,6 +45,7 @@ export async function catchUp(
       const r = await applyBatch(db, schema, projection, batch, log);
       checkpoint = r.checkpoint;
       events += batch.length;
+      opts.onProgress?.(checkpoint);
       const now = performance.now();
       if (now - lastLog >= (opts.progressMs ?? 2000)) {
         log.info({ schema, seq: checkpoint, lastSeq: toSeq, eventsPerSec: Math.round(((events - lastLogEvents) * 1000) / (now - lastLog)) }, 'replay progress');

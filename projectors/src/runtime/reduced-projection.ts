@@ -9,24 +9,30 @@ export type Reducer<DB, T extends EventType> = (event: StoredEvent<T>, out: Chan
 /** One reducer per event type a projection cares about; event types without one change nothing in it. */
 export type Reducers<DB> = { readonly [T in EventType]?: Reducer<DB, T> };
 
+/** A reducer every event goes through (after its type's), for tables that record events of any type (an audit log). */
+export type EveryEventReducer<DB> = (event: StoredEvent, out: ChangeSet<DB>) => void;
+
 /**
  * A projection made of reducers: each batch is folded, event by event in stream order, into one ChangeSet,
  * which is written with a few multi-row statements in the batch's transaction (the one that also moves the
  * checkpoint). `keys` declares the primary key of every table the reducers touch.
  */
-export function reducedProjection<DB>(name: string, keys: PrimaryKeys<DB>, reducers: Reducers<DB>): Projection {
+export function reducedProjection<DB>(name: string, keys: PrimaryKeys<DB>, reducers: Reducers<DB>, every?: EveryEventReducer<DB>): Projection {
   return {
     name,
     async apply(trx, schema, events) {
-      const out = reduce(keys, reducers, events);
+      const out = reduce(keys, reducers, events, every);
       if (!out.isEmpty) await writeChangeSet(trx, schema, out);
     },
   };
 }
 
 /** Folds events, in stream order, into one change set. */
-export function reduce<DB>(keys: PrimaryKeys<DB>, reducers: Reducers<DB>, events: readonly StoredEvent[]): ChangeSet<DB> {
+export function reduce<DB>(keys: PrimaryKeys<DB>, reducers: Reducers<DB>, events: readonly StoredEvent[], every?: EveryEventReducer<DB>): ChangeSet<DB> {
   const out = new ChangeSet<DB>(keys);
-  for (const e of events) (reducers[e.type] as Reducer<DB, EventType> | undefined)?.(e, out);
+  for (const e of events) {
+    (reducers[e.type] as Reducer<DB, EventType> | undefined)?.(e, out);
+    every?.(e, out);
+  }
   return out;
 }

@@ -1,6 +1,8 @@
-import { AsOfSeqHeader, HistoryQuery, MinSeqQuery, parseOrThrow } from '@natter/contracts';
+import { AdminRoomsQuery, AdminUsersQuery, AsOfSeqHeader, AuditQuery, DirectoryQuery, HistoryQuery, MinSeqQuery, parseOrThrow } from '@natter/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import type { AdminService } from '../admin/admin.service';
+import type { SystemStatusService } from '../admin/system-status';
 import type { HistoryService } from '../messages/history.service';
 import type { Snapshot } from '../read-model/reader';
 import type { PresenceService } from '../presence/presence.service';
@@ -14,6 +16,8 @@ export interface QueryServices {
   rooms: RoomsService;
   history: HistoryService;
   presence: PresenceService;
+  admin: AdminService;
+  status: SystemStatusService;
 }
 
 type Handler<P, Q> = (ctx: { caller: Caller; params: P; query: Q }) => Promise<{ asOfSeq: number }>;
@@ -50,6 +54,10 @@ function flat<T extends object>(s: Snapshot<T>): T & { asOfSeq: number } {
 export function registerQueryRoutes(app: FastifyInstance, key: Authenticator, s: QueryServices): void {
   authedGet(app, key, '/api/me', { params: NoParams, query: MinSeqQuery }, async ({ caller, query }) => flat(await s.users.me(caller, query.minSeq)));
 
+  authedGet(app, key, '/api/users', { params: NoParams, query: DirectoryQuery }, async ({ caller, query }) =>
+    flat(await s.users.search(caller, query.q, query.limit, query.minSeq)),
+  );
+
   authedGet(app, key, '/api/users/:userId', { params: UserIdParams, query: MinSeqQuery }, async ({ caller, params, query }) =>
     flat(await s.users.byId(caller, params.userId, query.minSeq)),
   );
@@ -79,4 +87,31 @@ export function registerQueryRoutes(app: FastifyInstance, key: Authenticator, s:
   authedGet(app, key, '/api/rooms/:roomId/messages', { params: RoomIdParams, query: HistoryQuery }, async ({ caller, params, query }) =>
     s.history.page(caller, params.roomId, query),
   );
+
+  // ---- people and administration (issue 11)
+  authedGet(app, key, '/api/rooms/:roomId/invites', { params: RoomIdParams, query: MinSeqQuery }, async ({ caller, params, query }) =>
+    flat(await s.rooms.invites(caller, params.roomId, query.minSeq)),
+  );
+  authedGet(app, key, '/api/rooms/:roomId/bans', { params: RoomIdParams, query: MinSeqQuery }, async ({ caller, params, query }) =>
+    flat(await s.rooms.bans(caller, params.roomId, query.minSeq)),
+  );
+  authedGet(app, key, '/api/admin/users', { params: NoParams, query: AdminUsersQuery }, async ({ caller, query }) =>
+    flat(await s.admin.users(caller, query.q, query.limit, query.minSeq)),
+  );
+  authedGet(app, key, '/api/admin/users/:userId/sessions', { params: UserIdParams, query: MinSeqQuery }, async ({ caller, params, query }) =>
+    flat(await s.admin.sessions(caller, params.userId, query.minSeq)),
+  );
+  authedGet(app, key, '/api/admin/rooms', { params: NoParams, query: AdminRoomsQuery }, async ({ caller, query }) =>
+    flat(await s.admin.roomList(caller, query.q, query.limit, query.minSeq)),
+  );
+  authedGet(app, key, '/api/admin/rooms/:roomId/members', { params: RoomIdParams, query: MinSeqQuery }, async ({ caller, params, query }) =>
+    flat(await s.admin.roomMembers(caller, params.roomId, query.minSeq)),
+  );
+  authedGet(app, key, '/api/admin/audit', { params: NoParams, query: AuditQuery }, async ({ caller, query }) => flat(await s.admin.auditLog(caller, query)));
+  // Live state gathered over NATS (plus the checkpoint): no minSeq, no asOfSeq header.
+  app.get('/api/admin/status', async (req) => {
+    const caller = await key.authenticate(req.headers.authorization);
+    parseOrThrow(NoQuery, req.query ?? {});
+    return s.status.status(caller);
+  });
 }

@@ -1,4 +1,4 @@
-import { Id, Member, MinSeqQuery, MyRoom, Page, Room, Text, UserProfile } from '@natter/contracts';
+import { AdminUser, AuditEntry, Ban, DirectoryEntry, Id, Invite, Member, MinSeqQuery, MyRoom, Page, PublicProfile, Room, Text, UserProfile, UserSession } from '@natter/contracts';
 import { z } from 'zod';
 
 /**
@@ -30,3 +30,12 @@ export const PresenceResponse = z.object({
   online: z.boolean().describe('True while the user has at least one live WebSocket connection on any edge.'),
   asOf: z.string().describe('When the answer was computed (ISO 8601).'),
 });
+
+// ---- people and administration (issue 11)
+export const ProfileResponse = z.object({ user: PublicProfile, asOfSeq: AsOfSeq });
+export const DirectoryResponse = Page(DirectoryEntry);
+export const InvitesResponse = Page(Invite);
+export const BansResponse = Page(Ban);
+export const AdminUsersResponse = Page(AdminUser);
+export const SessionsResponse = Page(UserSession);
+export const AuditResponse = z.object({ items: z.array(AuditEntry), hasMore: z.boolean(), asOfSeq: AsOfSeq });

@@ -3,9 +3,16 @@ import type { ReadScope } from '../read-model/scope';
 
 /** The `room_members` read model (joined with `users` for names). */
 export class MembersRepository {
-  /** The caller's role in the room, or undefined when not a member (primary-key lookup). */
+  /** The caller's role in the room, or undefined when not a member or the room is deleted (primary-key lookups). */
   async roleOf(q: ReadScope, roomId: string, userId: string): Promise<Role | undefined> {
-    const row = await q.selectFrom('room_members').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    const row = await q
+      .selectFrom('room_members as m')
+      .innerJoin('rooms as r', 'r.id', 'm.room_id')
+      .select('m.role')
+      .where('m.room_id', '=', roomId)
+      .where('m.user_id', '=', userId)
+      .where('r.deleted', '=', false)
+      .executeTakeFirst();
     return row?.role;
   }
 
@@ -31,9 +38,11 @@ export class MembersRepository {
     const rows = await q
       .selectFrom('room_members as mine')
       .innerJoin('room_members as theirs', 'theirs.room_id', 'mine.room_id')
+      .innerJoin('rooms as r', 'r.id', 'mine.room_id')
       .select('theirs.user_id')
       .distinct()
       .where('mine.user_id', '=', userId)
+      .where('r.deleted', '=', false)
       .where('theirs.user_id', 'in', others)
       .execute();
     return rows.map((r) => r.user_id);

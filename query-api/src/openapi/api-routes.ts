@@ -1,4 +1,14 @@
 import {
+  AdminRoomsQuery,
+  AdminUserResult,
+  AdminUsersQuery,
+  AuditQuery,
+  CreateInviteResult,
+  DirectoryQuery,
+  RebuildStatus,
+  SendDirectMessageResult,
+  ServerSettingsResult,
+  SystemStatus,
   AuthTokens,
   Commands,
   HistoryQuery,
@@ -15,7 +25,24 @@ import {
   type ErrorCode,
 } from '@natter/contracts';
 import { z } from 'zod';
-import { MembersResponse, MyRoomsResponse, PresenceResponse, RoomIdParams, RoomSearchQuery, RoomsResponse, UserIdParams, UserResponse, RoomResponse } from '../http/schemas';
+import {
+  AdminUsersResponse,
+  AuditResponse,
+  BansResponse,
+  DirectoryResponse,
+  InvitesResponse,
+  MembersResponse,
+  MyRoomsResponse,
+  PresenceResponse,
+  ProfileResponse,
+  RoomIdParams,
+  RoomSearchQuery,
+  RoomsResponse,
+  SessionsResponse,
+  UserIdParams,
+  UserResponse,
+  RoomResponse,
+} from '../http/schemas';
 
 /**
  * The whole public HTTP API (command-api and query-api) as data: the OpenAPI document is generated from this
@@ -56,6 +83,20 @@ export const outputComponents: Record<string, z.ZodType> = {
   RoomsResponse,
   MembersResponse,
   PresenceResponse,
+  // ---- people and administration (issue 11)
+  CreateInviteResult,
+  SendDirectMessageResult,
+  AdminUserResult,
+  ServerSettingsResult,
+  RebuildStatus,
+  ProfileResponse,
+  DirectoryResponse,
+  InvitesResponse,
+  BansResponse,
+  AdminUsersResponse,
+  SessionsResponse,
+  AuditResponse,
+  SystemStatus,
 };
 /** Request bodies are named after the command (`RegisterBody`, `SendMessageBody`, ...). */
 export const inputComponents: Record<string, z.ZodType> = Object.fromEntries(
@@ -68,8 +109,12 @@ export const apiRoutes: ApiRoute[] = [
   // ---- query-api
   { method: 'get', path: '/api/me', service: 'query-api', operationId: 'getMe', summary: 'Your profile, with email', auth: true, query: MinSeqQuery,
     success: { status: 200, schema: UserResponse, description: 'Your profile.' }, errors: ['user_not_found'] },
-  { method: 'get', path: '/api/users/:userId', service: 'query-api', operationId: 'getUser', summary: "Someone's public profile (no email)", auth: true, params: UserIdParams, query: MinSeqQuery,
-    success: { status: 200, schema: UserResponse, description: 'The profile.' }, errors: ['user_not_found'] },
+  { method: 'get', path: '/api/users', service: 'query-api', operationId: 'searchUsers', summary: 'The user directory', auth: true, query: DirectoryQuery,
+    description: 'Active users whose username or display-name words start with every word of `q`, ignoring case and accents ("zoe" finds "Zoë"); in the order of the matched word. No `q`: users by username.',
+    success: { status: 200, schema: DirectoryResponse, description: 'Matching users.' }, errors: [] },
+  { method: 'get', path: '/api/users/:userId', service: 'query-api', operationId: 'getUser', summary: "Someone's profile (no email), with presence", auth: true, params: UserIdParams, query: MinSeqQuery,
+    description: '`online` is live presence; otherwise `lastSeenAt` is when their last connection closed (null if never seen). Your own profile also has your email.',
+    success: { status: 200, schema: ProfileResponse, description: 'The profile.' }, errors: ['user_not_found'] },
   { method: 'get', path: '/api/users/:userId/presence', service: 'query-api', operationId: 'getUserPresence', summary: 'Whether a user is online now', auth: true, params: UserIdParams,
     description: 'Online while the user has at least one live WebSocket connection on any edge (connections are heartbeated into KV natter_presence; one missing for 3 heartbeats counts as gone, so a crashed edge\'s users turn offline within about 45 s). Any signed-in user may ask; an unknown user is offline. Live state, not a projection: the body has `asOf` (a time) instead of `asOfSeq`, and there is no `minSeq`.',
     success: { status: 200, schema: PresenceResponse, description: 'The user\'s presence now.' }, errors: [] },
@@ -86,6 +131,26 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/api/rooms/:roomId/messages', service: 'query-api', operationId: 'getRoomMessages', summary: 'Room history, paged by sequence', auth: true, params: RoomIdParams, query: HistoryQuery,
     description: 'Members only (403 not_member). No cursor: the newest page. `before=S`: the `limit` messages just below S. `after=S`: the `limit` messages just above S. Items ascend by seq; `hasMore` says whether more exist in the direction asked.',
     success: { status: 200, schema: HistoryPage, description: 'One page of history.' }, errors: ['not_member'] },
+  // ---- people and administration (issue 11)
+  { method: 'get', path: '/api/rooms/:roomId/invites', service: 'query-api', operationId: 'getRoomInvites', summary: "A room's invite links (owner/admin)", auth: true, params: RoomIdParams, query: MinSeqQuery,
+    description: 'Without their codes (only their hashes are kept). 403 not_member for outsiders, forbidden for moderators and members.',
+    success: { status: 200, schema: InvitesResponse, description: 'Invites, newest first.' }, errors: ['not_member', 'forbidden'] },
+  { method: 'get', path: '/api/rooms/:roomId/bans', service: 'query-api', operationId: 'getRoomBans', summary: "A room's bans (owner, admins, moderators)", auth: true, params: RoomIdParams, query: MinSeqQuery,
+    success: { status: 200, schema: BansResponse, description: 'Banned users, newest ban first.' }, errors: ['not_member', 'forbidden'] },
+  { method: 'get', path: '/api/admin/users', service: 'query-api', operationId: 'adminSearchUsers', summary: 'Every account, deactivated ones included (server admin)', auth: true, query: AdminUsersQuery,
+    success: { status: 200, schema: AdminUsersResponse, description: 'Matching accounts (the directory search, with email, admin flag and deactivation).' }, errors: ['forbidden'] },
+  { method: 'get', path: '/api/admin/users/:userId/sessions', service: 'query-api', operationId: 'adminUserSessions', summary: "A user's sign-ins (server admin)", auth: true, params: UserIdParams, query: MinSeqQuery,
+    success: { status: 200, schema: SessionsResponse, description: 'Sessions, newest first: started, and when and why they ended.' }, errors: ['forbidden'] },
+  { method: 'get', path: '/api/admin/rooms', service: 'query-api', operationId: 'adminSearchRooms', summary: 'Every room but direct messages (server admin)', auth: true, query: AdminRoomsQuery,
+    success: { status: 200, schema: RoomsResponse, description: 'Rooms by name; `q` filters by a case-insensitive substring.' }, errors: ['forbidden'] },
+  { method: 'get', path: '/api/admin/rooms/:roomId/members', service: 'query-api', operationId: 'adminRoomMembers', summary: "Any room's members (server admin)", auth: true, params: RoomIdParams, query: MinSeqQuery,
+    success: { status: 200, schema: MembersResponse, description: 'Members in join order.' }, errors: ['forbidden', 'room_not_found'] },
+  { method: 'get', path: '/api/admin/audit', service: 'query-api', operationId: 'adminAuditLog', summary: 'The audit log (server admin)', auth: true, query: AuditQuery,
+    description: 'Every event but messages, from the event stream: who (actor), what (type, data), when, and the room and user it concerns. Filter by `type`, `actor`, `room`, `user`; page back with `before=<seq of the last item>` while `hasMore`.',
+    success: { status: 200, schema: AuditResponse, description: 'Entries, newest first.' }, errors: ['forbidden'] },
+  { method: 'get', path: '/api/admin/status', service: 'query-api', operationId: 'adminStatus', summary: 'System status (server admin)', auth: true,
+    description: "Every service instance's health (gathered over NATS `natter.status`), sockets per edge, projector lag (stream head minus checkpoint), stream and KV bucket sizes, registration, and the read-model rebuild's progress. Live state: no minSeq.",
+    success: { status: 200, schema: SystemStatus, description: 'The status now.' }, errors: ['forbidden'] },
 ];
 
 /** A command's route as the document shows it: operationId is the command's name in lowerCamelCase. */

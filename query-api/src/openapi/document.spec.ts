@@ -25,7 +25,40 @@ const briefRoutes: [string, string, number][] = [
   ['get', '/api/rooms/{roomId}', 200],
   ['get', '/api/rooms/{roomId}/members', 200],
   ['get', '/api/rooms/{roomId}/messages', 200],
+  // ---- people and administration (issue 11)
+  ['patch', '/api/rooms/{roomId}', 200],
+  ['post', '/api/rooms/{roomId}/archive', 200],
+  ['post', '/api/rooms/{roomId}/unarchive', 200],
+  ['delete', '/api/rooms/{roomId}', 200],
+  ['patch', '/api/rooms/{roomId}/members/{userId}', 200],
+  ['post', '/api/rooms/{roomId}/owner', 200],
+  ['post', '/api/rooms/{roomId}/bans', 200],
+  ['delete', '/api/rooms/{roomId}/bans/{userId}', 200],
+  ['post', '/api/rooms/{roomId}/invites', 201],
+  ['delete', '/api/rooms/{roomId}/invites/{inviteId}', 200],
+  ['post', '/api/invites/redeem', 200],
+  ['post', '/api/dms/messages', 201],
+  ['post', '/api/admin/users/{userId}/deactivate', 200],
+  ['post', '/api/admin/users/{userId}/reactivate', 200],
+  ['post', '/api/admin/users/{userId}/logout', 200],
+  ['post', '/api/admin/users/{userId}/password', 200],
+  ['post', '/api/admin/users/{userId}/admin', 200],
+  ['delete', '/api/admin/users/{userId}/admin', 200],
+  ['patch', '/api/admin/settings', 200],
+  ['post', '/api/admin/read-model/rebuild', 202],
+  ['get', '/api/users', 200],
+  ['get', '/api/rooms/{roomId}/invites', 200],
+  ['get', '/api/rooms/{roomId}/bans', 200],
+  ['get', '/api/admin/users', 200],
+  ['get', '/api/admin/users/{userId}/sessions', 200],
+  ['get', '/api/admin/rooms', 200],
+  ['get', '/api/admin/rooms/{roomId}/members', 200],
+  ['get', '/api/admin/audit', 200],
+  ['get', '/api/admin/status', 200],
 ];
+
+/** Reads of live state rather than the read model: no minSeq, no as-of header. */
+const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status'];
 
 function refs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refs(n, out));
@@ -67,9 +100,8 @@ describe('OpenAPI document', () => {
       const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh'].includes(path);
       expect(op.security, path).toEqual(open ? [] : [{ bearer: [] }]);
       if (!open) expect(op.responses['401'].description).toContain('token_expired');
-      if (method === 'get' && path.endsWith('/presence')) {
-        // Live state, not the read model: no minSeq, no as-of header.
-        expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(['userId']);
+      if (method === 'get' && liveRoutes.includes(path)) {
+        expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(path.includes('{userId}') ? ['userId'] : []);
         expect(op.responses['200'].headers).toBeUndefined();
       } else if (method === 'get') {
         expect(op.parameters.map((p: { name: string }) => p.name)).toContain('minSeq');

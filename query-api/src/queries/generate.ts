@@ -5,6 +5,9 @@ import { MessagesRepository } from '../messages/messages.repository';
 import { CheckpointRepository } from '../read-model/checkpoint.repository';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { UsersRepository } from '../users/users.repository';
+import { AuditRepository } from '../admin/audit.repository';
+import { DirectoryRepository } from '../users/directory.repository';
+import { ModerationRepository } from '../rooms/moderation.repository';
 
 /**
  * Renders the SQL of the hot queries by running the real repository methods against a driver that records
@@ -24,7 +27,7 @@ export async function renderHotQueries(): Promise<Record<string, string>> {
       if (e.level === 'query') last = e.query;
     },
   });
-  const q = db.withSchema('rm_v1_0');
+  const q = db.withSchema('rm_v2_0');
   const out: Record<string, string> = {};
   const capture = async (name: string, what: string, run: () => Promise<unknown>) => {
     last = undefined;
@@ -50,6 +53,14 @@ export async function renderHotQueries(): Promise<Record<string, string>> {
   await capture('rooms.search-public', 'GET /api/rooms?q=: public rooms by name (rooms_public_idx).', () => rooms.listPublic(q, 'gen', 50));
   await capture('rooms.by-id', 'Room details.', () => rooms.findById(q, 'room-1'));
   await capture('users.by-id', 'A profile.', () => new UsersRepository().findById(q, 'user-1'));
+  // ---- people and administration (issue 11)
+  const directory = new DirectoryRepository();
+  await capture('users.directory', 'GET /api/users?q=ada (and a query of several words as one phrase first): one range of user_search_terms_term_idx, in term order.', () => directory.search(q, 'Ada', 20, { includeDeactivated: false }));
+  await capture('users.directory-words', 'GET /api/users?q=ada lo when the phrase found too few: the first word drives the range, the others are checked per candidate.', () => directory.search(q, 'Ada Lo', 20, { includeDeactivated: false }));
+  await capture('users.directory-all', 'GET /api/users (no q): active users by username.', () => directory.search(q, '', 20, { includeDeactivated: false }));
+  await capture('rooms.dm-peers', 'GET /api/me/rooms: the other people of the caller\'s direct messages.', () => rooms.peers(q, ['room-1', 'room-2'], 'user-1'));
+  await capture('rooms.bans', 'GET /api/rooms/:id/bans.', () => new ModerationRepository().bans(q, 'room-1'));
+  await capture('audit.page', 'GET /api/admin/audit?type=&before=: newest first on audit_log_type_idx.', () => new AuditRepository().page(q, { type: 'MemberBanned', before: 1000, limit: 50 }));
   await db.destroy();
   return out;
 }

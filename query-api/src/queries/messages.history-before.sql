@@ -4,4 +4,4 @@
 --   $1 = "room-1"
 --   $2 = 1000
 --   $3 = 51
-select * from "rm_v1_0"."messages" where "room_id" = $1 and "seq" < $2 order by "room_id" desc, "seq" desc limit $3;
+select * from "rm_v2_0"."messages" where "room_id" = $1 and "seq" < $2 order by "room_id" desc, "seq" desc limit $3;

@@ -3,4 +3,4 @@
 -- Example parameters:
 --   $1 = "room-1"
 --   $2 = 51
-select * from "rm_v1_0"."messages" where "room_id" = $1 order by "room_id" desc, "seq" desc limit $2;
+select * from "rm_v2_0"."messages" where "room_id" = $1 order by "room_id" desc, "seq" desc limit $2;

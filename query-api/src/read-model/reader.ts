@@ -24,6 +24,8 @@ export interface ReadOptions {
    * membership event (RoomMetaHeads), so a removal that has been answered is never read around.
    */
   roomId?: string;
+  /** Server admins only (403 forbidden otherwise), judged in the same snapshot as the data. */
+  requireAdmin?: boolean;
 }
 
 /** Postgres errors that mean "that schema was just dropped or is not there": re-read the active schema. */
@@ -67,6 +69,7 @@ export class ReadModelReader {
             const head = await this.checkpoints.head(q, opts.callerId);
             if (opts.minSeq !== undefined && head.lastSeq < opts.minSeq) return { lagging: head.lastSeq };
             if (head.callerDeactivated) throw new NatterError('user_deactivated');
+            if (opts.requireAdmin && !head.callerAdmin) throw new NatterError('forbidden', 'Server admins only.');
             return { asOfSeq: head.lastSeq, value: await fn(q) };
           });
       } catch (err) {

@@ -1,26 +1,34 @@
-import { NatterError, type Member, type MyRoom, type Room } from '@natter/contracts';
+import { NatterError, roleAtLeast, type Ban, type Invite, type Member, type MyRoom, type Role, type Room } from '@natter/contracts';
 import type { Caller } from '../http/auth';
 import { MembersRepository } from '../members/members.repository';
 import type { ReadModelReader, Snapshot } from '../read-model/reader';
 import type { ReadScope } from '../read-model/scope';
+import { ModerationRepository } from './moderation.repository';
 import { RoomsRepository, rowToRoom, type RoomColumns } from './rooms.repository';
 
 /**
  * Room reads and who may see them:
  * - public rooms: any signed-in user sees details and members;
- * - private rooms: members only; to anyone else a private room's details and members are 404
- *   room_not_found (private rooms are not discoverable);
- * - a room that does not exist looks exactly like a private room you are not in, so ids leak nothing.
+ * - private rooms (direct messages included): members only; to anyone else a private room's details and
+ *   members are 404 room_not_found (private rooms are not discoverable);
+ * - a room that does not exist, or was deleted, looks exactly like a private room you are not in, so ids leak
+ *   nothing;
+ * - invite links: the owner and admins; bans: moderators and up (403 forbidden for lower roles).
  */
 export class RoomsService {
   constructor(
     private readonly reader: ReadModelReader,
     private readonly rooms = new RoomsRepository(),
     private readonly members = new MembersRepository(),
+    private readonly moderation = new ModerationRepository(),
   ) {}
 
   myRooms(caller: Caller, minSeq?: number): Promise<Snapshot<{ items: MyRoom[] }>> {
-    return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => ({ items: await this.rooms.listForMember(q, caller.userId) }));
+    return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => {
+      const items = await this.rooms.listForMember(q, caller.userId);
+      const peers = await this.rooms.peers(q, items.filter((r) => r.kind === 'dm').map((r) => r.id), caller.userId);
+      return { items: items.map((r) => (r.kind === 'dm' ? { ...r, peers: peers.get(r.id) ?? [] } : r)) };
+    });
   }
 
   searchPublic(caller: Caller, search: string | undefined, limit: number, minSeq?: number): Promise<Snapshot<{ items: Room[] }>> {
@@ -42,11 +50,31 @@ export class RoomsService {
     });
   }
 
+  invites(caller: Caller, roomId: string, minSeq?: number): Promise<Snapshot<{ items: Invite[] }>> {
+    return this.reader.read({ minSeq, callerId: caller.userId, roomId }, async (q) => {
+      await this.mustHaveRole(q, caller, roomId, 'admin');
+      return { items: await this.moderation.invites(q, roomId) };
+    });
+  }
+
+  bans(caller: Caller, roomId: string, minSeq?: number): Promise<Snapshot<{ items: Ban[] }>> {
+    return this.reader.read({ minSeq, callerId: caller.userId, roomId }, async (q) => {
+      await this.mustHaveRole(q, caller, roomId, 'moderator');
+      return { items: await this.moderation.bans(q, roomId) };
+    });
+  }
+
   /** The room if the caller may see it: public, or private with the caller as a member. */
   private async visibleRoom(q: ReadScope, caller: Caller, roomId: string): Promise<RoomColumns | undefined> {
     const room = await this.rooms.findById(q, roomId);
     if (!room) return undefined;
     if (room.visibility === 'public') return room;
     return (await this.members.roleOf(q, roomId, caller.userId)) ? room : undefined;
+  }
+
+  private async mustHaveRole(q: ReadScope, caller: Caller, roomId: string, min: Role): Promise<void> {
+    const role = await this.members.roleOf(q, roomId, caller.userId);
+    if (!role) throw new NatterError((await this.visibleRoom(q, caller, roomId)) ? 'not_member' : 'room_not_found');
+    if (!roleAtLeast(role, min)) throw new NatterError('forbidden', `Only ${min === 'admin' ? 'the owner and admins' : 'moderators and up'} may see this.`);
   }
 }

@@ -4,9 +4,13 @@ import { NatterError, RpcReply, SharesRoomResult, Subjects } from '@natter/contr
 import { NatsRequester } from '@natter/infra/runtime';
 import type { PresenceAuthorizer, PresenceStore } from '../ports';
 
-/** Presence entries in KV `natter_presence` (memory storage, history 1). */
+/** Presence entries in KV `natter_presence` (memory storage, history 1); last-seen times in `natter_last_seen`. */
 export class KvPresenceStore implements PresenceStore {
-  constructor(private readonly kv: KV) {}
+  constructor(private readonly kv: KV, private readonly lastSeen: KV) {}
+
+  async seen(userId: string, at: string): Promise<void> {
+    await this.lastSeen.put(userId, at);
+  }
 
   async put(key: string, value: string): Promise<void> {
     await this.kv.put(key, value);

@@ -2,7 +2,7 @@
  * Command-line options of `npm run bench -- [--flag=value ...]`, parsed once and frozen. `--quick` shrinks
  * every size and duration for a run of a few minutes; explicit flags still win over it.
  */
-export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'command', 'idle', 'history', 'replay'] as const;
+export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'command', 'idle', 'history', 'directory', 'replay'] as const;
 export type Scenario = (typeof ALL_SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -23,6 +23,9 @@ export interface BenchOptions {
   users: number;
   historyMessages: number;
   historyRequests: number;
+  /** Accounts seeded for the directory scenario, and searches measured. */
+  directoryUsers: number;
+  directoryRequests: number;
   jetstreamMessages: number;
   postgresRows: number;
   commandRate: number;
@@ -47,6 +50,8 @@ const defaults: BenchOptions = {
   users: 1000,
   historyMessages: 1_000_000,
   historyRequests: 500,
+  directoryUsers: 100_000,
+  directoryRequests: 1400,
   jetstreamMessages: 200_000,
   postgresRows: 200_000,
   commandRate: 100,
@@ -59,6 +64,8 @@ const quick: Partial<BenchOptions> = {
   idleSockets: 2000,
   historyMessages: 100_000,
   historyRequests: 200,
+  directoryUsers: 20_000,
+  directoryRequests: 350,
   jetstreamMessages: 50_000,
   postgresRows: 50_000,
 };

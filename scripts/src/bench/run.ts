@@ -24,6 +24,7 @@ import type { BenchResults } from './report/results';
 import { writeReport } from './report/write';
 import { httpSendLatency } from './scenarios/command-latency';
 import { fanoutScenario, saturationScenario, type FanoutOptions } from './scenarios/fanout';
+import { directoryScenario, seedUsers } from './scenarios/directory';
 import { historyScenario, seedRoom } from './scenarios/history';
 import { idleScenario } from './scenarios/idle';
 import { replayScenario } from './scenarios/replay';
@@ -205,6 +206,14 @@ try {
       seeded = true;
       results.natter.history = await historyScenario({ api: api!, user: owner, seed, requests: opts.historyRequests });
       say(`history: latest p50 ${results.natter.history.latest.p50} p99 ${results.natter.history.latest.p99} ms; middle p50 ${results.natter.history.middle.p50} p99 ${results.natter.history.middle.p99} ms`);
+    });
+  }
+  if (has('directory') && natter && pop && api) {
+    await step('directory', async () => {
+      const [user] = await pop!.ensureUsers(1);
+      const seed = await seedUsers({ natsUrl: natter!.natsUrl, api: api!, user, users: opts.directoryUsers, inFlight: 1000, timeoutMs: 30 * 60_000 }, say);
+      results.natter.directory = await directoryScenario({ api: api!, user, users: opts.directoryUsers, requests: opts.directoryRequests, seed });
+      say(`directory of ${opts.directoryUsers} users: p50 ${results.natter.directory.all.p50} p99 ${results.natter.directory.all.p99} ms`);
     });
   }
   if (has('replay') && natter) {

@@ -332,6 +332,8 @@ const goodFrames: Record<(typeof ClientFrameTypes)[number], () => Record<string,
   ping: () => ({ type: 'ping', id: 'p1' }),
   presence_subscribe: () => ({ type: 'presence_subscribe', id: 'ps1', userIds: [bob.user.id] }),
   typing: () => ({ type: 'typing', roomId: publicRoom }),
+  // JoinRoom's input is a strict {roomId}: any other object there is refused by command-api, with the frame's id
+  command: () => ({ type: 'command', id: 'k1', name: 'JoinRoom', input: { roomId: publicRoom } }),
 };
 
 /** One WS case that the edge must refuse (never forward): a frame with one bad field, or not a frame at all. */

@@ -1,4 +1,20 @@
 import type {
+  AdminUser,
+  AdminUserResult,
+  AuditEntry,
+  Ban,
+  CreateInviteBody,
+  CreateInviteResult,
+  DirectoryEntry,
+  Invite,
+  PublicProfile,
+  RebuildStatus,
+  SendDirectMessageBody,
+  SendDirectMessageResult,
+  SystemStatus,
+  UpdateRoomBody,
+  UserSession,
+  AssignableRole,
   AuthTokens,
   HistoryPage,
   LoginBody,
@@ -18,10 +34,16 @@ type Query = Record<string, string | number | undefined>;
 
 /**
  * The HTTP API (relative URLs: the gateway serves the app and proxies /api). Reads carry `minSeq` = the
- * highest sequence this client's own writes returned, so a read after a write sees that write.
+ * highest sequence this client's own writes returned or its socket showed it (`observe`), so a read after a
+ * write, or after a live event (someone added you to a room), sees it.
  */
 export class Api {
   private writtenSeq = 0;
+
+  /** A live event at `seq` was shown: later reads wait (bounded) until the read model has it too. */
+  observe(seq: number): void {
+    if (seq > this.writtenSeq) this.writtenSeq = seq;
+  }
 
   constructor(
     private readonly session: Session,
@@ -46,6 +68,43 @@ export class Api {
   createRoom = (body: CreateRoomBody) => this.call<RoomCommandResult>('POST', '/api/rooms', { body });
   joinRoom = (roomId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/join`, { body: {} });
   leaveRoom = (roomId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/leave`, { body: {} });
+
+  // ---- people (issue 11)
+  users = (q: string, limit = 20) => this.call<{ items: DirectoryEntry[]; asOfSeq: number }>('GET', '/api/users', { query: { q: q || undefined, limit } });
+  profile = (userId: string) => this.call<{ user: PublicProfile; asOfSeq: number }>('GET', `/api/users/${enc(userId)}`);
+  sendDirect = (body: SendDirectMessageBody) => this.call<SendDirectMessageResult>('POST', '/api/dms/messages', { body });
+  updateRoom = (roomId: string, body: UpdateRoomBody) => this.call<RoomCommandResult>('PATCH', `/api/rooms/${enc(roomId)}`, { body });
+  archiveRoom = (roomId: string, archived: boolean) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/${archived ? 'archive' : 'unarchive'}`, { body: {} });
+  deleteRoom = (roomId: string) => this.call<RoomCommandResult>('DELETE', `/api/rooms/${enc(roomId)}`, { body: {} });
+  addMember = (roomId: string, userId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/members`, { body: { userId } });
+  removeMember = (roomId: string, userId: string) => this.call<RoomCommandResult>('DELETE', `/api/rooms/${enc(roomId)}/members/${enc(userId)}`, { body: {} });
+  changeRole = (roomId: string, userId: string, role: AssignableRole) => this.call<RoomCommandResult>('PATCH', `/api/rooms/${enc(roomId)}/members/${enc(userId)}`, { body: { role } });
+  transferOwnership = (roomId: string, userId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/owner`, { body: { userId } });
+  ban = (roomId: string, userId: string, reason = '') => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/bans`, { body: { userId, reason } });
+  unban = (roomId: string, userId: string) => this.call<RoomCommandResult>('DELETE', `/api/rooms/${enc(roomId)}/bans/${enc(userId)}`, { body: {} });
+  bans = (roomId: string) => this.call<{ items: Ban[]; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/bans`);
+  invites = (roomId: string) => this.call<{ items: Invite[]; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/invites`);
+  createInvite = (roomId: string, body: CreateInviteBody) => this.call<CreateInviteResult>('POST', `/api/rooms/${enc(roomId)}/invites`, { body });
+  revokeInvite = (roomId: string, inviteId: string) => this.call<RoomCommandResult>('DELETE', `/api/rooms/${enc(roomId)}/invites/${enc(inviteId)}`, { body: {} });
+  redeemInvite = (code: string) => this.call<RoomCommandResult>('POST', '/api/invites/redeem', { body: { code } });
+
+  // ---- server administration (issue 11)
+  adminUsers = (q: string) => this.call<{ items: AdminUser[]; asOfSeq: number }>('GET', '/api/admin/users', { query: { q: q || undefined } });
+  userSessions = (userId: string) => this.call<{ items: UserSession[]; asOfSeq: number }>('GET', `/api/admin/users/${enc(userId)}/sessions`);
+  adminRooms = (q: string) => this.call<{ items: Room[]; asOfSeq: number }>('GET', '/api/admin/rooms', { query: { q: q || undefined } });
+  adminRoomMembers = (roomId: string) => this.call<{ items: Member[]; asOfSeq: number }>('GET', `/api/admin/rooms/${enc(roomId)}/members`);
+  audit = (f: { type?: string; actor?: string; room?: string; before?: number }) =>
+    this.call<{ items: AuditEntry[]; hasMore: boolean; asOfSeq: number }>('GET', '/api/admin/audit', { query: { type: f.type, actor: f.actor, room: f.room, before: f.before } });
+  systemStatus = () => this.call<SystemStatus>('GET', '/api/admin/status');
+  adminUser = (userId: string, action: 'deactivate' | 'reactivate' | 'logout' | 'grant-admin' | 'revoke-admin') => {
+    if (action === 'grant-admin' || action === 'revoke-admin') {
+      return this.call<AdminUserResult>(action === 'grant-admin' ? 'POST' : 'DELETE', `/api/admin/users/${enc(userId)}/admin`, { body: {} });
+    }
+    return this.call<AdminUserResult>('POST', `/api/admin/users/${enc(userId)}/${action}`, { body: {} });
+  };
+  resetPassword = (userId: string, password: string) => this.call<AdminUserResult>('POST', `/api/admin/users/${enc(userId)}/password`, { body: { password } });
+  setRegistration = (registrationOpen: boolean) => this.call<{ registrationOpen: boolean; seq: number }>('PATCH', '/api/admin/settings', { body: { registrationOpen } });
+  rebuild = () => this.call<RebuildStatus>('POST', '/api/admin/read-model/rebuild', { body: {} });
 
   /** History: the newest page, or the page just below `before`. Ascending by seq. */
   history = (roomId: string, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>

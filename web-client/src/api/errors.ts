@@ -30,6 +30,14 @@ export function describeError(e: unknown): string {
       return 'That username is taken.';
     case 'email_taken':
       return 'That email is already registered.';
+    case 'registration_closed':
+      return 'Registration is closed on this server. Ask for an invite link.';
+    case 'banned':
+      return 'You are banned from this room.';
+    case 'room_archived':
+      return 'This room is archived: it can be read, not written in.';
+    case 'invite_invalid':
+      return 'This invite link is no longer valid (expired, used up or revoked).';
     case 'rate_limited':
       return 'Too many attempts. Please wait a moment and try again.';
     case 'validation_failed': {

@@ -4,7 +4,7 @@ import { Api } from './client';
 import { ApiError } from './errors';
 import { Session } from './session';
 
-const user = { id: 'u1', username: 'alice', displayName: 'Alice' };
+const user = { id: 'u1', username: 'alice', displayName: 'Alice', bio: '', statusText: '' };
 const inAnHour = () => new Date(Date.now() + 3600_000).toISOString();
 const tokens = (n: number, accessExpiresAt = inAnHour()): AuthTokens => ({
   accessToken: `a${n}`,

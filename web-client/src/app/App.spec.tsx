@@ -8,12 +8,12 @@ import { Session } from '../api/session';
 import { FakeSocket, message, messageEvent } from '../realtime/testing';
 import { AppProviders, AppRoutes, makeQueryClient } from './App';
 
-const alice = { id: 'alice', username: 'alice', displayName: 'Alice', email: 'alice@example.com' };
+const alice = { id: 'alice', username: 'alice', displayName: 'Alice', bio: '', statusText: '', email: 'alice@example.com' };
 const far = new Date(Date.now() + 3600_000).toISOString();
 const tokens: AuthTokens = { accessToken: 'a1', accessTokenExpiresAt: far, refreshToken: 'r1', refreshTokenExpiresAt: far, user: alice, seq: 1 };
 
 function room(id: string, name: string, lastSeq: number): MyRoom {
-  return { id, name, topic: `about ${name}`, visibility: 'public', createdBy: 'bob', createdAt: '2026-01-01T00:00:00Z', memberCount: 2, lastSeq, role: 'member', joinedSeq: 1 };
+  return { id, name, topic: `about ${name}`, visibility: 'public', kind: 'room', archived: false, createdBy: 'bob', createdAt: '2026-01-01T00:00:00Z', memberCount: 2, lastSeq, role: 'member', joinedSeq: 1 };
 }
 
 /** A scripted query/command API: answers by method and path, records every request. */

@@ -10,7 +10,16 @@ import { BrowseRooms } from '../features/rooms/BrowseRooms';
 import { CreateRoom } from '../features/rooms/CreateRoom';
 import { RoomView } from '../features/rooms/RoomView';
 import { AuthProvider, useAuth } from './auth';
-import { AdminPlaceholder, Layout, Welcome } from './Layout';
+import { Layout, Welcome } from './Layout';
+import { AdminAudit } from '../features/admin/AdminAudit';
+import { AdminPage } from '../features/admin/AdminPage';
+import { AdminRooms } from '../features/admin/AdminRooms';
+import { AdminSystem } from '../features/admin/AdminSystem';
+import { AdminUsers } from '../features/admin/AdminUsers';
+import { DirectoryPage } from '../features/people/DirectoryPage';
+import { NewDirectMessage } from '../features/people/NewDirectMessage';
+import { UserProfilePage } from '../features/people/UserProfilePage';
+import { InvitePage } from '../features/rooms/InvitePage';
 import { RealtimeProvider } from './realtime';
 import type { SocketFactory } from '../realtime';
 
@@ -53,7 +62,17 @@ export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
         <Route path="browse" element={<BrowseRooms />} />
         <Route path="new-room" element={<CreateRoom />} />
         <Route path="profile" element={<ProfilePage />} />
-        <Route path="admin" element={<AdminPlaceholder />} />
+        <Route path="people" element={<DirectoryPage />} />
+        <Route path="users/:userId" element={<UserProfilePage />} />
+        <Route path="dm/new" element={<NewDirectMessage />} />
+        <Route path="invite/:code" element={<InvitePage />} />
+        <Route path="admin" element={<AdminPage />}>
+          <Route index element={<Navigate to="users" replace />} />
+          <Route path="users" element={<AdminUsers />} />
+          <Route path="rooms" element={<AdminRooms />} />
+          <Route path="audit" element={<AdminAudit />} />
+          <Route path="system" element={<AdminSystem />} />
+        </Route>
       </Route>
       <Route path="*" element={<Navigate to="/" replace />} />
     </Routes>

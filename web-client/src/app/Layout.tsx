@@ -1,4 +1,6 @@
 import { Link, NavLink, Outlet, useMatch } from 'react-router';
+import { DmList } from '../features/people/DmList';
+import { useMeProfile } from '../features/people/people.queries';
 import { RoomList } from '../features/rooms/RoomList';
 import { useAuth, useMe } from './auth';
 import { ConnectionBanner } from './ConnectionBanner';
@@ -12,6 +14,8 @@ export function Layout() {
   const { logout } = useAuth();
   const status = useConnectionStatus();
   const inPage = useMatch('/') === null;
+  // The admin entry for server admins only (the route and the API refuse everyone else anyway).
+  const serverAdmin = useMeProfile().data?.serverAdmin === true;
 
   return (
     <div className={`shell${inPage ? ' shell--in-page' : ''}`}>
@@ -27,6 +31,11 @@ export function Layout() {
           <span className="visually-hidden">Connection: {STATUS_TEXT[status]}</span>
         </span>
         <nav className="topbar__nav" aria-label="Account">
+          {serverAdmin && (
+            <NavLink to="/admin" className="topbar__link topbar__link--fixed">
+              Admin
+            </NavLink>
+          )}
           <NavLink to="/profile" className="topbar__link">
             {me.displayName}
           </NavLink>
@@ -50,6 +59,15 @@ export function Layout() {
             </div>
           </div>
           <RoomList />
+          <div className="sidebar__head">
+            <h2>Direct messages</h2>
+            <div className="sidebar__actions">
+              <Link to="/people" className="btn btn--ghost btn--small" aria-label="Find people">
+                People
+              </Link>
+            </div>
+          </div>
+          <DmList />
         </nav>
         <main id="main" className="main" tabIndex={-1}>
           <Outlet />
@@ -64,15 +82,6 @@ export function Welcome() {
     <section className="welcome">
       <h1>Welcome to Natter</h1>
       <p>Pick a room on the left, browse public rooms, or create a new one.</p>
-    </section>
-  );
-}
-
-export function AdminPlaceholder() {
-  return (
-    <section className="page">
-      <h1>Admin</h1>
-      <p>The admin panel is not built yet.</p>
     </section>
   );
 }

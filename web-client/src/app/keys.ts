@@ -5,4 +5,11 @@ export const queryKeys = {
   room: (roomId: string) => ['room', roomId] as const,
   members: (roomId: string) => ['members', roomId] as const,
   user: (userId: string) => ['user', userId] as const,
+  // ---- people and administration (issue 11)
+  meProfile: ['meProfile'] as const,
+  profile: (userId: string) => ['profile', userId] as const,
+  directory: (q: string) => ['directory', q] as const,
+  bans: (roomId: string) => ['bans', roomId] as const,
+  invites: (roomId: string) => ['invites', roomId] as const,
+  admin: ['admin'] as const,
 };

@@ -23,7 +23,7 @@ import {
   type RoomTimeline,
   type SocketFactory,
 } from '../realtime';
-import { timelineItemOf } from '../features/timeline/registry';
+import { changesRoomInfo, timelineItemOf } from '../features/timeline/registry';
 import { ReadMarkers } from '../state/read-markers';
 import { useAuth } from './auth';
 import { queryKeys } from './keys';
@@ -48,7 +48,7 @@ function memoryCache(): KeyValueCache {
  * sign-out it stops everything and deletes the user's local data (a shared device keeps nothing).
  */
 export function RealtimeProvider({ children, createSocket = browserSocket }: { children: ReactNode; createSocket?: SocketFactory | undefined }) {
-  const { session, user } = useAuth();
+  const { session, user, api } = useAuth();
   const qc = useQueryClient();
   const [value, setValue] = useState<RealtimeValue | null>(null);
   const userId = user?.id;
@@ -91,19 +91,19 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
         newId: newClientId,
         log: (msg, data) => console.debug(`[realtime] ${msg}`, data ?? ''),
       });
-      const offEvent = client.onEvent((roomId, _seq, event) => {
-        if (event.type === 'MemberJoined' || event.type === 'MemberLeft' || event.type === 'RoomCreated') {
-          void qc.invalidateQueries({ queryKey: queryKeys.members(roomId) });
-          void qc.invalidateQueries({ queryKey: queryKeys.room(roomId) });
-          void qc.invalidateQueries({ queryKey: queryKeys.myRooms });
+      const refreshRoom = (roomId: string) => {
+        for (const key of [queryKeys.members(roomId), queryKeys.room(roomId), queryKeys.myRooms, queryKeys.bans(roomId), queryKeys.invites(roomId)]) {
+          void qc.invalidateQueries({ queryKey: key });
         }
+      };
+      const offEvent = client.onEvent((roomId, seq, event) => {
+        if (!changesRoomInfo(event.type)) return;
+        // The refetch must see this event: the read model may be a few ms behind the socket.
+        api.observe(seq);
+        refreshRoom(roomId);
       });
       // A gap in a room (`truncated`) may hide membership changes; a reset (another stream) voids everything.
-      const offGap = client.onRoomGap((roomId) => {
-        void qc.invalidateQueries({ queryKey: queryKeys.members(roomId) });
-        void qc.invalidateQueries({ queryKey: queryKeys.room(roomId) });
-        void qc.invalidateQueries({ queryKey: queryKeys.myRooms });
-      });
+      const offGap = client.onRoomGap(refreshRoom);
       const offReset = client.onReset(() => void qc.invalidateQueries());
       const detach = attachBrowserTriggers(client);
       client.start();
@@ -131,7 +131,7 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
       setValue(null);
       qc.clear();
     };
-  }, [userId, session, qc, createSocket]);
+  }, [userId, session, qc, createSocket, api]);
 
   if (!value) {
     return (
@@ -208,15 +208,30 @@ export function useTyping(roomId: string): string[] {
   return client.signals.typingIn(roomId);
 }
 
+/**
+ * Who each mounted usePresence follows. The socket follows one list (presence_subscribe replaces it), so the
+ * lists of every component that wants presence (the members panel, the direct messages) are merged.
+ */
+const followers = new WeakMap<RealtimeClient, Map<object, string[]>>();
+
+function follow(client: RealtimeClient, owner: object, userIds: string[] | null): void {
+  let all = followers.get(client);
+  if (!all) followers.set(client, (all = new Map()));
+  if (userIds) all.set(owner, userIds);
+  else all.delete(owner);
+  client.followPresence([...new Set([...all.values()].flat())]);
+}
+
 /** Follow these users' presence while mounted; true/false per user once known. */
 export function usePresence(userIds: string[] | undefined): Record<string, boolean | undefined> {
   const { client } = useRealtime();
   useSignalsVersion();
+  const [owner] = useState(() => ({}));
   const key = (userIds ?? []).join(',');
   useEffect(() => {
     if (!key) return;
-    client.followPresence(key.split(','));
-    return () => client.followPresence([]);
-  }, [client, key]);
+    follow(client, owner, key.split(','));
+    return () => follow(client, owner, null);
+  }, [client, key, owner]);
   return Object.fromEntries((userIds ?? []).map((u) => [u, client.signals.isOnline(u)]));
 }

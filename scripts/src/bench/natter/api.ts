@@ -68,6 +68,15 @@ export class NatterApi {
     return this.call('GET', `${this.queryUrl}/api/rooms/${roomId}/messages?${query}`, undefined, u.accessToken);
   }
 
+  async me(u: BenchUser): Promise<{ user: unknown; asOfSeq: number }> {
+    return this.call('GET', `${this.queryUrl}/api/me`, undefined, u.accessToken);
+  }
+
+  /** The user directory (`GET /api/users?q=`), 20 results. */
+  async directory(u: BenchUser, q: string, minSeq = 0): Promise<{ items: unknown[]; asOfSeq: number }> {
+    return this.call('GET', `${this.queryUrl}/api/users?q=${encodeURIComponent(q)}&limit=20${minSeq ? `&minSeq=${minSeq}` : ''}`, undefined, u.accessToken);
+  }
+
   /** `minSeq`: wait (up to 5 s) until the read model has applied that sequence (read-your-writes). */
   async room(u: BenchUser, roomId: string, minSeq = 0): Promise<{ room: { lastSeq: number }; asOfSeq: number }> {
     return this.call('GET', `${this.queryUrl}/api/rooms/${roomId}${minSeq ? `?minSeq=${minSeq}` : ''}`, undefined, u.accessToken);

@@ -2,6 +2,7 @@ import type { JetStreamBaseline } from '../baselines/jetstream';
 import type { PostgresBaseline } from '../baselines/postgres';
 import type { HttpSendResult } from '../scenarios/command-latency';
 import type { FanoutResult, SaturationResult } from '../scenarios/fanout';
+import type { DirectoryResult } from '../scenarios/directory';
 import type { HistoryResult } from '../scenarios/history';
 import type { IdleResult } from '../scenarios/idle';
 import type { ReplayResult } from '../scenarios/replay';
@@ -26,6 +27,7 @@ export interface BenchResults {
     saturation?: SaturationResult;
     idle?: IdleResult;
     history?: HistoryResult;
+    directory?: DirectoryResult;
     replay?: ReplayResult;
     commandLatency?: { ws?: FanoutResult; http?: HttpSendResult };
   };
@@ -96,6 +98,12 @@ export function renderMarkdown(r: BenchResults): string {
     md += `Seed: published at ${num(h.seed.publishPerSec)} msg/s; live projector ${num(h.seed.projectorEventsPerSec)} events/s from the first publish to caught up, ${h.seed.backlogEventsPerSec === null ? 'kept up with publishing' : `${num(h.seed.backlogEventsPerSec)} events/s on the backlog left after publishing`}; caught up ${h.seed.catchUpSeconds} s after the first publish.\n\n`;
     md += `| page | p50 ms | p99 ms | max ms | req/s (one in flight) |\n|---|---|---|---|---|\n`;
     md += `| latest 50 | ${h.latest.p50} | ${h.latest.p99} | ${h.latest.max} | ${num(h.latest.reqPerSec)} |\n| mid-history 50 | ${h.middle.p50} | ${h.middle.p99} | ${h.middle.max} | ${num(h.middle.reqPerSec)} |\n`;
+  }
+  if (n.directory) {
+    const d = n.directory;
+    md += `\n## User directory (${num(d.users)} users seeded by direct JetStream appends at ${num(d.publishPerSec)}/s, projected ${d.catchUpSeconds} s after the first)\n\n`;
+    md += `${num(d.requests)} requests, one in flight, the searches (\`GET /api/users?q=&limit=20\`) interleaved with \`GET /api/me\` as the same-run reference; searches: p50 ${d.all.p50} ms, p99 ${d.all.p99} ms, max ${d.all.max} ms, ${num(d.all.reqPerSec)} req/s.\n\n| query | p50 ms | p99 ms | max ms | results (mean) |\n|---|---|---|---|---|\n`;
+    for (const [name, c] of Object.entries(d.byClass)) md += `| ${name} | ${c.p50} | ${c.p99} | ${c.max} | ${c.results} |\n`;
   }
   if (n.replay) md += `\n## Replay\n\nRebuilt the read model from ${num(n.replay.events)} events in ${n.replay.seconds} s: ${num(n.replay.eventsPerSec)} events/s (batch ${n.replay.batchMaxEvents}).\n`;
   const cl = n.commandLatency;

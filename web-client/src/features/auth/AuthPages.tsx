@@ -25,18 +25,25 @@ export function LoginPage() {
   const from = (useLocation().state as { from?: string } | null)?.from ?? '/';
   if (user) return <Navigate to={from} replace />;
   return (
-    <AuthShell title="Log in" footer={<>New here? <Link to="/register">Create an account</Link></>}>
+    <AuthShell title="Log in" footer={<>New here? <Link to="/register" state={{ from }}>Create an account</Link></>}>
       <LoginForm onSubmit={async (login, password) => signIn(await api.login({ login, password }))} />
     </AuthShell>
   );
 }
 
+/**
+ * Registration. Coming from an invite link (`/invite/<code>`, signed out), the code goes with it: on a server
+ * with closed registration it is what lets you in, and it brings you into the room either way.
+ */
 export function RegisterPage() {
   const { api, signIn, user } = useAuth();
-  if (user) return <Navigate to="/" replace />;
+  const from = (useLocation().state as { from?: string } | null)?.from ?? '/';
+  const inviteCode = /^\/invite\/([A-Za-z0-9_-]{20,64})$/.exec(from)?.[1];
+  if (user) return <Navigate to={inviteCode ? '/' : from} replace />;
   return (
-    <AuthShell title="Create your account" footer={<>Already have an account? <Link to="/login">Log in</Link></>}>
-      <RegisterForm onSubmit={async (body) => signIn(await api.register(body))} />
+    <AuthShell title="Create your account" footer={<>Already have an account? <Link to="/login" state={{ from }}>Log in</Link></>}>
+      {inviteCode && <p className="notice">You were invited: your account joins the room.</p>}
+      <RegisterForm onSubmit={async (body) => signIn(await api.register({ ...body, ...(inviteCode ? { inviteCode } : {}) }))} />
     </AuthShell>
   );
 }

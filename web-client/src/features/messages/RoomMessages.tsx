@@ -12,8 +12,8 @@ import { MessageList } from './MessageList';
 
 const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'internal']);
 
-/** A room's messages (history + live + own pending ones) and the composer. */
-export function RoomMessages({ roomId, roomName, typing = null }: { roomId: string; roomName: string; typing?: string | null }) {
+/** A room's messages (history + live + own pending ones) and the composer (a notice instead when the room is read-only). */
+export function RoomMessages({ roomId, roomName, typing = null, readOnly = false }: { roomId: string; roomName: string; typing?: string | null; readOnly?: boolean }) {
   const { api } = useAuth();
   const me = useMe();
   // Markers are only written here; subscribing (useReadMarkers) would re-render the list after every markRead.
@@ -130,7 +130,13 @@ export function RoomMessages({ roomId, roomName, typing = null }: { roomId: stri
       <p className="room__typing" aria-live="polite">
         {typing}
       </p>
-      <Composer roomName={roomName} onSend={(text) => client.send(roomId, text)} onTyping={() => client.typing(roomId)} />
+      {readOnly ? (
+        <p className="notice composer-readonly" role="status">
+          This room is archived: it can be read, not written in.
+        </p>
+      ) : (
+        <Composer roomName={roomName} onSend={(text) => client.send(roomId, text)} onTyping={() => client.typing(roomId)} />
+      )}
     </>
   );
 }

@@ -1,31 +1,43 @@
 import { Limits } from '@natter/contracts/browser';
 import { useState, type FormEvent } from 'react';
+import { Link } from 'react-router';
 import { describeError } from '../../api/errors';
 import { useAuth, useMe } from '../../app/auth';
+import { Avatar } from '../people/Avatar';
+import { useMeProfile } from '../people/people.queries';
 
 export function ProfilePage() {
   const { api, session } = useAuth();
   const me = useMe();
-  const [displayName, setDisplayName] = useState(me.displayName);
+  const full = useMeProfile();
+  const [v, setV] = useState({ displayName: me.displayName, bio: me.bio ?? '', statusText: me.statusText ?? '' });
   const [state, setState] = useState<{ busy: boolean; error?: string; saved?: boolean }>({ busy: false });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const name = displayName.trim();
-    if (!name) return setState({ busy: false, error: 'Display name cannot be empty.' });
+    const displayName = v.displayName.trim();
+    if (!displayName) return setState({ busy: false, error: 'Display name cannot be empty.' });
     setState({ busy: true });
     try {
-      const { user } = await api.updateProfile({ displayName: name });
+      const { user } = await api.updateProfile({ displayName, bio: v.bio, statusText: v.statusText.trim() });
       session.updateUser(user);
+      void full.refetch();
       setState({ busy: false, saved: true });
     } catch (err) {
       setState({ busy: false, error: describeError(err) });
     }
   };
+  const edit = (k: keyof typeof v) => (e: { target: { value: string } }) => {
+    setV({ ...v, [k]: e.target.value });
+    setState({ busy: false });
+  };
 
   return (
     <section className="page" aria-labelledby="profile-title">
-      <h1 id="profile-title">Your profile</h1>
+      <div className="profile-card">
+        <Avatar id={me.id} name={v.displayName || me.displayName} size={56} />
+        <h1 id="profile-title">Your profile</h1>
+      </div>
       <dl className="profile">
         <dt>Username</dt>
         <dd>@{me.username}</dd>
@@ -35,19 +47,22 @@ export function ProfilePage() {
             <dd>{me.email}</dd>
           </>
         )}
+        {full.data?.serverAdmin && (
+          <>
+            <dt>Role</dt>
+            <dd>
+              Server admin (<Link to="/admin">admin panel</Link>)
+            </dd>
+          </>
+        )}
       </dl>
       <form className="form" onSubmit={submit}>
         <label htmlFor="display-name">Display name</label>
-        <input
-          id="display-name"
-          className="input"
-          maxLength={Limits.displayNameChars}
-          value={displayName}
-          onChange={(e) => {
-            setDisplayName(e.target.value);
-            setState({ busy: false });
-          }}
-        />
+        <input id="display-name" className="input" maxLength={Limits.displayNameChars} value={v.displayName} onChange={edit('displayName')} />
+        <label htmlFor="status-text">Status</label>
+        <input id="status-text" className="input" maxLength={Limits.statusTextChars} value={v.statusText} onChange={edit('statusText')} placeholder="What are you up to?" />
+        <label htmlFor="bio">Bio</label>
+        <textarea id="bio" className="input" rows={3} maxLength={Limits.bioChars} value={v.bio} onChange={edit('bio')} />
         {state.error && (
           <p className="form__error" role="alert">
             {state.error}
@@ -58,6 +73,9 @@ export function ProfilePage() {
           Save
         </button>
       </form>
+      <p>
+        <Link to={`/users/${me.id}`}>See your profile as others do</Link>
+      </p>
     </section>
   );
 }

@@ -49,6 +49,7 @@ export function RoomList() {
   if (rooms.isPending) return <p className="sidebar__empty">Loading rooms…</p>;
   if (rooms.isError) return <p className="sidebar__empty" role="alert">Could not load your rooms.</p>;
   const entries = rooms.data
+    .filter((r) => r.kind !== 'dm') // direct messages have their own list (people/DmList)
     .map((r) => {
       const items = timelines.get(r.id).items;
       const latest = Math.max(r.lastSeq, items.length ? items[items.length - 1].seq : 0);

@@ -4,6 +4,7 @@ import { SystemLine } from './SystemLine';
 
 /** Left, or removed by an owner or admin. */
 export const memberLeft: TimelineRenderer<MemberItem> = {
+  roomInfo: true,
   people: (item) => [item.userId],
   Row: ({ item, ctx }) => {
     const me = item.userId === ctx.me.id;

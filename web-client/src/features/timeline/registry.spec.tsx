@@ -3,7 +3,7 @@ import type { EventEnvelope } from '@natter/contracts/browser';
 import { describe, expect, it } from 'vitest';
 import { Timelines, type TimelineItem } from '../../realtime';
 import { memberEvent, messageEvent } from '../../realtime/testing';
-import { timelineItemOf } from './registry';
+import { changesRoomInfo, timelineItemOf } from './registry';
 import type { RowContext } from './renderer';
 import { peopleOf, TimelineRow } from './TimelineRow';
 
@@ -66,5 +66,38 @@ describe('timeline renderers', () => {
       [4, 'event'],
     ]);
     expect(peopleOf(items)).toEqual(['carol', 'bob']);
+  });
+
+  it('shows the people and moderation events as system lines, with "you" where it is you', () => {
+    const actor = (e: EventEnvelope, a: string) => ({ ...e, actor: a });
+    rows(
+      itemsOf([
+        actor(env('RoomUpdated', { roomId: 'r', name: 'plans', topic: 'Q3' }), 'bob'),
+        env('MemberRoleChanged', { roomId: 'r', userId: 'me', role: 'moderator', changedBy: 'bob' }),
+        env('OwnershipTransferred', { roomId: 'r', from: 'bob', to: 'carol' }),
+        env('MemberBanned', { roomId: 'r', userId: 'carol', bannedBy: 'me', wasMember: true, reason: 'spam' }),
+        env('MemberUnbanned', { roomId: 'r', userId: 'carol', unbannedBy: 'bob' }),
+        actor(env('RoomArchived', { roomId: 'r' }), 'me'),
+        env('InviteCreated', { roomId: 'r', inviteId: 'i', createdBy: 'bob', expiresAt: '2030-01-01T00:00:00.000Z', maxUses: null }),
+        env('MemberBanned', { roomId: 'r', userId: 'me', bannedBy: 'carol', wasMember: true, reason: '' }),
+        actor(env('RoomDeleted', { roomId: 'r' }), 'bob'),
+      ]),
+    );
+    expect(screen.getAllByTestId('timeline-event').map((li) => li.textContent)).toEqual([
+      'Bob renamed the room to plans and set the topic: Q3',
+      'Bob made you a moderator',
+      'Bob handed the room to Carol',
+      'Carol was banned by you: spam',
+      'Bob lifted the ban on Carol',
+      'You archived the room: it is read-only now',
+      'Bob created an invite link',
+      'You were banned by Carol',
+      'Bob deleted the room',
+    ]);
+  });
+
+  it('says which events change what the room views show (they are refreshed when one arrives)', () => {
+    for (const t of ['MemberJoined', 'MemberBanned', 'RoomUpdated', 'RoomDeleted', 'InviteCreated', 'DirectMessageStarted']) expect(changesRoomInfo(t), t).toBe(true);
+    for (const t of ['MessageSent', 'SessionRevoked', 'SomethingNew']) expect(changesRoomInfo(t), t).toBe(false);
   });
 });

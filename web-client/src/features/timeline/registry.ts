@@ -4,6 +4,8 @@ import { memberLeft } from './member-left';
 import { messageSent } from './message-sent';
 import type { TimelineRenderer, TimelineRenderers } from './renderer';
 import { roomCreated } from './room-created';
+import { inviteCreated, inviteRevoked, memberBanned, memberRoleChanged, memberUnbanned, ownershipTransferred } from './moderation-events';
+import { directMessageStarted, roomArchived, roomDeleted, roomUnarchived, roomUpdated } from './room-settings-events';
 
 /**
  * Every event type a room's timeline shows, and its row. A new event type shown in the timeline is one
@@ -14,6 +16,18 @@ export const timelineRenderers: TimelineRenderers = {
   MemberJoined: memberJoined,
   MemberLeft: memberLeft,
   RoomCreated: roomCreated,
+  // ---- people and moderation (issue 11)
+  RoomUpdated: roomUpdated,
+  RoomArchived: roomArchived,
+  RoomUnarchived: roomUnarchived,
+  RoomDeleted: roomDeleted,
+  DirectMessageStarted: directMessageStarted,
+  MemberRoleChanged: memberRoleChanged,
+  OwnershipTransferred: ownershipTransferred,
+  MemberBanned: memberBanned,
+  MemberUnbanned: memberUnbanned,
+  InviteCreated: inviteCreated,
+  InviteRevoked: inviteRevoked,
 };
 
 const shown = (type: string): type is keyof TimelineRenderers => Object.prototype.hasOwnProperty.call(timelineRenderers, type);
@@ -31,6 +45,9 @@ export function eventTypeOf(item: TimelineItem): string {
   if (item.kind === 'member') return item.change === 'joined' ? 'MemberJoined' : 'MemberLeft';
   return item.type;
 }
+
+/** Whether an event of this type changes the room's details, members, bans or invites (its renderer says so). */
+export const changesRoomInfo = (type: string): boolean => shown(type) && timelineRenderers[type]?.roomInfo === true;
 
 export function rendererOf(item: TimelineItem): TimelineRenderer | undefined {
   const type = eventTypeOf(item);

@@ -13,6 +13,8 @@ export interface TimelineRenderer<I extends TimelineItem = TimelineItem> {
   /** The users the row names (their names are fetched for the room before it renders). */
   people(item: I): string[];
   Row(props: { item: I; ctx: RowContext }): ReactNode;
+  /** The event changes the room's details, members, bans or invites: views of them are refreshed. */
+  roomInfo?: true;
 }
 
 /** A room event other than a message or a membership change, with its data typed. */

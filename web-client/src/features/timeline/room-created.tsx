@@ -2,6 +2,7 @@ import type { ShownEvent, TimelineRenderer } from './renderer';
 import { SystemLine } from './SystemLine';
 
 export const roomCreated: TimelineRenderer<ShownEvent<'RoomCreated'>> = {
+  roomInfo: true,
   people: (item) => [item.data.createdBy],
   Row: ({ item, ctx }) => (
     <SystemLine seq={item.seq}>
