@@ -56,16 +56,16 @@ describe('direct messages', () => {
     const pair = await h.http('POST', '/api/dms/messages', { userIds: [b.user.id], clientMsgId: 'p1', text: 'just us' }, a.accessToken);
     expect(pair.body.roomId).not.toBe(first.body.roomId);
     expect((await types(Subjects.roomMeta(first.body.roomId))).filter((t) => t === 'MemberJoined')).toHaveLength(3);
-    // fixed membership: nobody joins, leaves or is added
+    // fixed membership: nobody joins, leaves or is added (to an outsider the DM does not exist at all)
     const room = first.body.roomId;
     const d = await h.register('grpd');
-    for (const [http, method, path, body, t] of [
-      [h.http, 'POST', `/api/rooms/${room}/members`, { userId: d.user.id }, a],
-      [h.http, 'POST', `/api/rooms/${room}/leave`, undefined, b],
-      [h.http, 'POST', `/api/rooms/${room}/join`, undefined, d],
+    for (const [http, method, path, body, t, status] of [
+      [h.http, 'POST', `/api/rooms/${room}/members`, { userId: d.user.id }, a, 403],
+      [h.http, 'POST', `/api/rooms/${room}/leave`, undefined, b, 403],
+      [h.http, 'POST', `/api/rooms/${room}/join`, undefined, d, 404],
     ] as const) {
       const r = await http(method, path, body, t.accessToken);
-      expect(r.status, path).toBe(403);
+      expect(r.status, path).toBe(status);
     }
   });
 

@@ -139,8 +139,10 @@ describe('direct messages', () => {
     expect(decideStartDm(s, { roomId: 'd1', memberIds: ['a', 'b'], actor: 'b' })).toEqual([]);
     const partial = apply(RoomAggregate.initial(), events.slice(0, 2));
     expect(decideStartDm(partial, { roomId: 'd1', memberIds: ['a', 'b'], actor: 'b' })).toEqual([events[2]].map((e) => ({ ...e, data: { ...e.data, addedBy: 'b' } })));
-    for (const f of [() => decideJoin(s, 'c'), () => decideLeave(s, 'a'), () => decideAddMember(s, 'a', 'c', true), () => decideBan(s, 'a', 'b', true, '')]) {
+    for (const f of [() => decideLeave(s, 'a'), () => decideAddMember(s, 'a', 'c', true), () => decideBan(s, 'a', 'b', true, '')]) {
       expect(code(f)).toBe('forbidden');
     }
+    // to an outsider a DM is a private room: it does not exist for them
+    expect(code(() => decideJoin(s, 'c'))).toBe('room_not_found');
   });
 });

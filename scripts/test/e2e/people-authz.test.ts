@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, type CommandName, type ErrorCode } from '@natter/contracts';
 import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
 import { startStack, type Stack } from '../../src/stack/index';
+import { relaxedRateLimits } from '../support/limits';
 import { TestSocket, TestUser } from '../support/client';
 import { httpCommand, StreamWatch, synced, wsCommand, type Outcome } from '../support/people';
 
@@ -35,7 +36,7 @@ beforeAll(async () => {
   stack = await startStack({
     dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }),
     // the matrix sends many frames and messages quickly: the per-socket and per-user limits are not under test
-    env: { EDGE_COMMANDS_PER_SECOND: '5000', EDGE_COMMAND_BURST: '5000', COMMAND_API_SENDS_PER_SECOND: '5000' },
+    env: { ...relaxedRateLimits, EDGE_COMMANDS_PER_SECOND: '5000', EDGE_COMMAND_BURST: '5000', COMMAND_API_SENDS_PER_SECOND: '5000' },
   });
   base = stack.gatewayUrl!;
   wsUrl = `${base.replace('http', 'ws')}/ws`;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode } from '@natter/contracts';
 import { createTestDatabase, startNats, waitFor, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
 import { startStack, type Stack } from '../../src/stack/index';
+import { relaxedRateLimits } from '../support/limits';
 import { TestUser, type TestSocket } from '../support/client';
 import { synced } from '../support/people';
 
@@ -24,7 +25,7 @@ const edgeWs = (i: number) => `ws://127.0.0.1:${stack.edges[i].port}/ws`;
 
 beforeAll(async () => {
   [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-people-'))]);
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 2, log: pino({ level: 'silent' }) });
+  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 2, env: { ...relaxedRateLimits }, log: pino({ level: 'silent' }) });
   base = stack.gatewayUrl!;
   admin = await TestUser.register(base, 'root');
 }, 180_000);

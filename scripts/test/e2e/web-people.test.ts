@@ -6,6 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
 import { startStack, type Stack } from '../../src/stack/index';
+import { relaxedRateLimits } from '../support/limits';
 import { repoRoot } from '../../src/stack/service-process';
 
 /**
@@ -24,7 +25,7 @@ let browser: Browser;
 beforeAll(async () => {
   [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-web-people-'))]);
   await mkdir(artifacts, { recursive: true });
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }) });
+  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, env: { ...relaxedRateLimits }, log: pino({ level: 'silent' }) });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
     headless: true,
