@@ -14,5 +14,17 @@ export type { EventEnvelope } from './events/envelope';
 export type { EventType, EventDataOf, Role, Visibility } from './events/catalog';
 export type { AuthTokens, UserProfile, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, AccessClaims } from './api/auth';
 export type { Room, MyRoom, Member, CreateRoomBody, RoomCommandResult } from './api/rooms';
-export type { Message, SendMessageBody, SendMessageResult, HistoryPage } from './api/messages';
+export type { Message, SendMessageBody, SendMessageResult, HistoryPage, MessageView, ReactionGroup } from './api/messages';
+export type {
+  EditMessageBody, ReactionBody, PinBody, RoomSettings, RoomSettingsBody, MessageChangeResult, RoomSettingsResult,
+  MessageResponse, MessageHistoryResponse, ThreadPage, PinsResponse,
+} from './api/message-changes';
+export type { Mentions } from './events/message.events';
+export { Emoji, EmojiGroups, EmojiNames, isEmojiName } from './messages/emoji';
+export type { EmojiGroup } from './messages/emoji';
+export { parseMentions, MENTION } from './messages/mentions';
+export type { ParsedMentions } from './messages/mentions';
+export { foldMessage, messageTarget, tombstone, NoMentions } from './messages/fold';
+export type { MessageState, MessageEventLike } from './messages/fold';
+export { CommandFrames, isCommandFrameType } from './ws/command-frames';
 export type { ClientFrame, ServerFrame, EventFrame, ResetReason } from './ws/frames';

@@ -41,6 +41,12 @@ export const Subjects = Object.freeze({
   /** Which of some users share at least one room with a user (presence authorization at the edge). */
   querySharesRoom: 'natter.query.shares-room',
   queryQueue: 'query-api',
+  /** One message's changeable state (command-api decides edits, deletes, reactions, pins, replies on it). */
+  queryMessageState: 'natter.query.message-state',
+  /** Which of some messages are deleted (the edge redacts their text when it replays stored events). */
+  queryDeletedMessages: 'natter.query.deleted-messages',
+  /** Users by username (command-api resolves @mentions). */
+  queryUsersByName: 'natter.query.users-by-name',
   /** Ephemeral signals: core NATS only, never stored. */
   typing: (roomId: string) => `sig.typing.${roomId}`,
   /** Every room's typing signals (operators: `nats sub 'sig.typing.*'`). */

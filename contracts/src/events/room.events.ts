@@ -16,4 +16,12 @@ export const RoomEvents = {
   },
   MemberJoined: { v: 1, data: z.object({ roomId: Id, userId: Id, role: Role, addedBy: Id.nullable() }) },
   MemberLeft: { v: 1, data: z.object({ roomId: Id, userId: Id, reason: z.enum(['left', 'removed']), removedBy: Id.nullable() }) },
+  /**
+   * The room's message settings, whole (issue 10): how long authors may edit (seconds after sending; null: no
+   * limit, the default) and whether every member may pin (false, the default: owners and admins only).
+   */
+  RoomSettingsUpdated: {
+    v: 1,
+    data: z.object({ roomId: Id, editWindowSeconds: z.number().int().positive().nullable(), anyoneCanPin: z.boolean() }),
+  },
 } as const satisfies EventDefinitions;

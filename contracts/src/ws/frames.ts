@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ClientMsgId, MessageText } from '../api/messages';
+import { Commands } from '../commands/catalog';
 import { ErrorCodeSchema } from '../errors';
 import { EventEnvelope } from '../events/envelope';
 import { Id } from '../ids';
@@ -26,15 +26,19 @@ export const ResumeFrame = z.strictObject({
   /** Last sequence the client holds per room. Rooms left out are delivered live from now on. */
   rooms: z.record(Id, z.number().int().nonnegative()),
 });
-export const SendFrame = z.strictObject({
-  type: z.literal('send'),
-  id: RequestId,
-  roomId: Id,
-  clientMsgId: ClientMsgId,
-  text: MessageText,
-});
-export const JoinFrame = z.strictObject({ type: z.literal('join'), id: RequestId, roomId: Id });
-export const LeaveFrame = z.strictObject({ type: z.literal('leave'), id: RequestId, roomId: Id });
+/** A command as a frame (command-frames.ts): its input plus `type` and `id`. */
+const framed = <T extends string>(type: T) => ({ type: z.literal(type), id: RequestId });
+/** Send a message, or a reply (`threadRootSeq`, `alsoToRoom`): SendMessage's input. */
+export const SendFrame = Commands.SendMessage.input.extend(framed('send'));
+export const JoinFrame = Commands.JoinRoom.input.extend(framed('join'));
+export const LeaveFrame = Commands.LeaveRoom.input.extend(framed('leave'));
+/** Changes to a message, named by `messageSeq` (issue 10). */
+export const EditFrame = Commands.EditMessage.input.extend(framed('edit'));
+export const DeleteFrame = Commands.DeleteMessage.input.extend(framed('delete'));
+export const ReactFrame = Commands.AddReaction.input.extend(framed('react'));
+export const UnreactFrame = Commands.RemoveReaction.input.extend(framed('unreact'));
+export const PinFrame = Commands.PinMessage.input.extend(framed('pin'));
+export const UnpinFrame = Commands.UnpinMessage.input.extend(framed('unpin'));
 export const PingFrame = z.strictObject({ type: z.literal('ping'), id: RequestId.optional() });
 /**
  * Follow the presence of these users (replaces the previous list; `[]` stops). Every one must share a room with
@@ -48,7 +52,10 @@ export const PresenceSubscribeFrame = z.strictObject({
 });
 /** "I am typing in this room": relayed to the room's other members, never stored, at most one per 2 s per room. */
 export const TypingClientFrame = z.strictObject({ type: z.literal('typing'), roomId: Id });
-export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, SendFrame, JoinFrame, LeaveFrame, PingFrame, PresenceSubscribeFrame, TypingClientFrame]);
+export const ClientFrame = z.discriminatedUnion('type', [
+  ResumeFrame, SendFrame, JoinFrame, LeaveFrame, PingFrame, PresenceSubscribeFrame, TypingClientFrame,
+  EditFrame, DeleteFrame, ReactFrame, UnreactFrame, PinFrame, UnpinFrame,
+]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 // Server -> client

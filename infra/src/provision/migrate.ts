@@ -8,7 +8,7 @@ const commandDir = fileURLToPath(new URL('../../migrations/command/', import.met
 const readModelFile = fileURLToPath(new URL('../../migrations/read-model/read-model.sql', import.meta.url));
 
 /** Bumped whenever read-model.sql changes: the new version is built by replay, never by ALTER. */
-export const READ_MODEL_VERSION = 1;
+export const READ_MODEL_VERSION = 2;
 /**
  * Apply pending command-side migrations in file order, each in its own transaction, under an advisory lock
  * so that two services starting together do not race. Then make sure a live read-model schema exists.
