@@ -6,6 +6,8 @@ import { provisionAll } from '@natter/infra/provision';
 import { createTestDatabase, generateJwtKeyPem, startNats, startNatsCluster, type TestDatabase } from '@natter/infra/testing';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { startProjectors, loadConfig as projectorsConfig } from '@natter/projectors';
+import { startQueryApi, loadConfig as queryApiConfig } from '@natter/query-api';
 import { startCommandApi, type RunningCommandApi } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -51,6 +53,10 @@ export interface Harness {
 }
 
 /**
+ * The read side runs too (projectors and query-api, in process): changes to messages are decided on the
+ * read model (natter.query.message-state) and a retried send of a deleted message is answered without its
+ * text, so command-api is not complete without it.
+ *
  * `cluster: true` runs a 3-node JetStream cluster with the event stream and buckets at R3, and connects the
  * first command-api instance to node 1 only (a second instance can be pointed at another node).
  */
@@ -72,6 +78,8 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
     NATTER_JWT_PRIVATE_KEY: keys.privateKeyPem,
     NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem,
   });
+  const projectors = await startProjectors(projectorsConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, PROJECTORS_PORT: '0', PROJECTOR_LOCK_RETRY_MS: '100' }), log);
+  const queryApi = await startQueryApi(queryApiConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, QUERY_API_PORT: '0', NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem, LOG_LEVEL: 'silent' }), log);
   const api = await startCommandApi(config, log);
   const base = `http://127.0.0.1:${api.port}`;
 
@@ -116,6 +124,8 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
     stop: async () => {
       for (const other of extra) await other.close().catch((err) => console.error('second api.close failed', err));
       await api.close().catch((err) => console.error("api.close failed", err));
+      await queryApi.close().catch((err) => console.error('queryApi.close failed', err));
+      await projectors.close().catch((err) => console.error('projectors.close failed', err));
       await nc.close().catch(() => {});
       await db.destroy().catch(() => {});
       await waitForNoConnections(database.url);

@@ -1,4 +1,4 @@
-import { NatterError, type NewEvent, type Role, type Room, type StoredEvent, type Visibility } from '@natter/contracts';
+import { DefaultRoomSettings, NatterError, type EventDataOf, type NewEvent, type Role, type Room, type RoomSettings, type RoomSettingsBody, type StoredEvent, type Visibility } from '@natter/contracts';
 import type { AggregateDef } from '../shared/aggregates';
 
 /** A room's meta aggregate: the events on `ev.room.<id>.meta` folded into what commands decide on. */
@@ -11,11 +11,13 @@ export interface RoomState {
   readonly createdBy: string;
   readonly createdAt: string;
   readonly members: Readonly<Record<string, Role>>;
+  /** The room's message settings (RoomSettingsUpdated; issue 10). */
+  readonly settings: RoomSettings;
 }
 
 export const RoomAggregate: AggregateDef<RoomState> = {
   name: 'room',
-  initial: () => ({ exists: false, roomId: '', name: '', topic: '', visibility: 'private', createdBy: '', createdAt: '', members: {} }),
+  initial: () => ({ exists: false, roomId: '', name: '', topic: '', visibility: 'private', createdBy: '', createdAt: '', members: {}, settings: DefaultRoomSettings }),
   evolve(s, e: StoredEvent): RoomState {
     switch (e.type) {
       case 'RoomCreated':
@@ -26,6 +28,8 @@ export const RoomAggregate: AggregateDef<RoomState> = {
         const { [e.data.userId]: _gone, ...rest } = s.members;
         return { ...s, members: rest };
       }
+      case 'RoomSettingsUpdated':
+        return { ...s, settings: { editWindowSeconds: e.data.editWindowSeconds, anyoneCanPin: e.data.anyoneCanPin } };
       default:
         return s;
     }
@@ -101,13 +105,41 @@ export function decideRemoveMember(s: RoomState, actor: string, target: string):
   return [{ type: 'MemberLeft', data: { roomId: s.roomId, userId: target, reason: 'removed', removedBy: actor } }];
 }
 
+/** The caller must be a member of an existing room; answers their role. */
+export function mustBeMember(s: RoomState, actor: string): Role {
+  mustExist(s);
+  const role = s.members[actor];
+  if (!role) throw new NatterError('not_member');
+  return role;
+}
+
 /**
  * A message into the room's `.msg` subject. Decided on the meta state (membership) but not appended to the
  * meta subject: sends are not serialized per room, so nothing else about the room may be decided here
- * without being re-checked against that state (future: archived rooms, bans, edit windows).
+ * without being re-checked against that state (future: archived rooms, bans). `mentions` and `thread` are
+ * decided by the messages feature (message.aggregate.ts) and carried as they are.
  */
-export function decideSend(s: RoomState, m: { actor: string; messageId: string; clientMsgId: string; text: string }): NewEvent<'MessageSent'> {
-  mustExist(s);
-  if (!s.members[m.actor]) throw new NatterError('not_member');
-  return { type: 'MessageSent', data: { roomId: s.roomId, messageId: m.messageId, senderId: m.actor, clientMsgId: m.clientMsgId, text: m.text } };
+export function decideSend(
+  s: RoomState,
+  m: { actor: string; messageId: string; clientMsgId: string; text: string } & Pick<EventDataOf<'MessageSent'>, 'mentions' | 'thread'>,
+): NewEvent<'MessageSent'> {
+  mustBeMember(s, m.actor);
+  return {
+    type: 'MessageSent',
+    data: {
+      roomId: s.roomId, messageId: m.messageId, senderId: m.actor, clientMsgId: m.clientMsgId, text: m.text,
+      ...(m.mentions ? { mentions: m.mentions } : {}), ...(m.thread ? { thread: m.thread } : {}),
+    },
+  };
+}
+
+/** Owner/admin changes the message settings; the event carries them whole. Nothing changed: nothing to append. */
+export function decideUpdateSettings(s: RoomState, actor: string, change: RoomSettingsBody): NewEvent[] {
+  mustManage(s, actor);
+  const next: RoomSettings = {
+    editWindowSeconds: change.editWindowSeconds === undefined ? s.settings.editWindowSeconds : change.editWindowSeconds,
+    anyoneCanPin: change.anyoneCanPin ?? s.settings.anyoneCanPin,
+  };
+  if (next.editWindowSeconds === s.settings.editWindowSeconds && next.anyoneCanPin === s.settings.anyoneCanPin) return [];
+  return [{ type: 'RoomSettingsUpdated', data: { roomId: s.roomId, ...next } }];
 }

@@ -9,11 +9,10 @@ import { ClientMsgId, MessageText, MessageView } from './messages';
  * command side reads the message by (one direct get), so a message can be changed the moment it is stored.
  */
 
-/** A path parameter (a string of digits) or a frame field (a number). */
-export const MessageSeqRef = z.union([
-  z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a message sequence (a positive integer)').transform(Number),
-]);
+/** A message's sequence in a URL path. */
+export const MessageSeqPath = z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a message sequence (a positive integer)');
+/** A message's sequence as a command input: from a URL path (digits) or a frame (a number). */
+export const MessageSeqRef = z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), MessageSeqPath.transform(Number)]);
 
 /**
  * Chosen by the client once per intended change and reused by every retry of it: a retry stores nothing new

@@ -24,7 +24,10 @@ describe('command catalog', () => {
   });
 
   it('offers over NATS only commands with a caller', () => {
-    expect(natsCommandNames).toEqual(['UpdateProfile', 'CreateRoom', 'JoinRoom', 'LeaveRoom', 'AddMember', 'RemoveMember', 'SendMessage']);
+    expect(natsCommandNames).toEqual([
+      'UpdateProfile', 'CreateRoom', 'JoinRoom', 'LeaveRoom', 'AddMember', 'RemoveMember', 'SendMessage',
+      'EditMessage', 'DeleteMessage', 'AddReaction', 'RemoveReaction', 'PinMessage', 'UnpinMessage', 'UpdateRoomSettings',
+    ]);
     for (const n of natsCommandNames) expect(Commands[n].auth).toBe('bearer');
   });
 

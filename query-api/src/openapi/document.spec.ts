@@ -25,6 +25,19 @@ const briefRoutes: [string, string, number][] = [
   ['get', '/api/rooms/{roomId}', 200],
   ['get', '/api/rooms/{roomId}/members', 200],
   ['get', '/api/rooms/{roomId}/messages', 200],
+  // issue 10
+  ['patch', '/api/rooms/{roomId}/messages/{messageSeq}', 200],
+  ['delete', '/api/rooms/{roomId}/messages/{messageSeq}', 200],
+  ['post', '/api/rooms/{roomId}/messages/{messageSeq}/react', 200],
+  ['post', '/api/rooms/{roomId}/messages/{messageSeq}/unreact', 200],
+  ['post', '/api/rooms/{roomId}/messages/{messageSeq}/pin', 200],
+  ['post', '/api/rooms/{roomId}/messages/{messageSeq}/unpin', 200],
+  ['patch', '/api/rooms/{roomId}/settings', 200],
+  ['get', '/api/rooms/{roomId}/messages/{messageSeq}', 200],
+  ['get', '/api/rooms/{roomId}/messages/{messageSeq}/history', 200],
+  ['get', '/api/rooms/{roomId}/messages/{messageSeq}/thread', 200],
+  ['get', '/api/rooms/{roomId}/pins', 200],
+  ['get', '/api/rooms/{roomId}/settings', 200],
 ];
 
 function refs(node: unknown, out: string[] = []): string[] {
