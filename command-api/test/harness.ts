@@ -39,6 +39,8 @@ export interface Harness {
   db: Kysely<any>;
   api: RunningCommandApi;
   http: HttpFn;
+  /** query-api's HTTP (the read side, to see what the commands did). */
+  query: HttpFn;
   /** Another command-api instance on the same database, on NATS `natsUrl` or the same one (stopped with the harness). */
   secondInstance(natsUrl?: string): Promise<{ base: string; http: HttpFn }>;
   /** The NATS server URLs: one, or one per node of the cluster. */
@@ -84,6 +86,7 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
   const base = `http://127.0.0.1:${api.port}`;
 
   const http = httpClient(base);
+  const query = httpClient(`http://127.0.0.1:${queryApi.port}`);
   const extra: RunningCommandApi[] = [];
   const secondInstance: Harness['secondInstance'] = async (natsUrl) => {
     const other = await startCommandApi(natsUrl ? { ...config, natsUrl } : config, log);
@@ -120,7 +123,7 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
   const streamCount = async () => (await jsm.streams.info(Streams.events)).state.messages;
 
   return {
-    base, nc, jsm, db, api, http, secondInstance, natsUrls, register, rpc, events, streamCount,
+    base, nc, jsm, db, api, http, query, secondInstance, natsUrls, register, rpc, events, streamCount,
     stop: async () => {
       for (const other of extra) await other.close().catch((err) => console.error('second api.close failed', err));
       await api.close().catch((err) => console.error("api.close failed", err));
