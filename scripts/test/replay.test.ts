@@ -27,7 +27,14 @@ function history(): Ev[] {
   for (let r = 0; r < 8; r++) {
     out.push(ev.room(`r${r}`, `room ${r}`, 'u0', r % 2 ? 'private' : 'public'), ev.join(`r${r}`, 'u0', 'owner'));
     for (let u = 1; u < 6; u++) out.push(ev.join(`r${r}`, `u${u}`));
+    const first = out.length + 1; // the seq of the room's first message (seq = position + 1)
     for (let m = 0; m < 10; m++) out.push(ev.msg(`r${r}`, `u${m % 6}`, m));
+    // issue 10: changes to the room's messages, including ones voided by a delete
+    out.push(
+      ev.edit(`r${r}`, first, `edited ${r}`), ev.react(`r${r}`, first, 'u1', 'tada'), ev.react(`r${r}`, first + 1, 'u2', 'heart'),
+      ev.pin(`r${r}`, first + 1, 'u0'), ev.reply(`r${r}`, 'u2', 100 + r, { seq: first, senderId: 'u0' }, r % 2 === 0),
+      ev.del(`r${r}`, first + 2, 'u0'), ev.react(`r${r}`, first + 2, 'u1', 'eyes'), ev.settings(`r${r}`, r % 2 ? 600 : null, r % 3 === 0),
+    );
     out.push(ev.leave(`r${r}`, 'u3'), ev.profile(`u${r % 6}`, `Name ${r}`), ev.revoke('u1'));
   }
   out.push(ev.deactivate('u5'));
@@ -43,20 +50,20 @@ describe('rebuild by replay', () => {
     await waitCheckpoint(env.db, last);
 
     const r = await rebuildReadModel(env.nc, env.db, env.pg.url, silent, { verify: true, keep: true, batch: { maxEvents: 37, lingerMs: 1 } });
-    expect(r.liveSchema).toBe('rm_v1_0');
-    expect(r.schema).toBe('rm_v1_1');
+    expect(r.liveSchema).toBe('rm_v2_0');
+    expect(r.schema).toBe('rm_v2_1');
     expect(r.replay.checkpoint).toBe(last);
     expect(r.equal).toBe(true);
-    expect(r.comparison?.map((t) => t.table)).toEqual(['checkpoint', 'messages', 'room_members', 'rooms', 'users']);
+    expect(r.comparison?.map((t) => t.table)).toEqual(['checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'room_members', 'room_settings', 'rooms', 'thread_participants', 'users']);
     expect(r.comparison?.every((t) => t.differing === 0 && t.newRows === t.liveRows && t.newRows > 0)).toBe(true);
     expect(r.swapped).toBe(false);
     // Independent of compareSchemas: the rows themselves are equal.
-    expect(await dump(env.db, r.schema)).toEqual(await dump(env.db, 'rm_v1_0'));
-    expect(await activeReadModelSchema(env.db)).toBe('rm_v1_0');
+    expect(await dump(env.db, r.schema)).toEqual(await dump(env.db, 'rm_v2_0'));
+    expect(await activeReadModelSchema(env.db)).toBe('rm_v2_0');
     // The live projector got its lock back and keeps projecting into the live schema.
     const next = await append(env.js, ...ev.msg('r1', 'u1', 100));
     await waitCheckpoint(env.db, next);
-    await sql`drop schema rm_v1_1 cascade`.execute(env.db);
+    await sql`drop schema rm_v2_1 cascade`.execute(env.db);
   });
 
   it('swaps while events keep arriving: the new schema becomes live, the old one is dropped, projection continues', async () => {
@@ -73,18 +80,18 @@ describe('rebuild by replay', () => {
     const r = await rebuildReadModel(env.nc, env.db, env.pg.url, silent, { verify: true, swap: true });
     writing = false;
     await writer;
-    expect(r).toMatchObject({ liveSchema: 'rm_v1_0', schema: 'rm_v1_1', equal: true, swapped: true, dropped: 'rm_v1_0' });
+    expect(r).toMatchObject({ liveSchema: 'rm_v2_0', schema: 'rm_v2_1', equal: true, swapped: true, dropped: 'rm_v2_0' });
     expect(r.finalSeq).toBeGreaterThan(0);
-    expect(await activeReadModelSchema(env.db)).toBe('rm_v1_1');
-    expect(await schemaExists('rm_v1_0')).toBe(false);
+    expect(await activeReadModelSchema(env.db)).toBe('rm_v2_1');
+    expect(await schemaExists('rm_v2_0')).toBe(false);
 
     const last = await append(env.js, ...ev.leave('r2', 'u4'));
     await waitCheckpoint(env.db, last);
-    expect(live.runner.schema).toBe('rm_v1_1');
+    expect(live.runner.schema).toBe('rm_v2_1');
     const d = await dump(env.db);
     expect(d.checkpoint).toEqual([{ projection: 'chat', last_seq: last }]);
     expect(d.rooms.find((x) => x.id === 'r2')).toMatchObject({ member_count: 4, last_seq: last });
-    expect(await checkpointOf(env.db, 'rm_v1_1')).toBe(last);
+    expect(await checkpointOf(env.db, 'rm_v2_1')).toBe(last);
     // Every message written during the swap is there exactly once.
     const msgs = d.messages.filter((m) => m.client_msg_id.startsWith('c1') && Number(m.client_msg_id.slice(1)) >= 1000);
     expect(msgs).toHaveLength(written);

@@ -173,7 +173,7 @@ describe('chat end to end through the gateway', () => {
     });
     const verify = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.msg === 'verify');
     expect(verify.equal).toBe(true);
-    expect(verify.tables.map((t: { table: string }) => t.table).sort()).toEqual(['checkpoint', 'messages', 'room_members', 'rooms', 'users']);
+    expect(verify.tables.map((t: { table: string }) => t.table).sort()).toEqual(['checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'room_members', 'room_settings', 'rooms', 'thread_participants', 'users']);
     const newSchema = await activeReadModelSchema(db);
     await db.destroy();
     expect(newSchema).not.toBe(oldSchema);
