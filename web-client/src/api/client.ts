@@ -10,6 +10,14 @@ import type {
   UpdateProfileBody,
   UserProfile,
   CreateRoomBody,
+  MessageChangeResult,
+  MessageHistoryResponse,
+  MessageResponse,
+  PinsResponse,
+  RoomSettings,
+  RoomSettingsBody,
+  RoomSettingsResult,
+  ThreadPage,
 } from '@natter/contracts/browser';
 import { ApiError } from './errors';
 import type { Session } from './session';
@@ -50,6 +58,20 @@ export class Api {
   /** History: the newest page, or the page just below `before`. Ascending by seq. */
   history = (roomId: string, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>
     this.call<HistoryPage>('GET', `/api/rooms/${enc(roomId)}/messages`, { query: { before: opts.before, limit: opts.limit }, minSeq: opts.minSeq });
+
+  // messages (a message is named by its seq; changes carry a clientOpId the caller keeps for retries)
+  message = (roomId: string, seq: number) => this.call<MessageResponse>('GET', `${msgPath(roomId, seq)}`);
+  messageHistory = (roomId: string, seq: number) => this.call<MessageHistoryResponse>('GET', `${msgPath(roomId, seq)}/history`);
+  thread = (roomId: string, rootSeq: number, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>
+    this.call<ThreadPage>('GET', `${msgPath(roomId, rootSeq)}/thread`, { query: { before: opts.before, limit: opts.limit }, minSeq: opts.minSeq });
+  pins = (roomId: string) => this.call<PinsResponse>('GET', `/api/rooms/${enc(roomId)}/pins`);
+  roomSettings = (roomId: string) => this.call<{ settings: RoomSettings; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/settings`);
+  updateRoomSettings = (roomId: string, body: RoomSettingsBody) => this.call<RoomSettingsResult>('PATCH', `/api/rooms/${enc(roomId)}/settings`, { body });
+  editMessage = (roomId: string, seq: number, text: string, clientOpId: string) => this.call<MessageChangeResult>('PATCH', msgPath(roomId, seq), { body: { clientOpId, text } });
+  deleteMessage = (roomId: string, seq: number) => this.call<MessageChangeResult>('DELETE', msgPath(roomId, seq));
+  react = (roomId: string, seq: number, emoji: string, add: boolean, clientOpId: string) =>
+    this.call<MessageChangeResult>('POST', `${msgPath(roomId, seq)}/${add ? 'react' : 'unreact'}`, { body: { clientOpId, emoji } });
+  pin = (roomId: string, seq: number, pinned: boolean, clientOpId: string) => this.call<MessageChangeResult>('POST', `${msgPath(roomId, seq)}/${pinned ? 'pin' : 'unpin'}`, { body: { clientOpId } });
 
   private async call<T>(
     method: string,
@@ -99,3 +121,4 @@ export class Api {
 }
 
 const enc = encodeURIComponent;
+const msgPath = (roomId: string, seq: number) => `/api/rooms/${enc(roomId)}/messages/${seq}`;

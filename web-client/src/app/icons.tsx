@@ -20,3 +20,15 @@ export const LeaveIcon = () => (
     <path d="M9 8l-4 4 4 4M5 12h10" />
   </svg>
 );
+export const PinIcon = () => (
+  <svg {...common}>
+    <path d="M9 4h6l-1 6 3 3v2H7v-2l3-3z" />
+    <path d="M12 15v6" />
+  </svg>
+);
+export const GearIcon = () => (
+  <svg {...common}>
+    <circle cx="12" cy="12" r="3" />
+    <path d="M12 2v3M12 19v3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M2 12h3M19 12h3M4.9 19.1L7 17M17 7l2.1-2.1" />
+  </svg>
+);

@@ -5,4 +5,7 @@ export const queryKeys = {
   room: (roomId: string) => ['room', roomId] as const,
   members: (roomId: string) => ['members', roomId] as const,
   user: (userId: string) => ['user', userId] as const,
+  pins: (roomId: string) => ['pins', roomId] as const,
+  roomSettings: (roomId: string) => ['roomSettings', roomId] as const,
+  messageHistory: (roomId: string, seq: number) => ['messageHistory', roomId, seq] as const,
 };

@@ -1,4 +1,4 @@
-import type { CreateRoomBody, Member, MyRoom, Room } from '@natter/contracts/browser';
+import type { CreateRoomBody, Member, MyRoom, Room, RoomSettings } from '@natter/contracts/browser';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { isUnreachable } from '../api/errors';
@@ -105,4 +105,23 @@ export function useRoomMutations() {
     join: useMutation({ mutationFn: (roomId: string) => api.joinRoom(roomId), onSuccess: (r) => refresh(r.roomId) }),
     leave: useMutation({ mutationFn: (roomId: string) => api.leaveRoom(roomId), onSuccess: (r) => refresh(r.roomId) }),
   };
+}
+
+/** The room's pinned messages (refreshed when a pin changes: realtime.tsx). */
+export function usePins(roomId: string, enabled = true) {
+  const { api } = useAuth();
+  return useQuery({ queryKey: queryKeys.pins(roomId), queryFn: async () => (await api.pins(roomId)).items, enabled });
+}
+
+/** The room's message settings (edit window, who pins); the defaults until loaded. */
+export function useRoomSettings(roomId: string, enabled = true): RoomSettings {
+  const { api } = useAuth();
+  const q = useQuery({ queryKey: queryKeys.roomSettings(roomId), queryFn: async () => (await api.roomSettings(roomId)).settings, enabled });
+  return q.data ?? { editWindowSeconds: null, anyoneCanPin: false };
+}
+
+/** Every version of a message's text (the "(edited)" history). */
+export function useMessageHistory(roomId: string, seq: number | null) {
+  const { api } = useAuth();
+  return useQuery({ queryKey: queryKeys.messageHistory(roomId, seq ?? 0), queryFn: async () => (await api.messageHistory(roomId, seq!)).versions, enabled: seq !== null, staleTime: 0 });
 }

@@ -1,11 +1,11 @@
-import { Limits, type ClientFrame, type EventEnvelope, type Message, type ServerFrame } from '@natter/contracts/browser';
+import { Limits, type ClientFrame, type EventEnvelope, type Message, type SendMessageResult, type ServerFrame } from '@natter/contracts/browser';
 import { backoffDelay } from './backoff';
 import { Connection } from './connection';
 import type { Outbox } from './outbox';
 import { applyEvent, applyReset, applySynced, applyTruncated, resumeFrame } from './resume';
 import { LiveSignals } from './signals';
 import type { Timelines } from './timeline';
-import type { ConnectionStatus, RealtimeAuth, RoomEventListener, SocketFactory } from './types';
+import type { ConnectionStatus, RealtimeAuth, ReplyTo, RoomEventListener, SocketFactory } from './types';
 
 export interface RealtimeOptions {
   /** WebSocket URL for an access token, e.g. `wss://host/ws?access_token=...`. */
@@ -61,6 +61,7 @@ export class RealtimeClient {
   private readonly eventListeners = new Set<RoomEventListener>();
   private readonly gapListeners = new Set<(roomId: string) => void>();
   private readonly resetListeners = new Set<() => void>();
+  private readonly sendListeners = new Set<(roomId: string, result: SendMessageResult) => void>();
   private readonly opts: Required<Omit<RealtimeOptions, 'log'>> & Pick<RealtimeOptions, 'log'>;
   /** Users whose presence the app follows (sent again after every resume). */
   private followed: string[] = [];
@@ -141,6 +142,12 @@ export class RealtimeClient {
     return () => this.gapListeners.delete(fn);
   }
 
+  /** A send of ours was stored (its ack): e.g. `notInRoom`, people it mentions who are not in the room. */
+  onSendResult(fn: (roomId: string, result: SendMessageResult) => void): () => void {
+    this.sendListeners.add(fn);
+    return () => this.sendListeners.delete(fn);
+  }
+
   /** Every position was dropped (`reset`: another stream): everything loaded from the server is stale. */
   onReset(fn: () => void): () => void {
     this.resetListeners.add(fn);
@@ -172,9 +179,9 @@ export class RealtimeClient {
     this.conn.networkLost();
   }
 
-  /** Write a message: it goes to the outbox at once (pending) and is sent when the socket is online. */
-  send(roomId: string, text: string): string {
-    const entry = this.opts.outbox.add(roomId, text);
+  /** Write a message (or a reply): it goes to the outbox at once (pending) and is sent when the socket is online. */
+  send(roomId: string, text: string, reply?: ReplyTo): string {
+    const entry = this.opts.outbox.add(roomId, text, reply);
     this.flush();
     return entry.clientMsgId;
   }
@@ -303,7 +310,7 @@ export class RealtimeClient {
   private sendNext(roomId: string): void {
     for (let entry = this.opts.outbox.nextPending(roomId); entry; entry = this.opts.outbox.nextPending(roomId)) {
       const id = this.opts.newId();
-      const frame = JSON.stringify({ type: 'send', id, roomId, clientMsgId: entry.clientMsgId, text: entry.text } satisfies ClientFrame);
+      const frame = JSON.stringify({ type: 'send', id, roomId, clientMsgId: entry.clientMsgId, text: entry.text, ...entry.reply } satisfies ClientFrame);
       if (new TextEncoder().encode(frame).length > Limits.wsFrameBytes) {
         // The edge would close the socket (1009) and every resend would too: fail it here instead.
         this.opts.outbox.update(entry.clientMsgId, { status: 'failed', error: { code: 'body_too_large', message: 'This message is too large to send.' } });
@@ -328,7 +335,11 @@ export class RealtimeClient {
     const f = this.takeInFlight(id);
     if (!f) return;
     const message = (result as { message?: Message } | null)?.message;
-    if (message && typeof message.seq === 'number') this.opts.timelines.insertMessage(f.roomId, message);
+    const reply = this.opts.outbox.get(f.clientMsgId)?.reply;
+    if (message && typeof message.seq === 'number') {
+      this.opts.timelines.insertMessage(f.roomId, message, reply);
+      for (const fn of this.sendListeners) fn(f.roomId, result as SendMessageResult);
+    }
     this.opts.outbox.remove(f.clientMsgId);
     this.flush();
   }

@@ -1,27 +1,30 @@
-import { useState } from 'react';
+import type { MyRoom, Room } from '@natter/contracts/browser';
+import type { ReactNode } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { ApiError, describeError } from '../../api/errors';
-import { useMembers, useMyRooms, useRoom, useRoomMutations } from '../../app/queries';
-import { usePresence, useTyping } from '../../app/realtime';
+import { useMembers, useMyRooms, useRoom, useRoomMutations, useRoomSettings, useUserNames } from '../../app/queries';
+import { usePresence, useRealtime, useTimeline, useTyping } from '../../app/realtime';
 import { typingLine } from '../../realtime';
+import { EditHistoryDialog } from '../messages/EditHistoryDialog';
+import { useMessageControls } from '../messages/message-controls';
+import { PinnedPanel } from '../messages/PinnedPanel';
 import { RoomMessages } from '../messages/RoomMessages';
+import { RoomSettingsPanel } from '../messages/RoomSettingsPanel';
+import { ThreadPane } from '../messages/ThreadPane';
+import { peopleOf } from '../timeline/TimelineRow';
 import { MembersPanel } from './MembersPanel';
-import { LeaveIcon, PeopleIcon } from '../../app/icons';
+import { GearIcon, LeaveIcon, PeopleIcon, PinIcon } from '../../app/icons';
 
-/** A room: header (name, topic, members, leave), then messages and composer; non-members get a Join button. */
+type Panel = 'members' | 'pins' | 'settings' | null;
+
+/** A room: header (name, topic, members, pins, settings, leave), then messages and composer; non-members get a Join button. */
 export function RoomView() {
   const { roomId = '' } = useParams();
-  const navigate = useNavigate();
   const myRooms = useMyRooms();
   const mine = myRooms.data?.find((r) => r.id === roomId);
   const room = useRoom(roomId);
-  const { join, leave } = useRoomMutations();
-  const [showMembers, setShowMembers] = useState(false);
-  const typers = useTyping(roomId);
-  // Names for "X is typing…" come from the member list, fetched when the panel is open or someone types.
-  const members = useMembers(roomId, showMembers || typers.length > 0);
-  const online = usePresence(showMembers ? members.data?.map((m) => m.userId) : undefined);
-  const typing = typingLine(typers.map((u) => members.data?.find((m) => m.userId === u)?.displayName ?? 'Someone'));
+  const { join } = useRoomMutations();
 
   const info = mine ?? room.data;
   if (!info) {
@@ -35,65 +38,112 @@ export function RoomView() {
     }
     return <p className="notice" role="status">Loading room…</p>;
   }
-  const isMember = Boolean(mine);
   const roomName = `${info.visibility === 'private' ? '' : '#'}${info.name}`;
+  if (mine) return <MemberRoom key={roomId} room={mine} roomName={roomName} />;
+  return (
+    <section className="room" aria-labelledby="room-title">
+      <RoomHeader info={info} roomName={roomName} />
+      <div className="room__join">
+        <p>You are not a member of this room.</p>
+        {info.visibility === 'public' && (
+          <button type="button" className="btn btn--primary" disabled={join.isPending} onClick={() => join.mutate(roomId)}>
+            Join room
+          </button>
+        )}
+        {join.isError && <p role="alert">{describeError(join.error)}</p>}
+      </div>
+    </section>
+  );
+}
+
+function RoomHeader({ info, roomName, children }: { info: Room; roomName: string; children?: ReactNode }) {
+  return (
+    <header className="room__header">
+      <Link to="/" className="room__back btn btn--ghost btn--small">
+        <span aria-hidden="true">←</span>
+        <span className="visually-hidden">Back to rooms</span>
+      </Link>
+      <div className="room__title">
+        <h1 id="room-title">{roomName}</h1>
+        {info.topic && <p className="room__topic">{info.topic}</p>}
+      </div>
+      <div className="room__actions">{children}</div>
+    </header>
+  );
+}
+
+/** The room of a member: messages, and beside them one panel at a time (members, pins, settings, a thread). */
+function MemberRoom({ room, roomName }: { room: MyRoom; roomName: string }) {
+  const roomId = room.id;
+  const navigate = useNavigate();
+  const { leave } = useRoomMutations();
+  const { client } = useRealtime();
+  const [panel, setPanel] = useState<Panel>(null);
+  const [thread, setThread] = useState<number | null>(null);
+  const [historySeq, setHistorySeq] = useState<number | null>(null);
+  const typers = useTyping(roomId);
+  const members = useMembers(roomId);
+  const online = usePresence(panel === 'members' ? members.data?.map((m) => m.userId) : undefined);
+  const typing = typingLine(typers.map((u) => members.data?.find((m) => m.userId === u)?.displayName ?? 'Someone'));
+  const settings = useRoomSettings(roomId);
+  const timeline = useTimeline(roomId);
+  const people = useMemo(() => peopleOf(timeline.items), [timeline.items]);
+  const nameOf = useUserNames(roomId, people);
+  const candidates = useMemo(() => (members.data ?? []).map((m) => ({ username: m.username, displayName: m.displayName })), [members.data]);
+  const { controls, notice, dismiss, say } = useMessageControls(roomId, {
+    openThread: (seq) => {
+      setThread(seq);
+      setPanel(null);
+    },
+    openHistory: setHistorySeq,
+  });
+  // A mention of someone who is not in the room: they were not notified; say so.
+  useEffect(
+    () =>
+      client.onSendResult((r, result) => {
+        if (r === roomId && result.notInRoom?.length) say(`${result.notInRoom.map((u) => `@${u.username}`).join(', ')} ${result.notInRoom.length === 1 ? 'is' : 'are'} not in this room and will not be notified.`);
+      }),
+    [client, roomId, say],
+  );
+  const toggle = (p: Exclude<Panel, null>) => {
+    setPanel((cur) => (cur === p ? null : p));
+    setThread(null);
+  };
+  const manages = room.role === 'owner' || room.role === 'admin';
 
   return (
     <section className="room" aria-labelledby="room-title">
-      <header className="room__header">
-        <Link to="/" className="room__back btn btn--ghost btn--small">
-          <span aria-hidden="true">←</span>
-          <span className="visually-hidden">Back to rooms</span>
-        </Link>
-        <div className="room__title">
-          <h1 id="room-title">{roomName}</h1>
-          {info.topic && <p className="room__topic">{info.topic}</p>}
-        </div>
-        <div className="room__actions">
-          <button
-            type="button"
-            className="btn btn--ghost btn--small"
-            aria-label={`Members (${info.memberCount})`}
-            aria-expanded={showMembers}
-            aria-controls="members-panel"
-            onClick={() => setShowMembers((v) => !v)}
-          >
-            <PeopleIcon />
-            <span className="btn__label">Members</span> {info.memberCount}
+      <RoomHeader info={room} roomName={roomName}>
+        <button type="button" className="btn btn--ghost btn--small" aria-label={`Members (${room.memberCount})`} aria-expanded={panel === 'members'} aria-controls="members-panel" onClick={() => toggle('members')}>
+          <PeopleIcon />
+          <span className="btn__label">Members</span> {room.memberCount}
+        </button>
+        <button type="button" className="btn btn--ghost btn--small" aria-label="Pinned messages" aria-expanded={panel === 'pins'} aria-controls="pins-panel" onClick={() => toggle('pins')}>
+          <PinIcon />
+          <span className="btn__label">Pinned</span>
+        </button>
+        {manages && (
+          <button type="button" className="btn btn--ghost btn--small" aria-label="Room settings" aria-expanded={panel === 'settings'} aria-controls="settings-panel" onClick={() => toggle('settings')}>
+            <GearIcon />
+            <span className="btn__label">Settings</span>
           </button>
-          {isMember && (
-            <button
-              type="button"
-              className="btn btn--ghost btn--small"
-              disabled={leave.isPending}
-              aria-label="Leave room"
-              onClick={() => leave.mutate(roomId, { onSuccess: () => navigate('/') })}
-            >
-              <LeaveIcon />
-              <span className="btn__label">Leave room</span>
-            </button>
-          )}
-        </div>
-      </header>
+        )}
+        <button type="button" className="btn btn--ghost btn--small" disabled={leave.isPending} aria-label="Leave room" onClick={() => leave.mutate(roomId, { onSuccess: () => navigate('/') })}>
+          <LeaveIcon />
+          <span className="btn__label">Leave room</span>
+        </button>
+      </RoomHeader>
       {leave.isError && <p className="notice notice--error" role="alert">{describeError(leave.error)}</p>}
       <div className="room__body">
         <div className="room__main">
-          {isMember ? (
-            <RoomMessages key={roomId} roomId={roomId} roomName={roomName} typing={typing} />
-          ) : (
-            <div className="room__join">
-              <p>You are not a member of this room.</p>
-              {info.visibility === 'public' && (
-                <button type="button" className="btn btn--primary" disabled={join.isPending} onClick={() => join.mutate(roomId)}>
-                  Join room
-                </button>
-              )}
-              {join.isError && <p role="alert">{describeError(join.error)}</p>}
-            </div>
-          )}
+          <RoomMessages roomId={roomId} roomName={roomName} typing={typing} controls={controls} nameOf={nameOf} members={candidates} notice={notice} onDismissNotice={dismiss} />
         </div>
-        {showMembers && <MembersPanel id="members-panel" members={members.data} loading={members.isPending} error={members.error} online={online} onClose={() => setShowMembers(false)} />}
+        {thread !== null && <ThreadPane key={thread} roomId={roomId} rootSeq={thread} controls={controls} nameOf={nameOf} members={candidates} onClose={() => setThread(null)} />}
+        {panel === 'members' && <MembersPanel id="members-panel" members={members.data} loading={members.isPending} error={members.error} online={online} onClose={() => setPanel(null)} />}
+        {panel === 'pins' && <PinnedPanel id="pins-panel" roomId={roomId} controls={controls} nameOf={nameOf} onClose={() => setPanel(null)} />}
+        {panel === 'settings' && <RoomSettingsPanel id="settings-panel" roomId={roomId} settings={settings} onClose={() => setPanel(null)} />}
       </div>
+      {historySeq !== null && <EditHistoryDialog roomId={roomId} seq={historySeq} onClose={() => setHistorySeq(null)} />}
     </section>
   );
 }
