@@ -50,7 +50,7 @@ export class Api {
   myRooms = () => this.call<{ items: MyRoom[]; asOfSeq: number }>('GET', '/api/me/rooms');
   publicRooms = (q = '', limit = 50) => this.call<{ items: Room[]; asOfSeq: number }>('GET', '/api/rooms', { query: { q: q || undefined, limit } });
   room = (roomId: string) => this.call<{ room: Room; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}`);
-  members = (roomId: string) => this.call<{ items: Member[]; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/members`);
+  members = (roomId: string, minSeq?: number) => this.call<{ items: Member[]; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/members`, { minSeq });
   createRoom = (body: CreateRoomBody) => this.call<RoomCommandResult>('POST', '/api/rooms', { body });
   joinRoom = (roomId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/join`, { body: {} });
   leaveRoom = (roomId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/leave`, { body: {} });
@@ -64,8 +64,8 @@ export class Api {
   messageHistory = (roomId: string, seq: number) => this.call<MessageHistoryResponse>('GET', `${msgPath(roomId, seq)}/history`);
   thread = (roomId: string, rootSeq: number, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>
     this.call<ThreadPage>('GET', `${msgPath(roomId, rootSeq)}/thread`, { query: { before: opts.before, limit: opts.limit }, minSeq: opts.minSeq });
-  pins = (roomId: string) => this.call<PinsResponse>('GET', `/api/rooms/${enc(roomId)}/pins`);
-  roomSettings = (roomId: string) => this.call<{ settings: RoomSettings; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/settings`);
+  pins = (roomId: string, minSeq?: number) => this.call<PinsResponse>('GET', `/api/rooms/${enc(roomId)}/pins`, { minSeq });
+  roomSettings = (roomId: string, minSeq?: number) => this.call<{ settings: RoomSettings; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/settings`, { minSeq });
   updateRoomSettings = (roomId: string, body: RoomSettingsBody) => this.call<RoomSettingsResult>('PATCH', `/api/rooms/${enc(roomId)}/settings`, { body });
   editMessage = (roomId: string, seq: number, text: string, clientOpId: string) => this.call<MessageChangeResult>('PATCH', msgPath(roomId, seq), { body: { clientOpId, text } });
   deleteMessage = (roomId: string, seq: number) => this.call<MessageChangeResult>('DELETE', msgPath(roomId, seq));

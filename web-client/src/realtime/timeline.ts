@@ -227,6 +227,9 @@ export function foldInto<T extends TimelineItem>(items: readonly T[], target: nu
   return out;
 }
 
+/** The event types eventToItem maps itself (a null answer for one of them means: not shown in the timeline). */
+export const ownEventTypes: ReadonlySet<string> = new Set(['MessageSent', 'MemberJoined', 'MemberLeft']);
+
 export function eventToItem(seq: number, e: EventEnvelope): TimelineItem | null {
   const d = e.data as Record<string, unknown>;
   switch (e.type) {

@@ -43,7 +43,7 @@ export function ReactionChips({
         );
       })}
       {onReact && reactions.length > 0 && (
-        <button type="button" className="reaction reaction--add" aria-label="Add reaction" onClick={() => setPicking(true)}>
+        <button type="button" className="reaction reaction--add" aria-label="Add another reaction" onClick={() => setPicking(true)}>
           +
         </button>
       )}
