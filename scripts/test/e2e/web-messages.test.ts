@@ -285,14 +285,17 @@ describe('messages people work with, in the browser as two people', () => {
         const textOnly = [...root.querySelectorAll('.markdown *, .message__author *, .room__title h1 *, .room__topic *, .members__name *, .versions__meta *')];
         const allowed = new Set(['P', 'BR', 'STRONG', 'EM', 'DEL', 'CODE', 'PRE', 'BLOCKQUOTE', 'UL', 'OL', 'LI', 'A', 'SPAN', 'TIME']);
         return {
-          dangerous: root.querySelectorAll('script, iframe, object, embed, img, style, link, meta, base, form[action], input[type=image], details, table, video, audio').length,
+          // (the one image the app has: its own logo in the top bar)
+          dangerous: [...root.querySelectorAll('script, iframe, object, embed, img, style, link, meta, base, form[action], input[type=image], details, table, video, audio')]
+            .filter((e) => !(e.tagName === 'IMG' && e.closest('.topbar') && e.getAttribute('src') === '/icons/icon.svg'))
+            .map((e) => e.outerHTML.slice(0, 120)),
           handlers: all.flatMap((e) => [...e.attributes].filter((a) => a.name.toLowerCase().startsWith('on')).map((a) => e.tagName + ' ' + a.name)),
           badUrls: all.flatMap((e) => [...e.attributes].filter((a) => /^\s*(javascript|vbscript|data):/i.test(a.value)).map((a) => e.tagName + ' ' + a.name + '=' + a.value)),
           badLinks: [...root.querySelectorAll('a[href]')].map((a) => a.href).filter((h) => !/^(https?:|mailto:)/.test(h)),
           unexpectedTags: [...new Set(textOnly.map((e) => e.tagName).filter((t) => !allowed.has(t)))],
         };
       })()`);
-      expect(found, where).toEqual({ dangerous: 0, handlers: [], badUrls: [], badLinks: [], unexpectedTags: [] });
+      expect(found, where).toEqual({ dangerous: [], handlers: [], badUrls: [], badLinks: [], unexpectedTags: [] });
       expect(ran.get(page), where).toEqual([]);
     };
 
@@ -325,9 +328,10 @@ describe('messages people work with, in the browser as two people', () => {
       await checks(page, `${name}: pinned`);
       await page.getByRole('button', { name: 'Pinned messages' }).click();
       await page.getByRole('button', { name: /^Members/ }).click();
-      await page.getByText(shortXssVectors[1]).first().waitFor();
+      const panel = page.getByRole('complementary', { name: 'Members' });
+      await panel.getByText(shortXssVectors[1]).first().waitFor();
       await checks(page, `${name}: members`);
-      await page.getByRole('button', { name: /^Members/ }).click();
+      await panel.getByRole('button', { name: 'Close' }).click();
       await page.goto(`${stack.gatewayUrl}/rooms/${evil.roomId}`);
       await page.getByRole('heading', { name: `#${shortXssVectors[2]}` }).waitFor();
       await checks(page, `${name}: a room named with a vector`);

@@ -61,7 +61,7 @@ export class Api {
 
   // messages (a message is named by its seq; changes carry a clientOpId the caller keeps for retries)
   message = (roomId: string, seq: number) => this.call<MessageResponse>('GET', `${msgPath(roomId, seq)}`);
-  messageHistory = (roomId: string, seq: number) => this.call<MessageHistoryResponse>('GET', `${msgPath(roomId, seq)}/history`);
+  messageHistory = (roomId: string, seq: number, minSeq?: number) => this.call<MessageHistoryResponse>('GET', `${msgPath(roomId, seq)}/history`, { minSeq });
   thread = (roomId: string, rootSeq: number, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>
     this.call<ThreadPage>('GET', `${msgPath(roomId, rootSeq)}/thread`, { query: { before: opts.before, limit: opts.limit }, minSeq: opts.minSeq });
   pins = (roomId: string, minSeq?: number) => this.call<PinsResponse>('GET', `/api/rooms/${enc(roomId)}/pins`, { minSeq });

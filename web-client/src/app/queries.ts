@@ -64,7 +64,7 @@ async function withOfflineCopy<T>(cache: KeyValueCache, key: string, load: () =>
  * The read-model position a room's reads should reach: what this client has seen of the room (its timeline
  * position), so a list refreshed because of a live event (a join, a pin) is not read from before that event.
  */
-function useRoomPosition(): (roomId: string) => number | undefined {
+export function useRoomPosition(): (roomId: string) => number | undefined {
   const { timelines } = useRealtime();
   return useCallback((roomId: string) => timelines.get(roomId).position ?? undefined, [timelines]);
 }
@@ -135,5 +135,6 @@ export function useRoomSettings(roomId: string, enabled = true): RoomSettings {
 /** Every version of a message's text (the "(edited)" history). */
 export function useMessageHistory(roomId: string, seq: number | null) {
   const { api } = useAuth();
-  return useQuery({ queryKey: queryKeys.messageHistory(roomId, seq ?? 0), queryFn: async () => (await api.messageHistory(roomId, seq!)).versions, enabled: seq !== null, staleTime: 0 });
+  const position = useRoomPosition();
+  return useQuery({ queryKey: queryKeys.messageHistory(roomId, seq ?? 0), queryFn: async () => (await api.messageHistory(roomId, seq!, position(roomId))).versions, enabled: seq !== null, staleTime: 0 });
 }

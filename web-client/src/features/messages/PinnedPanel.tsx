@@ -4,7 +4,7 @@ import { messageToItem } from '../../realtime';
 import type { MessageControls } from './message-controls';
 import { MessageItem } from './MessageItem';
 
-/** The room's pinned messages, most recently pinned first; whoever may pin can unpin here. */
+/** The room's pinned messages, most recently pinned first, with their actions; whoever may pin can unpin here. */
 export function PinnedPanel({ id, roomId, controls, nameOf, onClose }: { id: string; roomId: string; controls: MessageControls; nameOf: (u: string) => string; onClose: () => void }) {
   const pins = usePins(roomId);
   return (
@@ -24,7 +24,7 @@ export function PinnedPanel({ id, roomId, controls, nameOf, onClose }: { id: str
           const actions = (
             <div className="pinned__actions">
               <button type="button" className="btn btn--small btn--ghost" onClick={() => controls.openThread(m.threadRootSeq ?? m.seq)}>
-                Open thread
+                Thread
               </button>
               {controls.canPin && (
                 <button type="button" className="btn btn--small btn--ghost" onClick={() => controls.pin(m.seq, false)}>
@@ -33,7 +33,7 @@ export function PinnedPanel({ id, roomId, controls, nameOf, onClose }: { id: str
               )}
             </div>
           );
-          return <MessageItem key={m.seq} seq={m.seq} author={m.senderName || nameOf(m.senderId)} at={m.sentAt} text={m.text} status="sent" stored={item} nameOf={nameOf} inThread after={actions} />;
+          return <MessageItem key={m.seq} seq={m.seq} author={m.senderName || nameOf(m.senderId)} at={m.sentAt} text={m.text} status="sent" stored={item} controls={controls} nameOf={nameOf} inThread after={actions} />;
         })}
       </ol>
     </aside>

@@ -36,7 +36,7 @@ export function ThreadPane({ roomId, rootSeq, controls, nameOf, members, onClose
 }) {
   const { api } = useAuth();
   const me = useMe();
-  const { client } = useRealtime();
+  const { client, timelines } = useRealtime();
   const outbox = useOutbox(roomId);
   const [{ thread }, dispatch] = useReducer(reduce, { thread: emptyThread(roomId, rootSeq), early: [] });
   const [error, setError] = useState<string | null>(null);
@@ -47,14 +47,15 @@ export function ThreadPane({ roomId, rootSeq, controls, nameOf, members, onClose
   useEffect(() => client.onEvent((room, seq, event) => room === roomId && dispatch({ kind: 'event', seq, event })), [client, roomId]);
   useEffect(() => {
     let cancelled = false;
-    api.thread(roomId, rootSeq, { limit: Limits.historyPageDefault }).then(
+    // As fresh as what this client has seen of the room: the reply count it showed is in the page.
+    api.thread(roomId, rootSeq, { limit: Limits.historyPageDefault, minSeq: timelines.get(roomId).position ?? undefined }).then(
       (page) => !cancelled && dispatch({ kind: 'page', page, direction: 'newest' }),
       (e: unknown) => !cancelled && setError(describeError(e)),
     );
     return () => {
       cancelled = true;
     };
-  }, [api, roomId, rootSeq]);
+  }, [api, roomId, rootSeq, timelines]);
 
   const loadOlder = useCallback(async () => {
     const first = thread.replies[0];

@@ -1,14 +1,15 @@
 import type { Role } from '@natter/contracts/browser';
 import { useCallback, useMemo, useState } from 'react';
-import { describeError } from '../../api/errors';
+import { ApiError, describeError } from '../../api/errors';
 import { useAuth, useMe } from '../../app/auth';
 import { useMembers, useMyRooms, useRoomSettings } from '../../app/queries';
 import { newClientId, type MessageItem } from '../../realtime';
 
 /**
  * What a stored message's row may do, for the person looking at it. Changes go over HTTP with a fresh
- * clientOpId each (a retry of the same click would reuse it); their effect arrives as room events, which the
- * timeline folds in (nothing is changed locally first, so every client shows the same state).
+ * clientOpId per click, reused by its retries (transient errors: the server stores it once); their effect
+ * arrives as room events, which the timeline folds in (nothing is changed locally first, so every client
+ * shows the same state).
  */
 export interface MessageControls {
   readonly me: string;
@@ -30,6 +31,20 @@ export interface MessageControls {
 }
 
 const MODERATORS: ReadonlySet<Role> = new Set(['owner', 'admin', 'moderator']);
+/** Worth asking again (with the same clientOpId, so it is stored once): the server was busy or behind. */
+const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'rate_limited', 'conflict', 'internal', 'network']);
+
+/** A change, retried a few times with backoff on transient errors; `run` reuses its clientOpId each time. */
+async function withRetries<T>(run: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (!(e instanceof ApiError && TRANSIENT.has(e.code)) || i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 500 * 2 ** (i - 1)));
+    }
+  }
+}
 const PIN_MANAGERS: ReadonlySet<Role> = new Set(['owner', 'admin']);
 
 /** The room's message controls, and the last failure to show (null: none). */
@@ -46,8 +61,9 @@ export function useMessageControls(
   const [notice, setNotice] = useState<string | null>(null);
   const usernames = useMemo(() => new Set((members.data ?? []).map((m) => m.username.toLowerCase())), [members.data]);
 
-  const attempt = useCallback((what: string, p: Promise<unknown>) => {
-    p.catch((e: unknown) => setNotice(`Could not ${what}: ${describeError(e)}`));
+  const attempt = useCallback((what: string, run: (clientOpId: string) => Promise<unknown>) => {
+    const clientOpId = newClientId();
+    withRetries(() => run(clientOpId)).catch((e: unknown) => setNotice(`Could not ${what}: ${describeError(e)}`));
   }, []);
 
   const controls = useMemo<MessageControls>(() => {
@@ -62,11 +78,11 @@ export function useMessageControls(
       cancelEdit: () => setEditingSeq(null),
       saveEdit: (seq, text) => {
         setEditingSeq(null);
-        attempt('edit the message', api.editMessage(roomId, seq, text, newClientId()));
+        attempt('edit the message', (op) => api.editMessage(roomId, seq, text, op));
       },
-      react: (seq, emoji, add) => attempt(add ? 'react' : 'remove the reaction', api.react(roomId, seq, emoji, add, newClientId())),
-      remove: (seq) => attempt('delete the message', api.deleteMessage(roomId, seq)),
-      pin: (seq, on) => attempt(on ? 'pin the message' : 'unpin the message', api.pin(roomId, seq, on, newClientId())),
+      react: (seq, emoji, add) => attempt(add ? 'react' : 'remove the reaction', (op) => api.react(roomId, seq, emoji, add, op)),
+      remove: (seq) => attempt('delete the message', () => api.deleteMessage(roomId, seq)),
+      pin: (seq, on) => attempt(on ? 'pin the message' : 'unpin the message', (op) => api.pin(roomId, seq, on, op)),
       openThread: opts.openThread,
       openHistory: opts.openHistory,
       copyLink: (seq) => {
