@@ -36,9 +36,11 @@ describe('provisioning', () => {
     expect(info.config.deny_purge).toBe(true);
     expect(info.config.republish).toMatchObject({ src: 'ev.>', dest: 'live.>' });
     const schema = await activeReadModelSchema(k);
-    expect(schema).toBe('rm_v1_0');
+    expect(schema).toBe('rm_v2_0');
     const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema} order by 1`.execute(k);
-    expect(tables.rows.map((r) => r.table_name)).toEqual(['checkpoint', 'messages', 'room_members', 'rooms', 'users']);
+    expect(tables.rows.map((r) => r.table_name)).toEqual([
+      'checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'room_members', 'room_settings', 'rooms', 'thread_participants', 'users',
+    ]);
     const migrations = await sql<{ n: number }>`select count(*)::int as n from natter.migrations`.execute(k);
     expect(migrations.rows[0].n).toBe(2);
     await k.destroy();

@@ -243,6 +243,41 @@ describe('messages people work with, in the browser as two people', () => {
     await alice.getByRole('button', { name: 'Pinned messages' }).click();
   });
 
+  it('settings: Alice lets every member pin; Bob can then pin from his phone; a mention of an outsider is reported', async () => {
+    await alice.getByRole('button', { name: 'Room settings' }).click();
+    const panel = alice.getByRole('complementary', { name: 'Message settings' });
+    await panel.getByLabel('Every member may pin messages').check();
+    await panel.getByRole('button', { name: 'Save' }).click();
+    await panel.getByText('Saved.').waitFor();
+    await shot(alice, 'desktop-room-settings');
+    await panel.getByRole('button', { name: 'Close' }).click();
+    // Bob's menu offers Pin once the settings reached him (a live RoomSettingsUpdated)
+    await expect
+      .poll(async () => {
+        await longPress(bob, row(bob, '🚀').locator('.message__text'));
+        const menu = bob.getByRole('menu', { name: 'Message actions' });
+        const can = await menu.getByRole('menuitem', { name: 'Pin' }).count();
+        await bob.locator('.sheet-backdrop').click();
+        return can;
+      }, { timeout: 15_000 })
+      .toBe(1);
+    await longPress(bob, row(bob, '🚀').locator('.message__text'));
+    await bob.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem', { name: 'Pin' }).click();
+    await row(alice, '🚀').locator('.badge--pin').waitFor();
+
+    const outsider = `carol_${Math.random().toString(36).slice(2, 7)}`;
+    const reg = await fetch(`${stack.gatewayUrl}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: outsider, email: `${outsider}@example.test`, password, displayName: 'Carol' }),
+    });
+    expect(reg.status).toBe(201);
+    const box = alice.getByLabel(`Message #${roomName}`);
+    await box.fill(`@${outsider} can you see this?`);
+    await box.press('Enter');
+    await alice.getByText(`@${outsider} is not in this room and will not be notified.`).waitFor();
+  });
+
   it('delete: a tombstone for both, the text gone', async () => {
     const box = alice.getByLabel(`Message #${roomName}`);
     await box.fill('regrettable message');

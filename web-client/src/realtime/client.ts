@@ -62,6 +62,8 @@ export class RealtimeClient {
   private readonly gapListeners = new Set<(roomId: string) => void>();
   private readonly resetListeners = new Set<() => void>();
   private readonly sendListeners = new Set<(roomId: string, result: SendMessageResult) => void>();
+  /** Sends settled by their own event before their ack (request id -> room), until the ack or the socket goes. */
+  private readonly settledByEvent = new Map<string, string>();
   private readonly opts: Required<Omit<RealtimeOptions, 'log'>> & Pick<RealtimeOptions, 'log'>;
   /** Users whose presence the app follows (sent again after every resume). */
   private followed: string[] = [];
@@ -290,6 +292,7 @@ export class RealtimeClient {
   /** The socket went: what was in flight on it goes again after the next resume. */
   private onSocketGone(): void {
     this.presenceRequest = null;
+    this.settledByEvent.clear();
     this.typingSentAt.clear();
     this.opts.signals.reset();
     for (const f of this.inFlight.values()) clearTimeout(f.timer);
@@ -333,10 +336,17 @@ export class RealtimeClient {
 
   private onAck(id: string, result: unknown): void {
     const f = this.takeInFlight(id);
-    if (!f) return;
     const message = (result as { message?: Message } | null)?.message;
+    const stored = message && typeof message.seq === 'number';
+    if (!f) {
+      // Settled by its own event first (the usual order): the timeline has it; the ack still tells the app.
+      const roomId = this.settledByEvent.get(id);
+      this.settledByEvent.delete(id);
+      if (roomId && stored) for (const fn of this.sendListeners) fn(roomId, result as SendMessageResult);
+      return;
+    }
     const reply = this.opts.outbox.get(f.clientMsgId)?.reply;
-    if (message && typeof message.seq === 'number') {
+    if (stored) {
       this.opts.timelines.insertMessage(f.roomId, message, reply);
       for (const fn of this.sendListeners) fn(f.roomId, result as SendMessageResult);
     }
@@ -378,7 +388,9 @@ export class RealtimeClient {
   /** A message settled by its event: release its room for the next one (its ack, if any, is ignored). */
   private release(clientMsgId: string): void {
     for (const [id, f] of this.inFlight) {
-      if (f.clientMsgId === clientMsgId) this.takeInFlight(id);
+      if (f.clientMsgId !== clientMsgId) continue;
+      this.takeInFlight(id);
+      this.settledByEvent.set(id, f.roomId);
     }
     this.flush();
   }

@@ -25,6 +25,9 @@ export function RoomView() {
   const mine = myRooms.data?.find((r) => r.id === roomId);
   const room = useRoom(roomId);
   const { join } = useRoomMutations();
+  const [showMembers, setShowMembers] = useState(false);
+  // A public room's members are visible before joining (fetched when the panel opens).
+  const members = useMembers(roomId, showMembers && !mine);
 
   const info = mine ?? room.data;
   if (!info) {
@@ -42,15 +45,23 @@ export function RoomView() {
   if (mine) return <MemberRoom key={roomId} room={mine} roomName={roomName} />;
   return (
     <section className="room" aria-labelledby="room-title">
-      <RoomHeader info={info} roomName={roomName} />
-      <div className="room__join">
-        <p>You are not a member of this room.</p>
-        {info.visibility === 'public' && (
-          <button type="button" className="btn btn--primary" disabled={join.isPending} onClick={() => join.mutate(roomId)}>
-            Join room
-          </button>
-        )}
-        {join.isError && <p role="alert">{describeError(join.error)}</p>}
+      <RoomHeader info={info} roomName={roomName}>
+        <button type="button" className="btn btn--ghost btn--small" aria-label={`Members (${info.memberCount})`} aria-expanded={showMembers} aria-controls="members-panel" onClick={() => setShowMembers((v) => !v)}>
+          <PeopleIcon />
+          <span className="btn__label">Members</span> {info.memberCount}
+        </button>
+      </RoomHeader>
+      <div className="room__body">
+        <div className="room__join">
+          <p>You are not a member of this room.</p>
+          {info.visibility === 'public' && (
+            <button type="button" className="btn btn--primary" disabled={join.isPending} onClick={() => join.mutate(roomId)}>
+              Join room
+            </button>
+          )}
+          {join.isError && <p role="alert">{describeError(join.error)}</p>}
+        </div>
+        {showMembers && <MembersPanel id="members-panel" members={members.data} loading={members.isPending} error={members.error} onClose={() => setShowMembers(false)} />}
       </div>
     </section>
   );
