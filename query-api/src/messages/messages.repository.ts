@@ -9,10 +9,25 @@ export function rowToMessage(r: Pick<MessageRow, 'id' | 'room_id' | 'seq' | 'sen
   return { id: r.id, roomId: r.room_id, seq: Number(r.seq), senderId: r.sender_id, clientMsgId: r.client_msg_id, text: r.text, sentAt: iso(r.sent_at) };
 }
 
-type ViewRow = MessageRow & { sender_name: string | null };
+/** A message row with its sender's name, its reactions ([emoji, userId] in reaction order) and its pin. */
+type ViewRow = MessageRow & {
+  sender_name: string | null;
+  reaction_list: [string, string][] | null;
+  pinned_by: string | null;
+  pinned_seq: number | null;
+  pinned_at: Date | string | null;
+};
 
-/** A row with its reactions and pin as the API shows it. A tombstone has no text (the row has none left either). */
-export function rowToView(r: ViewRow, reactions: ReactionGroup[], pin: { pinned_by: string; pinned_seq: number; pinned_at: Date | string } | undefined): MessageView {
+/** Reactions grouped per emoji (users in the order they reacted), groups in the emoji list's order. */
+function groupReactions(list: [string, string][] | null): ReactionGroup[] {
+  if (!list) return [];
+  const byEmoji = new Map<string, string[]>();
+  for (const [emoji, userId] of list) byEmoji.set(emoji, [...(byEmoji.get(emoji) ?? []), userId]);
+  return sortGroups([...byEmoji].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds })));
+}
+
+/** A row as the API shows it. A tombstone has no text (the row has none left either). */
+export function rowToView(r: ViewRow): MessageView {
   return {
     ...rowToMessage(r),
     text: r.deleted ? '' : (r.edited_text ?? r.text),
@@ -23,8 +38,8 @@ export function rowToView(r: ViewRow, reactions: ReactionGroup[], pin: { pinned_
     edited: r.edited_seq === null || r.deleted ? null : { seq: Number(r.edited_seq), at: iso(r.edited_at!) },
     deleted: r.deleted ? { seq: Number(r.deleted_seq), by: r.deleted_by!, at: iso(r.deleted_at!) } : null,
     replies: r.reply_count > 0 ? { count: r.reply_count, lastSeq: Number(r.last_reply_seq), lastAt: iso(r.last_reply_at!) } : null,
-    reactions,
-    pinned: pin ? { by: pin.pinned_by, seq: Number(pin.pinned_seq), at: iso(pin.pinned_at) } : null,
+    reactions: groupReactions(r.reaction_list),
+    pinned: r.pinned_by !== null ? { by: r.pinned_by, seq: Number(r.pinned_seq), at: iso(r.pinned_at!) } : null,
   };
 }
 
@@ -34,11 +49,11 @@ export type HistoryCursor = { before: number } | { after: number } | { newest: t
 export type MessageScope = { timeline: true } | { threadRootSeq: number };
 
 /**
- * The `messages` read model and what hangs off it (reactions, pins, edit history). Every page is one range
- * scan of an index on (room_id, seq) (the timeline's partial index `in_room`, or the thread index) with a
- * LIMIT of limit+1 (the extra row only says whether there is more), plus one lookup each for the page's
- * reactions and pins by primary key: cost depends on the page size, not the room size.
- * SQL: queries/messages.*.sql.
+ * The `messages` read model and what hangs off it (reactions, pins, edit history). Every page is one statement:
+ * a range scan of an index on (room_id, seq) (the timeline's partial index `in_room`, or the thread index)
+ * with a LIMIT of limit+1 (the extra row only says whether there is more), each row joined with its sender's
+ * name and pin and its reactions (a primary-key range, aggregated): cost depends on the page size, not the
+ * room size. SQL: queries/messages.*.sql.
  */
 export class MessagesRepository {
   async page(q: ReadScope, roomId: string, scope: MessageScope, cursor: HistoryCursor, limit: number): Promise<{ messages: MessageView[]; hasMore: boolean }> {
@@ -55,22 +70,19 @@ export class MessagesRepository {
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
     if (!ascending) page.reverse();
-    return { messages: await this.views(q, roomId, page), hasMore };
+    return { messages: page.map(rowToView), hasMore };
   }
 
   /** One message of the room (thread replies too), or undefined. */
   async one(q: ReadScope, roomId: string, seq: number): Promise<MessageView | undefined> {
     const row = await this.rows(q, roomId).where('m.seq', '=', seq).executeTakeFirst();
-    return row && (await this.views(q, roomId, [row]))[0];
+    return row && rowToView(row);
   }
 
   /** The room's pinned messages, most recently pinned first. */
   async pinned(q: ReadScope, roomId: string): Promise<MessageView[]> {
-    const pins = await q.selectFrom('message_pins').select('message_seq').where('room_id', '=', roomId).orderBy('pinned_seq', 'desc').execute();
-    if (pins.length === 0) return [];
-    const rows = await this.rows(q, roomId).where('m.seq', 'in', pins.map((p) => p.message_seq)).execute();
-    const bySeq = new Map((await this.views(q, roomId, rows)).map((v) => [v.seq, v]));
-    return pins.flatMap((p) => bySeq.get(Number(p.message_seq)) ?? []);
+    const rows = await this.rows(q, roomId).where('p.pinned_seq', 'is not', null).orderBy('p.pinned_seq', 'desc').execute();
+    return rows.map(rowToView);
   }
 
   /** Every version of a message's text, the original first; [] when deleted (its edits are gone too). */
@@ -114,34 +126,25 @@ export class MessagesRepository {
     return rows.map((r) => Number(r.seq));
   }
 
+  /**
+   * Messages of the room with what a view needs, in one statement: the sender's name, the pin (primary-key
+   * join) and the reactions (a correlated primary-key range per row, evaluated only for the rows returned).
+   */
   private rows(q: ReadScope, roomId: string) {
     return q
       .selectFrom('messages as m')
       .leftJoin('users as u', 'u.id', 'm.sender_id')
+      .leftJoin('message_pins as p', (j) => j.onRef('p.room_id', '=', 'm.room_id').onRef('p.message_seq', '=', 'm.seq'))
       .selectAll('m')
-      .select('u.display_name as sender_name')
+      .select(['u.display_name as sender_name', 'p.pinned_by', 'p.pinned_seq', 'p.pinned_at'])
+      .select((eb) =>
+        eb
+          .selectFrom('message_reactions as r')
+          .select(sql<[string, string][]>`jsonb_agg(jsonb_build_array(r.emoji, r.user_id) order by r.seq)`.as('list'))
+          .whereRef('r.room_id', '=', 'm.room_id')
+          .whereRef('r.message_seq', '=', 'm.seq')
+          .as('reaction_list'),
+      )
       .where('m.room_id', '=', roomId);
-  }
-
-  /** Rows with their reactions (grouped per emoji, users in the order they reacted) and pins: two lookups. */
-  private async views(q: ReadScope, roomId: string, rows: ViewRow[]): Promise<MessageView[]> {
-    if (rows.length === 0) return [];
-    const seqs = rows.map((r) => r.seq);
-    const [reactions, pins] = await Promise.all([
-      q.selectFrom('message_reactions').select(['message_seq', 'emoji', 'user_id']).where('room_id', '=', roomId).where('message_seq', 'in', seqs).orderBy('message_seq').orderBy('seq').execute(),
-      q.selectFrom('message_pins').select(['message_seq', 'pinned_by', 'pinned_seq', 'pinned_at']).where('room_id', '=', roomId).where('message_seq', 'in', seqs).execute(),
-    ]);
-    const groups = new Map<number, Map<string, string[]>>();
-    for (const r of reactions) {
-      const byEmoji = groups.get(Number(r.message_seq)) ?? new Map<string, string[]>();
-      byEmoji.set(r.emoji, [...(byEmoji.get(r.emoji) ?? []), r.user_id]);
-      groups.set(Number(r.message_seq), byEmoji);
-    }
-    const pinBySeq = new Map(pins.map((p) => [Number(p.message_seq), p]));
-    return rows.map((r) => {
-      const byEmoji = groups.get(Number(r.seq));
-      const grouped = byEmoji ? sortGroups([...byEmoji].map(([emoji, userIds]) => ({ emoji, count: userIds.length, userIds }))) : [];
-      return rowToView(r, grouped, pinBySeq.get(Number(r.seq)));
-    });
   }
 }

@@ -4,4 +4,4 @@
 --   $1 = "room-1"
 --   $2 = 900
 --   $3 = 51
-select "m".*, "u"."display_name" as "sender_name" from "rm_v1_0"."messages" as "m" left join "rm_v1_0"."users" as "u" on "u"."id" = "m"."sender_id" where "m"."room_id" = $1 and "m"."thread_root_seq" = $2 order by "m"."seq" desc limit $3;
+select "m".*, "u"."display_name" as "sender_name", "p"."pinned_by", "p"."pinned_seq", "p"."pinned_at", (select jsonb_agg(jsonb_build_array(r.emoji, r.user_id) order by r.seq) as "list" from "rm_v1_0"."message_reactions" as "r" where "r"."room_id" = "m"."room_id" and "r"."message_seq" = "m"."seq") as "reaction_list" from "rm_v1_0"."messages" as "m" left join "rm_v1_0"."users" as "u" on "u"."id" = "m"."sender_id" left join "rm_v1_0"."message_pins" as "p" on "p"."room_id" = "m"."room_id" and "p"."message_seq" = "m"."seq" where "m"."room_id" = $1 and "m"."thread_root_seq" = $2 order by "m"."seq" desc limit $3;
