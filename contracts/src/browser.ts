@@ -24,7 +24,7 @@ export { Emoji, EmojiGroups, EmojiNames, isEmojiName } from './messages/emoji';
 export type { EmojiGroup } from './messages/emoji';
 export { parseMentions, MENTION } from './messages/mentions';
 export type { ParsedMentions } from './messages/mentions';
-export { foldMessage, messageTarget, tombstone, NoMentions } from './messages/fold';
+export { foldMessage, messageTarget, NoMentions } from './messages/fold';
 export type { MessageState, MessageEventLike } from './messages/fold';
 export { CommandFrames, isCommandFrameType } from './ws/command-frames';
 export type { ClientFrame, ServerFrame, EventFrame, ResetReason } from './ws/frames';

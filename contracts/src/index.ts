@@ -19,7 +19,7 @@ export { Emoji, EmojiGroups, EmojiNames, isEmojiName } from './messages/emoji';
 export type { EmojiGroup } from './messages/emoji';
 export { parseMentions, MENTION } from './messages/mentions';
 export type { ParsedMentions } from './messages/mentions';
-export { foldMessage, messageTarget, tombstone, sortGroups, NoMentions } from './messages/fold';
+export { foldMessage, messageTarget, sortGroups, NoMentions } from './messages/fold';
 export type { MessageState, MessageEventLike } from './messages/fold';
 export { contentOf, redactContent } from './messages/redaction';
 export * from './api/query';

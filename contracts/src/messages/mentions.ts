@@ -18,6 +18,7 @@ export interface ParsedMentions {
 }
 
 const CODE = /```[\s\S]*?(?:```|$)|`[^`\n]*`/g;
+/** One `@name` as written (the web client draws mentions with this same pattern). */
 export const MENTION = /(?<![A-Za-z0-9_@./])@([A-Za-z0-9_]{3,32})(?![A-Za-z0-9_])/g;
 
 export function parseMentions(text: string): ParsedMentions {

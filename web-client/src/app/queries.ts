@@ -64,7 +64,7 @@ async function withOfflineCopy<T>(cache: KeyValueCache, key: string, load: () =>
  * The read-model position a room's reads should reach: what this client has seen of the room (its timeline
  * position), so a list refreshed because of a live event (a join, a pin) is not read from before that event.
  */
-export function useRoomPosition(): (roomId: string) => number | undefined {
+function useRoomPosition(): (roomId: string) => number | undefined {
   const { timelines } = useRealtime();
   return useCallback((roomId: string) => timelines.get(roomId).position ?? undefined, [timelines]);
 }

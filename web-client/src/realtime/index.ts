@@ -1,7 +1,7 @@
 /** The realtime module: WebSocket client, resume, timelines and outbox. Framework-free. */
 export { RealtimeClient, type RealtimeOptions } from './client';
 export { parseFrame } from './frames';
-export { Timelines, eventToItem, ownEventTypes, sentToItem, foldInto, type RoomTimeline, type EventToItem } from './timeline';
+export { Timelines, eventToItem, ownEventTypes, type RoomTimeline, type EventToItem } from './timeline';
 export { emptyThread, mergeThreadPage, applyToThread, type ThreadState } from './threads';
 export { Outbox } from './outbox';
 export { LiveSignals, typingLine, TYPING_SHOW_MS } from './signals';

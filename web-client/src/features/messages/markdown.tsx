@@ -1,4 +1,4 @@
-import { Emoji } from '@natter/contracts/browser';
+import { Emoji, MENTION } from '@natter/contracts/browser';
 import type { ReactNode } from 'react';
 
 /**
@@ -126,7 +126,8 @@ const rules: Rule[] = [
     },
   },
   {
-    re: /(?<![A-Za-z0-9_@./])@([A-Za-z0-9_]{3,32})(?![A-Za-z0-9_])/g,
+    // contracts' MENTION: the pattern the server resolves mentions with
+    re: new RegExp(MENTION.source, 'g'),
     render: (m, o, _d, key) => {
       const name = m[1].toLowerCase();
       const kind = name === 'room' || name === 'here' ? 'me' : (o.mention?.(name) ?? null);
