@@ -11,7 +11,7 @@ import { buildWebClientIfStale } from './scripts/web-build.mjs';
  * makes sure there is a Postgres server for the per-file throwaway databases (a temp cluster if none).
  */
 export default async function setup(_project: TestProject) {
-  ensureSystemPackages(['nats-server', 'postgresql', 'nginx-light', 'chromium']);
+  ensureSystemPackages(['nats-server', 'postgresql', 'nginx-light', 'chromium', 'fonts-noto-color-emoji']);
   buildWebClientIfStale(process.cwd());
   const pg = await ensureTestPostgres();
   process.env.NATTER_TEST_PG_URL = pg.url;

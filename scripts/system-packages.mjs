@@ -18,6 +18,8 @@ export const packages = {
   postgresql: () => has('initdb') || existsSync('/usr/lib/postgresql'),
   'nginx-light': () => has('nginx') || existsSync('/usr/sbin/nginx'),
   chromium: () => existsSync('/usr/bin/chromium'),
+  // The browser tests' screenshots show emoji (reactions, :shortcodes:): without a color emoji font they are boxes.
+  'fonts-noto-color-emoji': () => existsSync('/usr/share/fonts/truetype/noto/NotoColorEmoji.ttf'),
 };
 
 export function ensureSystemPackages(names, say = (m) => console.log(`[natter] ${m}`)) {

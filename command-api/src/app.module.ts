@@ -8,6 +8,7 @@ import { DmsModule } from './dms/dms.module';
 import { AccountsModule } from './accounts/accounts.module';
 import type { AuthDB } from './accounts/auth.tables';
 import type { DedupeRecords } from './messages/dedupe-records';
+import type { MessageReads } from './messages/message-reads';
 import { messageCommands } from './messages/message.commands';
 import { MessagesModule } from './messages/messages.module';
 import { roomCommands } from './rooms/room.commands';
@@ -19,9 +20,10 @@ import { CommandRoutes } from './shared/command-routes';
 import { CoreModule, type Runtime } from './shared/core.module';
 import { HealthController } from './shared/health.controller';
 
-/** What app.ts hands to Nest: the shared runtime plus what one feature needs (the sends' dedupe records). */
+/** What app.ts hands to Nest: the shared runtime plus what the messages feature needs (dedupe records, read-model reads). */
 export interface AppRuntime extends Runtime<AuthDB> {
   dedupe: DedupeRecords;
+  messageReads: MessageReads;
 }
 
 /** One factory per entry of contracts' `Commands`: the compiler refuses a command without one. */
@@ -39,7 +41,7 @@ export class AppModule {
   static forRoot(rt: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe), DmsModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe, rt.messageReads), DmsModule],
       controllers: [HealthController],
       providers: [{ provide: COMMAND_FACTORIES, useValue: commandFactories }, BearerAuth, CommandRoutes, CommandEndpoints],
     };

@@ -14,6 +14,7 @@ import type { CommandApiConfig } from './config';
 import { CommandEndpoints } from './shared/command-endpoints';
 import { CommandRoutes } from './shared/command-routes';
 import { DedupeRecords } from './messages/dedupe-records';
+import { NatsMessageReads } from './messages/message-reads';
 import { JetStreamEventStore } from './shared/event-store';
 import { sweepRateLimits } from './shared/rate-limits/rate-limiter.pg';
 import { LOGIN_FAILURES_FORGET_MS } from './accounts/login-throttle';
@@ -45,11 +46,12 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const streamInfo = await (await jetstreamManager(nc)).streams.info(Streams.events);
     const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1 });
     const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
+    const messageReads = new NatsMessageReads(nc);
     const metrics = new Metrics();
 
     const adapter = new FastifyAdapter({ ...httpServerOptions(Limits.httpBodyBytes), trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, metrics, revocations }),
+      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, messageReads, metrics, revocations }),
       adapter,
       { bodyParser: false, logger: new PinoNestLogger(log.child({ component: 'nest' })) },
     );
@@ -82,6 +84,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
         await revocations?.stop();
         await nc.drain().catch(() => nc.close());
         requests.close();
+        messageReads.close();
         await db.destroy();
         log.info('command-api stopped');
       })());

@@ -6,6 +6,8 @@ import { provisionAll } from '@natter/infra/provision';
 import { createTestDatabase, generateJwtKeyPem, startNats, startNatsCluster, type TestDatabase } from '@natter/infra/testing';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { startProjectors, loadConfig as projectorsConfig } from '@natter/projectors';
+import { startQueryApi, loadConfig as queryApiConfig } from '@natter/query-api';
 import { startCommandApi, type RunningCommandApi } from '../src/app';
 import { loadConfig } from '../src/config';
 
@@ -37,6 +39,8 @@ export interface Harness {
   db: Kysely<any>;
   api: RunningCommandApi;
   http: HttpFn;
+  /** query-api's HTTP (the read side, to see what the commands did). */
+  query: HttpFn;
   /** Another command-api instance on the same database, on NATS `natsUrl` or the same one (stopped with the harness). */
   secondInstance(natsUrl?: string): Promise<{ base: string; http: HttpFn }>;
   /** The NATS server URLs: one, or one per node of the cluster. */
@@ -62,6 +66,10 @@ export const relaxedRateLimits = {
 };
 
 /**
+ * The read side runs too (projectors and query-api, in process): changes to messages are decided on the
+ * read model (natter.query.message-state) and a retried send of a deleted message is answered without its
+ * text, so command-api is not complete without it.
+ *
  * `cluster: true` runs a 3-node JetStream cluster with the event stream and buckets at R3, and connects the
  * first command-api instance to node 1 only (a second instance can be pointed at another node).
  */
@@ -85,10 +93,13 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
     NATTER_JWT_PRIVATE_KEY: keys.privateKeyPem,
     NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem,
   });
+  const projectors = await startProjectors(projectorsConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, PROJECTORS_PORT: '0', PROJECTOR_LOCK_RETRY_MS: '100' }), log);
+  const queryApi = await startQueryApi(queryApiConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, QUERY_API_PORT: '0', NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem, LOG_LEVEL: 'silent' }), log);
   const api = await startCommandApi(config, log);
   const base = `http://127.0.0.1:${api.port}`;
 
   const http = httpClient(base);
+  const query = httpClient(`http://127.0.0.1:${queryApi.port}`);
   const extra: RunningCommandApi[] = [];
   const secondInstance: Harness['secondInstance'] = async (natsUrl) => {
     const other = await startCommandApi(natsUrl ? { ...config, natsUrl } : config, log);
@@ -125,10 +136,12 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
   const streamCount = async () => (await jsm.streams.info(Streams.events)).state.messages;
 
   return {
-    base, nc, jsm, db, api, http, secondInstance, natsUrls, register, rpc, events, streamCount,
+    base, nc, jsm, db, api, http, query, secondInstance, natsUrls, register, rpc, events, streamCount,
     stop: async () => {
       for (const other of extra) await other.close().catch((err) => console.error('second api.close failed', err));
       await api.close().catch((err) => console.error("api.close failed", err));
+      await queryApi.close().catch((err) => console.error('queryApi.close failed', err));
+      await projectors.close().catch((err) => console.error('projectors.close failed', err));
       await nc.close().catch(() => {});
       await db.destroy().catch(() => {});
       await waitForNoConnections(database.url);

@@ -18,5 +18,17 @@ export type { Room, MyRoom, Member, CreateRoomBody, RoomCommandResult, RoomKind,
 export type { DirectoryEntry, PublicProfile, SendDirectMessageBody, SendDirectMessageResult } from './api/people';
 export type { AdminUser, UserSession, AuditEntry, RebuildStatus, ServiceStatus, SystemStatus, AdminUserResult } from './api/admin';
 export type { NatsCommandName, CommandInput, CommandResult } from './commands/catalog';
-export type { Message, SendMessageBody, SendMessageResult, HistoryPage } from './api/messages';
+export type { Message, SendMessageBody, SendMessageResult, HistoryPage, MessageView, ReactionGroup } from './api/messages';
+export type {
+  EditMessageBody, ReactionBody, PinBody, RoomSettings, RoomSettingsBody, MessageChangeResult, RoomSettingsResult,
+  MessageResponse, MessageHistoryResponse, ThreadPage, PinsResponse,
+} from './api/message-changes';
+export type { Mentions } from './events/message.events';
+export { Emoji, EmojiGroups, EmojiNames, isEmojiName } from './messages/emoji';
+export type { EmojiGroup } from './messages/emoji';
+export { parseMentions, MENTION } from './messages/mentions';
+export type { ParsedMentions } from './messages/mentions';
+export { foldMessage, messageTarget, NoMentions } from './messages/fold';
+export type { MessageState, MessageEventLike } from './messages/fold';
+export { CommandFrames, isCommandFrameType } from './ws/command-frames';
 export type { ClientFrame, ServerFrame, EventFrame, ResetReason } from './ws/frames';

@@ -18,6 +18,12 @@ export const Limits = Object.freeze({
   presenceSubscribeMax: 200,
   /** A socket's `typing` frames for one room are relayed at most once per this interval (extras dropped). */
   typingMinIntervalMs: 2000,
+  /** Distinct emoji on one message (a reaction that would add one more is refused: too_many_reactions). */
+  reactionsPerMessageMax: 20,
+  /** Distinct @usernames resolved per message text; further names stay plain text. */
+  mentionsMax: 50,
+  /** The longest edit window a room may set (a year); no window (null) means edits are always allowed. */
+  editWindowSecondsMax: 365 * 24 * 3600,
   accessTokenSeconds: 15 * 60,
   // ---- people (issue 11)
   bioChars: 500,

@@ -56,6 +56,12 @@ export const Subjects = Object.freeze({
   /** Start a read-model rebuild (queue group `projectors`); answered with the RebuildStatus. */
   adminRebuild: 'natter.admin.rebuild',
   projectorsQueue: 'projectors',
+  /** One message's changeable state (command-api decides edits, deletes, reactions, pins, replies on it). */
+  queryMessageState: 'natter.query.message-state',
+  /** Which of some messages are deleted (the edge redacts their text when it replays stored events). */
+  queryDeletedMessages: 'natter.query.deleted-messages',
+  /** Users by username (command-api resolves @mentions). */
+  queryUsersByName: 'natter.query.users-by-name',
   /** Ephemeral signals: core NATS only, never stored. */
   typing: (roomId: string) => `sig.typing.${roomId}`,
   /** Every room's typing signals (operators: `nats sub 'sig.typing.*'`). */

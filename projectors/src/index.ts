@@ -3,7 +3,7 @@ export { loadConfig } from './config';
 export type { ProjectorsConfig } from './config';
 export { chatProjection, chatReducers } from './chat/chat.projection';
 export { ChangeSet, set, max, add } from './runtime/change-set';
-export type { PrimaryKeys, PatchRule } from './runtime/change-set';
+export type { PrimaryKeys, PatchRule, TableRules, TombstoneRule, OwnerRule } from './runtime/change-set';
 export { writeChangeSet } from './runtime/write-change-set';
 export { reducedProjection, reduce } from './runtime/reduced-projection';
 export type { Reducer, Reducers } from './runtime/reduced-projection';

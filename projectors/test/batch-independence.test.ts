@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEvent, type NewEvent, type RawEvent } from '@natter/contracts';
+import { decodeEvent, encodeEvent, foldMessage, messageTarget, NoMentions, sortGroups, type MessageState, type NewEvent, type RawEvent } from '@natter/contracts';
 import { createKysely, type ReadModelDB } from '@natter/infra/runtime';
 import { createReadModelSchema } from '@natter/infra/provision';
 import { createTestDatabase, type TestDatabase } from '@natter/infra/testing';
@@ -10,9 +10,10 @@ import { dump, ev, silent, type Ev } from './fixtures';
 /**
  * The property a rebuild relies on: however the stream is cut into batches, the rows come out the same.
  * A random but valid history (what the commands would append: joins of non-members, leaves of members,
- * sends by members, rejoins, renames, deactivations, and the people events: roles, transfers, bans and
- * unbans, invites and their uses, archive, room settings, sessions, server admins, registration) is applied
- * to one schema as a single batch and to others cut at random places, through applyBatch (the live
+ * sends by members, rejoins, renames, deactivations, the people events: roles, transfers, bans and
+ * unbans, invites and their uses, archive, room settings, sessions, server admins, registration, and message
+ * changes as racing commands can store them: edits, reactions, pins and replies, also after a delete) is
+ * applied to one schema as a single batch and to others cut at random places, through applyBatch (the live
  * projector's code) into real Postgres.
  */
 let pg: TestDatabase;
@@ -46,6 +47,10 @@ function history(rand: () => number, length: number): Ev[] {
   const banned = new Map<string, Set<string>>();
   const invites = new Map<string, string[]>();
   const sessions: [string, string][] = [];
+  // Messages by seq (the seq raw() gives an event is its index + 1). Changes to them include what racing
+  // commands can store: edits, reactions and pins after a delete, a second delete, re-adding a reaction.
+  const messages: { room: string; seq: number; sender: string; root: number | null }[] = [];
+  const emoji = ['thumbsup', 'tada', 'heart'];
   let n = 0;
   while (out.length < length) {
     const r = rand();
@@ -112,8 +117,26 @@ function history(rand: () => number, length: number): Ev[] {
       out.push(ev.profile(pick(users), `Name ${++n}`));
     } else if (r < 0.52) {
       out.push(pick([ev.deactivate(pick(users)), ev.revoke(pick(users))]));
+    } else if (r < 0.53) {
+      out.push(ev.settings(room, pick([null, 60, 3600]), rand() < 0.5));
+    } else if (r < 0.75 && messages.length) {
+      const target = pick(messages.slice(-20));
+      const who = pick(users);
+      const c = rand();
+      if (c < 0.15) out.push(ev.edit(target.room, target.seq, `edit ${++n}`, { userIds: [who], room: rand() < 0.3, here: false }));
+      else if (c < 0.45) out.push(ev.react(target.room, target.seq, who, pick(emoji)));
+      else if (c < 0.6) out.push(ev.unreact(target.room, target.seq, who, pick(emoji)));
+      else if (c < 0.7) out.push(ev.pin(target.room, target.seq, who));
+      else if (c < 0.78) out.push(ev.unpin(target.room, target.seq, who));
+      else if (c < 0.88) out.push(ev.del(target.room, target.seq, who));
+      else {
+        const root = messages.find((x) => x.seq === (target.root ?? target.seq))!;
+        out.push(ev.reply(target.room, pick([...(members.get(target.room) ?? [who])]), ++n, { seq: root.seq, senderId: root.sender }, rand() < 0.3));
+        messages.push({ room: target.room, seq: out.length, sender: (out.at(-1)![1].data as { senderId: string }).senderId, root: root.seq });
+      }
     } else {
       out.push(ev.msg(room, pick([...m]), ++n));
+      messages.push({ room, seq: out.length, sender: (out.at(-1)![1].data as { senderId: string }).senderId, root: null });
     }
   }
   return out;
@@ -138,17 +161,72 @@ describe('batch independence of the chat projection', () => {
   it('gives the same rows for one batch, one event per batch and random splits of a random history', async () => {
     for (const seed of [1, 2, 3]) {
       const rand = prng(seed);
-      const events = raw(history(rand, 300));
+      const events = raw(history(rand, 400));
       const whole = await dump(db, await project(events, []));
       expect(whole.messages.length, `seed ${seed}`).toBeGreaterThan(50);
       expect(whole.room_members.length, `seed ${seed}`).toBeGreaterThan(5);
       expect(whole.room_bans.length + whole.room_invites.length, `seed ${seed}`).toBeGreaterThan(3);
-      expect(whole.audit_log.length, `seed ${seed}`).toBe(events.length - whole.messages.length);
+      // the audit log holds every event that is not on a room's .msg subject
+      expect(whole.audit_log.length, `seed ${seed}`).toBe(events.filter((e) => !e.subject.endsWith('.msg')).length);
+      // the message changes really happened (and some were voided by deletes)
+      expect(whole.messages.filter((m) => m.deleted).length, `seed ${seed}`).toBeGreaterThan(3);
+      expect(whole.messages.filter((m) => m.edited_seq !== null).length, `seed ${seed}`).toBeGreaterThan(3);
+      expect(whole.messages.filter((m) => m.reply_count > 0).length, `seed ${seed}`).toBeGreaterThan(3);
+      expect(whole.message_reactions.length, `seed ${seed}`).toBeGreaterThan(5);
+      expect(whole.message_edits.length + whole.message_pins.length + whole.thread_participants.length + whole.room_settings.length, `seed ${seed}`).toBeGreaterThan(10);
+      // and nothing hangs off a tombstone
+      const dead = new Set(whole.messages.filter((m) => m.deleted).map((m) => `${m.room_id}:${m.seq}`));
+      for (const t of [whole.message_edits, whole.message_reactions, whole.message_pins]) {
+        expect(t.filter((row) => dead.has(`${row.room_id}:${row.message_seq}`)), `seed ${seed}`).toEqual([]);
+      }
+      expect(whole.messages.filter((m) => m.deleted && (m.text !== '' || m.edited_text !== null)), `seed ${seed}`).toEqual([]);
       const single = events.map((_, i) => i + 1).slice(0, -1);
       const splits = [single, ...[0, 1, 2].map(() => [...new Set(Array.from({ length: 1 + Math.floor(rand() * 40) }, () => 1 + Math.floor(rand() * (events.length - 1))))].sort((a, b) => a - b))];
       for (const cuts of splits) {
         expect(await dump(db, await project(events, cuts)), `seed ${seed}, cuts ${cuts.join(',')}`).toEqual(whole);
       }
     }
+  });
+});
+
+describe('the chat projection follows the message rule (contracts foldMessage)', () => {
+  it('ends every message of a racy history in the state the fold gives, tombstones included', async () => {
+    const events = raw(history(prng(7), 500));
+    const rows = await dump(db, await project(events, [97, 250, 251, 400]));
+    // The rule, applied event by event the way a client does.
+    const folded = new Map<string, MessageState & { roomId: string }>();
+    for (const r of events) {
+      const e = decodeEvent(r.seq, r.subject, r.data);
+      if (e.type === 'MessageSent') {
+        folded.set(`${e.data.roomId}:${e.seq}`, { roomId: e.data.roomId, seq: e.seq, text: e.data.text, mentions: e.data.mentions ?? NoMentions, edited: null, deleted: null, replies: null, reactions: [], pinned: null });
+      }
+      const target = messageTarget(e);
+      const key = target && `${(e.data as { roomId: string }).roomId}:${target}`;
+      if (key && folded.has(key)) folded.set(key, foldMessage(folded.get(key)!, e.seq, e));
+    }
+    const iso = (d: unknown) => new Date(d as string).toISOString();
+    const projected = rows.messages.map((m) => {
+      const reactions = rows.message_reactions.filter((x) => x.room_id === m.room_id && Number(x.message_seq) === Number(m.seq));
+      const emoji = [...new Set(reactions.map((x) => x.emoji))];
+      const pin = rows.message_pins.find((x) => x.room_id === m.room_id && Number(x.message_seq) === Number(m.seq));
+      return {
+        roomId: m.room_id,
+        seq: Number(m.seq),
+        text: m.edited_text ?? m.text,
+        mentions: m.mentions,
+        edited: m.edited_seq === null ? null : { seq: Number(m.edited_seq), at: iso(m.edited_at) },
+        deleted: m.deleted ? { seq: Number(m.deleted_seq), by: m.deleted_by, at: iso(m.deleted_at) } : null,
+        replies: m.reply_count ? { count: m.reply_count, lastSeq: Number(m.last_reply_seq), lastAt: iso(m.last_reply_at) } : null,
+        reactions: sortGroups(emoji.map((em) => {
+          const users = reactions.filter((x) => x.emoji === em).sort((a, b) => Number(a.seq) - Number(b.seq)).map((x) => x.user_id);
+          return { emoji: em, count: users.length, userIds: users };
+        })),
+        pinned: pin ? { by: pin.pinned_by, seq: Number(pin.pinned_seq), at: iso(pin.pinned_at) } : null,
+      };
+    });
+    const expected = [...folded.values()].sort((a, b) => (a.roomId < b.roomId ? -1 : a.roomId > b.roomId ? 1 : a.seq - b.seq));
+    expect(projected.filter((m) => m.deleted).length).toBeGreaterThan(3);
+    expect(projected.filter((m) => m.reactions.length > 0).length).toBeGreaterThan(3);
+    expect(projected).toEqual(expected);
   });
 });

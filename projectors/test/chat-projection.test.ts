@@ -63,11 +63,16 @@ describe('chat projection', () => {
         { room_id: 'r1', user_id: 'u3', role: 'member', joined_seq: 12 },
         { room_id: 'r2', user_id: 'u2', role: 'owner', joined_seq: 7 },
       ]);
+      // messages nothing happened to (no thread, mentions, edit, delete or replies: issue 10's columns at rest)
+      const untouched = {
+        in_room: true, thread_root_seq: null, mentions: { userIds: [], room: false, here: false }, edited_text: null, edited_seq: null, edited_at: null,
+        deleted: false, deleted_seq: null, deleted_by: null, deleted_at: null, reply_count: 0, last_reply_seq: null, last_reply_at: null,
+      };
       expect(d.messages).toEqual([
-        { room_id: 'r1', seq: 9, id: 'm-r1-1', sender_id: 'u1', client_msg_id: 'c1', text: 'hello 1', sent_at: at },
-        { room_id: 'r1', seq: 10, id: 'm-r1-2', sender_id: 'u2', client_msg_id: 'c2', text: 'hello 2', sent_at: at },
-        { room_id: 'r1', seq: 17, id: 'm-r1-4', sender_id: 'u3', client_msg_id: 'c4', text: 'hello 4', sent_at: at },
-        { room_id: 'r2', seq: 14, id: 'm-r2-3', sender_id: 'u3', client_msg_id: 'c3', text: 'hello 3', sent_at: at },
+        { room_id: 'r1', seq: 9, id: 'm-r1-1', sender_id: 'u1', client_msg_id: 'c1', text: 'hello 1', sent_at: at, ...untouched },
+        { room_id: 'r1', seq: 10, id: 'm-r1-2', sender_id: 'u2', client_msg_id: 'c2', text: 'hello 2', sent_at: at, ...untouched },
+        { room_id: 'r1', seq: 17, id: 'm-r1-4', sender_id: 'u3', client_msg_id: 'c4', text: 'hello 4', sent_at: at, ...untouched },
+        { room_id: 'r2', seq: 14, id: 'm-r2-3', sender_id: 'u3', client_msg_id: 'c3', text: 'hello 3', sent_at: at, ...untouched },
       ]);
 
       const base = `http://127.0.0.1:${app.port}`;

@@ -2,7 +2,7 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
-import { encodeEvent, Subjects, type NewEvent } from '@natter/contracts';
+import { encodeEvent, NoMentions, Subjects, type NewEvent } from '@natter/contracts';
 import { activeReadModelSchema, createKysely, type ReadModelDB } from '@natter/infra/runtime';
 import { provisionAll } from '@natter/infra/provision';
 import { createTestDatabase, startNats, waitFor, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
@@ -81,6 +81,20 @@ export const ev = {
   grantAdmin: (userId: string) => [Subjects.server, { type: 'ServerAdminGranted', data: { userId } }] as const,
   revokeAdmin: (userId: string) => [Subjects.server, { type: 'ServerAdminRevoked', data: { userId } }] as const,
   registration: (open: boolean) => [Subjects.server, { type: 'RegistrationChanged', data: { open } }] as const,
+  // issue 10: a message is named by its seq (rootSeq, messageSeq)
+  reply: (roomId: string, senderId: string, n: number, root: { seq: number; senderId: string }, alsoToRoom = false, mentions = NoMentions) =>
+    [Subjects.roomMsg(roomId), {
+      type: 'MessageSent',
+      data: { roomId, messageId: `m-${roomId}-${n}`, senderId, clientMsgId: `c${n}`, text: `reply ${n}`, mentions, thread: { rootSeq: root.seq, rootSenderId: root.senderId, alsoToRoom } },
+    }] as const,
+  edit: (roomId: string, messageSeq: number, text: string, mentions = NoMentions) => [Subjects.roomMsg(roomId), { type: 'MessageEdited', data: { roomId, messageSeq, text, mentions } }] as const,
+  del: (roomId: string, messageSeq: number, deletedBy: string) => [Subjects.roomMsg(roomId), { type: 'MessageDeleted', data: { roomId, messageSeq, deletedBy } }] as const,
+  react: (roomId: string, messageSeq: number, userId: string, emoji: string) => [Subjects.roomMsg(roomId), { type: 'ReactionAdded', data: { roomId, messageSeq, userId, emoji } }] as const,
+  unreact: (roomId: string, messageSeq: number, userId: string, emoji: string) => [Subjects.roomMsg(roomId), { type: 'ReactionRemoved', data: { roomId, messageSeq, userId, emoji } }] as const,
+  pin: (roomId: string, messageSeq: number, pinnedBy: string) => [Subjects.roomMsg(roomId), { type: 'MessagePinned', data: { roomId, messageSeq, pinnedBy } }] as const,
+  unpin: (roomId: string, messageSeq: number, unpinnedBy: string) => [Subjects.roomMsg(roomId), { type: 'MessageUnpinned', data: { roomId, messageSeq, unpinnedBy } }] as const,
+  settings: (roomId: string, editWindowSeconds: number | null, anyoneCanPin: boolean) =>
+    [Subjects.roomMeta(roomId), { type: 'RoomSettingsUpdated', data: { roomId, editWindowSeconds, anyoneCanPin } }] as const,
 };
 
 export type Ev = readonly [string, NewEvent];
@@ -117,6 +131,11 @@ export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
     user_sessions: await d.selectFrom('user_sessions').selectAll().orderBy('id').execute(),
     server_settings: await d.selectFrom('server_settings').selectAll().execute(),
     audit_log: await d.selectFrom('audit_log').selectAll().orderBy('seq').execute(),
+    message_edits: await d.selectFrom('message_edits').selectAll().orderBy('room_id').orderBy('message_seq').orderBy('seq').execute(),
+    message_reactions: await d.selectFrom('message_reactions').selectAll().orderBy('room_id').orderBy('message_seq').orderBy('emoji').orderBy('user_id').execute(),
+    message_pins: await d.selectFrom('message_pins').selectAll().orderBy('room_id').orderBy('message_seq').execute(),
+    thread_participants: await d.selectFrom('thread_participants').selectAll().orderBy('room_id').orderBy('root_seq').orderBy('user_id').execute(),
+    room_settings: await d.selectFrom('room_settings').selectAll().orderBy('room_id').execute(),
   };
 }
 

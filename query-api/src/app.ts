@@ -14,6 +14,7 @@ import { installErrorHandlers } from './http/errors';
 import { Metrics } from './http/metrics';
 import { registerQueryRoutes } from './http/routes';
 import { HistoryService } from './messages/history.service';
+import { serveMessageQueries } from './nats/messages.endpoints';
 import { serveSharesRoom } from './nats/shares-room.endpoint';
 import { serveUserRooms } from './nats/user-rooms.endpoint';
 import { buildOpenApiDocument } from './openapi/document';
@@ -77,6 +78,7 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
 
     serveUserRooms(nc, reader.current, metrics, log.child({ component: 'user-rooms' }));
     serveSharesRoom(nc, reader.current, metrics, log.child({ component: 'shares-room' }));
+    serveMessageQueries(nc, reader.current, metrics, log.child({ component: 'message-queries' }));
     // Presence (KV natter_presence) mirrored in memory; staleness is judged at read time.
     const presence = watchPresence(nc, log.child({ component: 'presence' }), { pruneEveryMs: 15_000 });
     cleanups.push(() => presence.stop());

@@ -12,10 +12,11 @@ import { EdgeMetrics } from './metrics';
 import { NatsCommandForwarder } from './nats/commands';
 import { NatsLiveEvents } from './nats/live-events';
 import { JetStreamHistory } from './nats/history';
+import { NatsDeletedMessages } from './nats/deleted-messages';
 import { NatsMembershipSource } from './nats/membership';
 import { KvPresenceStore, NatsPresenceAuthorizer } from './nats/presence';
 import { NatsSignals } from './nats/signals';
-import type { CommandForwarder, LiveEvents, History, MembershipSource, PresenceAuthorizer, PresenceStore, Signals } from './ports';
+import type { CommandForwarder, DeletedMessages, LiveEvents, History, MembershipSource, PresenceAuthorizer, PresenceStore, Signals } from './ports';
 import { PresenceHub, PresenceReporter } from './presence';
 import { Session, type SessionDeps, type SocketLike } from './session';
 
@@ -32,6 +33,7 @@ export interface EdgeOverrides {
   liveEvents?: (real: LiveEvents) => LiveEvents;
   history?: (real: History) => History;
   membership?: (real: MembershipSource) => MembershipSource;
+  deleted?: (real: DeletedMessages) => DeletedMessages;
   commands?: (real: CommandForwarder) => CommandForwarder;
   presenceStore?: (real: PresenceStore) => PresenceStore;
   presenceAuthorizer?: (real: PresenceAuthorizer) => PresenceAuthorizer;
@@ -69,10 +71,12 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   // Request/reply through infra's NatsRequester (one inbox each, no per-request Error): closed after the drain.
   const realHistory = await JetStreamHistory.create(nc);
   const realMembership = new NatsMembershipSource(nc);
+  const realDeleted = new NatsDeletedMessages(nc);
   const realCommands = new NatsCommandForwarder(nc, config.commandTimeoutMs);
   const realAuthorizer = new NatsPresenceAuthorizer(nc, config.commandTimeoutMs);
   const history = (overrides.history ?? ((h) => h))(realHistory);
   const membership = (overrides.membership ?? ((m) => m))(realMembership);
+  const deleted = (overrides.deleted ?? ((d) => d))(realDeleted);
   const commands = (overrides.commands ?? ((c) => c))(realCommands);
   const signals = (overrides.signals ?? ((s) => s))(new NatsSignals(nc, log.child({ component: 'signals' })));
   const fanout = new Fanout({ source, history, metrics, signals, log: log.child({ component: 'fanout' }), epochCheckMs: config.epochCheckMs });
@@ -103,7 +107,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const presence = new PresenceHub(presenceWatch.directory, authorizer, metrics, presenceLog);
 
   const expiries = new ExpiryWheel<Session>();
-  const cursors = { feed: fanout, metrics, maxEvents: config.resumeMaxEvents, bufferMax: config.resumeBufferMax };
+  const cursors = { feed: fanout, deleted, metrics, maxEvents: config.resumeMaxEvents, bufferMax: config.resumeBufferMax };
   const deps: SessionDeps = { config, fanout, membership, commands, metrics, presence, reporter, signals, expiries, cursors, log: log.child({ component: 'session' }) };
   const sessions = new Set<Session>();
   let draining = false;
@@ -231,7 +235,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       await presenceWatch.stop();
       await revocations.stop();
       await nc.drain().catch(() => nc.close());
-      for (const r of [realHistory, realMembership, realCommands, realAuthorizer]) r.close();
+      for (const r of [realHistory, realMembership, realDeleted, realCommands, realAuthorizer]) r.close();
     },
   };
 }

@@ -13,6 +13,8 @@ export class EdgeMetrics {
   /** The most live events any cursor has held at once while backfilling (at most EDGE_RESUME_BUFFER_MAX). */
   resumeBufferPeak = 0;
   truncations = 0;
+  /** Backfilled events whose message was deleted, sent without their text (redaction.ts). */
+  backfillRedactions = 0;
   epochResets = 0;
   resetsSent = 0;
   slowConsumerCloses = 0;
@@ -43,6 +45,7 @@ export class EdgeMetrics {
       ['natter_edge_resume_buffer_overflows_total', 'counter', 'Backfills whose live buffer passed EDGE_RESUME_BUFFER_MAX.', this.resumeBufferOverflows],
       ['natter_edge_resume_buffer_peak', 'gauge', 'Most live events one backfilling cursor has held at once.', this.resumeBufferPeak],
       ['natter_edge_truncations_total', 'counter', 'Backfills cut at EDGE_RESUME_MAX_EVENTS (truncated frames).', this.truncations],
+      ['natter_edge_backfill_redactions_total', 'counter', 'Backfilled events of deleted messages sent without their text.', this.backfillRedactions],
       ['natter_edge_epoch_resets_total', 'counter', 'Times this node saw the event stream recreated.', this.epochResets],
       ['natter_edge_resets_total', 'counter', 'Reset frames sent (positions of another epoch or beyond the stream).', this.resetsSent],
       ['natter_edge_slow_consumer_closes_total', 'counter', 'Sockets closed for backpressure (4001).', this.slowConsumerCloses],

@@ -53,6 +53,11 @@ export interface MembershipSource {
   userRooms(userId: string, minSeq: number): Promise<UserRoomsResult>;
 }
 
+/** Which messages of a room are deleted, from a read model at least `minSeq` current (answered by query-api). */
+export interface DeletedMessages {
+  deletedAmong(roomId: string, messageSeqs: number[], minSeq: number): Promise<number[]>;
+}
+
 /** Commands forwarded to command-api. */
 export interface CommandForwarder {
   execute(name: CommandName, request: CommandRequest): Promise<RpcReply>;

@@ -12,7 +12,7 @@ const joined = (seq: number, userId = 'me'): StoredEvent => ({ seq, subject: met
 const left = (seq: number, userId = 'me'): StoredEvent => ({ seq, subject: meta, id: `e${seq}`, type: 'MemberLeft', v: 1, at: '', actor: userId, data: { roomId: 'r', userId, reason: 'left', removedBy: null } });
 
 /** An in-memory room: its stream, a feed over it, and an owner recording what the socket was sent. */
-function world(stream: StoredEvent[], opts: { maxEvents?: number; bufferMax?: number; onRead?: (seq: number) => void } = {}) {
+function world(stream: StoredEvent[], opts: { maxEvents?: number; bufferMax?: number; onRead?: (seq: number) => void; deleted?: number[] } = {}) {
   const bySeq = new Map(stream.map((e) => [e.seq, e]));
   const history: History = {
     streamState: async () => ({ lastSeq: stream.at(-1)?.seq ?? 0, epoch: 'e' }),
@@ -38,7 +38,8 @@ function world(stream: StoredEvent[], opts: { maxEvents?: number; bufferMax?: nu
     cursorEnded: () => void (ended = true),
   };
   const metrics = new EdgeMetrics();
-  const ctx = { feed, metrics, maxEvents: opts.maxEvents ?? 1000, bufferMax: opts.bufferMax ?? 1000 };
+  const deleted = { deletedAmong: async (_room: string, seqs: number[]) => seqs.filter((s) => opts.deleted?.includes(s)) };
+  const ctx = { feed, deleted, metrics, maxEvents: opts.maxEvents ?? 1000, bufferMax: opts.bufferMax ?? 1000 };
   return { sent, metrics, ctx, owner, ended: () => ended, append: (e: StoredEvent) => (stream.push(e), bySeq.set(e.seq, e)) };
 }
 

@@ -1,5 +1,7 @@
 import { CloseCode, concerns, membershipChange, Subjects, type StoredEvent } from '@natter/contracts';
 import type { EdgeMetrics } from './metrics';
+import type { DeletedMessages } from './ports';
+import { redactDeleted } from './redaction';
 import type { FeedCursor, RoomFeed } from './room-feed';
 import { headOf, roomEventsUpTo, roomHeads, type RoomHeads } from './room-history';
 
@@ -15,7 +17,8 @@ import { headOf, roomEventsUpTo, roomHeads, type RoomHeads } from './room-histor
  *      then read each subject with newer events from pos up to its head, merged by seq (room-history.ts:
  *      direct get `next_by_subj` on the exact subject, an ordered consumer for long reads; never the wildcard
  *      `ev.room.<id>.>`, which nats-server 2.9 answers by scanning the stream). Events are applied as they are
- *      read (nothing is accumulated): the read is paged by the history reader itself.
+ *      read, at most a chunk of 256 at a time (redaction.ts blanks the text of deleted messages per chunk, so
+ *      a resume never replays deleted text): the read is paged by the history reader itself.
  *   3. Sort the buffer by seq and apply it, then mode = live (same tick: nothing slips between).
  *   Every event is committed either before its subject's head answer (so the round reads it) or after the
  *   subscription existed (so it arrives live, or is repaired by the feed's gap repair). `apply` drops every
@@ -60,6 +63,8 @@ export interface CursorOwner {
 /** What every cursor of the node shares: the feed, the bounds, the counters. */
 export interface CursorContext {
   feed: RoomFeed;
+  /** Which messages are deleted, so a backfill never replays their text (redaction.ts). */
+  deleted: DeletedMessages;
   metrics: EdgeMetrics;
   maxEvents: number;
   bufferMax: number;
@@ -117,14 +122,15 @@ export class RoomCursor implements FeedCursor {
       try {
         const heads = await roomHeads(feed.history, this.roomId);
         let skip = false;
-        for await (const raw of roomEventsUpTo(feed.history, this.roomId, this.pos, heads)) {
+        const read = roomEventsUpTo(feed.history, this.roomId, this.pos, heads);
+        const redacted = redactDeleted(read, (raw) => feed.decode(raw), this.roomId, headOf(heads), this.ctx.deleted, () => metrics.backfillRedactions++);
+        for await (const ev of redacted) {
           if (this.ended || !this.owner.isOpen()) return;
           if (sent >= maxEvents) {
             skip = true;
             break; // releases the reads
           }
           metrics.backfillEvents++;
-          const ev = feed.decode(raw);
           if (ev && this.apply(ev)) sent++;
         }
         if (skip) await this.skipTo(heads);

@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCodes, Limits, retryAfterMsOf, toEnvelope, type CommandName, type ErrorCode, type ResetReason, type ServerFrame, type StoredEvent } from '@natter/contracts';
+import { CloseCode, CommandFrames, ErrorCodes, Limits, retryAfterMsOf, toEnvelope, type CommandName, type ErrorCode, type ResetReason, type ServerFrame, type StoredEvent } from '@natter/contracts';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config';
 import type { Fanout, SessionLike } from './fanout';
@@ -114,19 +114,20 @@ export class Session implements SessionLike, RoomsOwner {
         this.rooms ??= new SessionRooms(this, this.deps);
         void this.rooms.resume(f.rooms, f.epoch).catch((err) => this.log.error({ err }, 'resume failed'));
         return;
-      case 'send':
-        return this.forward('SendMessage', f.id, { roomId: f.roomId, clientMsgId: f.clientMsgId, text: f.text });
-      case 'join':
-        return this.forward('JoinRoom', f.id, { roomId: f.roomId });
-      case 'leave':
-        return this.forward('LeaveRoom', f.id, { roomId: f.roomId });
       case 'command':
+        // Any forwardable command by name (contracts' `Commands` with nats: true), its input as HTTP's.
         return this.forward(f.name, f.id, f.input);
       case 'presence_subscribe':
         void this.deps.presence.subscribe(this, f.id, f.userIds).catch((err) => this.log.error({ err }, 'presence_subscribe failed'));
         return;
       case 'typing':
         return this.typing(f.roomId);
+      default: {
+        // A command (contracts' CommandFrames: send, join, edit, react, ...): the frame is its input plus
+        // `type` and `id`, forwarded as it is; the edge needs no change for a new one.
+        const { type, id, ...input } = f;
+        return this.forward(CommandFrames[type], id, input);
+      }
     }
   }
 

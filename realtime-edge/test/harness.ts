@@ -199,12 +199,15 @@ export class Client {
 
 /**
  * Stands in for command-api and query-api: appends real events to the real stream (serially, so its state
- * follows stream order) and answers `natter.query.user-rooms` from the membership it has appended.
+ * follows stream order) and answers `natter.query.user-rooms` from the membership it has appended, and
+ * `natter.query.deleted-messages` from the deletes.
  */
 export class FakeBackend {
   /** roomId -> userId -> joinedSeq */
   readonly members = new Map<string, Map<string, number>>();
   readonly roomLastSeq = new Map<string, number>();
+  /** `<roomId>:<messageSeq>` of every message deleted (MessageDeleted appended). */
+  readonly deleted = new Set<string>();
   lastSeq = 0;
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -244,6 +247,13 @@ export class FakeBackend {
         return { asOfSeq: this.lastSeq, shared };
       }),
     });
+    this.nc.subscribe(Subjects.queryDeletedMessages, {
+      queue: Subjects.queryQueue,
+      callback: reply(async (req: { roomId: string; messageSeqs: number[] }) => {
+        await this.chain;
+        return { asOfSeq: this.lastSeq, deleted: req.messageSeqs.filter((s) => this.deleted.has(`${req.roomId}:${s}`)) };
+      }),
+    });
     this.nc.subscribe(Subjects.command('SendMessage'), {
       queue: Subjects.commandQueue,
       callback: reply(async (req) => {
@@ -269,6 +279,7 @@ export class FakeBackend {
   forget(): void {
     this.members.clear();
     this.roomLastSeq.clear();
+    this.deleted.clear();
     this.lastSeq = 0;
   }
 
@@ -288,6 +299,7 @@ export class FakeBackend {
           this.members.get(p[2])!.set(e.data.userId, ack.seq);
         }
         if (e.type === 'MemberLeft') this.members.get(p[2])?.delete(e.data.userId);
+        if (e.type === 'MessageDeleted') this.deleted.add(`${p[2]}:${e.data.messageSeq}`);
       }
       return ack.seq;
     });

@@ -27,7 +27,14 @@ function history(): Ev[] {
   for (let r = 0; r < 8; r++) {
     out.push(ev.room(`r${r}`, `room ${r}`, 'u0', r % 2 ? 'private' : 'public'), ev.join(`r${r}`, 'u0', 'owner'));
     for (let u = 1; u < 6; u++) out.push(ev.join(`r${r}`, `u${u}`));
+    const first = out.length + 1; // the seq of the room's first message (seq = position + 1)
     for (let m = 0; m < 10; m++) out.push(ev.msg(`r${r}`, `u${m % 6}`, m));
+    // issue 10: changes to the room's messages, including ones voided by a delete
+    out.push(
+      ev.edit(`r${r}`, first, `edited ${r}`), ev.react(`r${r}`, first, 'u1', 'tada'), ev.react(`r${r}`, first + 1, 'u2', 'heart'),
+      ev.pin(`r${r}`, first + 1, 'u0'), ev.reply(`r${r}`, 'u2', 100 + r, { seq: first, senderId: 'u0' }, r % 2 === 0),
+      ev.del(`r${r}`, first + 2, 'u0'), ev.react(`r${r}`, first + 2, 'u1', 'eyes'), ev.settings(`r${r}`, r % 2 ? 600 : null, r % 3 === 0),
+    );
     out.push(ev.leave(`r${r}`, 'u3'), ev.profile(`u${r % 6}`, `Name ${r}`), ev.revoke('u1'));
   }
   out.push(ev.deactivate('u5'));
@@ -51,7 +58,8 @@ describe('rebuild by replay', () => {
     expect(r.replay.checkpoint).toBe(last);
     expect(r.equal).toBe(true);
     expect(r.comparison?.map((t) => t.table)).toEqual([
-      'audit_log', 'checkpoint', 'messages', 'room_bans', 'room_invites', 'room_members', 'rooms', 'server_settings', 'user_search_terms', 'user_sessions', 'users',
+      'audit_log', 'checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'room_bans', 'room_invites', 'room_members',
+      'room_settings', 'rooms', 'server_settings', 'thread_participants', 'user_search_terms', 'user_sessions', 'users',
     ]);
     expect(r.comparison?.every((t) => t.differing === 0 && t.newRows === t.liveRows && t.newRows > 0)).toBe(true);
     expect(r.swapped).toBe(false);

@@ -9,9 +9,15 @@ export interface DedupeRecord {
   sentAt: string;
 }
 
+/** The first result of one change to a message (room, user, clientOpId): the seq of its event. */
+export interface OpRecord {
+  seq: number;
+}
+
 /**
  * KV natter_msg_dedupe, key `<roomId>.<senderId>.<clientMsgId>` (all three are ids of `[A-Za-z0-9_-]`, so
- * the key is a valid KV key as it is), value JSON DedupeRecord.
+ * the key is a valid KV key as it is), value JSON DedupeRecord; changes to messages use
+ * `op.<roomId>.<userId>.<clientOpId>` with an OpRecord.
  *
  * Read and written with the same wire messages @nats-io/kv sends (`get` = direct get of the last message on
  * `$KV.<bucket>.<key>`, `put` = a JetStream publish to it, waiting for the ack), through JetStreamWire:
@@ -31,10 +37,10 @@ export class DedupeRecords {
   }
 
   /** The record, or null when there is none (never written, deleted, purged or expired). */
-  async get(key: string): Promise<DedupeRecord | null> {
+  async get<R extends object = DedupeRecord>(key: string): Promise<R | null> {
     if (!this.direct) {
       const e = await this.kv.get(key);
-      return e && e.operation === 'PUT' ? e.json<DedupeRecord>() : null;
+      return e && e.operation === 'PUT' ? e.json<R>() : null;
     }
     const subject = `$KV.${Buckets.msgDedupe}.${key}`;
     const m = await this.wire.directGetLast(this.stream, subject);
@@ -42,11 +48,11 @@ export class DedupeRecords {
     // Deletes and purges leave a marker whose KV-Operation header says so; an age-out marker (newer
     // servers) says MaxAge. Anything but a plain value means "no record".
     if (m.headers.has('KV-Operation') || m.headers.has('Nats-Marker-Reason')) return null;
-    return JSON.parse(this.dec.decode(m.data)) as DedupeRecord;
+    return JSON.parse(this.dec.decode(m.data)) as R;
   }
 
   /** Write the record and resolve once JetStream has stored it. */
-  async put(key: string, rec: DedupeRecord): Promise<void> {
+  async put(key: string, rec: DedupeRecord | OpRecord): Promise<void> {
     await this.wire.publish(`$KV.${Buckets.msgDedupe}.${key}`, this.enc.encode(JSON.stringify(rec)));
   }
 }

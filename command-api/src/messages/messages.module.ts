@@ -1,11 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DEDUPE_RECORDS, type DedupeRecords } from './dedupe-records';
+import { DeleteMessageHandler } from './delete-message.handler';
+import { EditMessageHandler } from './edit-message.handler';
+import { MessageChanges } from './message-changes';
+import { MESSAGE_READS, type MessageReads } from './message-reads';
+import { PinMessageHandler } from './pin-message.handler';
+import { ReactToMessageHandler } from './react-to-message.handler';
 import { SendMessageHandler } from './send-message.handler';
+import { UpdateRoomSettingsHandler } from './update-room-settings.handler';
 
-/** Sends; the KV dedupe records are opened by app.ts before Nest starts and handed in as a value. */
+export const MessageHandlers = [SendMessageHandler, EditMessageHandler, DeleteMessageHandler, ReactToMessageHandler, PinMessageHandler, UpdateRoomSettingsHandler];
+
+/**
+ * Sends and changes to messages. The KV dedupe records and the read-model reads (query-api over NATS) are
+ * opened by app.ts before Nest starts and handed in as values.
+ */
 @Module({})
 export class MessagesModule {
-  static forRoot(dedupe: DedupeRecords): DynamicModule {
-    return { module: MessagesModule, providers: [SendMessageHandler, { provide: DEDUPE_RECORDS, useValue: dedupe }] };
+  static forRoot(dedupe: DedupeRecords, reads: MessageReads): DynamicModule {
+    return {
+      module: MessagesModule,
+      providers: [...MessageHandlers, MessageChanges, { provide: DEDUPE_RECORDS, useValue: dedupe }, { provide: MESSAGE_READS, useValue: reads }],
+    };
   }
 }

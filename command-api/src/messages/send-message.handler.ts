@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NatterError, newId, Subjects, type Message, type SendMessageResult, type StoredEvent } from '@natter/contracts';
+import { NatterError, newId, parseMentions, redactContent, Subjects, type EventDataOf, type Message, type SendMessageResult, type StoredEvent } from '@natter/contracts';
 import type { Logger } from 'pino';
-import { decideSend, RoomAggregate } from '../rooms/room.aggregate';
+import { decideSend, mustBeMember, RoomAggregate, type RoomState } from '../rooms/room.aggregate';
 import { AggregateRepository } from '../shared/aggregates';
 import { EVENT_STORE } from '../shared/event-store.provider';
 import type { EventStore } from '../shared/event-store';
@@ -10,6 +10,8 @@ import type { CommandApiConfig } from '../config';
 import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limiter';
 import { CONFIG, LOGGER } from '../shared/tokens';
 import { DEDUPE_RECORDS, type DedupeRecord, type DedupeRecords } from './dedupe-records';
+import { decideMentions, decideThread } from './message.aggregate';
+import { MESSAGE_READS, type MessageReads } from './message-reads';
 import { SendMessageCommand } from './send-message.command';
 
 /**
@@ -19,6 +21,10 @@ import { SendMessageCommand } from './send-message.command';
  * first attempt, or a crash between publish and the KV write). Messages are not serialized per room: the
  * room's rules (decideSend: membership) are checked against room state refreshed from the stream just before
  * publishing.
+ *
+ * Mentions and threads (issue 10) cost nothing for a plain message: names are resolved only when the text has
+ * an @username (users by name from the read model), and a reply reads the message it answers (and that one's
+ * root, if it is itself a reply) as of the head of the room's `.msg` subject.
  */
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
@@ -26,12 +32,13 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     @Inject(AggregateRepository) private readonly aggregates: AggregateRepository,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DEDUPE_RECORDS) private readonly dedupe: DedupeRecords,
+    @Inject(MESSAGE_READS) private readonly reads: MessageReads,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Inject(CONFIG) private readonly config: CommandApiConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  async execute({ caller, roomId, clientMsgId, text }: SendMessageCommand): Promise<SendMessageResult> {
+  async execute({ caller, roomId, clientMsgId, text, reply }: SendMessageCommand): Promise<SendMessageResult> {
     const dedupeKey = `${roomId}.${caller.userId}.${clientMsgId}`;
     // The limit (Postgres) and both reads go out together (one round trip, not three): the refresh is
     // requested after this send arrived, so the membership check below is still against room state at least
@@ -42,6 +49,9 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     // Unobserved when the limit refuses first, when the record answers, or when the KV read fails first.
     seenP.catch(() => {});
     roomP.catch(() => {});
+    const parsed = parseMentions(text);
+    const usersP = parsed.usernames.length ? this.reads.usersByName(parsed.usernames) : Promise.resolve([]);
+    usersP.catch(() => {});
     await allowedP;
     const rec = await seenP;
     if (rec) {
@@ -49,8 +59,11 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     }
 
     const { state } = await roomP;
+    const thread = reply ? await this.thread(state, caller.userId, roomId, reply) : undefined;
+    const mentioned = decideMentions(state, parsed, await usersP);
+    const hasMentions = mentioned.mentions.userIds.length > 0 || parsed.room || parsed.here;
     const messageId = newId();
-    const event = decideSend(state, { actor: caller.userId, messageId, clientMsgId, text });
+    const event = decideSend(state, { actor: caller.userId, messageId, clientMsgId, text, thread, ...(hasMentions ? { mentions: mentioned.mentions } : {}) });
     const appended = await this.store.appendIdempotent(Subjects.roomMsg(roomId), `msg:${roomId}:${caller.userId}:${clientMsgId}`, event, caller.userId);
     if (appended.duplicate) {
       return { seq: appended.seq, message: await this.storedMessage(appended.seq), duplicate: true };
@@ -62,13 +75,27 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     // retry is caught by the stream's duplicate window (2 min; the put lands or fails within its 5 s
     // timeout), which answers the same seq and message. So a retry gets the first result either way.
     void this.dedupe.put(dedupeKey, first).catch((err) => this.log.warn({ err, dedupeKey }, 'dedupe record not written'));
-    return { seq: appended.seq, message, duplicate: false };
+    return { seq: appended.seq, message, duplicate: false, ...(mentioned.notInRoom.length ? { notInRoom: mentioned.notInRoom } : {}) };
   }
 
+  /** The thread a reply goes into: the replied-to message's, read as of the subject's head (so a delete is seen). */
+  private async thread(state: RoomState, actor: string, roomId: string, reply: { rootSeq: number; alsoToRoom: boolean }): Promise<EventDataOf<'MessageSent'>['thread']> {
+    mustBeMember(state, actor); // before asking the read model anything about the room
+    const head = await this.store.lastSeqOf(Subjects.roomMsg(roomId));
+    const target = await this.reads.message(roomId, reply.rootSeq, head);
+    const root = target?.threadRootSeq != null ? await this.reads.message(roomId, target.threadRootSeq, head) : null;
+    return decideThread(target, root, reply.alsoToRoom);
+  }
+
+  /**
+   * The stored original of a retried send. A message deleted since is answered without its text: deleted text
+   * is never served again (contracts' redactContent).
+   */
   private async storedMessage(seq: number): Promise<Message> {
     const e = await this.store.readAt(seq);
     if (!e || e.type !== 'MessageSent') throw new NatterError('internal', `stored message ${seq} not found`);
-    return toMessage(e as StoredEvent<'MessageSent'>);
+    const deleted = await this.reads.deleted(e.data.roomId, [seq], seq);
+    return toMessage(deleted.includes(seq) ? redactContent(e as StoredEvent<'MessageSent'>) : (e as StoredEvent<'MessageSent'>));
   }
 }
 

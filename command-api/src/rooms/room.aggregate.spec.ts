@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { NewEvent, StoredEvent } from '@natter/contracts';
-import { decideAddMember, decideCreate, decideJoin, decideLeave, decideRemoveMember, decideSend, RoomAggregate, type RoomState } from './room.aggregate';
+import { decideAddMember, decideCreate, decideJoin, decideLeave, decideRemoveMember, decideSend, decideUpdateSettings, RoomAggregate, type RoomState } from './room.aggregate';
 
 /** Fold decided events into state, as the stream would after appending them. */
 function apply(s: RoomState, events: NewEvent[]): RoomState {
@@ -88,5 +88,17 @@ describe('room deciders', () => {
     expect(send(s, 'owner')).toEqual({ type: 'MessageSent', data: { roomId: 'r1', messageId: 'm1', senderId: 'owner', clientMsgId: 'c1', text: 'hi' } });
     const left = apply(s, [...decideJoin(s, 'bob'), ...decideLeave(apply(s, decideJoin(s, 'bob')), 'bob')]);
     expect(code(() => send(left, 'bob'))).toBe('not_member');
+  });
+
+  it('message settings: owner/admin only, merged into the whole settings, nothing appended when unchanged', () => {
+    const s = apply(room('public'), decideAddMember(room('public'), 'owner', 'u2', true));
+    expect(s.settings).toEqual({ editWindowSeconds: null, anyoneCanPin: false });
+    expect(code(() => decideUpdateSettings(s, 'u2', { anyoneCanPin: true }))).toBe('forbidden');
+    const events = decideUpdateSettings(s, 'owner', { editWindowSeconds: 300 });
+    expect(events).toEqual([{ type: 'RoomSettingsUpdated', data: { roomId: 'r1', editWindowSeconds: 300, anyoneCanPin: false } }]);
+    const after = apply(s, events);
+    expect(after.settings).toEqual({ editWindowSeconds: 300, anyoneCanPin: false });
+    expect(decideUpdateSettings(after, 'owner', { editWindowSeconds: 300 })).toEqual([]);
+    expect(apply(after, decideUpdateSettings(after, 'owner', { editWindowSeconds: null, anyoneCanPin: true })).settings).toEqual({ editWindowSeconds: null, anyoneCanPin: true });
   });
 });

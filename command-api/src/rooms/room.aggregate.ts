@@ -1,4 +1,4 @@
-import { NatterError, outranks, roleAtLeast, type NewEvent, type Role, type Room, type RoomKind, type StoredEvent, type Visibility } from '@natter/contracts';
+import { DefaultRoomSettings, NatterError, outranks, roleAtLeast, type EventDataOf, type NewEvent, type Role, type Room, type RoomKind, type RoomSettings, type RoomSettingsBody, type StoredEvent, type Visibility } from '@natter/contracts';
 import type { AggregateDef } from '../shared/aggregates';
 
 /** An invite link as the room's rules see it (its code lives command-side only, as a hash). */
@@ -27,13 +27,15 @@ export interface RoomState {
   readonly deleted: boolean;
   readonly banned: Readonly<Record<string, true>>;
   readonly invites: Readonly<Record<string, InviteState>>;
+  /** The room's message settings (RoomSettingsUpdated; issue 10). */
+  readonly settings: RoomSettings;
 }
 
 export const RoomAggregate: AggregateDef<RoomState> = {
   name: 'room',
   initial: () => ({
     exists: false, roomId: '', name: '', topic: '', visibility: 'private', createdBy: '', createdAt: '', members: {},
-    kind: 'room', archived: false, deleted: false, banned: {}, invites: {},
+    settings: DefaultRoomSettings, kind: 'room', archived: false, deleted: false, banned: {}, invites: {},
   }),
   evolve(s, e: StoredEvent): RoomState {
     switch (e.type) {
@@ -71,6 +73,8 @@ export const RoomAggregate: AggregateDef<RoomState> = {
         const inv = s.invites[e.data.inviteId];
         return inv ? { ...s, invites: { ...s.invites, [e.data.inviteId]: { ...inv, revoked: true } } } : s;
       }
+      case 'RoomSettingsUpdated':
+        return { ...s, settings: { editWindowSeconds: e.data.editWindowSeconds, anyoneCanPin: e.data.anyoneCanPin } };
       default:
         return s;
     }
@@ -197,14 +201,44 @@ export function decideRemoveMember(s: RoomState, actor: string, target: string):
   return [{ type: 'MemberLeft', data: { roomId: s.roomId, userId: target, reason: 'removed', removedBy: actor } }];
 }
 
+/** The caller must be a member of an existing room (a private one is not found by outsiders); answers their role. */
+export function mustBeMember(s: RoomState, actor: string): Role {
+  mustSee(s, actor);
+  const role = s.members[actor];
+  if (!role) throw new NatterError('not_member');
+  return role;
+}
+
 /**
  * A message into the room's `.msg` subject. Decided on the meta state (membership, archive) but not appended to
  * the meta subject: sends are not serialized per room, so nothing else about the room may be decided here
- * without being re-checked against that state.
+ * without being re-checked against that state. `mentions` and `thread` are decided by the messages feature
+ * (message.aggregate.ts) and carried as they are.
  */
-export function decideSend(s: RoomState, m: { actor: string; messageId: string; clientMsgId: string; text: string }): NewEvent<'MessageSent'> {
-  mustSee(s, m.actor);
-  if (!s.members[m.actor]) throw new NatterError('not_member');
+export function decideSend(
+  s: RoomState,
+  m: { actor: string; messageId: string; clientMsgId: string; text: string } & Pick<EventDataOf<'MessageSent'>, 'mentions' | 'thread'>,
+): NewEvent<'MessageSent'> {
+  mustBeMember(s, m.actor);
   mustBeWritable(s);
-  return { type: 'MessageSent', data: { roomId: s.roomId, messageId: m.messageId, senderId: m.actor, clientMsgId: m.clientMsgId, text: m.text } };
+  return {
+    type: 'MessageSent',
+    data: {
+      roomId: s.roomId, messageId: m.messageId, senderId: m.actor, clientMsgId: m.clientMsgId, text: m.text,
+      ...(m.mentions ? { mentions: m.mentions } : {}), ...(m.thread ? { thread: m.thread } : {}),
+    },
+  };
+}
+
+/** Owner/admin changes the message settings; the event carries them whole. Nothing changed: nothing to append. */
+export function decideUpdateSettings(s: RoomState, actor: string, change: RoomSettingsBody): NewEvent[] {
+  mustManage(s, actor, 'change the room settings');
+  mustNotBeDm(s);
+  mustBeWritable(s);
+  const next: RoomSettings = {
+    editWindowSeconds: change.editWindowSeconds === undefined ? s.settings.editWindowSeconds : change.editWindowSeconds,
+    anyoneCanPin: change.anyoneCanPin ?? s.settings.anyoneCanPin,
+  };
+  if (next.editWindowSeconds === s.settings.editWindowSeconds && next.anyoneCanPin === s.settings.anyoneCanPin) return [];
+  return [{ type: 'RoomSettingsUpdated', data: { roomId: s.roomId, ...next } }];
 }

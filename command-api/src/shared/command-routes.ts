@@ -4,11 +4,11 @@ import { BearerAuth } from './auth.guard';
 import { COMMAND_FACTORIES, factoryOf, type CommandFactories } from './command-factories';
 import { CommandRunner } from './command-runner';
 import type { FastifyServer } from './http-types';
-import { idParams, noBody } from './params';
+import { noBody, pathParamsParser } from './params';
 
 /**
  * Every command's HTTP route, from contracts' `Commands`: method and path as declared, the caller from the
- * bearer token (routes with `auth: 'bearer'`), path parameters validated as ids, the body against the
+ * bearer token (routes with `auth: 'bearer'`), path parameters validated by the input's schema (ids, message seqs), the body against the
  * command's body schema (or none), then the command through the CQRS bus; the answer is the handler's
  * result with the declared status. Registered straight on Fastify (before Nest starts listening) rather than
  * as Nest controllers, so that a table drives them; errors still reach the one HttpErrorFilter, which Nest
@@ -27,6 +27,7 @@ export class CommandRoutes {
 
   private route(fastify: FastifyServer, name: CommandName, def: CommandDefinition): void {
     const params = pathParams(def.http.path);
+    const parseParams = pathParamsParser(def.input, params);
     const build = factoryOf(this.factories, name);
     const { body, status, duplicateStatus } = def.http;
     fastify.route({
@@ -34,7 +35,7 @@ export class CommandRoutes {
       url: def.http.path,
       handler: async (req, reply) => {
         const caller = def.auth === 'bearer' ? await this.auth.caller(req.headers.authorization) : null;
-        const ids = params.length ? idParams(req.params, ...params) : {};
+        const ids = params.length ? parseParams(req.params) : {};
         let input: object;
         if (body) input = { ...(parseOrThrow(body, req.body) as object), ...ids };
         else {

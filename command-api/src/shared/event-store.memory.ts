@@ -18,6 +18,10 @@ export class MemoryEventStore implements EventStore {
     return this.log.find((e) => e.seq === seq) ?? null;
   }
 
+  async lastSeqOf(subject: string): Promise<number> {
+    return this.log.filter((e) => e.subject === subject).at(-1)?.seq ?? 0;
+  }
+
   async appendExpected(subject: string, expectedSeq: number, event: NewEvent, actor: string | null): Promise<Appended> {
     this.beforeAppend?.(subject);
     const last = this.log.filter((e) => e.subject === subject).at(-1)?.seq ?? 0;

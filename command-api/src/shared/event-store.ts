@@ -11,6 +11,8 @@ export interface EventStore {
   readAfter(subject: string, afterSeq: number): AsyncIterable<StoredEvent>;
   /** The stored event at `seq`, or null. */
   readAt(seq: number): Promise<StoredEvent | null>;
+  /** The seq of the last event on exactly `subject` (0: none): what a decision must have seen to be current. */
+  lastSeqOf(subject: string): Promise<number>;
   /**
    * Append `event` to an aggregate subject whose last sequence is `expectedSeq` (0: none yet). Guarded twice,
    * because nats-server 2.9.10 does not enforce an expected last subject sequence > 0 on R3 streams:
@@ -80,7 +82,7 @@ export class JetStreamWire {
    * replicated stream every replica answers direct gets, and a replica may not have applied the newest
    * messages yet; the leader has everything it acknowledged. Costs a little more (JSON + base64).
    */
-  async leaderGet(stream: string, query: { seq: number; next_by_subj?: string }): Promise<DirectMsg | null> {
+  async leaderGet(stream: string, query: { seq: number; next_by_subj?: string } | { last_by_subj: string }): Promise<DirectMsg | null> {
     const m = await this.requests.request(`$JS.API.STREAM.MSG.GET.${stream}`, this.enc.encode(JSON.stringify(query)));
     const r = JSON.parse(this.dec.decode(m.data)) as {
       message?: { subject: string; seq: number; data?: string };
@@ -141,6 +143,11 @@ export class JetStreamEventStore implements EventStore {
       seq = m.seq;
       yield decodeEvent(m.seq, m.subject, m.data);
     }
+  }
+
+  async lastSeqOf(subject: string): Promise<number> {
+    const m = this.replicated ? await this.wire.leaderGet(Streams.events, { last_by_subj: subject }) : await this.wire.directGetLast(Streams.events, subject);
+    return m ? m.seq : 0;
   }
 
   /** Used to answer a duplicate with the stored original: always the leader, which acknowledged it. */

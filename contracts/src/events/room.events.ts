@@ -55,4 +55,12 @@ export const RoomEvents = {
    * of people. A MemberJoined for each of `memberIds` follows it.
    */
   DirectMessageStarted: { v: 1, data: z.object({ roomId: Id, memberIds: z.array(Id), startedBy: Id }) },
+  /**
+   * The room's message settings, whole (issue 10): how long authors may edit (seconds after sending; null: no
+   * limit, the default) and whether every member may pin (false, the default: owners and admins only).
+   */
+  RoomSettingsUpdated: {
+    v: 1,
+    data: z.object({ roomId: Id, editWindowSeconds: z.number().int().positive().nullable(), anyoneCanPin: z.boolean() }),
+  },
 } as const satisfies EventDefinitions;

@@ -4,7 +4,7 @@
  * in `ServerFrameTypes`. Kept apart from the schemas (frames.ts) because the browser entry imports no zod;
  * frames.ts fails to compile if a list and its union ever disagree, so a new frame is one schema + one name.
  */
-export const ClientFrameTypes = ['resume', 'send', 'join', 'leave', 'ping', 'presence_subscribe', 'typing', 'command'] as const;
+export const ClientFrameTypes = ['resume', 'send', 'join', 'leave', 'ping', 'presence_subscribe', 'typing', 'edit', 'delete', 'react', 'unreact', 'pin', 'unpin', 'command'] as const;
 export const ServerFrameTypes = ['hello', 'event', 'synced', 'truncated', 'reset', 'ack', 'error', 'pong', 'reconnect', 'presence', 'typing'] as const;
 
 export type ClientFrameType = (typeof ClientFrameTypes)[number];

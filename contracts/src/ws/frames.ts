@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { ClientMsgId, MessageText } from '../api/messages';
-import { natsCommandNames, type NatsCommandName } from '../commands/catalog';
+import { natsCommandNames, type NatsCommandName, Commands } from '../commands/catalog';
 import { ErrorCodeSchema } from '../errors';
 import { EventEnvelope } from '../events/envelope';
 import { Id } from '../ids';
@@ -27,15 +26,19 @@ export const ResumeFrame = z.strictObject({
   /** Last sequence the client holds per room. Rooms left out are delivered live from now on. */
   rooms: z.record(Id, z.number().int().nonnegative()),
 });
-export const SendFrame = z.strictObject({
-  type: z.literal('send'),
-  id: RequestId,
-  roomId: Id,
-  clientMsgId: ClientMsgId,
-  text: MessageText,
-});
-export const JoinFrame = z.strictObject({ type: z.literal('join'), id: RequestId, roomId: Id });
-export const LeaveFrame = z.strictObject({ type: z.literal('leave'), id: RequestId, roomId: Id });
+/** A command as a frame (command-frames.ts): its input plus `type` and `id`. */
+const framed = <T extends string>(type: T) => ({ type: z.literal(type), id: RequestId });
+/** Send a message, or a reply (`threadRootSeq`, `alsoToRoom`): SendMessage's input. */
+export const SendFrame = Commands.SendMessage.input.extend(framed('send'));
+export const JoinFrame = Commands.JoinRoom.input.extend(framed('join'));
+export const LeaveFrame = Commands.LeaveRoom.input.extend(framed('leave'));
+/** Changes to a message, named by `messageSeq` (issue 10). */
+export const EditFrame = Commands.EditMessage.input.extend(framed('edit'));
+export const DeleteFrame = Commands.DeleteMessage.input.extend(framed('delete'));
+export const ReactFrame = Commands.AddReaction.input.extend(framed('react'));
+export const UnreactFrame = Commands.RemoveReaction.input.extend(framed('unreact'));
+export const PinFrame = Commands.PinMessage.input.extend(framed('pin'));
+export const UnpinFrame = Commands.UnpinMessage.input.extend(framed('unpin'));
 export const PingFrame = z.strictObject({ type: z.literal('ping'), id: RequestId.optional() });
 /**
  * Follow the presence of these users (replaces the previous list; `[]` stops). Every one must share a room with
@@ -52,7 +55,8 @@ export const TypingClientFrame = z.strictObject({ type: z.literal('typing'), roo
 /**
  * Any command the edge may forward (`nats: true` in contracts' `Commands`: room settings, moderation, invites,
  * direct messages, administration, ...), by name, with the same `input` as its HTTP body plus path ids.
- * Answered by an `ack` with exactly the HTTP result, or an `error` with the same code HTTP would give.
+ * Answered by an `ack` with exactly the HTTP result, or an `error` with the same code HTTP would give. The
+ * everyday ones also have frames of their own (send, join, leave, edit, delete, react, unreact, pin, unpin).
  */
 export const CommandFrame = z.strictObject({
   type: z.literal('command'),
@@ -60,7 +64,10 @@ export const CommandFrame = z.strictObject({
   name: z.enum(natsCommandNames as [NatsCommandName, ...NatsCommandName[]]),
   input: z.record(z.string(), z.unknown()),
 });
-export const ClientFrame = z.discriminatedUnion('type', [ResumeFrame, SendFrame, JoinFrame, LeaveFrame, PingFrame, PresenceSubscribeFrame, TypingClientFrame, CommandFrame]);
+export const ClientFrame = z.discriminatedUnion('type', [
+  ResumeFrame, SendFrame, JoinFrame, LeaveFrame, PingFrame, PresenceSubscribeFrame, TypingClientFrame,
+  EditFrame, DeleteFrame, ReactFrame, UnreactFrame, PinFrame, UnpinFrame, CommandFrame,
+]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 // Server -> client

@@ -130,3 +130,74 @@ create index audit_log_type_idx on __SCHEMA__.audit_log (type, seq);
 create index audit_log_actor_idx on __SCHEMA__.audit_log (actor_id, seq);
 create index audit_log_room_idx on __SCHEMA__.audit_log (room_id, seq);
 create index audit_log_user_idx on __SCHEMA__.audit_log (user_id, seq);
+-- ---- Issue 10: messages people work with (edits, deletes, threads, mentions, reactions, pins, settings) ----
+-- Message text as sent stays in `text` until a delete; `edited_text` is the current text once edited.
+-- A delete is a tombstone (`deleted`): text, edited text and mentions cleared, and every row the message owns
+-- (edit history, reactions, pin) removed; nothing is written under a tombstone afterwards (see ChangeSet).
+-- `in_room`: shown in the room's timeline (top-level, or a reply also sent to the room); thread-only replies
+-- are read through their thread.
+alter table __SCHEMA__.messages
+  add column in_room         boolean not null default true,
+  add column thread_root_seq bigint,
+  add column mentions        jsonb not null default '{"userIds": [], "room": false, "here": false}',
+  add column edited_text     text,
+  add column edited_seq      bigint,
+  add column edited_at       timestamptz,
+  add column deleted         boolean not null default false,
+  add column deleted_seq     bigint,
+  add column deleted_by      text,
+  add column deleted_at      timestamptz,
+  add column reply_count     integer not null default 0,
+  add column last_reply_seq  bigint,
+  add column last_reply_at   timestamptz;
+-- The room's timeline without thread-only replies, and a thread's replies: both paged by seq.
+create index messages_in_room_idx on __SCHEMA__.messages (room_id, seq) where in_room;
+create index messages_thread_idx on __SCHEMA__.messages (room_id, thread_root_seq, seq) where thread_root_seq is not null;
+
+-- Every edit's text (the versions after the original), for GET .../messages/{seq}/history.
+create table __SCHEMA__.message_edits (
+  room_id     text not null,
+  message_seq bigint not null,
+  seq         bigint not null,
+  text        text not null,
+  edited_at   timestamptz not null,
+  primary key (room_id, message_seq, seq)
+);
+
+-- One row per (message, emoji, user): reactions are a set; `seq` orders the users of an emoji.
+create table __SCHEMA__.message_reactions (
+  room_id     text not null,
+  message_seq bigint not null,
+  emoji       text not null,
+  user_id     text not null,
+  seq         bigint not null,
+  primary key (room_id, message_seq, emoji, user_id)
+);
+
+create table __SCHEMA__.message_pins (
+  room_id     text not null,
+  message_seq bigint not null,
+  pinned_by   text not null,
+  pinned_seq  bigint not null,
+  pinned_at   timestamptz not null,
+  primary key (room_id, message_seq)
+);
+create index message_pins_room_idx on __SCHEMA__.message_pins (room_id, pinned_seq);
+
+-- Who takes part in a thread: the root's author and everyone who replied (for notifications).
+create table __SCHEMA__.thread_participants (
+  room_id   text not null,
+  root_seq  bigint not null,
+  user_id   text not null,
+  first_seq bigint not null,
+  primary key (room_id, root_seq, user_id)
+);
+
+-- The room's message settings (RoomSettingsUpdated); no row: the defaults (no edit window, admins pin).
+create table __SCHEMA__.room_settings (
+  room_id             text primary key,
+  edit_window_seconds integer,
+  anyone_can_pin      boolean not null,
+  updated_seq         bigint not null
+);
+-- ---- end of issue 10

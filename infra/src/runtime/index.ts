@@ -19,6 +19,7 @@ export { activeReadModelSchema, CHAT_PROJECTION, PgChannels } from './read-model
 export type {
   ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow,
   UserSearchTermsTable, RoomBansTable, RoomInvitesTable, UserSessionsTable, ServerSettingsTable, AuditLogTable,
+  MessageEditsTable, MessageReactionsTable, MessagePinsTable, ThreadParticipantsTable, RoomSettingsTable,
 } from './read-model-tables';
 export { httpErrorOf, answerClientError, httpServerOptions } from './http-errors';
 export { readLimitedBody, parseJsonBody, acceptJsonBodiesOnly } from './http-body';

@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Role } from '@natter/contracts';
+import type { Mentions, Role } from '@natter/contracts';
 
 /**
  * Row types of the chat read model (migrations/read-model/read-model.sql). Projectors write these tables and
@@ -45,7 +45,26 @@ export interface MessagesTable {
   client_msg_id: string;
   text: string;
   sent_at: Date | string;
+  // issue 10
+  in_room: Generated<boolean>;
+  thread_root_seq: number | null;
+  mentions: Generated<Mentions>;
+  edited_text: string | null;
+  edited_seq: number | null;
+  edited_at: Date | string | null;
+  deleted: Generated<boolean>;
+  deleted_seq: number | null;
+  deleted_by: string | null;
+  deleted_at: Date | string | null;
+  reply_count: Generated<number>;
+  last_reply_seq: number | null;
+  last_reply_at: Date | string | null;
 }
+export interface MessageEditsTable { room_id: string; message_seq: number; seq: number; text: string; edited_at: Date | string }
+export interface MessageReactionsTable { room_id: string; message_seq: number; emoji: string; user_id: string; seq: number }
+export interface MessagePinsTable { room_id: string; message_seq: number; pinned_by: string; pinned_seq: number; pinned_at: Date | string }
+export interface ThreadParticipantsTable { room_id: string; root_seq: number; user_id: string; first_seq: number }
+export interface RoomSettingsTable { room_id: string; edit_window_seconds: number | null; anyone_can_pin: boolean; updated_seq: number }
 
 // ---- read-model v2 (issue 11): directory, moderation, invites, sessions, settings, audit log
 export interface UserSearchTermsTable { user_id: string; slot: number; term: string }
@@ -85,6 +104,11 @@ export interface ReadModelDB {
   user_sessions: UserSessionsTable;
   server_settings: ServerSettingsTable;
   audit_log: AuditLogTable;
+  message_edits: MessageEditsTable;
+  message_reactions: MessageReactionsTable;
+  message_pins: MessagePinsTable;
+  thread_participants: ThreadParticipantsTable;
+  room_settings: RoomSettingsTable;
 }
 export type UserRow = Selectable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;

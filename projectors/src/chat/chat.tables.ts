@@ -1,5 +1,5 @@
 import type { ReadModelDB } from '@natter/infra/runtime';
-import type { PrimaryKeys } from '../runtime/change-set';
+import type { PrimaryKeys, TableRules } from '../runtime/change-set';
 
 /**
  * The chat read model's tables (infra/migrations/read-model/read-model.sql) and their primary keys, in
@@ -17,4 +17,21 @@ export const chatTables: PrimaryKeys<ReadModelDB> = {
   user_sessions: ['id'],
   server_settings: ['id'],
   audit_log: ['seq'],
+  // read-model v2 (issue 10)
+  message_edits: ['room_id', 'message_seq', 'seq'],
+  message_reactions: ['room_id', 'message_seq', 'emoji', 'user_id'],
+  message_pins: ['room_id', 'message_seq'],
+  thread_participants: ['room_id', 'root_seq', 'user_id'],
+  room_settings: ['room_id'],
+};
+
+/**
+ * A deleted message is a tombstone: its text, edited text and mentions are frozen, and the rows it owns (edit
+ * history, reactions, pin) go with it and are never written again (contracts' foldMessage, rule 2 and 3).
+ * Reply counters are not content: replies stay.
+ */
+const ownedByMessage = { table: 'messages', columns: { room_id: 'room_id', seq: 'message_seq' } } as const;
+export const chatTableRules: TableRules<ReadModelDB> = {
+  tombstones: { messages: { flag: 'deleted', content: ['text', 'edited_text', 'edited_seq', 'edited_at', 'mentions'] } },
+  owners: { message_edits: ownedByMessage, message_reactions: ownedByMessage, message_pins: ownedByMessage },
 };

@@ -1,5 +1,5 @@
 import type { EventType, StoredEvent } from '@natter/contracts';
-import { ChangeSet, type PrimaryKeys } from './change-set';
+import { ChangeSet, type PrimaryKeys, type TableRules } from './change-set';
 import type { Projection } from './projection';
 import { writeChangeSet } from './write-change-set';
 
@@ -15,21 +15,22 @@ export type EveryEventReducer<DB> = (event: StoredEvent, out: ChangeSet<DB>) => 
 /**
  * A projection made of reducers: each batch is folded, event by event in stream order, into one ChangeSet,
  * which is written with a few multi-row statements in the batch's transaction (the one that also moves the
- * checkpoint). `keys` declares the primary key of every table the reducers touch.
+ * checkpoint). `keys` declares the primary key of every table the reducers touch; `rules` which rows can be
+ * tombstoned and which rows belong to them (ChangeSet).
  */
-export function reducedProjection<DB>(name: string, keys: PrimaryKeys<DB>, reducers: Reducers<DB>, every?: EveryEventReducer<DB>): Projection {
+export function reducedProjection<DB>(name: string, keys: PrimaryKeys<DB>, reducers: Reducers<DB>, rules: TableRules<DB> = {}, every?: EveryEventReducer<DB>): Projection {
   return {
     name,
     async apply(trx, schema, events) {
-      const out = reduce(keys, reducers, events, every);
+      const out = reduce(keys, reducers, events, rules, every);
       if (!out.isEmpty) await writeChangeSet(trx, schema, out);
     },
   };
 }
 
 /** Folds events, in stream order, into one change set. */
-export function reduce<DB>(keys: PrimaryKeys<DB>, reducers: Reducers<DB>, events: readonly StoredEvent[], every?: EveryEventReducer<DB>): ChangeSet<DB> {
-  const out = new ChangeSet<DB>(keys);
+export function reduce<DB>(keys: PrimaryKeys<DB>, reducers: Reducers<DB>, events: readonly StoredEvent[], rules: TableRules<DB> = {}, every?: EveryEventReducer<DB>): ChangeSet<DB> {
+  const out = new ChangeSet<DB>(keys, rules);
   for (const e of events) {
     (reducers[e.type] as Reducer<DB, EventType> | undefined)?.(e, out);
     every?.(e, out);

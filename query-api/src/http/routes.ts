@@ -9,7 +9,7 @@ import type { PresenceService } from '../presence/presence.service';
 import type { RoomsService } from '../rooms/rooms.service';
 import type { UsersService } from '../users/users.service';
 import type { Authenticator, Caller } from './auth';
-import { RoomIdParams, RoomSearchQuery, UserIdParams } from './schemas';
+import { MessageParams, RoomIdParams, RoomSearchQuery, UserIdParams } from './schemas';
 
 export interface QueryServices {
   users: UsersService;
@@ -114,4 +114,18 @@ export function registerQueryRoutes(app: FastifyInstance, key: Authenticator, s:
     parseOrThrow(NoQuery, req.query ?? {});
     return s.status.status(caller);
   });
+  // issue 10: one message, its versions, its thread; the room's pins and message settings
+  authedGet(app, key, '/api/rooms/:roomId/messages/:messageSeq', { params: MessageParams, query: MinSeqQuery }, ({ caller, params, query }) =>
+    s.history.message(caller, params.roomId, params.messageSeq, query.minSeq),
+  );
+  authedGet(app, key, '/api/rooms/:roomId/messages/:messageSeq/history', { params: MessageParams, query: MinSeqQuery }, ({ caller, params, query }) =>
+    s.history.versions(caller, params.roomId, params.messageSeq, query.minSeq),
+  );
+  authedGet(app, key, '/api/rooms/:roomId/messages/:messageSeq/thread', { params: MessageParams, query: HistoryQuery }, ({ caller, params, query }) =>
+    s.history.thread(caller, params.roomId, params.messageSeq, query),
+  );
+  authedGet(app, key, '/api/rooms/:roomId/pins', { params: RoomIdParams, query: MinSeqQuery }, ({ caller, params, query }) => s.history.pins(caller, params.roomId, query.minSeq));
+  authedGet(app, key, '/api/rooms/:roomId/settings', { params: RoomIdParams, query: MinSeqQuery }, ({ caller, params, query }) =>
+    s.history.roomSettings(caller, params.roomId, query.minSeq),
+  );
 }

@@ -1,4 +1,4 @@
-import { AdminUser, AuditEntry, Ban, DirectoryEntry, Id, Invite, Member, MinSeqQuery, MyRoom, Page, PublicProfile, Room, Text, UserProfile, UserSession } from '@natter/contracts';
+import { AdminUser, AuditEntry, Ban, DirectoryEntry, Id, Invite, Member, MessageSeqPath, MinSeqQuery, MyRoom, Page, PublicProfile, Room, Text, UserProfile, UserSession } from '@natter/contracts';
 import { z } from 'zod';
 
 /**
@@ -7,6 +7,8 @@ import { z } from 'zod';
  */
 export const RoomIdParams = z.strictObject({ roomId: Id });
 export const UserIdParams = z.strictObject({ userId: Id });
+/** A message is named by its sequence (the seq of its MessageSent). */
+export const MessageParams = z.strictObject({ roomId: Id, messageSeq: MessageSeqPath.transform(Number) });
 
 export const RoomSearchQuery = z.strictObject({
   /** Case-insensitive substring of the room name. */

@@ -15,7 +15,16 @@ import {
   HistoryPage,
   Id,
   LogoutResult,
+  MessageChangeResult,
+  MessageHistoryResponse,
+  MessageResponse,
+  MessageSeqPath,
+  MessageView,
   MinSeqQuery,
+  PinsResponse,
+  RoomSettingsResponse,
+  RoomSettingsResult,
+  ThreadPage,
   pathParams,
   RoomCommandResult,
   SendMessageResult,
@@ -32,6 +41,7 @@ import {
   DirectoryResponse,
   InvitesResponse,
   MembersResponse,
+  MessageParams,
   MyRoomsResponse,
   PresenceResponse,
   ProfileResponse,
@@ -68,6 +78,9 @@ export interface ApiRoute {
 }
 
 
+/** Path parameters as the document shows them: a message's seq is digits, every other one an id. */
+const pathParamSchemas: Record<string, z.ZodType> = { messageSeq: MessageSeqPath };
+
 /** Named components in the document; anything else is inlined. */
 export const outputComponents: Record<string, z.ZodType> = {
   AuthTokens,
@@ -76,7 +89,15 @@ export const outputComponents: Record<string, z.ZodType> = {
   UpdateProfileResult,
   RoomCommandResult,
   SendMessageResult,
+  MessageView,
+  MessageChangeResult,
+  RoomSettingsResult,
   HistoryPage,
+  MessageResponse,
+  MessageHistoryResponse,
+  ThreadPage,
+  PinsResponse,
+  RoomSettingsResponse,
   UserResponse,
   RoomResponse,
   MyRoomsResponse,
@@ -129,7 +150,7 @@ export const apiRoutes: ApiRoute[] = [
     description: 'Public rooms: anyone signed in. Private (or unknown) rooms: members only, else 403 not_member.',
     success: { status: 200, schema: MembersResponse, description: 'Members in join order.' }, errors: ['not_member'] },
   { method: 'get', path: '/api/rooms/:roomId/messages', service: 'query-api', operationId: 'getRoomMessages', summary: 'Room history, paged by sequence', auth: true, params: RoomIdParams, query: HistoryQuery,
-    description: 'Members only (403 not_member). No cursor: the newest page. `before=S`: the `limit` messages just below S. `after=S`: the `limit` messages just above S. Items ascend by seq; `hasMore` says whether more exist in the direction asked.',
+    description: 'Members only (403 not_member). The room\'s timeline: top-level messages and replies also sent to the room (thread-only replies are read with `.../thread`). No cursor: the newest page. `before=S`: the `limit` messages just below S. `after=S`: the `limit` messages just above S. Items ascend by seq; `hasMore` says whether more exist in the direction asked. Every item carries what it takes to draw it: sender name, edit, tombstone, thread summary, reactions, pin.',
     success: { status: 200, schema: HistoryPage, description: 'One page of history.' }, errors: ['not_member'] },
   // ---- people and administration (issue 11)
   { method: 'get', path: '/api/rooms/:roomId/invites', service: 'query-api', operationId: 'getRoomInvites', summary: "A room's invite links (owner/admin)", auth: true, params: RoomIdParams, query: MinSeqQuery,
@@ -151,6 +172,20 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/api/admin/status', service: 'query-api', operationId: 'adminStatus', summary: 'System status (server admin)', auth: true,
     description: "Every service instance's health (gathered over NATS `natter.status`), sockets per edge, projector lag (stream head minus checkpoint), stream and KV bucket sizes, registration, and the read-model rebuild's progress. Live state: no minSeq.",
     success: { status: 200, schema: SystemStatus, description: 'The status now.' }, errors: ['forbidden'] },
+  { method: 'get', path: '/api/rooms/:roomId/messages/:messageSeq', service: 'query-api', operationId: 'getMessage', summary: 'One message (a reply too), by its sequence', auth: true, params: MessageParams, query: MinSeqQuery,
+    description: 'Members only. A deleted message is a tombstone: `deleted` set, no text, reactions, edits or pin.',
+    success: { status: 200, schema: MessageResponse, description: 'The message.' }, errors: ['not_member', 'message_not_found'] },
+  { method: 'get', path: '/api/rooms/:roomId/messages/:messageSeq/history', service: 'query-api', operationId: 'getMessageHistory', summary: 'Every version of a message\'s text', auth: true, params: MessageParams, query: MinSeqQuery,
+    description: 'Members only. The text as sent, then each edit, oldest first. Empty for a deleted message (its versions are gone).',
+    success: { status: 200, schema: MessageHistoryResponse, description: 'The versions.' }, errors: ['not_member', 'message_not_found'] },
+  { method: 'get', path: '/api/rooms/:roomId/messages/:messageSeq/thread', service: 'query-api', operationId: 'getThread', summary: 'A thread: its root and a page of replies', auth: true, params: MessageParams, query: HistoryQuery,
+    description: 'Members only. `messageSeq` is the thread\'s root (a reply is not a root: 404). Replies page like history: no cursor = the newest replies, `before`/`after` a seq; ascending.',
+    success: { status: 200, schema: ThreadPage, description: 'The root and one page of replies.' }, errors: ['not_member', 'message_not_found'] },
+  { method: 'get', path: '/api/rooms/:roomId/pins', service: 'query-api', operationId: 'getPins', summary: 'Pinned messages of a room', auth: true, params: RoomIdParams, query: MinSeqQuery,
+    success: { status: 200, schema: PinsResponse, description: 'Pinned messages, most recently pinned first.' }, errors: ['not_member'] },
+  { method: 'get', path: '/api/rooms/:roomId/settings', service: 'query-api', operationId: 'getRoomSettings', summary: 'The room\'s message settings', auth: true, params: RoomIdParams, query: MinSeqQuery,
+    description: 'Members only. `editWindowSeconds` (null: edits are always allowed) and `anyoneCanPin`.',
+    success: { status: 200, schema: RoomSettingsResponse, description: 'The settings.' }, errors: ['not_member'] },
 ];
 
 /** A command's route as the document shows it: operationId is the command's name in lowerCamelCase. */
@@ -164,7 +199,7 @@ function commandRoute(name: string, c: CommandDefinition): ApiRoute {
     summary: c.summary,
     ...(c.description ? { description: c.description } : {}),
     auth: c.auth === 'bearer',
-    ...(params.length ? { params: z.strictObject(Object.fromEntries(params.map((p) => [p, Id]))) } : {}),
+    ...(params.length ? { params: z.strictObject(Object.fromEntries(params.map((p) => [p, pathParamSchemas[p] ?? Id]))) } : {}),
     ...(c.http.body ? { body: c.http.body } : {}),
     success: { status: c.http.status, schema: c.result, description: c.resultDescription },
     errors: [...c.errors],

@@ -55,6 +55,19 @@ const briefRoutes: [string, string, number][] = [
   ['get', '/api/admin/rooms/{roomId}/members', 200],
   ['get', '/api/admin/audit', 200],
   ['get', '/api/admin/status', 200],
+  // issue 10
+  ['patch', '/api/rooms/{roomId}/messages/{messageSeq}', 200],
+  ['delete', '/api/rooms/{roomId}/messages/{messageSeq}', 200],
+  ['post', '/api/rooms/{roomId}/messages/{messageSeq}/react', 200],
+  ['post', '/api/rooms/{roomId}/messages/{messageSeq}/unreact', 200],
+  ['post', '/api/rooms/{roomId}/messages/{messageSeq}/pin', 200],
+  ['post', '/api/rooms/{roomId}/messages/{messageSeq}/unpin', 200],
+  ['patch', '/api/rooms/{roomId}/settings', 200],
+  ['get', '/api/rooms/{roomId}/messages/{messageSeq}', 200],
+  ['get', '/api/rooms/{roomId}/messages/{messageSeq}/history', 200],
+  ['get', '/api/rooms/{roomId}/messages/{messageSeq}/thread', 200],
+  ['get', '/api/rooms/{roomId}/pins', 200],
+  ['get', '/api/rooms/{roomId}/settings', 200],
 ];
 
 /** Reads of live state rather than the read model: no minSeq, no as-of header. */

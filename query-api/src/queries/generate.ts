@@ -16,6 +16,7 @@ import { ModerationRepository } from '../rooms/moderation.repository';
  */
 export async function renderHotQueries(): Promise<Record<string, string>> {
   let last: CompiledQuery | undefined;
+
   const db = new Kysely<ReadModelDB>({
     dialect: {
       createAdapter: () => new PostgresAdapter(),
@@ -42,9 +43,14 @@ export async function renderHotQueries(): Promise<Record<string, string>> {
   const rooms = new RoomsRepository();
   const members = new MembersRepository();
   await capture('checkpoint.head', 'First statement of every read snapshot: the checkpoint (asOfSeq) and the caller\'s deactivated flag.', () => new CheckpointRepository().head(q, 'user-1'));
-  await capture('messages.history-newest', 'History, newest page (no cursor): backward range scan of the (room_id, seq) primary key.', () => messages.page(q, 'room-1', { newest: true }, 50));
-  await capture('messages.history-before', 'History page before a sequence (walking back): backward range scan of the primary key.', () => messages.page(q, 'room-1', { before: 1000 }, 50));
-  await capture('messages.history-after', 'History page after a sequence (catching up): forward range scan of the primary key.', () => messages.page(q, 'room-1', { after: 1000 }, 50));
+  const timeline = { timeline: true } as const;
+  await capture('messages.history-newest', 'History, newest page (no cursor): backward range scan of the partial index (room_id, seq) where in_room.', () => messages.page(q, 'room-1', timeline, { newest: true }, 50));
+  await capture('messages.history-before', 'History page before a sequence (walking back): backward range scan of the same index.', () => messages.page(q, 'room-1', timeline, { before: 1000 }, 50));
+  await capture('messages.history-after', 'History page after a sequence (catching up): forward range scan of the same index.', () => messages.page(q, 'room-1', timeline, { after: 1000 }, 50));
+  await capture('messages.thread-newest', 'A thread\'s newest replies: backward range scan of messages_thread_idx (room_id, thread_root_seq, seq).', () => messages.page(q, 'room-1', { threadRootSeq: 900 }, { newest: true }, 50));
+  await capture('messages.pinned', 'GET /api/rooms/{id}/pins: the pinned messages, most recently pinned first.', () => messages.pinned(q, 'room-1'));
+  await capture('messages.facts', 'natter.query.message-state: one message by primary key (then its distinct emoji and pin).', () => messages.facts(q, 'room-1', 1000));
+  await capture('messages.deleted-among', 'natter.query.deleted-messages: which of a backfill chunk\'s messages are deleted (primary-key lookups).', () => messages.deletedAmong(q, 'room-1', [1000, 1001, 1002]));
   await capture('members.role-of', 'Membership check before every private read: primary-key lookup.', () => members.roleOf(q, 'room-1', 'user-1'));
   await capture('members.shared-with', 'NATS natter.query.shares-room: which users share a room with the caller (presence authorization).', () => members.sharedWith(q, 'user-1', ['user-2', 'user-3']));
   await capture('members.list', 'Members of a room with their names.', () => members.list(q, 'room-1'));

@@ -333,6 +333,13 @@ const goodFrames: Record<(typeof ClientFrameTypes)[number], () => Record<string,
   ping: () => ({ type: 'ping', id: 'p1' }),
   presence_subscribe: () => ({ type: 'presence_subscribe', id: 'ps1', userIds: [bob.user.id] }),
   typing: () => ({ type: 'typing', roomId: publicRoom }),
+  // message changes name a message by its seq: 1 is never a message of the public room (nothing is changed)
+  edit: () => ({ type: 'edit', id: 'e1', roomId: publicRoom, messageSeq: 1, clientOpId: 'o1', text: 'x' }),
+  delete: () => ({ type: 'delete', id: 'd1', roomId: publicRoom, messageSeq: 1 }),
+  react: () => ({ type: 'react', id: 'r1', roomId: publicRoom, messageSeq: 1, clientOpId: 'o2', emoji: 'tada' }),
+  unreact: () => ({ type: 'unreact', id: 'u1', roomId: publicRoom, messageSeq: 1, clientOpId: 'o3', emoji: 'tada' }),
+  pin: () => ({ type: 'pin', id: 'n1', roomId: publicRoom, messageSeq: 1, clientOpId: 'o4' }),
+  unpin: () => ({ type: 'unpin', id: 'n2', roomId: publicRoom, messageSeq: 1, clientOpId: 'o5' }),
   // JoinRoom's input is a strict {roomId}: any other object there is refused by command-api, with the frame's id
   command: () => ({ type: 'command', id: 'k1', name: 'JoinRoom', input: { roomId: publicRoom } }),
 };

@@ -26,6 +26,14 @@ import type {
   UpdateProfileBody,
   UserProfile,
   CreateRoomBody,
+  MessageChangeResult,
+  MessageHistoryResponse,
+  MessageResponse,
+  PinsResponse,
+  RoomSettings,
+  RoomSettingsBody,
+  RoomSettingsResult,
+  ThreadPage,
 } from '@natter/contracts/browser';
 import { ApiError } from './errors';
 import type { Session } from './session';
@@ -64,7 +72,7 @@ export class Api {
   myRooms = () => this.call<{ items: MyRoom[]; asOfSeq: number }>('GET', '/api/me/rooms');
   publicRooms = (q = '', limit = 50) => this.call<{ items: Room[]; asOfSeq: number }>('GET', '/api/rooms', { query: { q: q || undefined, limit } });
   room = (roomId: string) => this.call<{ room: Room; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}`);
-  members = (roomId: string) => this.call<{ items: Member[]; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/members`);
+  members = (roomId: string, minSeq?: number) => this.call<{ items: Member[]; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/members`, { minSeq });
   createRoom = (body: CreateRoomBody) => this.call<RoomCommandResult>('POST', '/api/rooms', { body });
   joinRoom = (roomId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/join`, { body: {} });
   leaveRoom = (roomId: string) => this.call<RoomCommandResult>('POST', `/api/rooms/${enc(roomId)}/leave`, { body: {} });
@@ -109,6 +117,20 @@ export class Api {
   /** History: the newest page, or the page just below `before`. Ascending by seq. */
   history = (roomId: string, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>
     this.call<HistoryPage>('GET', `/api/rooms/${enc(roomId)}/messages`, { query: { before: opts.before, limit: opts.limit }, minSeq: opts.minSeq });
+
+  // messages (a message is named by its seq; changes carry a clientOpId the caller keeps for retries)
+  message = (roomId: string, seq: number) => this.call<MessageResponse>('GET', `${msgPath(roomId, seq)}`);
+  messageHistory = (roomId: string, seq: number, minSeq?: number) => this.call<MessageHistoryResponse>('GET', `${msgPath(roomId, seq)}/history`, { minSeq });
+  thread = (roomId: string, rootSeq: number, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>
+    this.call<ThreadPage>('GET', `${msgPath(roomId, rootSeq)}/thread`, { query: { before: opts.before, limit: opts.limit }, minSeq: opts.minSeq });
+  pins = (roomId: string, minSeq?: number) => this.call<PinsResponse>('GET', `/api/rooms/${enc(roomId)}/pins`, { minSeq });
+  roomSettings = (roomId: string, minSeq?: number) => this.call<{ settings: RoomSettings; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/settings`, { minSeq });
+  updateRoomSettings = (roomId: string, body: RoomSettingsBody) => this.call<RoomSettingsResult>('PATCH', `/api/rooms/${enc(roomId)}/settings`, { body });
+  editMessage = (roomId: string, seq: number, text: string, clientOpId: string) => this.call<MessageChangeResult>('PATCH', msgPath(roomId, seq), { body: { clientOpId, text } });
+  deleteMessage = (roomId: string, seq: number) => this.call<MessageChangeResult>('DELETE', msgPath(roomId, seq));
+  react = (roomId: string, seq: number, emoji: string, add: boolean, clientOpId: string) =>
+    this.call<MessageChangeResult>('POST', `${msgPath(roomId, seq)}/${add ? 'react' : 'unreact'}`, { body: { clientOpId, emoji } });
+  pin = (roomId: string, seq: number, pinned: boolean, clientOpId: string) => this.call<MessageChangeResult>('POST', `${msgPath(roomId, seq)}/${pinned ? 'pin' : 'unpin'}`, { body: { clientOpId } });
 
   private async call<T>(
     method: string,
@@ -158,3 +180,4 @@ export class Api {
 }
 
 const enc = encodeURIComponent;
+const msgPath = (roomId: string, seq: number) => `/api/rooms/${enc(roomId)}/messages/${seq}`;

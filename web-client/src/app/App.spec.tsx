@@ -142,7 +142,8 @@ describe('the app, with a fake server and socket', () => {
       .getAllByTestId('message')
       .map((li) => li.getAttribute('data-seq'));
     expect(seqs).toEqual(['4', '9', '11', '13']);
-  });
+    // A whole session in one test (login, history, send, drop, resume): seconds of jsdom work on a busy machine.
+  }, 30_000);
 
   it('keeps a message written offline in the outbox and sends it once the socket is synced', async () => {
     localStorage.setItem('natter.auth', JSON.stringify({ ...tokens, seq: undefined }));

@@ -28,8 +28,9 @@ export function makeQueryClient(): QueryClient {
     defaultOptions: {
       queries: {
         staleTime: 30_000,
-        // Client errors will not change by asking again; network and 5xx may.
-        retry: (n, e) => !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2,
+        // Client errors will not change by asking again; network and 5xx may. A read model behind what this
+        // client has seen (projection_lagging: it was asked for a minSeq) catches up: worth a few more tries.
+        retry: (n, e) => (e instanceof ApiError && e.code === 'projection_lagging' ? n < 6 : !(e instanceof ApiError && e.status >= 400 && e.status < 500) && n < 2),
         networkMode: 'always',
       },
       mutations: { networkMode: 'always' },

@@ -12,4 +12,7 @@ export const queryKeys = {
   bans: (roomId: string) => ['bans', roomId] as const,
   invites: (roomId: string) => ['invites', roomId] as const,
   admin: ['admin'] as const,
+  pins: (roomId: string) => ['pins', roomId] as const,
+  roomSettings: (roomId: string) => ['roomSettings', roomId] as const,
+  messageHistory: (roomId: string, seq: number) => ['messageHistory', roomId, seq] as const,
 };

@@ -1,4 +1,4 @@
-import type { CreateRoomBody, Member, MyRoom, Room } from '@natter/contracts/browser';
+import type { CreateRoomBody, Member, MyRoom, Room, RoomSettings } from '@natter/contracts/browser';
 import { useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { isUnreachable } from '../api/errors';
@@ -60,12 +60,22 @@ async function withOfflineCopy<T>(cache: KeyValueCache, key: string, load: () =>
   }
 }
 
+/**
+ * The read-model position a room's reads should reach: what this client has seen of the room (its timeline
+ * position), so a list refreshed because of a live event (a join, a pin) is not read from before that event.
+ */
+function useRoomPosition(): (roomId: string) => number | undefined {
+  const { timelines } = useRealtime();
+  return useCallback((roomId: string) => timelines.get(roomId).position ?? undefined, [timelines]);
+}
+
 export function useMembers(roomId: string, enabled = true) {
   const { api } = useAuth();
   const { cache } = useRealtime();
+  const position = useRoomPosition();
   return useQuery({
     queryKey: queryKeys.members(roomId),
-    queryFn: () => withOfflineCopy(cache, `members.${roomId}`, async () => (await api.members(roomId)).items),
+    queryFn: () => withOfflineCopy(cache, `members.${roomId}`, async () => (await api.members(roomId, position(roomId))).items),
     enabled,
   });
 }
@@ -105,4 +115,26 @@ export function useRoomMutations() {
     join: useMutation({ mutationFn: (roomId: string) => api.joinRoom(roomId), onSuccess: (r) => refresh(r.roomId) }),
     leave: useMutation({ mutationFn: (roomId: string) => api.leaveRoom(roomId), onSuccess: (r) => refresh(r.roomId) }),
   };
+}
+
+/** The room's pinned messages (refreshed when a pin changes: realtime.tsx). */
+export function usePins(roomId: string, enabled = true) {
+  const { api } = useAuth();
+  const position = useRoomPosition();
+  return useQuery({ queryKey: queryKeys.pins(roomId), queryFn: async () => (await api.pins(roomId, position(roomId))).items, enabled });
+}
+
+/** The room's message settings (edit window, who pins); the defaults until loaded. */
+export function useRoomSettings(roomId: string, enabled = true): RoomSettings {
+  const { api } = useAuth();
+  const position = useRoomPosition();
+  const q = useQuery({ queryKey: queryKeys.roomSettings(roomId), queryFn: async () => (await api.roomSettings(roomId, position(roomId))).settings, enabled });
+  return q.data ?? { editWindowSeconds: null, anyoneCanPin: false };
+}
+
+/** Every version of a message's text (the "(edited)" history). */
+export function useMessageHistory(roomId: string, seq: number | null) {
+  const { api } = useAuth();
+  const position = useRoomPosition();
+  return useQuery({ queryKey: queryKeys.messageHistory(roomId, seq ?? 0), queryFn: async () => (await api.messageHistory(roomId, seq!, position(roomId))).versions, enabled: seq !== null, staleTime: 0 });
 }

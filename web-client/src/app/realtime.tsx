@@ -97,10 +97,18 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
         }
       };
       const offEvent = client.onEvent((roomId, seq, event) => {
-        if (!changesRoomInfo(event.type)) return;
-        // The refetch must see this event: the read model may be a few ms behind the socket.
-        api.observe(seq);
-        refreshRoom(roomId);
+        if (changesRoomInfo(event.type)) {
+          // The refetch must see this event: the read model may be a few ms behind the socket.
+          api.observe(seq);
+          refreshRoom(roomId);
+        }
+        // What is loaded over HTTP beside the timeline (which folds message changes itself).
+        const target = (event.data as { messageSeq?: number }).messageSeq;
+        if (event.type === 'MessagePinned' || event.type === 'MessageUnpinned' || event.type === 'MessageDeleted' || event.type === 'MessageEdited') {
+          void qc.invalidateQueries({ queryKey: queryKeys.pins(roomId) });
+        }
+        if ((event.type === 'MessageEdited' || event.type === 'MessageDeleted') && target) void qc.invalidateQueries({ queryKey: queryKeys.messageHistory(roomId, target) });
+        if (event.type === 'RoomSettingsUpdated') void qc.invalidateQueries({ queryKey: queryKeys.roomSettings(roomId) });
       });
       // A gap in a room (`truncated`) may hide membership changes; a reset (another stream) voids everything.
       const offGap = client.onRoomGap(refreshRoom);

@@ -416,3 +416,37 @@ describe('close codes and auth', () => {
     expect(h.sockets).toHaveLength(1);
   });
 });
+
+describe('replies', () => {
+  it('send a reply frame; a thread-only reply stays out of the timeline; the ack reports people not in the room', async () => {
+    const h = harness();
+    await online(h, { r: 10 });
+    const results: unknown[] = [];
+    h.client.onSendResult((room, r) => results.push([room, r.notInRoom]));
+    h.client.send('r', 'in the thread', { threadRootSeq: 7, alsoToRoom: false });
+    const frame = h.last().sentOfType('send')[0];
+    expect(frame).toMatchObject({ roomId: 'r', text: 'in the thread', threadRootSeq: 7, alsoToRoom: false });
+    h.last().deliver({ type: 'ack', id: frame.id, result: { seq: 11, duplicate: false, message: message('r', 11, 'in the thread', { senderId: 'me', clientMsgId: frame.clientMsgId }), notInRoom: [{ userId: 'c', username: 'carol' }] } });
+    expect(h.timelines.get('r').items).toEqual([]);
+    expect(results).toEqual([['r', [{ userId: 'c', username: 'carol' }]]]);
+    h.client.send('r', 'also to the room', { threadRootSeq: 7, alsoToRoom: true });
+    const second = h.last().sentOfType('send')[1];
+    h.last().deliver({ type: 'ack', id: second.id, result: { seq: 12, duplicate: false, message: message('r', 12, 'also to the room', { senderId: 'me', clientMsgId: second.clientMsgId }) } });
+    expect(h.timelines.get('r').items).toMatchObject([{ seq: 12, threadRootSeq: 7, inRoom: true }]);
+  });
+});
+
+describe('send results', () => {
+  it('still reports the ack when the message\'s own event settled it first', async () => {
+    const h = harness();
+    await online(h, { r: 10 });
+    const results: unknown[] = [];
+    h.client.onSendResult((room, r) => results.push([room, r.seq, r.notInRoom]));
+    h.client.send('r', '@carol hi');
+    const frame = h.last().sentOfType('send')[0];
+    h.last().event('r', 11, messageEvent('r', '@carol hi', { senderId: 'me', clientMsgId: frame.clientMsgId }));
+    h.last().deliver({ type: 'ack', id: frame.id, result: { seq: 11, duplicate: false, message: message('r', 11, '@carol hi', { senderId: 'me', clientMsgId: frame.clientMsgId }), notInRoom: [{ userId: 'c', username: 'carol' }] } });
+    expect(results).toEqual([['r', 11, [{ userId: 'c', username: 'carol' }]]]);
+    expect(h.timelines.get('r').items.map((i) => i.seq)).toEqual([11]);
+  });
+});

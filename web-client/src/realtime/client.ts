@@ -1,11 +1,11 @@
-import { Limits, type ClientFrame, type EventEnvelope, type Message, type ServerFrame } from '@natter/contracts/browser';
+import { Limits, type ClientFrame, type EventEnvelope, type Message, type SendMessageResult, type ServerFrame } from '@natter/contracts/browser';
 import { backoffDelay } from './backoff';
 import { Connection } from './connection';
 import type { Outbox } from './outbox';
 import { applyEvent, applyReset, applySynced, applyTruncated, resumeFrame } from './resume';
 import { LiveSignals } from './signals';
 import type { Timelines } from './timeline';
-import type { ConnectionStatus, RealtimeAuth, RoomEventListener, SocketFactory } from './types';
+import type { ConnectionStatus, RealtimeAuth, ReplyTo, RoomEventListener, SocketFactory } from './types';
 
 export interface RealtimeOptions {
   /** WebSocket URL for an access token, e.g. `wss://host/ws?access_token=...`. */
@@ -61,6 +61,9 @@ export class RealtimeClient {
   private readonly eventListeners = new Set<RoomEventListener>();
   private readonly gapListeners = new Set<(roomId: string) => void>();
   private readonly resetListeners = new Set<() => void>();
+  private readonly sendListeners = new Set<(roomId: string, result: SendMessageResult) => void>();
+  /** Sends settled by their own event before their ack (request id -> room), until the ack or the socket goes. */
+  private readonly settledByEvent = new Map<string, string>();
   private readonly opts: Required<Omit<RealtimeOptions, 'log'>> & Pick<RealtimeOptions, 'log'>;
   /** Users whose presence the app follows (sent again after every resume). */
   private followed: string[] = [];
@@ -141,6 +144,12 @@ export class RealtimeClient {
     return () => this.gapListeners.delete(fn);
   }
 
+  /** A send of ours was stored (its ack): e.g. `notInRoom`, people it mentions who are not in the room. */
+  onSendResult(fn: (roomId: string, result: SendMessageResult) => void): () => void {
+    this.sendListeners.add(fn);
+    return () => this.sendListeners.delete(fn);
+  }
+
   /** Every position was dropped (`reset`: another stream): everything loaded from the server is stale. */
   onReset(fn: () => void): () => void {
     this.resetListeners.add(fn);
@@ -172,9 +181,9 @@ export class RealtimeClient {
     this.conn.networkLost();
   }
 
-  /** Write a message: it goes to the outbox at once (pending) and is sent when the socket is online. */
-  send(roomId: string, text: string): string {
-    const entry = this.opts.outbox.add(roomId, text);
+  /** Write a message (or a reply): it goes to the outbox at once (pending) and is sent when the socket is online. */
+  send(roomId: string, text: string, reply?: ReplyTo): string {
+    const entry = this.opts.outbox.add(roomId, text, reply);
     this.flush();
     return entry.clientMsgId;
   }
@@ -283,6 +292,7 @@ export class RealtimeClient {
   /** The socket went: what was in flight on it goes again after the next resume. */
   private onSocketGone(): void {
     this.presenceRequest = null;
+    this.settledByEvent.clear();
     this.typingSentAt.clear();
     this.opts.signals.reset();
     for (const f of this.inFlight.values()) clearTimeout(f.timer);
@@ -303,7 +313,7 @@ export class RealtimeClient {
   private sendNext(roomId: string): void {
     for (let entry = this.opts.outbox.nextPending(roomId); entry; entry = this.opts.outbox.nextPending(roomId)) {
       const id = this.opts.newId();
-      const frame = JSON.stringify({ type: 'send', id, roomId, clientMsgId: entry.clientMsgId, text: entry.text } satisfies ClientFrame);
+      const frame = JSON.stringify({ type: 'send', id, roomId, clientMsgId: entry.clientMsgId, text: entry.text, ...entry.reply } satisfies ClientFrame);
       if (new TextEncoder().encode(frame).length > Limits.wsFrameBytes) {
         // The edge would close the socket (1009) and every resend would too: fail it here instead.
         this.opts.outbox.update(entry.clientMsgId, { status: 'failed', error: { code: 'body_too_large', message: 'This message is too large to send.' } });
@@ -326,9 +336,20 @@ export class RealtimeClient {
 
   private onAck(id: string, result: unknown): void {
     const f = this.takeInFlight(id);
-    if (!f) return;
     const message = (result as { message?: Message } | null)?.message;
-    if (message && typeof message.seq === 'number') this.opts.timelines.insertMessage(f.roomId, message);
+    const stored = message && typeof message.seq === 'number';
+    if (!f) {
+      // Settled by its own event first (the usual order): the timeline has it; the ack still tells the app.
+      const roomId = this.settledByEvent.get(id);
+      this.settledByEvent.delete(id);
+      if (roomId && stored) for (const fn of this.sendListeners) fn(roomId, result as SendMessageResult);
+      return;
+    }
+    const reply = this.opts.outbox.get(f.clientMsgId)?.reply;
+    if (stored) {
+      this.opts.timelines.insertMessage(f.roomId, message, reply);
+      for (const fn of this.sendListeners) fn(f.roomId, result as SendMessageResult);
+    }
     this.opts.outbox.remove(f.clientMsgId);
     this.flush();
   }
@@ -367,7 +388,9 @@ export class RealtimeClient {
   /** A message settled by its event: release its room for the next one (its ack, if any, is ignored). */
   private release(clientMsgId: string): void {
     for (const [id, f] of this.inFlight) {
-      if (f.clientMsgId === clientMsgId) this.takeInFlight(id);
+      if (f.clientMsgId !== clientMsgId) continue;
+      this.takeInFlight(id);
+      this.settledByEvent.set(id, f.roomId);
     }
     this.flush();
   }

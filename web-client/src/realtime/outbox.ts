@@ -1,4 +1,4 @@
-import type { OutboxEntry, OutboxStore } from './types';
+import type { OutboxEntry, OutboxStore, ReplyTo } from './types';
 
 type Listener = () => void;
 
@@ -42,13 +42,14 @@ export class Outbox {
     return [...new Set(this.entries.filter((e) => e.status === 'pending').map((e) => e.roomId))];
   }
 
-  add(roomId: string, text: string): OutboxEntry {
+  add(roomId: string, text: string, reply?: ReplyTo): OutboxEntry {
     const order = Math.max(this.now(), this.lastOrder + 1);
     this.lastOrder = order;
     const entry: OutboxEntry = {
       clientMsgId: this.newId(),
       roomId,
       text,
+      ...(reply ? { reply } : {}),
       order,
       createdAt: new Date(this.now()).toISOString(),
       status: 'pending',

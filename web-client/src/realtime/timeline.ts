@@ -1,5 +1,5 @@
-import type { EventEnvelope, Message } from '@natter/contracts/browser';
-import { messageToItem, type PersistedRoom, type TimelineItem } from './types';
+import { foldMessage, messageTarget, NoMentions, type EventDataOf, type EventEnvelope, type Message, type MessageView } from '@natter/contracts/browser';
+import { messageToItem, withDefaults, type MessageItem, type PersistedRoom, type ReplyTo, type TimelineItem } from './types';
 
 /**
  * A room's timeline as this client holds it.
@@ -10,6 +10,9 @@ import { messageToItem, type PersistedRoom, type TimelineItem } from './types';
  * - `hasOlder`: older messages may exist on the server (load with `before = items[0].seq`).
  * - `newestLoaded`: the newest history page was merged in this page load (live items alone are not enough
  *   to show the room when it was never opened).
+ * - Messages are the room's timeline (thread-only replies live in their thread, threads.ts), each folded with
+ *   the changes made to it (edits, delete, reactions, pin, reply count) by contracts' foldMessage, the rule
+ *   every reader shares, so this client ends in the state the server's read model has.
  */
 export interface RoomTimeline {
   readonly roomId: string;
@@ -20,6 +23,8 @@ export interface RoomTimeline {
 }
 
 type Listener = (roomId: string) => void;
+/** Changes to messages not held, remembered per room for pages loaded later (see Timelines.unheld). */
+const UNHELD_MAX = 500;
 /** Which timeline item an event becomes, if any (the app's mapping extends `eventToItem`). */
 export type EventToItem = (seq: number, e: EventEnvelope) => TimelineItem | null;
 
@@ -27,6 +32,12 @@ export type EventToItem = (seq: number, e: EventEnvelope) => TimelineItem | null
 export class Timelines {
   private readonly rooms = new Map<string, RoomTimeline>();
   private readonly listeners = new Set<Listener>();
+  /**
+   * Per room, the latest changes to messages this client did not hold when they arrived (bounded). A history
+   * page is a snapshot of the read model, which may be behind the live stream: its items get these folded in
+   * (those above the page's asOfSeq), so a change seen live is never lost to a page loaded after it.
+   */
+  private readonly unheld = new Map<string, { seq: number; event: EventEnvelope }[]>();
   /** Bumped on every change of any room (a snapshot for views that span rooms, like the room list). */
   version = 0;
   private epochValue: string | null = null;
@@ -82,7 +93,7 @@ export class Timelines {
     this.epochValue = rooms.find((r) => r.position !== null)?.epoch ?? null;
     for (const r of rooms) {
       if ((r.epoch ?? null) !== this.epochValue && r.position !== null) continue;
-      this.rooms.set(r.roomId, { roomId: r.roomId, items: sortUnique(r.items), position: r.position, hasOlder: r.hasOlder, newestLoaded: false });
+      this.rooms.set(r.roomId, { roomId: r.roomId, items: sortUnique(r.items.map(withDefaults)), position: r.position, hasOlder: r.hasOlder, newestLoaded: false });
       this.emit(r.roomId);
     }
   }
@@ -95,9 +106,21 @@ export class Timelines {
     const t = this.get(roomId);
     if (t.position !== null && seq <= t.position) return false;
     const item = this.toItem(seq, event);
-    const items = item && !t.items.some((i) => i.seq === seq) ? insertSorted(t.items, item) : t.items;
+    let items = item && !t.items.some((i) => i.seq === seq) ? insertSorted(t.items, item) : t.items;
+    const target = messageTarget(event);
+    if (target !== null) {
+      if (items.some((i) => i.seq === target)) items = foldInto(items, target, seq, event);
+      else this.remember(roomId, seq, event);
+    }
     this.set({ ...t, items, position: seq });
     return true;
+  }
+
+  private remember(roomId: string, seq: number, event: EventEnvelope): void {
+    const list = this.unheld.get(roomId) ?? [];
+    list.push({ seq, event });
+    if (list.length > UNHELD_MAX) list.splice(0, list.length - UNHELD_MAX);
+    this.unheld.set(roomId, list);
   }
 
   /** `synced` says the client is complete up to `seq`: move the position forward, never back. */
@@ -114,6 +137,7 @@ export class Timelines {
 
   /** Start over for a room (re-joined after a gap in membership): drop items, keep nothing stale. */
   reset(roomId: string, position: number | null): void {
+    this.unheld.delete(roomId);
     this.set({ ...Timelines.empty(roomId), position });
   }
 
@@ -122,9 +146,10 @@ export class Timelines {
    * untracked room, so the WebSocket resumes right after what the page showed. `older`: the page before
    * the first item.
    */
-  mergePage(roomId: string, messages: Message[], page: { direction: 'newest' | 'older'; hasMore: boolean; asOfSeq: number }): void {
+  mergePage(roomId: string, messages: (Message | MessageView)[], page: { direction: 'newest' | 'older'; hasMore: boolean; asOfSeq: number }): void {
     const t = this.get(roomId);
-    const incoming = messages.map(messageToItem);
+    let incoming = messages.map((m) => messageToItem(m, page.asOfSeq));
+    for (const { seq, event } of this.unheld.get(roomId) ?? []) incoming = foldInto(incoming, messageTarget(event)!, seq, event);
     const items = sortUnique([...t.items, ...incoming]);
     let hasOlder: boolean;
     if (page.direction === 'older') hasOlder = page.hasMore;
@@ -137,16 +162,18 @@ export class Timelines {
     this.set({ ...t, items, hasOlder, position, newestLoaded: t.newestLoaded || page.direction === 'newest' });
   }
 
-  /** A message the server acknowledged to us; its live event will be recognised by seq. */
-  insertMessage(roomId: string, m: Message): void {
+  /** A message the server acknowledged to us; its live event will be recognised by seq. A thread-only reply is its thread's. */
+  insertMessage(roomId: string, m: Message, reply?: ReplyTo): void {
     const t = this.get(roomId);
-    if (t.items.some((i) => i.seq === m.seq)) return;
-    this.set({ ...t, items: insertSorted(t.items, messageToItem(m)) });
+    const item = messageToItem(m, m.seq, reply);
+    if (!item.inRoom || t.items.some((i) => i.seq === m.seq)) return;
+    this.set({ ...t, items: insertSorted(t.items, item) });
   }
 
   clear(): void {
     const ids = [...this.rooms.keys()];
     this.rooms.clear();
+    this.unheld.clear();
     for (const id of ids) this.emit(id);
   }
 
@@ -167,19 +194,49 @@ export class Timelines {
   }
 }
 
+/** The item a MessageSent becomes (in the room's timeline or in its thread). */
+export function sentToItem(seq: number, e: EventEnvelope): MessageItem {
+  const d = e.data as EventDataOf<'MessageSent'>;
+  return {
+    kind: 'message',
+    seq,
+    id: String(d.messageId),
+    senderId: String(d.senderId),
+    clientMsgId: String(d.clientMsgId),
+    text: String(d.text),
+    at: e.at,
+    inRoom: !d.thread || d.thread.alsoToRoom,
+    threadRootSeq: d.thread?.rootSeq ?? null,
+    mentions: d.mentions ?? NoMentions,
+    edited: null,
+    deleted: null,
+    replies: null,
+    reactions: [],
+    pinned: null,
+    asOf: seq,
+  };
+}
+
+/** Fold an event into the message item `target` of `items` if held and not already in it (seq > asOf). */
+export function foldInto<T extends TimelineItem>(items: readonly T[], target: number, seq: number, e: EventEnvelope): T[] {
+  const i = items.findIndex((x) => x.seq === target);
+  const m = items[i];
+  if (!m || m.kind !== 'message' || seq <= m.asOf) return items as T[];
+  const out = items.slice();
+  out[i] = { ...foldMessage(m, seq, e), asOf: seq } as T;
+  return out;
+}
+
+/** The event types eventToItem maps itself (a null answer for one of them means: not shown in the timeline). */
+export const ownEventTypes: ReadonlySet<string> = new Set(['MessageSent', 'MemberJoined', 'MemberLeft']);
+
 export function eventToItem(seq: number, e: EventEnvelope): TimelineItem | null {
   const d = e.data as Record<string, unknown>;
   switch (e.type) {
-    case 'MessageSent':
-      return {
-        kind: 'message',
-        seq,
-        id: String(d.messageId),
-        senderId: String(d.senderId),
-        clientMsgId: String(d.clientMsgId),
-        text: String(d.text),
-        at: e.at,
-      };
+    case 'MessageSent': {
+      const item = sentToItem(seq, e);
+      return item.inRoom ? item : null;
+    }
     case 'MemberJoined':
       return { kind: 'member', seq, userId: String(d.userId), change: 'joined', at: e.at };
     case 'MemberLeft':
@@ -197,8 +254,12 @@ function insertSorted(items: readonly TimelineItem[], item: TimelineItem): Timel
   return out;
 }
 
+/** One item per seq, ascending; of two messages with one seq, the one with more changes in it (higher asOf). */
 function sortUnique(items: readonly TimelineItem[]): TimelineItem[] {
   const bySeq = new Map<number, TimelineItem>();
-  for (const i of items) if (!bySeq.has(i.seq)) bySeq.set(i.seq, i);
+  for (const i of items) {
+    const held = bySeq.get(i.seq);
+    if (!held || (held.kind === 'message' && i.kind === 'message' && i.asOf > held.asOf)) bySeq.set(i.seq, i);
+  }
   return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
 }

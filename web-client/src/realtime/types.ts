@@ -1,4 +1,4 @@
-import type { EventEnvelope, Message } from '@natter/contracts/browser';
+import { NoMentions, type EventEnvelope, type Message, type MessageState, type MessageView } from '@natter/contracts/browser';
 
 /** The part of the browser WebSocket the client uses, so tests can hand it a fake. */
 export interface SocketLike {
@@ -28,14 +28,24 @@ export type SessionEndReason = 'revoked' | 'deactivated' | 'unauthenticated';
  */
 export type ConnectionStatus = 'idle' | 'connecting' | 'syncing' | 'online' | 'offline' | 'stopped';
 
-export type MessageItem = {
+/**
+ * A message as this client holds it: the MessageSent, folded with every change to it (contracts' foldMessage:
+ * edits, delete, reactions, pin, thread replies) up to `asOf`. A history page's items are as of the page's
+ * asOfSeq; a live event is folded in only when its seq is above `asOf`, so a change is never applied twice.
+ */
+export type MessageItem = MessageState & {
   kind: 'message';
-  seq: number;
   id: string;
   senderId: string;
   clientMsgId: string;
-  text: string;
   at: string;
+  /** The sender's name as a history page gave it (live items: the view looks names up). */
+  senderName?: string;
+  /** Shown in the room's timeline (not a thread-only reply). */
+  inRoom: boolean;
+  /** A reply: its thread's root. */
+  threadRootSeq: number | null;
+  asOf: number;
 };
 export type MemberItem = {
   kind: 'member';
@@ -77,11 +87,19 @@ export interface TimelineStore {
 }
 
 export type OutboxStatus = 'pending' | 'failed';
+/** Where a message goes in a room: a reply in the thread of `threadRootSeq` (also in the room when `alsoToRoom`). */
+export interface ReplyTo {
+  threadRootSeq: number;
+  alsoToRoom: boolean;
+}
+
 export interface OutboxEntry {
   /** Chosen once when the message is written; every attempt reuses it, so the server stores it once. */
   clientMsgId: string;
   roomId: string;
   text: string;
+  /** A reply (absent: a message of the room). */
+  reply?: ReplyTo;
   /** Send order (monotonic within this browser). */
   order: number;
   createdAt: string;
@@ -98,6 +116,36 @@ export interface OutboxStore {
 
 export type RoomEventListener = (roomId: string, seq: number, event: EventEnvelope) => void;
 
-export function messageToItem(m: Message): MessageItem {
-  return { kind: 'message', seq: m.seq, id: m.id, senderId: m.senderId, clientMsgId: m.clientMsgId, text: m.text, at: m.sentAt };
+/**
+ * The item of a stored message: a history page's view (with everything folded in up to the page's `asOf`), or
+ * a send's ack (nothing happened to it yet; `reply` says where it went).
+ */
+export function messageToItem(m: Message | MessageView, asOf: number = m.seq, reply?: ReplyTo): MessageItem {
+  const v = 'inRoom' in m ? m : null;
+  return {
+    kind: 'message',
+    seq: m.seq,
+    id: m.id,
+    senderId: m.senderId,
+    clientMsgId: m.clientMsgId,
+    text: m.text,
+    at: m.sentAt,
+    ...(v?.senderName ? { senderName: v.senderName } : {}),
+    inRoom: v ? v.inRoom : !reply || reply.alsoToRoom,
+    threadRootSeq: v ? v.threadRootSeq : (reply?.threadRootSeq ?? null),
+    mentions: v?.mentions ?? NoMentions,
+    edited: v?.edited ?? null,
+    deleted: v?.deleted ?? null,
+    replies: v?.replies ?? null,
+    reactions: v?.reactions ?? [],
+    pinned: v?.pinned ?? null,
+    asOf: Math.max(asOf, m.seq),
+  };
+}
+
+/** A persisted item from before messages carried their changes: the defaults (nothing happened to it). */
+export function withDefaults(i: TimelineItem): TimelineItem {
+  if (i.kind !== 'message' || 'asOf' in i) return i;
+  const old = i as Pick<MessageItem, 'seq' | 'id' | 'senderId' | 'clientMsgId' | 'text' | 'at'>;
+  return { ...old, kind: 'message', inRoom: true, threadRootSeq: null, mentions: NoMentions, edited: null, deleted: null, replies: null, reactions: [], pinned: null, asOf: old.seq };
 }

@@ -1,19 +1,34 @@
 import { Limits } from '@natter/contracts/browser';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { ApiError, describeError, isNetworkError } from '../../api/errors';
 import { useAuth, useMe } from '../../app/auth';
-import { useUserNames } from '../../app/queries';
 import { useOutbox, useRealtime, useTimeline } from '../../app/realtime';
-import { peopleOf, TimelineRow } from '../timeline/TimelineRow';
+import { TimelineRow } from '../timeline/TimelineRow';
 import type { RowContext } from '../timeline/renderer';
-import { Composer } from './Composer';
+import { Composer, type MentionCandidate } from './Composer';
+import type { MessageControls } from './message-controls';
 import { MessageItem } from './MessageItem';
 import { MessageList } from './MessageList';
 
 const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'internal']);
 
-/** A room's messages (history + live + own pending ones) and the composer (a notice instead when the room is read-only). */
-export function RoomMessages({ roomId, roomName, typing = null, readOnly = false }: { roomId: string; roomName: string; typing?: string | null; readOnly?: boolean }) {
+/**
+ * A room's messages (history + live + own pending ones) and the composer (a notice instead when the room is
+ * read-only). `controls` and `nameOf` come from the room (RoomView), which shares them with the thread and
+ * pinned panels.
+ */
+export function RoomMessages({ roomId, roomName, typing = null, readOnly = false, controls, nameOf, members, notice, onDismissNotice }: {
+  roomId: string;
+  roomName: string;
+  typing?: string | null;
+  readOnly?: boolean;
+  controls: MessageControls;
+  nameOf: (userId: string) => string;
+  members: MentionCandidate[];
+  notice: string | null;
+  onDismissNotice: () => void;
+}) {
   const { api } = useAuth();
   const me = useMe();
   // Markers are only written here; subscribing (useReadMarkers) would re-render the list after every markRead.
@@ -81,13 +96,32 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
     return () => document.removeEventListener('visibilitychange', mark);
   }, [latest, roomId, markers]);
 
-  const people = useMemo(() => peopleOf(timeline.items), [timeline.items]);
-  const nameOf = useUserNames(roomId, people);
-  const ctx: RowContext = useMemo(() => ({ me: { id: me.id, displayName: me.displayName }, nameOf }), [me.id, me.displayName, nameOf]);
+  const ctx: RowContext = useMemo(() => ({ me: { id: me.id, displayName: me.displayName }, nameOf, controls }), [me.id, me.displayName, nameOf, controls]);
 
-  // Outbox entries already in the timeline (acked, or seen as an event) are shown from the timeline.
+  // Outbox entries already in the timeline (acked, or seen as an event) are shown from the timeline; replies
+  // only in the thread, unless they also go to the room.
   const held = useMemo(() => new Set(timeline.items.flatMap((i) => (i.kind === 'message' ? [i.clientMsgId] : []))), [timeline.items]);
-  const pending = outbox.filter((e) => !held.has(e.clientMsgId));
+  const pending = outbox.filter((e) => !held.has(e.clientMsgId) && (!e.reply || e.reply.alsoToRoom));
+
+  // A link to a message (`?m=<seq>`): bring it into view once it is shown.
+  const [params] = useSearchParams();
+  const linked = Number(params.get('m')) || null;
+  const linkedShown = linked !== null && timeline.items.some((i) => i.seq === linked);
+  useEffect(() => {
+    if (linkedShown) document.querySelector(`[data-testid="message"][data-seq="${linked}"]`)?.scrollIntoView({ block: 'center' });
+  }, [linked, linkedShown]);
+
+  /** Up arrow in the empty composer: edit my newest message that may still be edited. */
+  const editLast = () => {
+    for (let i = timeline.items.length - 1; i >= 0; i--) {
+      const item = timeline.items[i];
+      if (item.kind === 'message' && item.senderId === me.id && controls.canEdit(item)) {
+        controls.startEdit(item.seq);
+        return true;
+      }
+    }
+    return false;
+  };
 
   return (
     <>
@@ -127,6 +161,14 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
           />
         ))}
       </MessageList>
+      {notice && (
+        <p className="notice room__notice" role="status">
+          {notice}
+          <button type="button" className="btn btn--ghost btn--small" onClick={onDismissNotice}>
+            Dismiss
+          </button>
+        </p>
+      )}
       <p className="room__typing" aria-live="polite">
         {typing}
       </p>
@@ -135,7 +177,7 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
           This room is archived: it can be read, not written in.
         </p>
       ) : (
-        <Composer roomName={roomName} onSend={(text) => client.send(roomId, text)} onTyping={() => client.typing(roomId)} />
+        <Composer roomName={roomName} members={members} onEditLast={editLast} onSend={(text) => client.send(roomId, text)} onTyping={() => client.typing(roomId)} />
       )}
     </>
   );

@@ -2,12 +2,15 @@ import { Limits, type Room } from '@natter/contracts/browser';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { describeError } from '../../api/errors';
+import { useRoomSettings } from '../../app/queries';
+import { MessageSettings } from '../messages/MessageSettings';
 import { InviteLinks } from './InviteLinks';
 import { useRoomModeration } from './moderation.queries';
 
-/** A room's settings for its owner and admins: name and topic, invite links, archive; delete for the owner. */
+/** A room's settings for its owner and admins: name and topic, message settings, invite links, archive; delete for the owner. */
 export function RoomSettings({ id, room, isOwner, onClose }: { id: string; room: Room; isOwner: boolean; onClose: () => void }) {
   const mod = useRoomModeration(room.id);
+  const messageSettings = useRoomSettings(room.id);
   const navigate = useNavigate();
   const [name, setName] = useState(room.name);
   const [topic, setTopic] = useState(room.topic);
@@ -35,6 +38,7 @@ export function RoomSettings({ id, room, isOwner, onClose }: { id: string; room:
         </button>
         {mod.update.isSuccess && <p role="status">Saved.</p>}
       </form>
+      {!room.archived && <MessageSettings id={`${id}-messages`} roomId={room.id} settings={messageSettings} />}
       {room.visibility === 'private' && !room.archived && <InviteLinks roomId={room.id} />}
       <h3 className="members__subhead">Archive</h3>
       <p className="settings__hint">{room.archived ? 'This room is read-only.' : 'An archived room stays readable; nobody can write in it.'}</p>

@@ -55,17 +55,22 @@ describe('timeline renderers', () => {
   });
 
   it('keeps out of the timeline events that have no renderer, and names the people rows show', () => {
+    const threadOnly = { ...messageEvent('r', 'in a thread', { senderId: 'bob' }), data: { roomId: 'r', messageId: 'm9', senderId: 'bob', clientMsgId: 'c9', text: 'in a thread', thread: { rootSeq: 3, rootSenderId: 'carol', alsoToRoom: false } } };
     const items = itemsOf([
       env('SessionRevoked', { userId: 'me', sessionId: 's', reason: 'logout' }),
       env('SomethingNew', { x: 1 }),
       messageEvent('r', 'hi', { senderId: 'carol' }),
       env('RoomCreated', { roomId: 'r', name: 'n', topic: '', visibility: 'public', createdBy: 'bob' }),
+      threadOnly,
+      env('ReactionAdded', { roomId: 'r', messageSeq: 3, userId: 'dave', emoji: 'tada' }),
     ]);
+    // a thread-only reply and a reaction are not rows: the reply is its thread's, the reaction is on row 3
     expect(items.map((i) => [i.seq, i.kind])).toEqual([
       [3, 'message'],
       [4, 'event'],
     ]);
-    expect(peopleOf(items)).toEqual(['carol', 'bob']);
+    expect(items[0]).toMatchObject({ replies: { count: 1, lastSeq: 5 }, reactions: [{ emoji: 'tada', userIds: ['dave'] }] });
+    expect(peopleOf(items)).toEqual(['carol', 'dave', 'bob']);
   });
 
   it('shows the people and moderation events as system lines, with "you" where it is you', () => {

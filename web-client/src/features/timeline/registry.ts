@@ -1,4 +1,4 @@
-import { eventToItem, type EventToItem, type TimelineItem } from '../../realtime';
+import { eventToItem, ownEventTypes, type EventToItem, type TimelineItem } from '../../realtime';
 import { memberJoined } from './member-joined';
 import { memberLeft } from './member-left';
 import { messageSent } from './message-sent';
@@ -34,10 +34,11 @@ const shown = (type: string): type is keyof TimelineRenderers => Object.prototyp
 
 /**
  * The Timelines' mapping (app/realtime.tsx): messages and membership changes become the realtime module's
- * own items, any other event with a renderer a generic item carrying the event.
+ * own items (or none: a thread-only reply is its thread's), any other event with a renderer a generic item
+ * carrying the event.
  */
 export const timelineItemOf: EventToItem = (seq, e) =>
-  eventToItem(seq, e) ?? (shown(e.type) ? { kind: 'event', seq, type: e.type, at: e.at, actor: e.actor, data: e.data } : null);
+  ownEventTypes.has(e.type) ? eventToItem(seq, e) : shown(e.type) ? { kind: 'event', seq, type: e.type, at: e.at, actor: e.actor, data: e.data } : null;
 
 /** The event type an item stands for. */
 export function eventTypeOf(item: TimelineItem): string {

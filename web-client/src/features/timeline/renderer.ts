@@ -1,11 +1,14 @@
 import type { EventDataOf, EventType } from '@natter/contracts/browser';
 import type { ReactNode } from 'react';
 import type { EventItem, MemberItem, MessageItem, TimelineItem } from '../../realtime';
+import type { MessageControls } from '../messages/message-controls';
 
-/** What every row may use: who is looking, and the names of the people rows mention. */
+/** What every row may use: who is looking, the names of the people rows mention, what messages may do. */
 export interface RowContext {
   readonly me: { readonly id: string; readonly displayName: string };
   nameOf(userId: string): string;
+  /** Actions on stored messages (absent: read-only). */
+  readonly controls?: MessageControls;
 }
 
 /** How one event type shows in a room's timeline. */
