@@ -7,6 +7,8 @@ const room = (settings: Partial<RoomState['settings']> = {}): RoomState => ({
   ...RoomAggregate.initial(),
   exists: true,
   roomId: 'r',
+  // public: an outsider is told not_member (of a private room they would be told room_not_found)
+  visibility: 'public',
   members: { owner: 'owner', admin: 'admin', mod: 'moderator', author: 'member', other: 'member' },
   settings: { editWindowSeconds: null, anyoneCanPin: false, ...settings },
 });
