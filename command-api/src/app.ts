@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, createKysely, createMetricsRegistry, instrumentNats, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
 import { AppModule } from './app.module';
@@ -41,7 +41,8 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const streamInfo = await (await jetstreamManager(nc)).streams.info(Streams.events);
     const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1 });
     const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
-    const metrics = new Metrics();
+    const metrics = new Metrics(createMetricsRegistry());
+    instrumentNats(nc, metrics.registry);
 
     const adapter = new FastifyAdapter({ bodyLimit: Limits.httpBodyBytes, trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -51,6 +52,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     );
     const fastify = app.getHttpAdapter().getInstance();
     installJsonParser(fastify);
+    fastify.addHook('onResponse', async (req, reply) => metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
     app.get(CommandRoutes).register(fastify);
     app.useGlobalFilters(new HttpErrorFilter(metrics, log.child({ component: 'http' })));
     await app.listen(config.port, config.host);

@@ -1,13 +1,12 @@
-import { jetstreamManager } from '@nats-io/jetstream';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { Streams } from '@natter/contracts';
-import { connectNats, createKysely, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, createMetricsRegistry, instrumentNats, type ReadModelDB } from '@natter/infra/runtime';
 import { chatProjection } from './chat/chat.projection';
 import type { ProjectorsConfig } from './config';
 import { startOpsServer } from './http/ops-server';
 import { ProjectorMetrics } from './runtime/metrics';
 import { ProjectionRunner } from './runtime/projection-runner';
+import { watchStreamStats } from './runtime/stream-stats';
 
 /**
  * Starts the projector process: the `chat` projection (active, or standby behind the advisory lock) and the
@@ -16,20 +15,16 @@ import { ProjectionRunner } from './runtime/projection-runner';
 export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics }> {
   const nc = await connectNats(config.natsUrl, 'projectors', log.child({ component: 'nats' }));
   const db = createKysely<ReadModelDB>(config.databaseUrl, 4);
-  const metrics = new ProjectorMetrics(chatProjection.name);
+  const registry = createMetricsRegistry();
+  instrumentNats(nc, registry);
+  const metrics = new ProjectorMetrics(chatProjection.name, registry);
   const runner = new ProjectionRunner(nc, db, config.databaseUrl, chatProjection, metrics, log.child({ component: 'projection', projection: chatProjection.name }), {
     batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs },
     lockRetryMs: config.lockRetryMs,
   });
   runner.start();
 
-  const jsm = await jetstreamManager(nc);
-  const refreshStreamSeq = async () => {
-    const info = await jsm.streams.info(Streams.events);
-    metrics.streamLastSeq = Math.max(metrics.streamLastSeq, info.state.last_seq);
-  };
-  const poll = setInterval(() => void refreshStreamSeq().catch(() => {}), 2000);
-  poll.unref();
+  const streamStats = await watchStreamStats(nc, metrics, registry, log.child({ component: 'stream-stats' }));
 
   const ops = await startOpsServer(config.host, config.port, {
     ready: async () => {
@@ -37,7 +32,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
       const pgOk = await sql`select 1`.execute(db).then(() => true, () => false);
       return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq };
     },
-    metrics: async () => metrics.render(), // the stream's last seq comes from the 2 s poll above
+    metrics: { contentType: registry.contentType, render: () => registry.metrics() }, // the stream's figures come from the 2 s poll
   });
   log.info({ host: config.host, port: ops.port }, 'projectors ops server listening');
 
@@ -46,7 +41,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     runner,
     metrics,
     close: async () => {
-      clearInterval(poll);
+      streamStats.stop();
       await new Promise<void>((r) => ops.server.close(() => r()));
       ops.server.closeAllConnections();
       await runner.stop();

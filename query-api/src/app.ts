@@ -1,5 +1,5 @@
 import { Limits } from '@natter/contracts';
-import { connectNats, createKysely, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, createMetricsRegistry, exposeValues, instrumentNats, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -33,7 +33,7 @@ export interface QueryApi {
 export async function startQueryApi(config: QueryApiConfig, log: Logger): Promise<QueryApi> {
   const key = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
-  const metrics = new Metrics();
+  const metrics = new Metrics(createMetricsRegistry());
   const active = new ActiveSchema(db, config.schemaPollMs, log.child({ component: 'active-schema' }));
   const cleanups: (() => Promise<void> | void)[] = [() => db.destroy()];
   const cleanup = async () => {
@@ -61,6 +61,7 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     cleanups.push(() => listener.close());
 
     const nc = await connectNats(config.natsUrl, 'query-api', log.child({ component: 'nats' }));
+    instrumentNats(nc, metrics.registry);
     cleanups.push(async () => {
       await nc.drain().catch(() => nc.close());
     });
@@ -76,7 +77,7 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     await presence.ready;
 
     const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: Limits.httpBodyBytes });
-    installErrorHandlers(app);
+    installErrorHandlers(app, metrics);
     app.addHook('onResponse', async (req, reply) => {
       metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
       req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
@@ -92,16 +93,13 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
       const ready = checks.nats && checks.postgres;
       return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks, schema: active.current });
     });
-    app.get('/metrics', async (_req, reply) =>
-      reply.type('text/plain; version=0.0.4').send(
-        metrics.render({
-          natter_query_minseq_waiting: { help: 'Reads waiting for minSeq right now.', value: watch.waiting },
-          natter_query_pg_listener_up: { help: '1 while the LISTEN connection is up.', value: listener.isListening ? 1 : 0 },
-          natter_query_revocations: { help: 'Revoked sessions and users held in memory.', value: revocations.size },
-          natter_query_presence_connections: { help: 'Presence entries (connections) held in memory.', value: presence.directory.size },
-        }),
-      ),
-    );
+    exposeValues(metrics.registry, [
+      { name: 'natter_query_minseq_waiting', type: 'gauge', help: 'Reads waiting for minSeq right now.', value: () => watch.waiting },
+      { name: 'natter_query_pg_listener_up', type: 'gauge', help: '1 while the LISTEN connection is up.', value: () => (listener.isListening ? 1 : 0) },
+      { name: 'natter_query_revocations', type: 'gauge', help: 'Revoked sessions and users held in memory.', value: () => revocations.size },
+      { name: 'natter_query_presence_connections', type: 'gauge', help: 'Presence entries (connections) held in memory.', value: () => presence.directory.size },
+    ]);
+    app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     const openapi = JSON.stringify(buildOpenApiDocument());
     app.get('/api/openapi.json', async (_req, reply) => reply.type('application/json').send(openapi));
 

@@ -13,7 +13,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<HttpReply>();
     const { error, unexpected } = toNatterError(exception);
     if (unexpected) this.log.error({ err: exception }, 'unhandled error in HTTP request');
-    this.metrics.error(error.code);
+    this.metrics.error(error.code, 'http');
     void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(error.toBody());
   }
 }

@@ -16,3 +16,5 @@ export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
 export { activeReadModelSchema, CHAT_PROJECTION, PgChannels } from './read-model';
 export type { ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow } from './read-model-tables';
+export { createMetricsRegistry, instrumentNats, exposeValues, latencyBuckets, Counter, Gauge, Histogram, Registry } from './metrics';
+export type { ExposedValue } from './metrics';

@@ -1,8 +1,9 @@
 import { NatterError } from '@natter/contracts';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Metrics } from './metrics';
 
-/** Render every failure as `{error:{code,message,details?}}` with the code's HTTP status. */
-export function installErrorHandlers(app: FastifyInstance): void {
+/** Render every failure as `{error:{code,message,details?}}` with the code's HTTP status, counted by code. */
+export function installErrorHandlers(app: FastifyInstance, metrics: Metrics): void {
   app.setErrorHandler((err: FastifyError | NatterError | Error, req, reply) => {
     let e: NatterError;
     if (err instanceof NatterError) e = err;
@@ -15,9 +16,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
       e = new NatterError('internal');
     }
     if (e.status >= 500 && e.code !== 'internal') req.log.warn({ code: e.code, details: e.details, route: req.routeOptions.url }, e.message);
+    metrics.error(e.code);
     void reply.status(e.status).send(e.toBody());
   });
   app.setNotFoundHandler((req, reply) => {
+    metrics.error('not_found');
     void reply.status(404).send(new NatterError('not_found', `No route ${req.method} ${req.url.split('?')[0]}`).toBody());
   });
 }
