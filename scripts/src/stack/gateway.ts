@@ -33,7 +33,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayRun> {
 /** Render the nginx config for these upstream ports into `<dir>/nginx.conf`; returns its path. */
 export async function writeGatewayConfig(o: GatewayOptions): Promise<string> {
   await mkdir(join(o.dir, 'tmp'), { recursive: true });
-  const servers = (ports: number[]) => ports.map((p) => `server 127.0.0.1:${p};`).join(' ');
+  // Passive health checks (nginx-light has no active ones): one failed connection takes a server out for 2 s.
+  const servers = (ports: number[]) => ports.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join(' ');
   const webRoot = o.webRoot ?? (existsSync(join(webDist, 'index.html')) ? webDist : await placeholderRoot(o.dir));
   const conf = (await readFile(template, 'utf8'))
     .replaceAll('{{WORKERS}}', '1')

@@ -96,7 +96,7 @@ export class Launched {
   }
 
   async waitUntilRunning(timeoutMs = 120_000): Promise<void> {
-    await this.waitForOutput(/\[natter\] running\. Open /, timeoutMs);
+    await this.waitForOutput(/\[natter\] running\b.*\. Open /, timeoutMs);
     this.remember();
   }
 
