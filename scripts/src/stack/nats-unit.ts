@@ -21,14 +21,17 @@ export interface NatsUnitOptions {
   port: number;
   logFile: string;
   cluster?: NatsClusterMember;
-  /** Runs after a restart, before the unit counts as back. */
+  /** Runs after a restart: before the unit counts as back for a lone server, in the background in a cluster. */
   afterRestart(url: string): Promise<void>;
 }
 
 /**
  * The stack's own nats-server (JetStream, store in `dir`) as a supervised unit: ready once JetStream answers
  * through it. After a restart, `afterRestart` runs before it counts as back: memory-storage state (the
- * presence bucket) does not survive the restart of a lone nats-server and must be provisioned again.
+ * presence bucket) does not survive the restart of a lone nats-server and must be provisioned again. In a
+ * cluster the other nodes still hold it (R3), and a node that just came back may not answer JetStream API
+ * requests for some seconds (nats-server 2.9.10, docs/architecture.md): there it runs in the background, so a
+ * healthy node is never killed again for a slow provisioning call.
  *
  * In a cluster each node gets a config file (server name, client and route ports, the routes to every node).
  * The nodes' first starts must overlap: JetStream answers only once a meta leader is elected, which needs a
@@ -49,7 +52,10 @@ export function natsUnit(o: NatsUnitOptions): UnitSpec & { url: string } {
       const exited = () => proc.exitCode !== null || proc.signalCode !== null;
       try {
         await waitForJetStream(url, () => (signal.aborted ? 'stopped while starting' : exited() && `nats-server exited; see ${o.logFile}`), o.cluster ? 60_000 : 20_000);
-        if (runs++ > 0) await o.afterRestart(url);
+        if (runs++ > 0) {
+          if (o.cluster) void o.afterRestart(url).catch(() => {});
+          else await o.afterRestart(url);
+        }
       } catch (err) {
         await stopChild(proc, 'SIGKILL');
         throw err;

@@ -245,14 +245,23 @@ async function freePorts(n: number): Promise<number[]> {
   return out;
 }
 
-/** Streams and buckets again (idempotent), on a short-lived connection. */
+/** Streams and buckets again (idempotent), on a short-lived connection; a few tries over about 20 s. */
 async function provisionNats(url: string, replicas: number, log: Logger): Promise<void> {
-  const nc = await connect({ servers: url, reconnect: false, timeout: 2000 });
-  try {
-    await provisionStreams(await jetstreamManager(nc), log, { replicas });
-    await provisionBuckets(nc, log, { replicas });
-  } finally {
-    await nc.close();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const nc = await connect({ servers: url, reconnect: false, timeout: 2000 });
+      try {
+        await provisionStreams(await jetstreamManager(nc, { timeout: 5000 }), log, { replicas });
+        await provisionBuckets(nc, log, { replicas });
+        return;
+      } finally {
+        await nc.close();
+      }
+    } catch (err) {
+      if (attempt >= 4) throw err;
+      log.warn({ err: (err as Error).message, attempt }, 'provisioning after a nats-server restart failed; retrying');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 
