@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -39,8 +40,10 @@ describe('provisioning', () => {
     expect(schema).toBe('rm_v1_0');
     const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema} order by 1`.execute(k);
     expect(tables.rows.map((r) => r.table_name)).toEqual(['checkpoint', 'messages', 'room_members', 'rooms', 'users']);
-    const migrations = await sql<{ n: number }>`select count(*)::int as n from natter.migrations`.execute(k);
-    expect(migrations.rows[0].n).toBe(2);
+    const migrations = await sql<{ id: string }>`select id from natter.migrations order by id`.execute(k);
+    const files = (await readdir(new URL('../migrations/command/', import.meta.url))).filter((f) => f.endsWith('.sql')).sort();
+    expect(migrations.rows.map((r) => r.id)).toEqual(files);
+    expect(files).toContain('003_read_model_builds.sql');
     await k.destroy();
   });
 

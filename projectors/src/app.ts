@@ -7,10 +7,13 @@ import { startOpsServer } from './http/ops-server';
 import { ProjectorMetrics } from './runtime/metrics';
 import { ProjectionRunner } from './runtime/projection-runner';
 import { watchStreamStats } from './runtime/stream-stats';
+import { upgradeReadModel, type UpgradeStatus } from './runtime/upgrade';
 
 /**
  * Starts the projector process: the `chat` projection (active, or standby behind the advisory lock) and the
  * ops HTTP server. Provisioning (stream, schemas) is not done here: run `provisionAll` first (npm run up).
+ * A live read model of an older version is first rebuilt into this code's version (upgrade.ts); the process
+ * is ready meanwhile (its /readyz says `upgrading` with the progress) and projects once it is done.
  */
 export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics }> {
   const nc = await connectNats(config.natsUrl, 'projectors', log.child({ component: 'nats' }));
@@ -22,7 +25,23 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs },
     lockRetryMs: config.lockRetryMs,
   });
-  runner.start();
+  const stopping = new AbortController();
+  let upgrade: UpgradeStatus | null = null;
+  const upgradeLog = log.child({ component: 'upgrade' });
+  const started = (async () => {
+    while (!stopping.signal.aborted) {
+      try {
+        await upgradeReadModel(nc, db, config.databaseUrl, upgradeLog, { signal: stopping.signal, onProgress: (s) => (upgrade = s) });
+        upgrade = null;
+        if (!stopping.signal.aborted) runner.start();
+        return;
+      } catch (err) {
+        if (stopping.signal.aborted) return;
+        upgradeLog.error({ err }, 'read model upgrade failed; trying again in 5 s');
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+    }
+  })();
 
   const streamStats = await watchStreamStats(nc, metrics, registry, log.child({ component: 'stream-stats' }));
 
@@ -30,7 +49,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     ready: async () => {
       const natsOk = !nc.isClosed();
       const pgOk = await sql`select 1`.execute(db).then(() => true, () => false);
-      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq };
+      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, ...(upgrade ? { upgrade } : {}) };
     },
     metrics: { contentType: registry.contentType, render: () => registry.metrics() }, // the stream's figures come from the 2 s poll
   });
@@ -42,6 +61,8 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     metrics,
     close: async () => {
       streamStats.stop();
+      stopping.abort();
+      await started;
       await new Promise<void>((r) => ops.server.close(() => r()));
       ops.server.closeAllConnections();
       await runner.stop();

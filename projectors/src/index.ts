@@ -17,4 +17,8 @@ export { ProjectionLock, projectionLockName, RebuildChannel, ReadModelChannel } 
 export { ProjectionChannel, readCheckpoint } from './runtime/checkpoint';
 export { ProjectorMetrics } from './runtime/metrics';
 export { catchUp } from './runtime/catch-up';
-export type { CatchUpResult } from './runtime/catch-up';
+export type { CatchUpResult, Progress } from './runtime/catch-up';
+export { rebuildReadModel, compareSchemas, nextReadModelSchema } from './runtime/rebuild';
+export type { RebuildOptions, RebuildResult, TableComparison } from './runtime/rebuild';
+export { upgradeReadModel } from './runtime/upgrade';
+export type { UpgradeStatus } from './runtime/upgrade';

@@ -1,180 +1,20 @@
 /**
- * Rebuild the chat read model by replaying the event stream: `npm run replay -- [--verify] [--swap] [--keep]`.
- *
- * Design (how the live projector and a rebuild share the projection):
- * 1. Bulk replay WITHOUT the lock. A new schema `rm_v<READ_MODEL_VERSION>_<next build>` is created and the
- *    stream is applied to it from seq 1 up to the stream's last seq at start, with the projector's own code
- *    (projectors: catchUp -> applyBatch: batch + checkpoint in one transaction). Nobody else writes the new
- *    schema, and the live projector keeps serving the old one meanwhile.
- * 2. Final step UNDER the projection's advisory lock (only for --verify / --swap). The replay sends
- *    `NOTIFY natter_rebuild, 'chat'` and then queues in a blocking `pg_advisory_lock` (bounded by
- *    lock_timeout). The live projector, on that notification, finishes its current batch, closes its lock
- *    connection (releasing the lock) and goes standby; Postgres grants a released lock to the queued waiter
- *    before any later `pg_try_advisory_lock`, so the replay gets it. While we hold it, no projector writes
- *    anything: we are the only writer of both schemas.
- *    - S = the stream's last seq now. The new schema is caught up to exactly S.
- *    - --verify: the live schema is ALSO caught up to exactly S (same code, and we are its only writer while
- *      we hold the lock), so both are at the same checkpoint; then every table is compared with
- *      `EXCEPT ALL` both ways. Comparing "rows with seq <= common seq" would not be correct: rows are mutable
- *      (member_count, display_name, deleted memberships), so only the whole state at one checkpoint compares.
- *    - --swap (refused if --verify found a difference): in ONE transaction, `natter.read_models` is pointed at
- *      the new schema and `NOTIFY natter_read_model, '<new schema>'` is sent (query-api switches on it).
- *    Then the lock is released. The projector re-reads the active schema whenever it (re)acquires the lock,
- *    so it resumes on the new schema from its checkpoint S + 1.
- * 3. After a swap the old schema is dropped (after `dropDelayMs`, so reads in flight on it can finish).
- *    Without --swap the new schema is dropped at the end unless --keep.
+ * `npm run replay -- [--projection=chat] [--verify] [--swap] [--keep]`: rebuild a projection's read model by
+ * replaying the event stream into a new schema while the live one serves; `--verify` compares the two at the
+ * same checkpoint, `--swap` switches to the new one and drops the old. How: projectors/src/runtime/rebuild.ts.
  */
 import { pathToFileURL } from 'node:url';
-import { jetstreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
-import type { Logger } from 'pino';
-import { Streams } from '@natter/contracts';
-import { activeReadModelSchema, CHAT_PROJECTION, connectNats, createKysely, createLogger, type ReadModelDB } from '@natter/infra/runtime';
-import { createReadModelSchema, READ_MODEL_VERSION, readModelSchemaName } from '@natter/infra/provision';
-import { catchUp, chatProjection, projectionLockName, ReadModelChannel, RebuildChannel, type BatchOptions, type CatchUpResult } from '@natter/projectors';
+import { CHAT_PROJECTION, connectNats, createKysely, createLogger, type ReadModelDB } from '@natter/infra/runtime';
+import { rebuildReadModel } from '@natter/projectors';
 
-export interface RebuildOptions {
-  verify?: boolean;
-  swap?: boolean;
-  /** Keep the new schema when not swapping (default: drop it). */
-  keep?: boolean;
-  batch?: BatchOptions;
-  /** How long to wait for the live projector to hand over the lock. */
-  lockTimeoutMs?: number;
-  /** Wait before dropping the old schema after a swap. */
-  dropDelayMs?: number;
-}
-
-export interface TableComparison {
-  table: string;
-  newRows: number;
-  liveRows: number;
-  /** Rows in one schema and not the other (both directions, with multiplicity). 0 = equal. */
-  differing: number;
-}
-
-export interface RebuildResult {
-  schema: string;
-  liveSchema: string;
-  replay: CatchUpResult & { eventsPerSec: number };
-  /** The sequence both schemas were brought to under the lock (verify/swap). */
-  finalSeq: number | null;
-  comparison: TableComparison[] | null;
-  equal: boolean | null;
-  swapped: boolean;
-  dropped: string | null;
-}
-
-const defaultBatch: BatchOptions = { maxEvents: 1000, lingerMs: 5 };
-
-/** Next build number of the current read-model version: one more than any schema of that version present. */
-export async function nextReadModelSchema(db: Kysely<ReadModelDB>): Promise<string> {
-  const prefix = `rm_v${READ_MODEL_VERSION}_`;
-  const r = await sql<{ nspname: string }>`select nspname from pg_namespace where nspname like ${prefix + '%'}`.execute(db);
-  const builds = r.rows.map((x) => Number(x.nspname.slice(prefix.length))).filter((n) => Number.isInteger(n));
-  return readModelSchemaName(READ_MODEL_VERSION, builds.length ? Math.max(...builds) + 1 : 0);
-}
-
-async function streamLastSeq(nc: NatsConnection): Promise<number> {
-  const jsm = await jetstreamManager(nc);
-  return (await jsm.streams.info(Streams.events)).state.last_seq;
-}
-
-/** Compares every table of two read-model schemas of the same version, row for row. */
-export async function compareSchemas(db: Kysely<ReadModelDB>, a: string, b: string): Promise<TableComparison[]> {
-  const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${a} order by 1`.execute(db);
-  const out: TableComparison[] = [];
-  for (const { table_name: t } of tables.rows) {
-    const ta = sql.table(`${a}.${t}`);
-    const tb = sql.table(`${b}.${t}`);
-    const r = await sql<{ new_rows: number; live_rows: number; differing: number }>`
-      select (select count(*) from ${ta})::int as new_rows,
-             (select count(*) from ${tb})::int as live_rows,
-             (select count(*) from ((select * from ${ta} except all select * from ${tb})
-                                    union all (select * from ${tb} except all select * from ${ta})) d)::int as differing`.execute(db);
-    out.push({ table: t, newRows: r.rows[0].new_rows, liveRows: r.rows[0].live_rows, differing: r.rows[0].differing });
-  }
-  return out;
-}
-
-/** Holds the chat projection's advisory lock for `fn`, after asking the live projector to yield it. */
-async function withProjectionLock<T>(dbUrl: string, timeoutMs: number, log: Logger, fn: () => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: dbUrl, application_name: 'natter-replay' });
-  await c.connect();
-  try {
-    await c.query(`set lock_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-    await c.query('select pg_notify($1, $2)', [RebuildChannel, CHAT_PROJECTION]);
-    log.info({ projection: CHAT_PROJECTION }, 'waiting for the projection lock (live projector yields it)');
-    await c.query('select pg_advisory_lock(hashtext($1))', [projectionLockName(CHAT_PROJECTION)]);
-    log.info({ projection: CHAT_PROJECTION }, 'projection lock held: live projector paused');
-    try {
-      return await fn();
-    } finally {
-      await c.query('select pg_advisory_unlock(hashtext($1))', [projectionLockName(CHAT_PROJECTION)]);
-      log.info({ projection: CHAT_PROJECTION }, 'projection lock released');
-    }
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
-export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelDB>, dbUrl: string, log: Logger, opts: RebuildOptions = {}): Promise<RebuildResult> {
-  const batch = opts.batch ?? defaultBatch;
-  const liveSchema = await activeReadModelSchema(db);
-  const schema = await nextReadModelSchema(db);
-  await createReadModelSchema(db, schema);
-  const target = await streamLastSeq(nc);
-  log.info({ schema, liveSchema, lastSeq: target }, 'replaying the stream into a new read-model schema');
-  const r = await catchUp(nc, db, schema, chatProjection, target, log, { batch });
-  const replay = { ...r, eventsPerSec: r.ms > 0 ? Math.round((r.events * 1000) / r.ms) : 0 };
-  log.info({ schema, events: r.events, ms: Math.round(r.ms), eventsPerSec: replay.eventsPerSec, checkpoint: r.checkpoint }, 'replay done');
-
-  const result: RebuildResult = { schema, liveSchema, replay, finalSeq: null, comparison: null, equal: null, swapped: false, dropped: null };
-  if (opts.verify && !liveSchema.startsWith(`rm_v${READ_MODEL_VERSION}_`)) {
-    throw new Error(`cannot verify: live schema ${liveSchema} is another read-model version than ${schema}`);
-  }
-  if (opts.verify || opts.swap) {
-    await withProjectionLock(dbUrl, opts.lockTimeoutMs ?? 30_000, log, async () => {
-      const s = await streamLastSeq(nc);
-      await catchUp(nc, db, schema, chatProjection, s, log, { batch });
-      result.finalSeq = s;
-      if (opts.verify) {
-        await catchUp(nc, db, liveSchema, chatProjection, s, log, { batch });
-        result.comparison = await compareSchemas(db, schema, liveSchema);
-        result.equal = result.comparison.every((t) => t.differing === 0 && t.newRows === t.liveRows);
-        const level = result.equal ? 'info' : 'error';
-        log[level]({ schema, liveSchema, seq: s, tables: result.comparison, equal: result.equal }, 'verify');
-      }
-      if (opts.swap) {
-        if (result.equal === false) throw new Error(`verify failed: not swapping; ${schema} left in place for inspection`);
-        await db.transaction().execute(async (trx) => {
-          const u = await sql`update natter.read_models set active_schema = ${schema}, switched_at = now()
-            where projection = ${CHAT_PROJECTION} and active_schema = ${liveSchema}`.execute(trx);
-          if (Number(u.numAffectedRows) !== 1) throw new Error('active read model changed during the rebuild');
-          await sql`select pg_notify(${ReadModelChannel}, ${schema})`.execute(trx);
-        });
-        result.swapped = true;
-        log.info({ from: liveSchema, to: schema, seq: s }, 'read model swapped');
-      }
-    });
-  }
-  const drop = result.swapped ? liveSchema : opts.keep ? null : schema;
-  if (drop) {
-    if (result.swapped && (opts.dropDelayMs ?? 0) > 0) await new Promise((res) => setTimeout(res, opts.dropDelayMs));
-    await sql`drop schema ${sql.id(drop)} cascade`.execute(db);
-    result.dropped = drop;
-    log.info({ schema: drop }, 'schema dropped');
-  } else if (!result.swapped) {
-    log.info({ schema }, 'new schema kept (not live)');
-  }
-  return result;
-}
+/** The projections a rebuild knows (one today: every read model table belongs to `chat`). */
+const projections = [CHAT_PROJECTION];
 
 async function main(argv: string[]): Promise<number> {
-  const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  for (const f of flags) if (!['--verify', '--swap', '--keep'].includes(f)) throw new Error(`unknown flag ${f} (use --verify, --swap, --keep)`);
+  const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.startsWith('--projection=')));
+  for (const f of flags) if (!['--verify', '--swap', '--keep'].includes(f)) throw new Error(`unknown flag ${f} (use --projection=<name>, --verify, --swap, --keep)`);
+  const projection = argv.find((a) => a.startsWith('--projection='))?.split('=')[1] ?? CHAT_PROJECTION;
+  if (!projections.includes(projection)) throw new Error(`unknown projection ${projection} (known: ${projections.join(', ')})`);
   const log = createLogger('replay');
   const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
   const dbUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/natter';

@@ -37,7 +37,7 @@ const stack = await startStack({ dataDir: dir, cluster: true, log, onProgress: s
 const nc = await connect({ servers: stack.natsUrl.split(','), maxReconnectAttempts: -1 });
 let failed = false;
 try {
-  const traffic = await Traffic.start(stack.gatewayUrl!, { rooms: 4, listenersPerRoom: 3, sendEveryMs: 50 });
+  const traffic = await Traffic.start(stack.gatewayUrl!, { rooms: 4, listenersPerRoom: 3, sendEveryMs: 100 });
   await traffic.healthySince(Date.now(), 60_000);
   const chaos = await Chaos.create(stack, traffic, nc, { say });
   const pick = <T>(xs: T[]): T => xs[Math.floor(Math.random() * xs.length)];

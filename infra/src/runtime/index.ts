@@ -14,7 +14,8 @@ export { watchRevocations, recordRevocation, openRevocations, RevocationSet, Rev
 export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revocations';
 export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
-export { activeReadModelSchema, CHAT_PROJECTION, PgChannels } from './read-model';
+export { activeReadModelSchema, CHAT_PROJECTION, PgChannels, readModelVersionOf, currentReadModelBuild } from './read-model';
+export type { ReadModelBuild } from './read-model';
 export type { ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow } from './read-model-tables';
 export { createMetricsRegistry, instrumentNats, exposeValues, latencyBuckets, Counter, Gauge, Histogram, Registry } from './metrics';
 export type { ExposedValue } from './metrics';

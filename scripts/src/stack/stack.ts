@@ -11,6 +11,7 @@ import { startGatewayRun, writeGatewayConfig } from './gateway';
 import { ensureJwtKeys } from './keys';
 import { natsUnit } from './nats-unit';
 import { startService } from './service-process';
+import { watchReadModelUpgrade } from './upgrade-progress';
 import { Supervisor, type GiveUp, type RestartPolicy, type Unit, type UnitSpec } from './supervisor';
 
 export interface StackOptions {
@@ -117,7 +118,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     },
   });
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= supervisor.stop());
+  let upgradeWatch: { stop(): Promise<void> } | undefined;
+  const stop = () => (stopping ??= (async () => {
+    await upgradeWatch?.stop();
+    await supervisor.stop();
+  })());
   const abort = () => void stop();
   o.signal?.addEventListener('abort', abort);
   try {
@@ -164,6 +169,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       await nc.close();
     }
 
+    // An older read model is rebuilt by the projectors when they start: say how far they are.
+    upgradeWatch = await watchReadModelUpgrade(databaseUrl, progress);
     const keys = await ensureJwtKeys(join(o.dataDir, 'keys'));
     const port = async (i: number) => (o.basePort ? o.basePort + i : freePort());
     const common = {
