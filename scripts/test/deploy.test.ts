@@ -62,7 +62,7 @@ beforeAll(async () => {
   await writeFile(join(keyDir, 'jwt-private.pem'), keys.privateKeyPem);
   await writeFile(join(keyDir, 'jwt-public.pem'), keys.publicKeyPem);
   // Keys inline and as files: a config reads the *_FILE names only when the inline ones are not set.
-  const envs = [
+  const envs: Record<string, string>[] = [
     { NATTER_JWT_PRIVATE_KEY: keys.privateKeyPem, NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem },
     { NATTER_JWT_PRIVATE_KEY_FILE: join(keyDir, 'jwt-private.pem'), NATTER_JWT_PUBLIC_KEY_FILE: join(keyDir, 'jwt-public.pem') },
   ];
