@@ -172,7 +172,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     // An older read model is rebuilt by the projectors when they start: say how far they are.
     upgradeWatch = await watchReadModelUpgrade(databaseUrl, progress);
     const keys = await ensureJwtKeys(join(o.dataDir, 'keys'));
-    const port = async (i: number) => (o.basePort ? o.basePort + i : freePort());
+    // Fixed ports from basePort + offset, or distinct free ones (asked for together, so none is handed out twice).
+    const ports = async (offsets: number[]) => (o.basePort ? offsets.map((i) => o.basePort! + i) : freePorts(offsets.length));
     const common = {
       NATS_URL: natsUrl,
       DATABASE_URL: databaseUrl,
@@ -194,13 +195,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     // Several instances of a service are `<name>-1`, `<name>-2`, ... on ports `basePort + offset + 20 * i`.
     const count = (n: number | undefined) => n ?? (o.cluster ? 2 : 1);
     const many = async (name: string, entry: string, portVar: string, offset: number, n: number, env: Record<string, string> = {}) => {
-      const ports = await Promise.all(Array.from({ length: n }, (_, i) => port(offset + 20 * i)));
-      return Promise.all(ports.map((p, i) => start(n > 1 ? `${name}-${i + 1}` : name, entry, portVar, p, env)));
+      const got = await ports(Array.from({ length: n }, (_, i) => offset + 20 * i));
+      return Promise.all(got.map((p, i) => start(n > 1 ? `${name}-${i + 1}` : name, entry, portVar, p, env)));
     };
     const projectors = await many('projectors', entries.projectors, 'PROJECTORS_PORT', 3, count(o.instances?.projectors));
     const commandApis = await many('command-api', entries.commandApi, 'COMMAND_API_PORT', 0, count(o.instances?.commandApi), { NATTER_JWT_PRIVATE_KEY_FILE: keys.privateKeyFile });
     const queryApis = await many('query-api', entries.queryApi, 'QUERY_API_PORT', 1, count(o.instances?.queryApi));
-    const edgePorts = await Promise.all(Array.from({ length: o.edges ?? (o.cluster ? 2 : 1) }, (_, i) => port(10 + i)));
+    const edgePorts = await ports(Array.from({ length: o.edges ?? (o.cluster ? 2 : 1) }, (_, i) => 10 + i));
     const edges = await Promise.all(edgePorts.map((p, i) => start(`edge-${i + 1}`, entries.edge, 'EDGE_PORT', p, { EDGE_NODE_ID: `edge-${i + 1}` })));
 
     let gatewayUrl: string | undefined;
