@@ -21,7 +21,7 @@ try {
     cluster,
     dataDir: env.NATTER_DATA_DIR ?? join(repoRoot, '.data'),
     gatewayPort: envInt(env, 'NATTER_PORT', 8080, 1, 65535),
-    natsPort: envInt(env, 'NATTER_NATS_PORT', 4223, 1, 65535),
+    natsPort: envInt(env, 'NATTER_NATS_PORT', 4223, 0, 65535), // 0: free ports
     postgresPort: envInt(env, 'NATTER_PG_PORT', 5433, 1, 65535),
     basePort: envInt(env, 'NATTER_BASE_PORT', 3001, 0, 65535), // 0: free ports
     edges: envInt(env, 'NATTER_EDGES', cluster ? 2 : 1, 1, 64),
@@ -69,11 +69,11 @@ started = startStack({
   dataDir: config.dataDir,
   natsUrl: env.NATS_URL,
   databaseUrl: env.DATABASE_URL,
-  natsPort: config.natsPort,
+  natsPort: config.natsPort || undefined,
   // A cluster's nodes listen on NATTER_NATS_PORT + 0, 1, 2 for clients and + 2000, 2001, 2002 for routes.
   cluster: config.cluster,
-  natsPorts: config.cluster ? [0, 1, 2].map((i) => config.natsPort + i) : undefined,
-  natsRoutePorts: config.cluster ? [0, 1, 2].map((i) => config.natsPort + 2000 + i) : undefined,
+  natsPorts: config.cluster && config.natsPort ? [0, 1, 2].map((i) => config.natsPort + i) : undefined,
+  natsRoutePorts: config.cluster && config.natsPort ? [0, 1, 2].map((i) => config.natsPort + 2000 + i) : undefined,
   postgresPort: config.postgresPort,
   basePort: config.basePort || undefined,
   gatewayPort: config.gatewayPort,

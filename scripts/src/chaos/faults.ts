@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Streams } from '@natter/contracts';
+import { waitFor as until } from '@natter/infra/testing';
 import type { Stack, ServiceProcess } from '../stack/index';
 import type { Traffic } from './traffic';
 
@@ -20,16 +21,6 @@ export interface FaultReport {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /**
  * Faults injected into a running cluster stack (startStack with `cluster: true`) with kill -9, while `traffic`
