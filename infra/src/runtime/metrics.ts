@@ -6,7 +6,7 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
  * Node's process metrics (CPU, memory, event-loop lag, GC, handles: prom-client's defaults, `process_*` and
  * `nodejs_*`) and the NATS connection's own counters. Each service adds its metrics to the registry and serves
  * `registry.metrics()` on `GET /metrics` with `registry.contentType`. The dashboard and alert rules in
- * infra/observability/ name only metrics defined this way (infra/test/observability.test.ts checks it).
+ * infra/observability/ name only metrics defined this way (scripts/test/e2e/observability.test.ts checks it).
  */
 export function createMetricsRegistry(defaultLabels: Record<string, string> = {}): Registry {
   const registry = new Registry();

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
  *
  * A live schema of an older READ_MODEL_VERSION than this code reads is being rebuilt by the projectors
  * (upgrade on start): its tables are not what this code expects, so reads are refused with 503 `unavailable`
- * "rebuilding read models (v1 -> v2): N%" (`assertReadable`) until the swap's NOTIFY, the progress re-read at
+ * "rebuilding read models (v1 -> v2) N%" (`assertReadable`) until the swap's NOTIFY, the progress re-read at
  * most once a second from natter.read_model_builds.
  */
 export class ActiveSchema {
