@@ -5,9 +5,10 @@ import { startStack, type Stack } from './stack/index';
 import { repoRoot } from './stack/service-process';
 
 /**
- * `npm run up [-- --cluster]`: run the whole product on this machine. `--cluster` runs the scale-out topology:
- * a 3-node NATS cluster with R3 streams and buckets, two of every service (projectors: active + standby). NATS and Postgres are started with their data under
- * .data/ unless NATS_URL / DATABASE_URL point at running ones; data survives restarts. Every process is
+ * `npm run up [-- --cluster]`: run the whole product on this machine. `--cluster` runs the scale-out
+ * topology: a 3-node NATS cluster with R3 streams and buckets, two of every service (projectors: one active,
+ * one standby). NATS and Postgres are started with their data under .data/ unless NATS_URL / DATABASE_URL
+ * point at running ones; data survives restarts. Every process is
  * supervised (a crashed one is restarted; a crash loop stops everything, exit 1). SIGINT or SIGTERM (Ctrl-C,
  * or to the npm process, which forwards it) stops it all; so does the death of our parent.
  */
