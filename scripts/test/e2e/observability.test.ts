@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -8,12 +10,14 @@ import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase
 import { repoRoot } from '../../src/stack/service-process';
 import { startStack, type Stack } from '../../src/stack/index';
 import { TestUser } from '../support/client';
+import { promtool } from '../support/promtool';
 
 /**
  * The Grafana dashboard and the Prometheus alert rules in infra/observability/ name only metrics the services
  * really export: every service of a running stack is scraped (its /metrics, prom-client's text format) and
  * every metric an expression uses must be among them. A renamed metric or a typo fails here, not on call.
  */
+const run = promisify(execFile);
 let nats: NatsServerHandle;
 let db: TestDatabase;
 let dir: string;
@@ -100,6 +104,16 @@ it('every metric in the dashboard and the alert rules is exported by a service',
   const runbook = await readFile(join(repoRoot, 'docs/operations.md'), 'utf8');
   for (const a of alerts) expect(runbook, `docs/operations.md explains ${a}`).toMatch(new RegExp(`^#+ ${a}$`, 'm'));
 });
+
+it('the alert rules pass promtool (syntax) and their unit tests fire as docs/operations.md describes', async (ctx) => {
+  const bin = await promtool();
+  if (!bin) return ctx.skip(); // not root and no promtool: the metric names are still checked above
+  const dir = join(repoRoot, 'infra/observability');
+  const check = await run(bin, ['check', 'rules', 'alerts.yml'], { cwd: dir });
+  expect(check.stdout).toMatch(/SUCCESS: \d+ rules found/);
+  const tested = await run(bin, ['test', 'rules', 'alerts.test.yml'], { cwd: dir });
+  expect(tested.stdout).toContain('SUCCESS');
+}, 120_000);
 
 it('finds the metrics in PromQL (and nothing else)', () => {
   expect(metricsIn('sum by (code) (rate(natter_command_errors_total{code=~"internal|x"}[5m])) / clamp_min(sum(rate(foo_count[5m])), 1e-9) > 0.05').sort()).toEqual(['foo_count', 'natter_command_errors_total']);
