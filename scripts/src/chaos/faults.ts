@@ -70,6 +70,7 @@ export class Chaos {
     for (const pid of pids) process.kill(pid, 'SIGKILL');
     this.say(`${fault}: kill -9 ${names.join(' + ')}`);
     const during = o.during?.(t0) ?? Promise.resolve({});
+    during.catch(() => {}); // awaited below, after the units are back: its failure is reported there
     const back = await until(`${names.join(', ')} back`, async () => units.every((u, i) => u.up && u.proc.pid !== pids[i]) && Date.now(), this.timeoutMs);
     const recovered = await this.traffic.healthySince(Math.max(t0, back - 1), this.timeoutMs);
     const extra = await during;
