@@ -1,6 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { NatterError, type ErrorCode } from '@natter/contracts';
-import { NatsNoResponders, NatsRequestTimeout } from '@natter/infra/runtime';
+import { isNatsUnavailable } from '@natter/infra/runtime';
 
 /**
  * Every failure, from any layer (our NatterErrors, Nest's HttpExceptions, Fastify's body errors), as a
@@ -8,9 +8,10 @@ import { NatsNoResponders, NatsRequestTimeout } from '@natter/infra/runtime';
  */
 export function toNatterError(err: unknown): { error: NatterError; unexpected: boolean } {
   if (err instanceof NatterError) return { error: err, unexpected: false };
-  // JetStream did not answer (or nobody serves the API): the outcome is unknown, a retry is safe (appends
+  // NATS or JetStream did not serve (timeout, no responders, reconnecting, a 503 while a stream elects its
+  // leader; our requester's or nats.js's, KV calls included): the outcome is unknown, a retry is safe (appends
   // are idempotent or expectation-guarded). Typed as unavailable, and still logged.
-  if (err instanceof NatsRequestTimeout || err instanceof NatsNoResponders) return { error: new NatterError('unavailable', undefined, undefined, { cause: err }), unexpected: true };
+  if (isNatsUnavailable(err)) return { error: new NatterError('unavailable', undefined, undefined, { cause: err }), unexpected: true };
   const fastifyCode = (err as { code?: unknown })?.code;
   if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return known('body_too_large');
   if (fastifyCode === 'FST_ERR_CTP_INVALID_JSON_BODY' || fastifyCode === 'FST_ERR_CTP_EMPTY_JSON_BODY') return known('bad_json');

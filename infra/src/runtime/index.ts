@@ -5,7 +5,7 @@
  * `@natter/infra/provision`.
  */
 export { connectNats } from './nats';
-export { NatsRequester, NatsRequestTimeout, NatsNoResponders } from './nats-requests';
+export { NatsRequester, NatsRequestTimeout, NatsNoResponders, isNatsUnavailable } from './nats-requests';
 export { createKysely, createPool } from './db';
 export { createLogger } from './logger';
 export { envInt } from './env';
