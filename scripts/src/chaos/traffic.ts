@@ -31,7 +31,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class Traffic {
   private constructor(
-    private readonly base: string,
     readonly senders: SteadySender[],
     readonly listeners: ResumingListener[],
     private readonly owners: ChatUser[],
@@ -57,7 +56,7 @@ export class Traffic {
     }
     for (const l of listeners) l.start();
     for (const s of senders) s.start();
-    return new Traffic(base, senders, listeners, owners);
+    return new Traffic(senders, listeners, owners);
   }
 
   /** Acknowledged sends so far, all rooms. */
