@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, httpServerOptions, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, createKysely, createMetricsRegistry, httpServerOptions, instrumentNats, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
@@ -47,7 +47,8 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1 });
     const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
     const messageReads = new NatsMessageReads(nc);
-    const metrics = new Metrics();
+    const metrics = new Metrics(createMetricsRegistry());
+    instrumentNats(nc, metrics.registry);
 
     const adapter = new FastifyAdapter({ ...httpServerOptions(Limits.httpBodyBytes), trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
@@ -57,6 +58,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     );
     const fastify = app.getHttpAdapter().getInstance();
     installJsonParser(fastify);
+    fastify.addHook('onResponse', async (req, reply) => metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
     app.get(CommandRoutes).register(fastify);
     app.useGlobalFilters(new HttpErrorFilter(metrics, log.child({ component: 'http' })));
     await app.listen(config.port, config.host);

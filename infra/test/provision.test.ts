@@ -49,7 +49,7 @@ describe('provisioning', () => {
     const files = (await readdir(fileURLToPath(new URL('../migrations/command/', import.meta.url)))).filter((f) => f.endsWith('.sql')).sort();
     const migrations = await sql<{ id: string }>`select id from natter.migrations order by id`.execute(k);
     expect(migrations.rows.map((r) => r.id)).toEqual(files);
-    expect(files).toEqual(expect.arrayContaining(['003_rate_limits.sql', '004_invite_codes.sql']));
+    expect(files).toEqual(expect.arrayContaining(['003_rate_limits.sql', '004_invite_codes.sql', '005_read_model_builds.sql']));
     const kvm = new Kvm(nc);
     for (const b of Object.values(Buckets)) expect((await (await kvm.open(b)).status()).bucket, b).toBe(b);
     await k.destroy();

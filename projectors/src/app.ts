@@ -1,45 +1,59 @@
 import { hostname } from 'node:os';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { Streams } from '@natter/contracts';
-import { connectNats, createKysely, serveStatus, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, createMetricsRegistry, instrumentNats, serveStatus, type ReadModelDB } from '@natter/infra/runtime';
 import { chatProjection } from './chat/chat.projection';
 import type { ProjectorsConfig } from './config';
 import { startOpsServer } from './http/ops-server';
 import { ProjectorMetrics } from './runtime/metrics';
 import { ProjectionRunner } from './runtime/projection-runner';
-import { RebuildService } from './rebuild/rebuild-service';
+import { RebuildService } from './runtime/rebuild-service';
+import { watchStreamStats } from './runtime/stream-stats';
+import { upgradeReadModel, type UpgradeStatus } from './runtime/upgrade';
 
 /**
  * Starts the projector process: the `chat` projection (active, or standby behind the advisory lock) and the
  * ops HTTP server. Provisioning (stream, schemas) is not done here: run `provisionAll` first (npm run up).
+ * A live read model of an older version is first rebuilt into this code's version (upgrade.ts); the process
+ * is ready meanwhile (its /readyz says `upgrading` with the progress) and projects once it is done.
  */
 export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics }> {
   const nc = await connectNats(config.natsUrl, 'projectors', log.child({ component: 'nats' }));
   const db = createKysely<ReadModelDB>(config.databaseUrl, 4);
-  const metrics = new ProjectorMetrics(chatProjection.name);
+  const registry = createMetricsRegistry();
+  instrumentNats(nc, registry);
+  const metrics = new ProjectorMetrics(chatProjection.name, registry);
   const runner = new ProjectionRunner(nc, db, config.databaseUrl, chatProjection, metrics, log.child({ component: 'projection', projection: chatProjection.name }), {
     batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs },
     lockRetryMs: config.lockRetryMs,
   });
-  runner.start();
+  const stopping = new AbortController();
+  let upgrade: UpgradeStatus | null = null;
+  const upgradeLog = log.child({ component: 'upgrade' });
+  const started = (async () => {
+    while (!stopping.signal.aborted) {
+      try {
+        await upgradeReadModel(nc, db, config.databaseUrl, upgradeLog, { signal: stopping.signal, onProgress: (s) => (upgrade = s) });
+        upgrade = null;
+        if (!stopping.signal.aborted) runner.start();
+        return;
+      } catch (err) {
+        if (stopping.signal.aborted) return;
+        upgradeLog.error({ err }, 'read model upgrade failed; trying again in 5 s');
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+    }
+  })();
 
-  const jsm = await jetstreamManager(nc);
-  const refreshStreamSeq = async () => {
-    const info = await jsm.streams.info(Streams.events);
-    metrics.streamLastSeq = Math.max(metrics.streamLastSeq, info.state.last_seq);
-  };
-  const poll = setInterval(() => void refreshStreamSeq().catch(() => {}), 2000);
-  poll.unref();
+  const streamStats = await watchStreamStats(nc, metrics, registry, log.child({ component: 'stream-stats' }));
 
   const ops = await startOpsServer(config.host, config.port, {
     ready: async () => {
       const natsOk = !nc.isClosed();
       const pgOk = await sql`select 1`.execute(db).then(() => true, () => false);
-      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq };
+      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, ...(upgrade ? { upgrade } : {}) };
     },
-    metrics: async () => metrics.render(), // the stream's last seq comes from the 2 s poll above
+    metrics: { contentType: registry.contentType, render: () => registry.metrics() }, // the stream's figures come from the 2 s poll
   });
   log.info({ host: config.host, port: ops.port }, 'projectors ops server listening');
 
@@ -56,9 +70,11 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     runner,
     metrics,
     close: async () => {
-      clearInterval(poll);
       statusSub.unsubscribe();
       rebuild.stop();
+      streamStats.stop();
+      stopping.abort();
+      await started;
       await new Promise<void>((r) => ops.server.close(() => r()));
       ops.server.closeAllConnections();
       await runner.stop();

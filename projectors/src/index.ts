@@ -17,6 +17,8 @@ export { ProjectionLock, projectionLockName, RebuildChannel, ReadModelChannel } 
 export { ProjectionChannel, readCheckpoint } from './runtime/checkpoint';
 export { ProjectorMetrics } from './runtime/metrics';
 export { catchUp } from './runtime/catch-up';
-export type { CatchUpResult } from './runtime/catch-up';
-export { rebuildReadModel, compareSchemas, nextReadModelSchema } from './rebuild/rebuild';
-export type { RebuildOptions, RebuildResult, RebuildProgress, TableComparison } from './rebuild/rebuild';
+export type { CatchUpResult, Progress } from './runtime/catch-up';
+export { rebuildReadModel, compareSchemas, nextReadModelSchema, RebuildLockName } from './runtime/rebuild';
+export type { RebuildOptions, RebuildResult, RebuildProgress, TableComparison } from './runtime/rebuild';
+export { upgradeReadModel } from './runtime/upgrade';
+export type { UpgradeStatus } from './runtime/upgrade';

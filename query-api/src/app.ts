@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { hostname } from 'node:os';
 import { Buckets, Limits } from '@natter/contracts';
-import { connectNats, createKysely, httpServerOptions, NatsRequester, PgChannels, loadVerifyKey, serveStatus, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, createMetricsRegistry, exposeValues, httpServerOptions, instrumentNats, NatsRequester, PgChannels, loadVerifyKey, serveStatus, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -41,7 +41,7 @@ export interface QueryApi {
 export async function startQueryApi(config: QueryApiConfig, log: Logger): Promise<QueryApi> {
   const key = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
-  const metrics = new Metrics();
+  const metrics = new Metrics(createMetricsRegistry());
   const active = new ActiveSchema(db, config.schemaPollMs, log.child({ component: 'active-schema' }));
   const cleanups: (() => Promise<void> | void)[] = [() => db.destroy()];
   const cleanup = async () => {
@@ -51,6 +51,7 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     await active.start();
     cleanups.push(() => active.stop());
     const nc = await connectNats(config.natsUrl, 'query-api', log.child({ component: 'nats' }));
+    instrumentNats(nc, metrics.registry);
     cleanups.push(async () => {
       await nc.drain().catch(() => nc.close());
     });
@@ -89,7 +90,7 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     await presence.ready;
 
     const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), ...httpServerOptions(Limits.httpBodyBytes) });
-    installErrorHandlers(app, Limits.httpBodyBytes);
+    installErrorHandlers(app, Limits.httpBodyBytes, metrics);
     app.addHook('onResponse', async (req, reply) => {
       metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
       req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
@@ -105,16 +106,13 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
       const ready = checks.nats && checks.postgres;
       return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', checks, schema: active.current });
     });
-    app.get('/metrics', async (_req, reply) =>
-      reply.type('text/plain; version=0.0.4').send(
-        metrics.render({
-          natter_query_minseq_waiting: { help: 'Reads waiting for minSeq right now.', value: watch.waiting },
-          natter_query_pg_listener_up: { help: '1 while the LISTEN connection is up.', value: listener.isListening ? 1 : 0 },
-          natter_query_revocations: { help: 'Revoked sessions and users held in memory.', value: revocations.size },
-          natter_query_presence_connections: { help: 'Presence entries (connections) held in memory.', value: presence.directory.size },
-        }),
-      ),
-    );
+    exposeValues(metrics.registry, [
+      { name: 'natter_query_minseq_waiting', type: 'gauge', help: 'Reads waiting for minSeq right now.', value: () => watch.waiting },
+      { name: 'natter_query_pg_listener_up', type: 'gauge', help: '1 while the LISTEN connection is up.', value: () => (listener.isListening ? 1 : 0) },
+      { name: 'natter_query_revocations', type: 'gauge', help: 'Revoked sessions and users held in memory.', value: () => revocations.size },
+      { name: 'natter_query_presence_connections', type: 'gauge', help: 'Presence entries (connections) held in memory.', value: () => presence.directory.size },
+    ]);
+    app.get('/metrics', async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
     const openapi = JSON.stringify(buildOpenApiDocument());
     app.get('/api/openapi.json', async (_req, reply) => reply.type('application/json').send(openapi));
 

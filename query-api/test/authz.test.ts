@@ -195,7 +195,10 @@ describe('operations', () => {
     expect(ready.body.checks).toEqual({ nats: true, postgres: true, listener: true });
     const m = await h.get('/metrics');
     expect(m.body).toMatch(/natter_query_http_requests_total\{method="GET",route="\/api\/me",status="200"\} \d+/);
-    expect(m.body).toMatch(/natter_query_http_request_duration_seconds\{method="GET",route="\/api\/rooms\/:roomId\/messages",quantile="0.99"\}/);
+    expect(m.body).toMatch(/natter_query_http_request_duration_seconds_bucket\{[^}]*route="\/api\/rooms\/:roomId\/messages"[^}]*\} [1-9]/);
+    expect(m.body).toMatch(/natter_query_errors_total\{code="(not_member|room_not_found)"\} [1-9]/);
+    expect(m.body).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(m.body).toMatch(/^natter_nats_connected 1$/m);
     expect(m.body).toMatch(/natter_query_minseq_waits_total\{outcome="timeout"\}/);
     const doc = await h.get('/api/openapi.json');
     expect(doc.status).toBe(200);

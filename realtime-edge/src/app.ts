@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { Buckets, Limits, NatterError } from '@natter/contracts';
-import { connectNats, loadVerifyKeyObject, openPresence, serveStatus, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
+import { connectNats, createMetricsRegistry, instrumentNats, loadVerifyKeyObject, openPresence, serveStatus, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import type { EdgeConfig } from './config';
@@ -61,18 +61,21 @@ class UwsSocket implements SocketLike {
   }
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
   const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const nc: NatsConnection = await connectNats(config.natsUrl, config.nodeId, log.child({ component: 'nats' }));
   const metrics = new EdgeMetrics();
+  const registry = createMetricsRegistry({ node: config.nodeId });
+  metrics.expose(registry);
+  instrumentNats(nc, registry);
   const source = (overrides.liveEvents ?? ((s) => s))(new NatsLiveEvents(nc, log.child({ component: 'live-events' })));
   // Request/reply through infra's NatsRequester (one inbox each, no per-request Error): closed after the drain.
   const realHistory = await JetStreamHistory.create(nc);
   const realMembership = new NatsMembershipSource(nc);
   const realDeleted = new NatsDeletedMessages(nc);
-  const realCommands = new NatsCommandForwarder(nc, config.commandTimeoutMs);
+  const realCommands = new NatsCommandForwarder(nc, config.commandTimeoutMs, metrics.commandSeconds);
   const realAuthorizer = new NatsPresenceAuthorizer(nc, config.commandTimeoutMs);
   const history = (overrides.history ?? ((h) => h))(realHistory);
   const membership = (overrides.membership ?? ((m) => m))(realMembership);
@@ -197,7 +200,12 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       json(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not_ready', nats: source.isConnected(), draining });
     })
     .get('/metrics', (res) => {
-      res.cork(() => res.writeHeader('content-type', 'text/plain; version=0.0.4').end(metrics.render(config.nodeId)));
+      let aborted = false;
+      res.onAborted(() => (aborted = true));
+      void registry.metrics().then(
+        (text) => !aborted && res.cork(() => res.writeHeader('content-type', registry.contentType).end(text)),
+        (err) => !aborted && json(res, 500, new NatterError('internal', String(err)).toBody()),
+      );
     })
     .any('/*', (res) => json(res, 404, new NatterError('not_found').toBody()));
 

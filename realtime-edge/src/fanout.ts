@@ -312,7 +312,6 @@ export class Fanout implements RoomFeed {
   // ---- reconnect --------------------------------------------------------------------------------------------
 
   private onReconnect(): void {
-    this.metrics.natsReconnects++;
     this.log.warn({ rooms: this.feeds.size, users: this.sessionsByUser.size }, 'nats reconnected: resyncing rooms and users');
     for (const feed of this.feeds.values()) {
       void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, roomEventsAfter(this.deps.history, feed.roomId, feed.lastDispatched)));

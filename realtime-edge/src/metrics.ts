@@ -1,4 +1,10 @@
-/** Hand-written Prometheus exposition of the edge's counters and gauges. */
+import { exposeValues, Histogram, latencyBuckets, type Registry } from '@natter/infra/runtime';
+
+/**
+ * The edge's counters and gauges. Hot paths (every frame, every delivery) bump plain number fields, which cost
+ * nothing; prom-client reads them when /metrics is scraped (`expose`). The registry labels every series with
+ * the node id (`node`), so a dashboard shows sockets and deliveries per edge.
+ */
 export class EdgeMetrics {
   connections = 0;
   framesIn = 0;
@@ -21,44 +27,49 @@ export class EdgeMetrics {
   rateLimited = 0;
   badFrames = 0;
   roomFeeds = 0;
-  natsReconnects = 0;
   revokedUpgrades = 0;
   presenceFollows = 0;
   presenceFrames = 0;
   typingPublished = 0;
   typingDropped = 0;
   typingDelivered = 0;
+  /** Round trip of a command forwarded to command-api over NATS, by outcome (`ok` or the error code). */
+  readonly commandSeconds = new Histogram({
+    name: 'natter_edge_command_duration_seconds',
+    help: 'Commands forwarded to command-api: time to the answer, by command and outcome.',
+    labelNames: ['command', 'outcome'],
+    buckets: latencyBuckets,
+    registers: [],
+  });
 
-  render(nodeId: string): string {
-    const l = `{node="${nodeId}"}`;
-    const rows: [string, 'counter' | 'gauge', string, number][] = [
-      ['natter_edge_connections', 'gauge', 'Open WebSocket connections.', this.connections],
-      ['natter_edge_room_feeds', 'gauge', 'Rooms with a live message subscription on this node.', this.roomFeeds],
-      ['natter_edge_frames_in_total', 'counter', 'Frames received from clients.', this.framesIn],
-      ['natter_edge_frames_out_total', 'counter', 'Frames sent to clients.', this.framesOut],
-      ['natter_edge_events_delivered_total', 'counter', 'Event frames sent to clients.', this.eventsDelivered],
-      ['natter_edge_gaps_repaired_total', 'counter', 'Live gaps detected via Nats-Last-Sequence and repaired.', this.gapsRepaired],
-      ['natter_edge_gap_events_fetched_total', 'counter', 'Events fetched by gap repair.', this.gapEventsFetched],
-      ['natter_edge_backfills_total', 'counter', 'Per-room backfills (resume, join, resync).', this.backfills],
-      ['natter_edge_backfill_events_total', 'counter', 'Events read by backfills.', this.backfillEvents],
-      ['natter_edge_backfill_rounds_total', 'counter', 'Extra backfill rounds after a live buffer overflowed (EDGE_RESUME_BUFFER_MAX).', this.backfillRounds],
-      ['natter_edge_resume_buffer_overflows_total', 'counter', 'Backfills whose live buffer passed EDGE_RESUME_BUFFER_MAX.', this.resumeBufferOverflows],
-      ['natter_edge_resume_buffer_peak', 'gauge', 'Most live events one backfilling cursor has held at once.', this.resumeBufferPeak],
-      ['natter_edge_truncations_total', 'counter', 'Backfills cut at EDGE_RESUME_MAX_EVENTS (truncated frames).', this.truncations],
-      ['natter_edge_backfill_redactions_total', 'counter', 'Backfilled events of deleted messages sent without their text.', this.backfillRedactions],
-      ['natter_edge_epoch_resets_total', 'counter', 'Times this node saw the event stream recreated.', this.epochResets],
-      ['natter_edge_resets_total', 'counter', 'Reset frames sent (positions of another epoch or beyond the stream).', this.resetsSent],
-      ['natter_edge_slow_consumer_closes_total', 'counter', 'Sockets closed for backpressure (4001).', this.slowConsumerCloses],
-      ['natter_edge_rate_limited_total', 'counter', 'Client frames refused by the per-socket rate limit.', this.rateLimited],
-      ['natter_edge_bad_frames_total', 'counter', 'Malformed or unknown client frames.', this.badFrames],
-      ['natter_edge_nats_reconnects_total', 'counter', 'NATS reconnects (each triggers a resync).', this.natsReconnects],
-      ['natter_edge_presence_follows', 'gauge', 'Users followed by local sockets (presence_subscribe).', this.presenceFollows],
-      ['natter_edge_presence_frames_total', 'counter', 'Presence frames sent to clients.', this.presenceFrames],
-      ['natter_edge_typing_published_total', 'counter', 'Typing signals published for local sockets.', this.typingPublished],
-      ['natter_edge_typing_dropped_total', 'counter', 'Typing frames dropped by the per-room interval.', this.typingDropped],
-      ['natter_edge_typing_delivered_total', 'counter', 'Typing frames sent to clients.', this.typingDelivered],
-      ['natter_edge_revoked_upgrades_total', 'counter', 'Upgrades refused because the session or user is revoked.', this.revokedUpgrades],
-    ];
-    return rows.map(([n, t, h, v]) => `# HELP ${n} ${h}\n# TYPE ${n} ${t}\n${n}${l} ${v}\n`).join('');
+  expose(registry: Registry): void {
+    registry.registerMetric(this.commandSeconds);
+    exposeValues(registry, [
+      { name: 'natter_edge_connections', type: 'gauge', help: 'Open WebSocket connections.', value: () => this.connections },
+      { name: 'natter_edge_room_feeds', type: 'gauge', help: 'Rooms with a live message subscription on this node.', value: () => this.roomFeeds },
+      { name: 'natter_edge_frames_in_total', type: 'counter', help: 'Frames received from clients.', value: () => this.framesIn },
+      { name: 'natter_edge_frames_out_total', type: 'counter', help: 'Frames sent to clients.', value: () => this.framesOut },
+      { name: 'natter_edge_events_delivered_total', type: 'counter', help: 'Event frames sent to clients.', value: () => this.eventsDelivered },
+      { name: 'natter_edge_gaps_repaired_total', type: 'counter', help: 'Live gaps detected via Nats-Last-Sequence and repaired.', value: () => this.gapsRepaired },
+      { name: 'natter_edge_gap_events_fetched_total', type: 'counter', help: 'Events fetched by gap repair.', value: () => this.gapEventsFetched },
+      { name: 'natter_edge_backfills_total', type: 'counter', help: 'Per-room backfills (resume, join, resync).', value: () => this.backfills },
+      { name: 'natter_edge_backfill_events_total', type: 'counter', help: 'Events read by backfills.', value: () => this.backfillEvents },
+      { name: 'natter_edge_backfill_rounds_total', type: 'counter', help: 'Extra backfill rounds after a live buffer overflowed (EDGE_RESUME_BUFFER_MAX).', value: () => this.backfillRounds },
+      { name: 'natter_edge_resume_buffer_overflows_total', type: 'counter', help: 'Backfills whose live buffer passed EDGE_RESUME_BUFFER_MAX.', value: () => this.resumeBufferOverflows },
+      { name: 'natter_edge_resume_buffer_peak', type: 'gauge', help: 'Most live events one backfilling cursor has held at once.', value: () => this.resumeBufferPeak },
+      { name: 'natter_edge_truncations_total', type: 'counter', help: 'Backfills cut at EDGE_RESUME_MAX_EVENTS (truncated frames).', value: () => this.truncations },
+      { name: 'natter_edge_backfill_redactions_total', type: 'counter', help: 'Backfilled events of deleted messages sent without their text.', value: () => this.backfillRedactions },
+      { name: 'natter_edge_epoch_resets_total', type: 'counter', help: 'Times this node saw the event stream recreated.', value: () => this.epochResets },
+      { name: 'natter_edge_resets_total', type: 'counter', help: 'Reset frames sent (positions of another epoch or beyond the stream).', value: () => this.resetsSent },
+      { name: 'natter_edge_slow_consumer_closes_total', type: 'counter', help: 'Sockets closed for backpressure (4001).', value: () => this.slowConsumerCloses },
+      { name: 'natter_edge_rate_limited_total', type: 'counter', help: 'Client frames refused by the per-socket rate limit.', value: () => this.rateLimited },
+      { name: 'natter_edge_bad_frames_total', type: 'counter', help: 'Malformed or unknown client frames.', value: () => this.badFrames },
+      { name: 'natter_edge_presence_follows', type: 'gauge', help: 'Users followed by local sockets (presence_subscribe).', value: () => this.presenceFollows },
+      { name: 'natter_edge_presence_frames_total', type: 'counter', help: 'Presence frames sent to clients.', value: () => this.presenceFrames },
+      { name: 'natter_edge_typing_published_total', type: 'counter', help: 'Typing signals published for local sockets.', value: () => this.typingPublished },
+      { name: 'natter_edge_typing_dropped_total', type: 'counter', help: 'Typing frames dropped by the per-room interval.', value: () => this.typingDropped },
+      { name: 'natter_edge_typing_delivered_total', type: 'counter', help: 'Typing frames sent to clients.', value: () => this.typingDelivered },
+      { name: 'natter_edge_revoked_upgrades_total', type: 'counter', help: 'Upgrades refused because the session or user is revoked.', value: () => this.revokedUpgrades },
+    ]);
   }
 }

@@ -1,17 +1,21 @@
 /**
- * `npm run replay -- [--verify] [--swap] [--keep]`: rebuild the chat read model from the event stream (the
- * design is at the top of projectors/src/rebuild/rebuild.ts, which projectors also run for the admin panel).
+ * `npm run replay -- [--projection=chat] [--verify] [--swap] [--keep]`: rebuild a projection's read model by
+ * replaying the event stream into a new schema while the live one serves; `--verify` compares the two at the
+ * same checkpoint, `--swap` switches to the new one and drops the old. How: projectors/src/runtime/rebuild.ts
+ * (which projectors also run for a read-model upgrade and for the admin panel's rebuild button).
  */
 import { pathToFileURL } from 'node:url';
-import { connectNats, createKysely, createLogger, type ReadModelDB } from '@natter/infra/runtime';
+import { CHAT_PROJECTION, connectNats, createKysely, createLogger, type ReadModelDB } from '@natter/infra/runtime';
 import { rebuildReadModel } from '@natter/projectors';
 
-export { compareSchemas, nextReadModelSchema, rebuildReadModel } from '@natter/projectors';
-export type { RebuildOptions, RebuildResult, TableComparison } from '@natter/projectors';
+/** The projections a rebuild knows (one today: every read model table belongs to `chat`). */
+const projections = [CHAT_PROJECTION];
 
 async function main(argv: string[]): Promise<number> {
-  const flags = new Set(argv.filter((a) => a.startsWith('--')));
-  for (const f of flags) if (!['--verify', '--swap', '--keep'].includes(f)) throw new Error(`unknown flag ${f} (use --verify, --swap, --keep)`);
+  const flags = new Set(argv.filter((a) => a.startsWith('--') && !a.startsWith('--projection=')));
+  for (const f of flags) if (!['--verify', '--swap', '--keep'].includes(f)) throw new Error(`unknown flag ${f} (use --projection=<name>, --verify, --swap, --keep)`);
+  const projection = argv.find((a) => a.startsWith('--projection='))?.split('=')[1] ?? CHAT_PROJECTION;
+  if (!projections.includes(projection)) throw new Error(`unknown projection ${projection} (known: ${projections.join(', ')})`);
   const log = createLogger('replay');
   const natsUrl = process.env.NATS_URL || 'nats://127.0.0.1:4222';
   const dbUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/natter';

@@ -5,21 +5,27 @@ import { startStack, type Stack } from './stack/index';
 import { repoRoot } from './stack/service-process';
 
 /**
- * `npm run up`: run the whole product on this machine. NATS and Postgres are started with their data under
- * .data/ unless NATS_URL / DATABASE_URL point at running ones; data survives restarts. Every process is
+ * `npm run up [-- --cluster]`: run the whole product on this machine. `--cluster` runs the scale-out
+ * topology: a 3-node NATS cluster with R3 streams and buckets, two of every service (projectors: one active,
+ * one standby). NATS and Postgres are started with their data under .data/ unless NATS_URL / DATABASE_URL
+ * point at running ones; data survives restarts. Every process is
  * supervised (a crashed one is restarted; a crash loop stops everything, exit 1). SIGINT or SIGTERM (Ctrl-C,
  * or to the npm process, which forwards it) stops it all; so does the death of our parent.
  */
 const env = process.env;
-let config: { dataDir: string; gatewayPort: number; natsPort: number; postgresPort: number; basePort: number; edges: number };
+let config: { cluster: boolean; dataDir: string; gatewayPort: number; natsPort: number; postgresPort: number; basePort: number; edges: number };
 try {
+  const args = process.argv.slice(2);
+  for (const a of args) if (a !== '--cluster') throw new Error(`unknown argument ${a} (npm run up [-- --cluster])`);
+  const cluster = args.includes('--cluster');
   config = {
+    cluster,
     dataDir: env.NATTER_DATA_DIR ?? join(repoRoot, '.data'),
     gatewayPort: envInt(env, 'NATTER_PORT', 8080, 1, 65535),
-    natsPort: envInt(env, 'NATTER_NATS_PORT', 4223, 1, 65535),
+    natsPort: envInt(env, 'NATTER_NATS_PORT', 4223, 0, 65535), // 0: free ports
     postgresPort: envInt(env, 'NATTER_PG_PORT', 5433, 1, 65535),
     basePort: envInt(env, 'NATTER_BASE_PORT', 3001, 0, 65535), // 0: free ports
-    edges: envInt(env, 'NATTER_EDGES', 1, 1, 64),
+    edges: envInt(env, 'NATTER_EDGES', cluster ? 2 : 1, 1, 64),
   };
 } catch (err) {
   console.error(`[natter] ${(err as Error).message}`);
@@ -64,7 +70,11 @@ started = startStack({
   dataDir: config.dataDir,
   natsUrl: env.NATS_URL,
   databaseUrl: env.DATABASE_URL,
-  natsPort: config.natsPort,
+  natsPort: config.natsPort || undefined,
+  // A cluster's nodes listen on NATTER_NATS_PORT + 0, 1, 2 for clients and + 2000, 2001, 2002 for routes.
+  cluster: config.cluster,
+  natsPorts: config.cluster && config.natsPort ? [0, 1, 2].map((i) => config.natsPort + i) : undefined,
+  natsRoutePorts: config.cluster && config.natsPort ? [0, 1, 2].map((i) => config.natsPort + 2000 + i) : undefined,
   postgresPort: config.postgresPort,
   basePort: config.basePort || undefined,
   gatewayPort: config.gatewayPort,
@@ -82,7 +92,7 @@ started.then(
   (stack) => {
     if (stopping) return;
     console.log(`
-[natter] running. Open ${stack.gatewayUrl}
+[natter] running${config.cluster ? ` as a cluster (${stack.natsNodes.length || 'external'} NATS nodes, R${stack.replicas}; ${stack.edges.length} edges, ${stack.services.commandApi.length} command-apis, ${stack.services.queryApi.length} query-apis, ${stack.services.projectors.length} projectors)` : ''}. Open ${stack.gatewayUrl}
 [natter]   API:        ${stack.gatewayUrl}/api  (OpenAPI: ${stack.gatewayUrl}/api/openapi.json)
 [natter]   WebSocket:  ${stack.gatewayUrl?.replace('http', 'ws')}/ws
 [natter]   NATS:       ${stack.natsUrl}

@@ -6,7 +6,7 @@
 import { headers } from '@nats-io/transport-node';
 import { encodeEvent, type NewEvent } from '@natter/contracts';
 import { startEnv, silent, ev } from '@natter/projectors/testing';
-import { rebuildReadModel } from '../src/replay';
+import { rebuildReadModel } from '@natter/projectors';
 
 const n = Number(process.argv[2] ?? 50_000);
 const env = await startEnv();

@@ -5,7 +5,7 @@ import { activeReadModelSchema } from '@natter/infra/runtime';
 import { waitFor } from '@natter/infra/testing';
 import { startProjectors } from '@natter/projectors';
 import { append, appendAll, checkpointOf, dump, ev, silent, startEnv, waitCheckpoint, type Env, type Ev } from '@natter/projectors/testing';
-import { rebuildReadModel } from '../src/replay';
+import { rebuildReadModel } from '@natter/projectors';
 
 let env: Env;
 let live: Awaited<ReturnType<typeof startProjectors>>;

@@ -55,7 +55,7 @@ describe('AggregateRepository', () => {
     // Our retry saw bob already a member: nothing appended, answered with the current version.
     expect(seq).toBe(3);
     expect(store.log.filter((e) => e.type === 'MemberJoined')).toHaveLength(2);
-    expect(metrics.render()).toContain('natter_append_conflicts_total 1');
+    expect(await metrics.render()).toContain('natter_append_conflicts_total 1');
   });
 
   it('gives up with 409 conflict after MAX_APPEND_ATTEMPTS lost races', async () => {
@@ -65,7 +65,7 @@ describe('AggregateRepository', () => {
     await expect(join(repo, 'carol')).rejects.toMatchObject({ code: 'conflict' });
     expect(n).toBe(MAX_APPEND_ATTEMPTS);
     expect(store.log.some((e) => e.type === 'MemberJoined' && e.data.userId === 'carol')).toBe(false);
-    expect(metrics.render()).toContain('natter_append_conflicts_exhausted_total 1');
+    expect(await metrics.render()).toContain('natter_append_conflicts_exhausted_total 1');
   });
 
   it('a cached state is refreshed with what other writers appended since', async () => {

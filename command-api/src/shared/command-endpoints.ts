@@ -69,7 +69,7 @@ export class CommandEndpoints {
     } catch (err) {
       const { error, unexpected } = toNatterError(err);
       if (unexpected) this.log.error({ err, name }, 'unhandled error in NATS command');
-      this.metrics.error(error.code);
+      this.metrics.error(error.code, 'nats');
       reply = { ok: false, error: error.toBody().error };
     }
     if (msg.reply) msg.respond(JSON.stringify(reply));

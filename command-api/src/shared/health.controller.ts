@@ -33,7 +33,7 @@ export class HealthController {
 
   @Get('metrics')
   @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
-  metricsText(): string {
+  metricsText(): Promise<string> {
     return this.metrics.render();
   }
 }

@@ -17,7 +17,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<HttpReply>();
     const { error, unexpected } = toNatterError(exception);
     if (unexpected) this.log.error({ err: exception }, 'unhandled error in HTTP request');
-    this.metrics.error(error.code);
+    this.metrics.error(error.code, 'http');
     const retryAfter = retryAfterSeconds(error);
     if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
     void reply.status(error.status).header('content-type', 'application/json; charset=utf-8').send(error.toBody());

@@ -1,42 +1,51 @@
+import { Counter, Histogram, latencyBuckets, Registry } from '@natter/infra/runtime';
+
+export type Transport = 'http' | 'nats';
+
 /**
- * A few counters in Prometheus text format, hand-written: commands handled per command and transport, errors
- * by code, and optimistic-concurrency conflicts (append retries).
+ * command-api's metrics (prom-client): HTTP requests by route and status with a latency histogram, commands
+ * by command and transport with a latency histogram, error answers by code, and optimistic-concurrency
+ * conflicts. The registry also carries the process and NATS metrics (app.ts); /metrics renders it.
  */
 export class Metrics {
-  private readonly commands = new Map<string, number>();
-  private readonly errors = new Map<string, number>();
-  private conflicts = 0;
-  private conflictsExhausted = 0;
+  private readonly commands: Counter<'command' | 'transport'>;
+  private readonly commandSeconds: Histogram<'command' | 'transport'>;
+  private readonly errors: Counter<'code' | 'transport'>;
+  private readonly requests: Counter<'method' | 'route' | 'status'>;
+  private readonly requestSeconds: Histogram<'method' | 'route'>;
+  private readonly conflicts: Counter;
+  private readonly conflictsExhausted: Counter;
 
-  commandHandled(command: string, transport: 'http' | 'nats'): void {
-    const k = `command="${command}",transport="${transport}"`;
-    this.commands.set(k, (this.commands.get(k) ?? 0) + 1);
+  constructor(readonly registry: Registry = new Registry()) {
+    const registers = [registry];
+    this.commands = new Counter({ name: 'natter_commands_handled_total', help: 'Commands that completed, by command and transport.', labelNames: ['command', 'transport'], registers });
+    this.commandSeconds = new Histogram({ name: 'natter_command_duration_seconds', help: 'Time to handle a command (load, decide, append), by command and transport; failed ones included.', labelNames: ['command', 'transport'], buckets: latencyBuckets, registers });
+    this.errors = new Counter({ name: 'natter_command_errors_total', help: 'Error answers, by error code and transport.', labelNames: ['code', 'transport'], registers });
+    this.requests = new Counter({ name: 'natter_command_http_requests_total', help: 'HTTP requests, by method, route and status.', labelNames: ['method', 'route', 'status'], registers });
+    this.requestSeconds = new Histogram({ name: 'natter_command_http_request_duration_seconds', help: 'HTTP request latency, by method and route.', labelNames: ['method', 'route'], buckets: latencyBuckets, registers });
+    this.conflicts = new Counter({ name: 'natter_append_conflicts_total', help: 'Appends that lost an optimistic-concurrency race and were retried.', registers });
+    this.conflictsExhausted = new Counter({ name: 'natter_append_conflicts_exhausted_total', help: 'Commands answered 409 conflict after the last retry.', registers });
   }
 
-  error(code: string): void {
-    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  commandHandled(command: string, transport: Transport, seconds: number, ok: boolean): void {
+    if (ok) this.commands.inc({ command, transport });
+    this.commandSeconds.observe({ command, transport }, seconds);
+  }
+
+  error(code: string, transport: Transport): void {
+    this.errors.inc({ code, transport });
+  }
+
+  request(method: string, route: string, status: number, seconds: number): void {
+    this.requests.inc({ method, route, status: String(status) });
+    this.requestSeconds.observe({ method, route }, seconds);
   }
 
   appendConflict(exhausted = false): void {
-    if (exhausted) this.conflictsExhausted++;
-    else this.conflicts++;
+    (exhausted ? this.conflictsExhausted : this.conflicts).inc();
   }
 
-  render(): string {
-    const lines = [
-      '# HELP natter_commands_handled_total Commands that completed, by command and transport.',
-      '# TYPE natter_commands_handled_total counter',
-      ...[...this.commands].map(([k, v]) => `natter_commands_handled_total{${k}} ${v}`),
-      '# HELP natter_command_errors_total Error replies, by error code.',
-      '# TYPE natter_command_errors_total counter',
-      ...[...this.errors].map(([k, v]) => `natter_command_errors_total{code="${k}"} ${v}`),
-      '# HELP natter_append_conflicts_total Appends that lost an optimistic-concurrency race and were retried.',
-      '# TYPE natter_append_conflicts_total counter',
-      `natter_append_conflicts_total ${this.conflicts}`,
-      '# HELP natter_append_conflicts_exhausted_total Commands answered 409 conflict after the last retry.',
-      '# TYPE natter_append_conflicts_exhausted_total counter',
-      `natter_append_conflicts_exhausted_total ${this.conflictsExhausted}`,
-    ];
-    return `${lines.join('\n')}\n`;
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

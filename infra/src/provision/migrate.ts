@@ -1,11 +1,14 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { activeReadModelSchema, CHAT_PROJECTION } from '../runtime/read-model';
 
-const commandDir = fileURLToPath(new URL('../../migrations/command/', import.meta.url));
-const readModelFile = fileURLToPath(new URL('../../migrations/read-model/read-model.sql', import.meta.url));
+// infra/migrations/, or where a deployment bundle keeps them (NATTER_MIGRATIONS_DIR, set by the images).
+const migrationsDir = process.env.NATTER_MIGRATIONS_DIR ?? fileURLToPath(new URL('../../migrations/', import.meta.url));
+const commandDir = join(migrationsDir, 'command/');
+const readModelFile = join(migrationsDir, 'read-model/read-model.sql');
 
 /** Bumped whenever read-model.sql changes: the new version is built by replay, never by ALTER. */
 export const READ_MODEL_VERSION = 2;

@@ -5,7 +5,7 @@
  * `@natter/infra/provision`.
  */
 export { connectNats } from './nats';
-export { NatsRequester, NatsRequestTimeout, NatsNoResponders } from './nats-requests';
+export { NatsRequester, NatsRequestTimeout, NatsNoResponders, isNatsUnavailable } from './nats-requests';
 export { createKysely, createPool } from './db';
 export { createLogger } from './logger';
 export { envInt } from './env';
@@ -15,7 +15,8 @@ export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revo
 export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
 export { serveStatus } from './status';
-export { activeReadModelSchema, CHAT_PROJECTION, PgChannels } from './read-model';
+export { activeReadModelSchema, CHAT_PROJECTION, PgChannels, readModelVersionOf, currentReadModelBuild } from './read-model';
+export type { ReadModelBuild } from './read-model';
 export type {
   ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow,
   UserSearchTermsTable, RoomBansTable, RoomInvitesTable, UserSessionsTable, ServerSettingsTable, AuditLogTable,
@@ -24,3 +25,5 @@ export type {
 export { httpErrorOf, answerClientError, httpServerOptions } from './http-errors';
 export { readLimitedBody, parseJsonBody, acceptJsonBodiesOnly } from './http-body';
 export type { BodyParsers } from './http-body';
+export { createMetricsRegistry, instrumentNats, exposeValues, latencyBuckets, Counter, Gauge, Histogram, Registry } from './metrics';
+export type { ExposedValue } from './metrics';

@@ -89,3 +89,21 @@ export class NatsRequester {
     this.pending.clear();
   }
 }
+
+/** nats.js error names (by `name`: the classes differ between its packages) that mean "NATS did not serve". */
+const unavailableNames = new Set(['NatsRequestTimeout', 'NatsNoResponders', 'TimeoutError', 'NoResponders', 'NoRespondersError', 'RequestError', 'ClosedConnectionError', 'DrainingConnectionError', 'ConnectionError']);
+
+/**
+ * True when `err` (or anything in its `cause` chain) says NATS or JetStream could not serve the request right
+ * now: a timeout, no responders, a closed or reconnecting connection, or a JetStream 503 ("temporarily
+ * unavailable", no stream leader during an election). The outcome of such a request is unknown, and a retry is
+ * what the client should do: callers answer `unavailable`, never `internal`.
+ */
+export function isNatsUnavailable(err: unknown): boolean {
+  for (let e = err as { name?: string; status?: number; cause?: unknown } | undefined, depth = 0; e && depth < 8; e = e.cause as typeof e, depth++) {
+    if (typeof e !== 'object') return false;
+    if (e.name && unavailableNames.has(e.name)) return true;
+    if (e.status === 503) return true; // JetStreamApiError / a JetStream reply with status 503
+  }
+  return false;
+}

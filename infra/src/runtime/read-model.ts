@@ -24,3 +24,32 @@ export async function activeReadModelSchema(db: Kysely<any>): Promise<string> {
   if (!r.rows[0]) throw new Error('no active read model: run migrations first');
   return r.rows[0].active_schema;
 }
+
+/** The read-model version a schema holds: `rm_v<version>_<build>` (null for another name). */
+export function readModelVersionOf(schema: string): number | null {
+  const m = /^rm_v(\d+)_\d+$/.exec(schema);
+  return m ? Number(m[1]) : null;
+}
+
+/** A rebuild into a new read-model version, as the projectors record it in natter.read_model_builds. */
+export interface ReadModelBuild {
+  schema: string;
+  fromSchema: string;
+  targetSeq: number;
+  appliedSeq: number;
+  finished: boolean;
+  /** appliedSeq / targetSeq, 0 to 1. */
+  progress: number;
+}
+
+/** The newest unfinished rebuild of a projection, if one is under way. */
+export async function currentReadModelBuild(db: Kysely<any>, projection = CHAT_PROJECTION): Promise<ReadModelBuild | null> {
+  const r = await sql<{ schema: string; from_schema: string; target_seq: string; applied_seq: string; finished_at: Date | null }>`
+    select schema, from_schema, target_seq, applied_seq, finished_at from natter.read_model_builds
+    where projection = ${projection} and finished_at is null order by started_at desc limit 1`.execute(db);
+  const row = r.rows[0];
+  if (!row) return null;
+  const targetSeq = Number(row.target_seq);
+  const appliedSeq = Number(row.applied_seq);
+  return { schema: row.schema, fromSchema: row.from_schema, targetSeq, appliedSeq, finished: row.finished_at !== null, progress: targetSeq > 0 ? Math.min(1, appliedSeq / targetSeq) : 0 };
+}

@@ -18,7 +18,7 @@ export interface NatsServerHandle {
 const bin = process.env.NATS_SERVER_BIN ?? 'nats-server';
 
 /** Wait until JetStream answers at `url`; `failed()` returning a message stops the wait early. */
-export async function waitForJetStream(url: string, failed: () => string | false = () => false): Promise<void> {
+export async function waitForJetStream(url: string, failed: () => string | false = () => false, timeoutMs = 20_000): Promise<void> {
   await waitFor(`jetstream at ${url}`, async () => {
     const why = failed();
     if (why) throw new Error(why);
@@ -29,7 +29,7 @@ export async function waitForJetStream(url: string, failed: () => string | false
     } finally {
       await nc.close();
     }
-  }, 20_000, 100);
+  }, timeoutMs, 100);
 }
 
 function stopper(proc: ChildProcess, dirs: string[]) {

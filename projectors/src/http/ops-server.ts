@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 export interface OpsHandlers {
   /** Dependencies reachable? `ok` false answers 503. */
   ready(): Promise<{ ok: boolean; [k: string]: unknown }>;
-  metrics(): Promise<string>;
+  metrics: { contentType: string; render(): Promise<string> };
 }
 
 /** `/healthz` (process up), `/readyz` (NATS and Postgres reachable), `/metrics` (Prometheus text). */
@@ -22,9 +22,9 @@ export async function startOpsServer(host: string, port: number, h: OpsHandlers)
       return;
     }
     if (path === '/metrics') {
-      h.metrics().then(
+      h.metrics.render().then(
         (text) => {
-          res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+          res.writeHead(200, { 'content-type': h.metrics.contentType });
           res.end(text);
         },
         (err) => json(500, { error: { code: 'internal', message: String(err) } }),

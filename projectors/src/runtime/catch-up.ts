@@ -6,6 +6,14 @@ import { readCheckpoint } from './checkpoint';
 import { StreamReader, type BatchOptions } from './stream-reader';
 import { applyBatch, type Projection } from './projection';
 
+/** Where a catch-up is: `seq` applied of `lastSeq` to reach, in `schema`. */
+export interface Progress {
+  schema: string;
+  seq: number;
+  lastSeq: number;
+  eventsPerSec: number;
+}
+
 export interface CatchUpResult {
   fromSeq: number;
   checkpoint: number;
@@ -16,7 +24,8 @@ export interface CatchUpResult {
 /**
  * Applies the stream to `schema` from its checkpoint + 1 up to exactly `toSeq` (never past it), with the same
  * batch + checkpoint code as the live projector. Used by rebuilds; the caller decides whether it must hold the
- * projection lock (it must when `schema` is the live one). Logs progress every `progressMs`.
+ * projection lock (it must when `schema` is the live one). Logs progress every `progressMs` and hands it to
+ * `onProgress`, and once more at the end.
  */
 export async function catchUp(
   nc: NatsConnection,
@@ -25,7 +34,7 @@ export async function catchUp(
   projection: Projection,
   toSeq: number,
   log: Logger,
-  opts: { batch: BatchOptions; progressMs?: number; idleTimeoutMs?: number; onProgress?: (checkpoint: number) => void },
+  opts: { batch: BatchOptions; progressMs?: number; idleTimeoutMs?: number; onProgress?: (p: Progress) => void },
 ): Promise<CatchUpResult> {
   const start = await readCheckpoint(db, schema, projection.name);
   const t0 = performance.now();
@@ -45,10 +54,11 @@ export async function catchUp(
       const r = await applyBatch(db, schema, projection, batch, log);
       checkpoint = r.checkpoint;
       events += batch.length;
-      opts.onProgress?.(checkpoint);
       const now = performance.now();
       if (now - lastLog >= (opts.progressMs ?? 2000)) {
-        log.info({ schema, seq: checkpoint, lastSeq: toSeq, eventsPerSec: Math.round(((events - lastLogEvents) * 1000) / (now - lastLog)) }, 'replay progress');
+        const p: Progress = { schema, seq: checkpoint, lastSeq: toSeq, eventsPerSec: Math.round(((events - lastLogEvents) * 1000) / (now - lastLog)) };
+        log.info(p, 'replay progress');
+        opts.onProgress?.(p);
         lastLog = now;
         lastLogEvents = events;
       }
@@ -56,5 +66,7 @@ export async function catchUp(
   } finally {
     await source.close();
   }
-  return { fromSeq: start + 1, checkpoint, events, ms: performance.now() - t0 };
+  const ms = performance.now() - t0;
+  opts.onProgress?.({ schema, seq: checkpoint, lastSeq: toSeq, eventsPerSec: ms > 0 ? Math.round((events * 1000) / ms) : 0 });
+  return { fromSeq: start + 1, checkpoint, events, ms };
 }

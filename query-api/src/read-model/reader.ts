@@ -57,6 +57,7 @@ export class ReadModelReader {
     let waitedMs = 0;
     let schemaRetried = false;
     for (;;) {
+      this.active.assertReadable();
       const schema = this.active.current;
       let r: Snapshot<T> | { lagging: number };
       try {

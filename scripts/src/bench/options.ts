@@ -2,7 +2,7 @@
  * Command-line options of `npm run bench -- [--flag=value ...]`, parsed once and frozen. `--quick` shrinks
  * every size and duration for a run of a few minutes; explicit flags still win over it.
  */
-export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'command', 'idle', 'history', 'directory', 'replay'] as const;
+export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'saturation-cluster', 'command', 'idle', 'history', 'directory', 'replay'] as const;
 export type Scenario = (typeof ALL_SCENARIOS)[number];
 
 export interface BenchOptions {

@@ -189,6 +189,22 @@ try {
     });
     if (natterT) await step('Natter saturation', async () => void (results.natter.saturation = await saturationScenario(natterT!, { ...s, maxSteps: opts.satMaxSteps }, say)));
   }
+  if (has('saturation-cluster') && !opts.rawOnly) {
+    // The same saturation against the cluster topology, started for this step alone (the single-node stack
+    // stays up, idle, meanwhile): how the scale-out topology compares on the same machine in the same run.
+    const s = { rooms: 100, members: 10, startRate: opts.satStartRate, factor: opts.satFactor, stepMs: opts.stepS * 1000, maxPerSender: opts.maxPerSender, workers: opts.workers, textBytes: opts.textBytes, p99LimitMs: opts.p99LimitMs };
+    await step('Natter cluster saturation', async () => {
+      const cluster = await acquireNatter({ log, progress: (m) => say(`cluster: ${m}`), cluster: true });
+      try {
+        const cpop = new Population(new NatterApi(cluster.commandUrl, cluster.queryUrl), `c${Date.now().toString(36)}`, say);
+        await cpop.ensureUsers(opts.users);
+        const t = natterTarget(cluster.edgeWsUrls, cpop, cluster.procs, 'natter-cluster');
+        results.natter.saturationCluster = await saturationScenario(t, { ...s, maxSteps: opts.satMaxSteps }, say);
+      } finally {
+        await cluster.stop();
+      }
+    });
+  }
   if (has('command') && natterT && pop && api) {
     await step('command latency', async () => {
       const ws = await fanoutScenario(natterT!, fan('command latency WS', 20, 5, opts.commandRate, opts.maxPerSender), say);

@@ -13,14 +13,16 @@ export interface Target {
   prepare(rooms: number, members: number): Promise<Layout>;
 }
 
-export function natterTarget(edgeWsUrl: string, pop: Population, procs: Target['procs']): Target {
+/** Natter's edges: each room's members are spread over them in turn (one edge, or the cluster's several). */
+export function natterTarget(edgeWsUrls: string | string[], pop: Population, procs: Target['procs'], name = 'natter'): Target {
+  const edges = typeof edgeWsUrls === 'string' ? [edgeWsUrls] : edgeWsUrls;
   return {
-    name: 'natter',
+    name,
     dialect: 'natter',
     procs,
     prepare: async (rooms, members) => {
       const made = await pop.rooms(rooms, members);
-      return layout(made.map((r) => ({ id: r.id, size: r.members.length })), (_room, r, m) => `${edgeWsUrl}?access_token=${made[r].members[m].accessToken}`);
+      return layout(made.map((r) => ({ id: r.id, size: r.members.length })), (_room, r, m) => `${edges[(r + m) % edges.length]}?access_token=${made[r].members[m].accessToken}`);
     },
   };
 }

@@ -34,7 +34,8 @@ export async function startGateway(o: GatewayOptions): Promise<GatewayRun> {
 /** Render the nginx config for these upstream ports into `<dir>/nginx.conf`; returns its path. */
 export async function writeGatewayConfig(o: GatewayOptions): Promise<string> {
   await mkdir(join(o.dir, 'tmp'), { recursive: true });
-  const servers = (ports: number[]) => ports.map((p) => `server 127.0.0.1:${p};`).join(' ');
+  // Passive health checks (nginx-light has no active ones): one failed connection takes a server out for 2 s.
+  const servers = (ports: number[]) => ports.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=2s;`).join(' ');
   const webRoot = o.webRoot ?? (existsSync(join(webDist, 'index.html')) ? webDist : await placeholderRoot(o.dir));
   const conf = (await readFile(template, 'utf8'))
     .replaceAll('{{WORKERS}}', '1')
@@ -103,7 +104,13 @@ const gatewayErrors: readonly [statuses: number[], code: ErrorCode][] = [
   [[500], 'internal'],
 ];
 
-function errorPages(): string {
+/**
+ * The gateway's own error pages as nginx directives (the `{{ERROR_PAGES}}` of the template), generated from
+ * contracts' error list. The container gateway cannot run this: it includes the same text from
+ * infra/gateway/error-pages.conf, which scripts/test/deploy.test.ts keeps equal to what this returns
+ * (regenerate: `UPDATE_ERROR_PAGES=1 npx vitest run scripts/test/deploy.test.ts`).
+ */
+export function errorPages(): string {
   // Pages are internal URIs, not named locations: nginx cannot redirect to a named location from an error
   // found while reading the request line (`%00`, a URL too long), and `types {}` keeps the URI's extension
   // from choosing the content type.

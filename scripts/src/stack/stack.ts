@@ -11,6 +11,7 @@ import { startGatewayRun, writeGatewayConfig } from './gateway';
 import { ensureJwtKeys } from './keys';
 import { natsUnit } from './nats-unit';
 import { startService } from './service-process';
+import { watchReadModelUpgrade } from './upgrade-progress';
 import { Supervisor, type GiveUp, type RestartPolicy, type Unit, type UnitSpec } from './supervisor';
 
 export interface StackOptions {
@@ -25,6 +26,18 @@ export interface StackOptions {
   natsPort?: number;
   postgresPort?: number;
   edges?: number;
+  /**
+   * The scale-out topology (`npm run up -- --cluster`): a 3-node NATS cluster (when NATS is started here) with
+   * R3 streams and buckets, 2 edges, 2 command-apis, 2 query-apis and 2 projectors (one active, one standby),
+   * unless `instances` or `edges` say otherwise.
+   */
+  cluster?: boolean;
+  /** Instances of each service (default 1 each; 2 in a cluster). */
+  instances?: { commandApi?: number; queryApi?: number; projectors?: number };
+  /** Client ports of the NATS nodes started here (default: `natsPort` alone, or free ports). */
+  natsPorts?: number[];
+  /** Cluster route ports of those nodes (default: free ports). */
+  natsRoutePorts?: number[];
   gateway?: boolean;
   /** Fixed service ports (default: free ports). */
   basePort?: number;
@@ -49,14 +62,29 @@ export interface ServiceProcess {
   readonly restarts: number;
 }
 
+/** A nats-server started by the stack. */
+export interface NatsNode {
+  name: string;
+  url: string;
+  /** Its JetStream store (what `nats-server -sd` / `store_dir` names). */
+  storeDir: string;
+}
+
 export interface Stack {
   gatewayUrl?: string;
   natsUrl: string;
   databaseUrl: string;
+  /** Stream and bucket replicas (3 in a cluster). */
+  replicas: number;
+  /** The first instance of each service (the only one outside a cluster). */
   commandApi: ServiceProcess;
   queryApi: ServiceProcess;
   projectors: ServiceProcess;
   edges: ServiceProcess[];
+  /** Every instance of each service. */
+  services: { commandApi: ServiceProcess[]; queryApi: ServiceProcess[]; projectors: ServiceProcess[] };
+  /** The nats-servers started here (none when NATS_URL was given). */
+  natsNodes: NatsNode[];
   /** Every supervised process in start order: nats-server and postgres (when started here), services, nginx. */
   units: Unit[];
   publicKeyFile: string;
@@ -90,7 +118,11 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     },
   });
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= supervisor.stop());
+  let upgradeWatch: { stop(): Promise<void> } | undefined;
+  const stop = () => (stopping ??= (async () => {
+    await upgradeWatch?.stop();
+    await supervisor.stop();
+  })());
   const abort = () => void stop();
   o.signal?.addEventListener('abort', abort);
   try {
@@ -98,14 +130,24 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const logsDir = join(o.dataDir, 'logs');
     await mkdir(logsDir, { recursive: true });
 
+    const replicas = o.cluster ? 3 : 1;
     let natsUrl = o.natsUrl;
+    const natsNodes: NatsNode[] = [];
     if (!natsUrl) {
-      progress('starting nats-server');
-      const spec = natsUnit(join(o.dataDir, 'nats'), o.natsPort ?? (await freePort()), join(logsDir, 'nats-server.log'), (url) =>
-        provisionNats(url, o.log.child({ component: 'provision' })),
-      );
-      await supervisor.start(spec);
-      natsUrl = spec.url;
+      const count = o.cluster ? 3 : 1;
+      progress(o.cluster ? `starting a ${count}-node nats-server cluster` : 'starting nats-server');
+      const ports = o.natsPorts ?? (o.cluster || o.natsPort === undefined ? await freePorts(count) : [o.natsPort]);
+      const routePorts = o.natsRoutePorts ?? (o.cluster ? await freePorts(count) : []);
+      const specs = ports.slice(0, count).map((port, i) => {
+        const name = o.cluster ? `nats-${i + 1}` : 'nats-server';
+        const dir = join(o.dataDir, o.cluster ? name : 'nats');
+        const cluster = o.cluster ? { clusterName: 'natter', serverName: name, routePort: routePorts[i], routes: routePorts.map((p) => `nats-route://127.0.0.1:${p}`) } : undefined;
+        natsNodes.push({ name, url: `nats://127.0.0.1:${port}`, storeDir: dir });
+        return natsUnit({ name, dir, port, logFile: join(logsDir, `${name}.log`), cluster, afterRestart: (url) => provisionNats(url, replicas, o.log.child({ component: 'provision' })) });
+      });
+      // Together: a cluster node's JetStream answers only once a majority of the nodes is up.
+      await Promise.all(specs.map((spec) => supervisor.start(spec)));
+      natsUrl = specs.map((spec) => spec.url).join(',');
     }
     let databaseUrl = o.databaseUrl;
     if (!databaseUrl) {
@@ -121,14 +163,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const nc = await connect({ servers: natsUrl.split(',') });
     const db = createKysely<any>(databaseUrl, 2);
     try {
-      await provisionAll(nc, db, o.log.child({ component: 'provision' }));
+      await provisionAll(nc, db, o.log.child({ component: 'provision' }), { replicas });
     } finally {
       await db.destroy();
       await nc.close();
     }
 
+    // An older read model is rebuilt by the projectors when they start: say how far they are.
+    upgradeWatch = await watchReadModelUpgrade(databaseUrl, progress);
     const keys = await ensureJwtKeys(join(o.dataDir, 'keys'));
-    const port = async (i: number) => (o.basePort ? o.basePort + i : freePort());
+    // Fixed ports from basePort + offset, or distinct free ones (asked for together, so none is handed out twice).
+    const ports = async (offsets: number[]) => (o.basePort ? offsets.map((i) => o.basePort! + i) : freePorts(offsets.length));
     const common = {
       NATS_URL: natsUrl,
       DATABASE_URL: databaseUrl,
@@ -147,14 +192,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       });
       return serviceOf(unit, p);
     };
-    const projectors = await start('projectors', entries.projectors, 'PROJECTORS_PORT', await port(3));
-    const commandApi = await start('command-api', entries.commandApi, 'COMMAND_API_PORT', await port(0), { NATTER_JWT_PRIVATE_KEY_FILE: keys.privateKeyFile });
-    const queryApi = await start('query-api', entries.queryApi, 'QUERY_API_PORT', await port(1));
-    const edges: ServiceProcess[] = [];
-    for (let i = 0; i < (o.edges ?? 1); i++) {
-      const p = o.basePort ? o.basePort + 10 + i : await freePort();
-      edges.push(await start(`edge-${i + 1}`, entries.edge, 'EDGE_PORT', p, { EDGE_NODE_ID: `edge-${i + 1}` }));
-    }
+    // Several instances of a service are `<name>-1`, `<name>-2`, ... on ports `basePort + offset + 20 * i`.
+    const count = (n: number | undefined) => n ?? (o.cluster ? 2 : 1);
+    const many = async (name: string, entry: string, portVar: string, offset: number, n: number, env: Record<string, string> = {}) => {
+      const got = await ports(Array.from({ length: n }, (_, i) => offset + 20 * i));
+      return Promise.all(got.map((p, i) => start(n > 1 ? `${name}-${i + 1}` : name, entry, portVar, p, env)));
+    };
+    const projectors = await many('projectors', entries.projectors, 'PROJECTORS_PORT', 3, count(o.instances?.projectors));
+    const commandApis = await many('command-api', entries.commandApi, 'COMMAND_API_PORT', 0, count(o.instances?.commandApi), { NATTER_JWT_PRIVATE_KEY_FILE: keys.privateKeyFile });
+    const queryApis = await many('query-api', entries.queryApi, 'QUERY_API_PORT', 1, count(o.instances?.queryApi));
+    const edgePorts = await ports(Array.from({ length: o.edges ?? (o.cluster ? 2 : 1) }, (_, i) => 10 + i));
+    const edges = await Promise.all(edgePorts.map((p, i) => start(`edge-${i + 1}`, entries.edge, 'EDGE_PORT', p, { EDGE_NODE_ID: `edge-${i + 1}` })));
 
     let gatewayUrl: string | undefined;
     if (o.gateway !== false) {
@@ -163,8 +211,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         dir: join(o.dataDir, 'gateway'),
         host: o.host ?? '127.0.0.1',
         port: o.gatewayPort ?? (await freePort()),
-        commandPorts: [commandApi.port],
-        queryPorts: [queryApi.port],
+        commandPorts: commandApis.map((c) => c.port),
+        queryPorts: queryApis.map((q) => q.port),
         edgePorts: edges.map((e) => e.port),
       };
       const confPath = await writeGatewayConfig(gw);
@@ -172,7 +220,21 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       await supervisor.start(spec);
       gatewayUrl = `http://${gw.host}:${gw.port}`;
     }
-    stack = { gatewayUrl, natsUrl, databaseUrl, commandApi, queryApi, projectors, edges, units: supervisor.units, ...keys, stop };
+    stack = {
+      gatewayUrl,
+      natsUrl,
+      databaseUrl,
+      replicas,
+      commandApi: commandApis[0],
+      queryApi: queryApis[0],
+      projectors: projectors[0],
+      edges,
+      services: { commandApi: commandApis, queryApi: queryApis, projectors },
+      natsNodes,
+      units: supervisor.units,
+      ...keys,
+      stop,
+    };
     return stack;
   } catch (err) {
     await stop();
@@ -182,14 +244,32 @@ export async function startStack(o: StackOptions): Promise<Stack> {
   }
 }
 
-/** Streams and buckets again (idempotent), on a short-lived connection. */
-async function provisionNats(url: string, log: Logger): Promise<void> {
-  const nc = await connect({ servers: url, reconnect: false, timeout: 2000 });
-  try {
-    await provisionStreams(await jetstreamManager(nc), log);
-    await provisionBuckets(nc, log);
-  } finally {
-    await nc.close();
+async function freePorts(n: number): Promise<number[]> {
+  const out: number[] = [];
+  while (out.length < n) {
+    const p = await freePort();
+    if (!out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+/** Streams and buckets again (idempotent), on a short-lived connection; a few tries over about 20 s. */
+async function provisionNats(url: string, replicas: number, log: Logger): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const nc = await connect({ servers: url, reconnect: false, timeout: 2000 });
+      try {
+        await provisionStreams(await jetstreamManager(nc, { timeout: 5000 }), log, { replicas });
+        await provisionBuckets(nc, log, { replicas });
+        return;
+      } finally {
+        await nc.close();
+      }
+    } catch (err) {
+      if (attempt >= 4) throw err;
+      log.warn({ err: (err as Error).message, attempt }, 'provisioning after a nats-server restart failed; retrying');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
   }
 }
 

@@ -11,14 +11,17 @@ import { Supervisor, type GiveUp, type UnitSpec } from './supervisor';
 const log = pino({ level: 'silent' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A unit whose every run lives `lifeMs()` and then exits with code 3 (or until stopped). */
+/**
+ * A unit whose every run lives `lifeMs()` and then exits with code 3 (or until stopped). A shell's `sleep`, not
+ * a Node process: Node's own start-up takes hundreds of ms on a loaded machine, which would stretch every run.
+ */
 function unit(lifeMs: () => number, starts: number[] = []): UnitSpec {
   return {
     name: 'worker',
     logFile: '/tmp/worker.log',
     start: async () => {
       starts.push(Date.now());
-      const proc = spawn(process.execPath, ['-e', `setTimeout(() => process.exit(3), ${lifeMs()})`], { stdio: 'ignore' });
+      const proc = spawn('/bin/sh', ['-c', `sleep ${lifeMs() / 1000}; exit 3`], { stdio: 'ignore' });
       await new Promise((r) => proc.once('spawn', r));
       return { proc, stop: () => stopChild(proc, 'SIGTERM', 1000) };
     },
@@ -54,10 +57,13 @@ describe('Supervisor', () => {
   });
 
   it('forgets old crashes: the delay resets after a run that stayed up, crashes outside the window do not count', async () => {
-    const lives = [20, 20, 400, 20, 20];
-    const { s, lines, gaveUp } = supervisor({ firstDelayMs: 50, maxDelayMs: 1000, stableAfterMs: 300, maxCrashes: 3, crashWindowMs: 200 });
+    // Only lower bounds matter, so a slow machine cannot change the outcome: the third run lasts longer than
+    // stableAfterMs (the delay resets), the others far less; and the last three crashes are at least
+    // 50 + 60 + 100 + 60 ms apart, more than the 200 ms window, so they never count together.
+    const lives = [60, 60, 1500, 60, 60];
+    const { s, lines, gaveUp } = supervisor({ firstDelayMs: 50, maxDelayMs: 1000, stableAfterMs: 1000, maxCrashes: 3, crashWindowMs: 200 });
     await s.start(unit(() => lives.shift() ?? 60_000));
-    for (let t = Date.now(); lines.filter((l) => / is back/.test(l)).length < 5 && Date.now() - t < 10_000; ) await sleep(20);
+    for (let t = Date.now(); lines.filter((l) => / is back/.test(l)).length < 5 && Date.now() - t < 20_000; ) await sleep(20);
     expect(lines.filter((l) => /restart \d in/.test(l)).map((l) => /in ([\d.]+)s/.exec(l)![1])).toEqual(['0.05', '0.1', '0.05', '0.1', '0.2']);
     expect(gaveUp).toEqual([]); // 5 crashes, but never 3 within 200 ms
     await s.stop();

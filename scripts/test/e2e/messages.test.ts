@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeEvent, foldMessage, messageTarget, NoMentions, Streams, Subjects, type MessageState, type Role, type ServerFrame } from '@natter/contracts';
 import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
-import { rebuildReadModel } from '../../src/replay';
+import { rebuildReadModel } from '@natter/projectors';
 import { startStack, type Stack } from '../../src/stack/index';
 import { createKysely } from '@natter/infra/runtime';
 import { TestSocket, TestUser } from '../support/client';

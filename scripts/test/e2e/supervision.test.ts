@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestUser } from '../support/client';
 import { Launched, type UnitName } from '../support/launcher';
 import { listeningPorts } from '../support/procs';
-import { ResumingListener, SteadySender } from '../support/steady-clients';
+import { ResumingListener, SteadySender } from '../../src/chaos/clients';
 
 /**
  * `npm run up` keeps a chat server running when its processes crash. The real launcher (bootstrap.mjs, what

@@ -50,7 +50,7 @@ export class Launched {
     });
   }
 
-  static async start(o: { via: 'npm' | 'bootstrap'; dataDir?: string; env?: Record<string, string> }): Promise<Launched> {
+  static async start(o: { via: 'npm' | 'bootstrap'; dataDir?: string; env?: Record<string, string>; args?: string[] }): Promise<Launched> {
     const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'natter-launcher-')));
     await chmod(dataDir, 0o755); // as root, Postgres runs as the postgres user and must reach dataDir/pg
     const ports = { gateway: await freePort(), nats: await freePort(), postgres: await freePort() };
@@ -65,7 +65,7 @@ export class Launched {
       DATABASE_URL: undefined,
       ...o.env,
     };
-    const [cmd, args] = o.via === 'npm' ? ['npm', ['run', 'up']] : [process.execPath, ['scripts/bootstrap.mjs']];
+    const [cmd, args] = o.via === 'npm' ? ['npm', ['run', 'up', ...(o.args?.length ? ['--', ...o.args] : [])]] : [process.execPath, ['scripts/bootstrap.mjs', ...(o.args ?? [])]];
     const proc = spawn(cmd, args, { cwd: repoRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     return new Launched(proc, dataDir, ports);
   }
@@ -96,7 +96,7 @@ export class Launched {
   }
 
   async waitUntilRunning(timeoutMs = 120_000): Promise<void> {
-    await this.waitForOutput(/\[natter\] running\. Open /, timeoutMs);
+    await this.waitForOutput(/\[natter\] running\b.*\. Open /, timeoutMs);
     this.remember();
   }
 
@@ -142,6 +142,11 @@ export class Launched {
     if (this.proc.pid) this.seen.set(this.proc.pid, { pid: this.proc.pid, ppid: process.pid, pgid: this.proc.pid, argv: [] });
     for (const p of procs) this.seen.set(p.pid, p);
     return procs;
+  }
+
+  /** Every live process under the launcher now. */
+  processes(): Proc[] {
+    return this.remember();
   }
 
   /** Test cleanup: SIGKILL whatever is left of what this launcher started (only its own pids and groups). */

@@ -11,6 +11,8 @@ export interface NatterHandle {
   commandUrl: string;
   queryUrl: string;
   edgeWsUrl: string;
+  /** Every edge (several in the cluster topology). */
+  edgeWsUrls: string[];
   natsUrl: string;
   databaseUrl: string;
   procs: Record<string, () => number[]>;
@@ -20,8 +22,8 @@ export interface NatterHandle {
 
 const portOf = (url: string, dflt: number) => Number(new URL(url.split(',')[0]).port || dflt);
 
-function infraProcs(natsUrl: string, databaseUrl: string): Record<string, () => number[]> {
-  const nats = pidListeningOn(portOf(natsUrl, 4222));
+function infraProcs(natsUrl: string | undefined, databaseUrl: string): Record<string, () => number[]> {
+  const nats = natsUrl && pidListeningOn(portOf(natsUrl, 4222));
   const pg = pidListeningOn(portOf(databaseUrl, 5432));
   const out: Record<string, () => number[]> = {};
   if (nats) out['nats-server'] = () => [nats];
@@ -34,9 +36,9 @@ function infraProcs(natsUrl: string, databaseUrl: string): Record<string, () => 
  * NATTER_BENCH_EDGE_URL, NATS_URL, DATABASE_URL; service pids found by their listening ports), or a fresh one
  * from startStack in a temp dir (no gateway: the bench talks to the services directly), removed on stop().
  */
-export async function acquireNatter(o: { log: Logger; env?: Record<string, string>; progress: (s: string) => void }): Promise<NatterHandle> {
+export async function acquireNatter(o: { log: Logger; env?: Record<string, string>; progress: (s: string) => void; cluster?: boolean }): Promise<NatterHandle> {
   const e = process.env;
-  if (e.NATTER_BENCH_COMMAND_URL && e.NATTER_BENCH_QUERY_URL && e.NATTER_BENCH_EDGE_URL) {
+  if (!o.cluster && e.NATTER_BENCH_COMMAND_URL && e.NATTER_BENCH_QUERY_URL && e.NATTER_BENCH_EDGE_URL) {
     const natsUrl = e.NATS_URL ?? 'nats://127.0.0.1:4222';
     const databaseUrl = e.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/natter';
     const procs = infraProcs(natsUrl, databaseUrl);
@@ -44,19 +46,25 @@ export async function acquireNatter(o: { log: Logger; env?: Record<string, strin
       const pid = pidListeningOn(portOf(url.replace(/^ws/, 'http'), 80));
       if (pid) procs[name] = () => [pid];
     }
-    return { commandUrl: e.NATTER_BENCH_COMMAND_URL, queryUrl: e.NATTER_BENCH_QUERY_URL, edgeWsUrl: e.NATTER_BENCH_EDGE_URL, natsUrl, databaseUrl, procs, started: false, stop: async () => {} };
+    return { commandUrl: e.NATTER_BENCH_COMMAND_URL, queryUrl: e.NATTER_BENCH_QUERY_URL, edgeWsUrl: e.NATTER_BENCH_EDGE_URL, edgeWsUrls: [e.NATTER_BENCH_EDGE_URL], natsUrl, databaseUrl, procs, started: false, stop: async () => {} };
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'natter-bench-'));
   await chmod(dataDir, 0o755); // Postgres runs as the postgres user when we are root: it must reach dataDir/pg
   // The population registers thousands of users and rooms from one address: the per-address and per-user
   // limits on those would refuse it (sends keep theirs: the scenarios stay under 10/s per user).
+  // The cluster topology: 3 NATS nodes (R3), 2 edges, 2 command-apis, 2 query-apis, 2 projectors.
   const env = { COMMAND_API_REGISTER_PER_ADDRESS: '1000000/1', COMMAND_API_LOGIN_PER_ADDRESS: '1000000/1', COMMAND_API_ROOMS_PER_USER: '1000000/1', ...o.env };
-  const stack = await startStack({ dataDir, gateway: false, edges: 1, log: o.log, env, onProgress: o.progress }).catch(async (err) => {
+  const stack = await startStack({ dataDir, gateway: false, cluster: o.cluster, edges: o.cluster ? 2 : 1, log: o.log, env, onProgress: o.progress }).catch(async (err) => {
     await rm(dataDir, { recursive: true, force: true });
     throw err;
   });
-  const procs = infraProcs(stack.natsUrl, stack.databaseUrl);
-  for (const s of [stack.commandApi, stack.queryApi, stack.projectors, ...stack.edges]) {
+  // A cluster's NATS nodes are sampled one by one, under their unit names.
+  const procs = infraProcs(o.cluster ? undefined : stack.natsUrl, stack.databaseUrl);
+  for (const n of o.cluster ? stack.natsNodes : []) {
+    const pid = stack.units.find((u) => u.name === n.name)?.proc.pid;
+    if (pid) procs[n.name] = () => [pid];
+  }
+  for (const s of [...stack.services.commandApi, ...stack.services.queryApi, ...stack.services.projectors, ...stack.edges]) {
     const pid = s.proc.pid;
     if (pid) procs[s.name] = () => [pid];
   }
@@ -65,6 +73,7 @@ export async function acquireNatter(o: { log: Logger; env?: Record<string, strin
     commandUrl: stack.commandApi.url,
     queryUrl: stack.queryApi.url,
     edgeWsUrl: `ws://127.0.0.1:${edge.port}/ws`,
+    edgeWsUrls: stack.edges.map((x) => `ws://127.0.0.1:${x.port}/ws`),
     natsUrl: stack.natsUrl,
     databaseUrl: stack.databaseUrl,
     procs,

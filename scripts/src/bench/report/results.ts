@@ -25,6 +25,8 @@ export interface BenchResults {
     fanoutSmall?: FanoutResult;
     fanoutBig?: FanoutResult;
     saturation?: SaturationResult;
+    /** The same saturation run against the cluster topology (startStack cluster: 3 NATS nodes, R3, 2 of each). */
+    saturationCluster?: SaturationResult;
     idle?: IdleResult;
     history?: HistoryResult;
     directory?: DirectoryResult;
@@ -44,6 +46,7 @@ export function computeRatios(r: BenchResults): Record<string, number | null> {
   return {
     'saturation msg/s, Natter / raw uWS': ratio(n.saturation?.maxMsgPerSec, b.rawSaturation?.maxMsgPerSec),
     'saturation deliveries/s, Natter / raw uWS': ratio(n.saturation?.maxDeliveriesPerSec, b.rawSaturation?.maxDeliveriesPerSec),
+    'saturation msg/s, Natter cluster / single node': ratio(n.saturationCluster?.maxMsgPerSec, n.saturation?.maxMsgPerSec),
     'send rate (saturation msg/s), Natter / raw JetStream publish': ratio(n.saturation?.maxMsgPerSec, b.jetstream?.msgPerSec),
     [n.history?.seed.backlogEventsPerSec === null ? 'live projector events/s / raw Postgres rows/s (lower bound: it kept up with the publisher)' : 'live projector events/s (on a backlog) / raw Postgres rows/s']:
       ratio(n.history?.seed.backlogEventsPerSec ?? n.history?.seed.projectorEventsPerSec, b.postgres?.rowsPerSec),
@@ -82,9 +85,9 @@ export function renderMarkdown(r: BenchResults): string {
   md += fanoutRows('command latency (WS)', n.commandLatency?.ws);
   const retried = [n.fanoutSmall, b.rawFanoutSmall, n.fanoutBig, b.rawFanoutBig, n.commandLatency?.ws].filter((f) => f && f.connectRetries > 0);
   for (const f of retried) md += `\n${f!.target} ${f!.scenario}: ${f!.connectRetries} connection attempts were retried (${f!.connectErrors.join('; ')}).\n`;
-  for (const s of [n.saturation, b.rawSaturation]) if (s?.connectRetries) md += `\n${s.target} saturation: ${s.connectRetries} connection attempts were retried.\n`;
+  for (const s of [n.saturation, n.saturationCluster, b.rawSaturation]) if (s?.connectRetries) md += `\n${s.target} saturation: ${s.connectRetries} connection attempts were retried.\n`;
   if (n.idle?.retries) md += `\nNatter idle: ${n.idle.retries} connection attempts were retried (${n.idle.errors.join('; ')}).\n`;
-  for (const s of [n.saturation, b.rawSaturation]) {
+  for (const s of [n.saturation, n.saturationCluster, b.rawSaturation]) {
     if (!s) continue;
     md += `\n## Saturation: ${s.target}, ${s.rooms} rooms x ${s.members}: highest rate that held ${num(s.maxMsgPerSec)} msg/s (${num(s.maxDeliveriesPerSec)} deliveries/s)\n\n| msg/s | held | p50 ms | p99 ms | delivered/s | lost | generator CPU | machine CPU (of 200%) | processes | why not |\n|---|---|---|---|---|---|---|---|---|---|\n`;
     for (const st of s.steps) {

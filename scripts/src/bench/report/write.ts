@@ -12,7 +12,7 @@ export async function writeReport(outDir: string, results: BenchResults, p99Limi
   await writeFile(join(outDir, 'results.md'), md);
   const ratioItems = Object.entries(results.ratios).filter(([, v]) => v !== null).map(([label, value]) => ({ label: label.replace(/ \(lower bound.*\)$/, ' (≥)'), value: value as number }));
   await writeFile(join(outDir, 'ratios.svg'), barChart('Natter as a ratio of its baselines', ratioItems, 'x'));
-  const sat = [results.natter.saturation, results.baselines.rawSaturation].filter((s) => s !== undefined);
+  const sat = [results.natter.saturation, results.natter.saturationCluster, results.baselines.rawSaturation].filter((s) => s !== undefined);
   if (sat.length) {
     const series = sat.map((s) => ({ name: s.target, points: s.steps.map((x) => [x.rate, x.p99] as [number, number]) }));
     await writeFile(join(outDir, 'saturation.svg'), lineChart('Saturation: p99 latency vs send rate (100 rooms x 10)', 'msg/s sent', 'p99 ms', series, p99LimitMs));

@@ -1,5 +1,5 @@
 import { createKysely, createLogger, connectNats, type ReadModelDB } from '@natter/infra/runtime';
-import { rebuildReadModel } from '../../replay';
+import { rebuildReadModel } from '@natter/projectors';
 
 export interface ReplayResult {
   events: number;

@@ -1,8 +1,28 @@
 import WebSocket from 'ws';
-import type { ServerFrame } from '@natter/contracts';
-import type { TestUser } from './client';
+import type { AuthTokens, ServerFrame } from '@natter/contracts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Who a client acts as: the gateway's base URL and a signed-in user's tokens (the tests' TestUser is one). */
+export interface ChatUser {
+  readonly base: string;
+  readonly tokens: AuthTokens;
+}
+
+/** Register a user through the API (a random suffix keeps names unique across runs). */
+export async function registerUser(base: string, name: string): Promise<ChatUser> {
+  const username = `${name}_${Math.random().toString(36).slice(2, 8)}`;
+  for (let attempt = 1; ; attempt++) {
+    const r = await fetch(`${base}/api/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, email: `${username}@example.test`, password: 'correct horse battery', displayName: name }),
+    }).catch((err: Error) => ({ status: 0, text: async () => err.message }));
+    if (r.status === 201) return { base, tokens: (await (r as Response).json()) as AuthTokens };
+    if (attempt >= 5 || (r.status !== 0 && r.status < 500)) throw new Error(`register ${name}: ${r.status} ${await r.text()}`);
+    await sleep(500);
+  }
+}
 
 /**
  * Sends messages one after another over HTTP, as a real client with an outbox would: a send that fails
@@ -10,12 +30,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export class SteadySender {
   readonly acked: { clientMsgId: string; seq: number }[] = [];
+  /** When each of `acked` was acknowledged (Date.now()), for stall and recovery times. */
+  readonly ackedAt: number[] = [];
   /** Every failed attempt, by what it got: `503 unavailable`, `fetch failed`, ... (each was retried). */
   readonly failures = new Map<string, number>();
   private stopped = false;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly user: TestUser, private readonly roomId: string, private readonly everyMs = 120) {}
+  constructor(private readonly user: ChatUser, readonly roomId: string, private readonly everyMs = 120) {}
 
   start(): void {
     this.loop = this.run();
@@ -34,6 +56,7 @@ export class SteadySender {
         const r = await this.attempt(clientMsgId, `message ${i}`);
         if (r.ok) {
           this.acked.push({ clientMsgId, seq: r.seq });
+          this.ackedAt.push(Date.now());
           break;
         }
         this.failures.set(r.why, (this.failures.get(r.why) ?? 0) + 1);
@@ -76,13 +99,14 @@ export class ResumingListener {
   /** Every MessageSent delivered, in delivery order (duplicates included: none are expected). */
   readonly messages: { clientMsgId: string; seq: number }[] = [];
   connections = 0;
-  private lastSeq = 0;
+  /** The highest room sequence delivered so far. */
+  lastSeq = 0;
   /** The epoch `lastSeq` was collected under (from the first `hello`): a resume must send it back. */
   private epoch: string | undefined;
   private ws: WebSocket | undefined;
   private stopped = false;
 
-  constructor(private readonly user: TestUser, private readonly wsUrl: string, private readonly roomId: string) {}
+  constructor(private readonly user: ChatUser, private readonly wsUrl: string, readonly roomId: string) {}
 
   start(): void {
     void this.connect();

@@ -5,19 +5,17 @@ import { READ_MODEL_VERSION } from '@natter/infra/provision';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import { rebuildReadModel } from './rebuild';
+import { rebuildReadModel, RebuildLockName } from './rebuild';
 
 const idle: RebuildStatus = { state: 'idle', phase: null, seq: 0, target: 0, schema: null, startedAt: null, finishedAt: null, error: null };
-/** Held by the instance running a rebuild, so two instances never run one at once. */
-const REBUILD_LOCK = 'natter.rebuild';
 
 /**
  * The admin panel's rebuild button, served by projectors: `natter.admin.rebuild` (queue group `projectors`,
  * so one instance takes each request) starts rebuild.ts's rebuildReadModel in the background (replay into a
  * new schema, verify against the live one when it is of the same version, swap) and answers at once with
  * the status; `current` is reported in this instance's `natter.status` answers while it runs and after.
- * One rebuild at a time in the whole deployment: a Postgres advisory lock held for its duration; a second
- * request gets 409 conflict.
+ * One rebuild at a time in the whole deployment (RebuildLockName, also taken by a read-model upgrade on
+ * start): a second request gets 409 conflict.
  */
 export class RebuildService {
   private status: RebuildStatus = idle;
@@ -64,7 +62,7 @@ export class RebuildService {
     if (this.status.state === 'running') throw new NatterError('conflict', 'A rebuild is running.');
     const lock = new pg.Client({ connectionString: this.dbUrl, application_name: 'natter-rebuild' });
     await lock.connect();
-    const { rows } = await lock.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [REBUILD_LOCK]);
+    const { rows } = await lock.query<{ ok: boolean }>('select pg_try_advisory_lock(hashtext($1)) as ok', [RebuildLockName]);
     if (!rows[0].ok) {
       await lock.end().catch(() => {});
       throw new NatterError('conflict', 'A rebuild is running on another projectors instance.');
@@ -84,7 +82,7 @@ export class RebuildService {
         verify,
         swap: true,
         dropDelayMs: 2000,
-        onProgress: (p) => (this.status = { ...this.status, phase: p.phase, schema: p.schema, seq: p.seq, target: p.target }),
+        onProgress: (p) => (this.status = { ...this.status, phase: p.phase, schema: p.schema, seq: p.seq, target: p.lastSeq }),
       });
       this.status = { ...this.status, state: 'done', phase: 'finished', seq: r.finalSeq ?? this.status.seq, target: r.finalSeq ?? this.status.target, finishedAt: new Date().toISOString() };
     } catch (err) {

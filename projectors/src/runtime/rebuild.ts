@@ -1,7 +1,7 @@
 /**
  * Rebuild the chat read model by replaying the event stream. One implementation, run by the CLI
- * (`npm run replay -- [--verify] [--swap] [--keep]`, scripts/src/replay.ts) and by a projectors instance when a
- * server admin presses "rebuild" (rebuild-service.ts), which reports its progress through `onProgress`.
+ * (`npm run replay`, scripts/src/replay.ts), by the read-model upgrade on start (upgrade.ts) and by a projectors
+ * instance when a server admin presses "rebuild" (rebuild-service.ts); the last two report `onProgress`.
  *
  * Design (how the live projector and a rebuild share the projection):
  * 1. Bulk replay WITHOUT the lock. A new schema `rm_v<READ_MODEL_VERSION>_<next build>` is created and the
@@ -33,12 +33,12 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { Streams } from '@natter/contracts';
 import { activeReadModelSchema, CHAT_PROJECTION, type ReadModelDB } from '@natter/infra/runtime';
-// Creating a schema is provisioning; a rebuild is the one thing a service does of it at run time.
+// The read model's definition (its SQL and version) is provisioning's; projectors build new versions from it.
 import { createReadModelSchema, READ_MODEL_VERSION, readModelSchemaName } from '@natter/infra/provision';
 import { chatProjection } from '../chat/chat.projection';
-import { projectionLockName, ReadModelChannel, RebuildChannel } from '../runtime/advisory-lock';
-import { catchUp, type CatchUpResult } from '../runtime/catch-up';
-import type { BatchOptions } from '../runtime/stream-reader';
+import { projectionLockName, ReadModelChannel, RebuildChannel } from './advisory-lock';
+import { catchUp, type CatchUpResult, type Progress } from './catch-up';
+import type { BatchOptions } from './stream-reader';
 
 export interface RebuildOptions {
   verify?: boolean;
@@ -50,16 +50,22 @@ export interface RebuildOptions {
   lockTimeoutMs?: number;
   /** Wait before dropping the old schema after a swap. */
   dropDelayMs?: number;
-  /** Called as the rebuild moves on: its phase, the seq applied to the new schema, the seq it is going to. */
+  /** Continue building this schema (of READ_MODEL_VERSION, not live) from its checkpoint instead of a new one. */
+  schema?: string;
+  /** Called every couple of seconds while replaying, and at each later step. */
   onProgress?: (p: RebuildProgress) => void;
 }
 
-export interface RebuildProgress {
+/** Where a rebuild is: its step, and the seq applied to the new schema of the seq it is going to. */
+export interface RebuildProgress extends Progress {
   phase: 'replaying' | 'catching_up' | 'verifying' | 'swapping';
-  schema: string;
-  seq: number;
-  target: number;
 }
+
+/**
+ * One rebuild at a time in the whole deployment, whoever starts it (the upgrade on start, the admin panel's
+ * button): a Postgres advisory lock of this name, held for its duration.
+ */
+export const RebuildLockName = `natter.read-model-rebuild.${CHAT_PROJECTION}`;
 
 export interface TableComparison {
   table: string;
@@ -137,13 +143,13 @@ async function withProjectionLock<T>(dbUrl: string, timeoutMs: number, log: Logg
 export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelDB>, dbUrl: string, log: Logger, opts: RebuildOptions = {}): Promise<RebuildResult> {
   const batch = opts.batch ?? defaultBatch;
   const liveSchema = await activeReadModelSchema(db);
-  const schema = await nextReadModelSchema(db);
-  await createReadModelSchema(db, schema);
+  const schema = opts.schema ?? (await nextReadModelSchema(db));
+  if (!opts.schema) await createReadModelSchema(db, schema);
   const target = await streamLastSeq(nc);
   log.info({ schema, liveSchema, lastSeq: target }, 'replaying the stream into a new read-model schema');
-  const progress = (phase: RebuildProgress['phase'], to: number) => (seq: number) => opts.onProgress?.({ phase, schema, seq, target: to });
-  progress('replaying', target)(0);
-  const r = await catchUp(nc, db, schema, chatProjection, target, log, { batch, onProgress: progress('replaying', target) });
+  const step = (phase: RebuildProgress['phase'], seq: number, lastSeq: number) => opts.onProgress?.({ phase, schema, seq, lastSeq, eventsPerSec: 0 });
+  step('replaying', 0, target);
+  const r = await catchUp(nc, db, schema, chatProjection, target, log, { batch, onProgress: (p) => opts.onProgress?.({ ...p, phase: 'replaying' }) });
   const replay = { ...r, eventsPerSec: r.ms > 0 ? Math.round((r.events * 1000) / r.ms) : 0 };
   log.info({ schema, events: r.events, ms: Math.round(r.ms), eventsPerSec: replay.eventsPerSec, checkpoint: r.checkpoint }, 'replay done');
 
@@ -154,10 +160,11 @@ export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelD
   if (opts.verify || opts.swap) {
     await withProjectionLock(dbUrl, opts.lockTimeoutMs ?? 30_000, log, async () => {
       const s = await streamLastSeq(nc);
-      await catchUp(nc, db, schema, chatProjection, s, log, { batch, onProgress: progress('catching_up', s) });
+      step('catching_up', r.checkpoint, s);
+      await catchUp(nc, db, schema, chatProjection, s, log, { batch });
       result.finalSeq = s;
       if (opts.verify) {
-        progress('verifying', s)(s);
+        step('verifying', s, s);
         await catchUp(nc, db, liveSchema, chatProjection, s, log, { batch });
         result.comparison = await compareSchemas(db, schema, liveSchema);
         result.equal = result.comparison.every((t) => t.differing === 0 && t.newRows === t.liveRows);
@@ -166,7 +173,7 @@ export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelD
       }
       if (opts.swap) {
         if (result.equal === false) throw new Error(`verify failed: not swapping; ${schema} left in place for inspection`);
-        progress('swapping', s)(s);
+        step('swapping', s, s);
         await db.transaction().execute(async (trx) => {
           const u = await sql`update natter.read_models set active_schema = ${schema}, switched_at = now()
             where projection = ${CHAT_PROJECTION} and active_schema = ${liveSchema}`.execute(trx);
@@ -189,4 +196,3 @@ export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelD
   }
   return result;
 }
-
