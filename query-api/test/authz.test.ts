@@ -1,5 +1,5 @@
 import { openRevocations, PgChannels, recordRevocation } from '@natter/infra/runtime';
-import { createReadModelSchema } from '@natter/infra/provision';
+import { createReadModelSchema, READ_MODEL_VERSION, readModelSchemaName } from '@natter/infra/provision';
 import { waitFor } from '@natter/infra/testing';
 import { Subjects, type RpcReply } from '@natter/contracts';
 import { sql } from 'kysely';
@@ -226,7 +226,8 @@ describe('NATS natter.query.user-rooms', () => {
 
 describe('schema swap', () => {
   it('a rebuilt schema switched in natter.read_models (+ NOTIFY natter_read_model) serves the next reads', async () => {
-    const next = 'rm_v1_1';
+    // a later build of the version this code reads (an older version's schema is refused while it upgrades)
+    const next = readModelSchemaName(READ_MODEL_VERSION, 1);
     await createReadModelSchema(h.db, next);
     await h.addUser('alice', { schema: next });
     await h.addRoom('rebuilt', 'public', [['alice', 'owner']], { schema: next });
