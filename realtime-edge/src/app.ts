@@ -44,8 +44,17 @@ interface SocketData {
   session?: Session;
 }
 
+/**
+ * Every socket on a room topic is also subscribed to this one, which nothing is published to. uWS frees a socket's
+ * subscriber state, and with it the frames published to it but not yet written, when it unsubscribes from its
+ * LAST topic; with the anchor a room topic is never the last one, so the frames a socket was published before it
+ * left a topic are still written, ahead of whatever it is sent next (live-topic.ts relies on it).
+ */
+const ANCHOR_TOPIC = 'socket';
+
 /** A uWS socket as a SocketLike: methods on the prototype, one small object per connection (no closures). */
 class UwsSocket implements SocketLike {
+  private anchored = false;
   constructor(private readonly ws: uWS.WebSocket<SocketData>) {}
   send(text: string): void {
     this.ws.cork(() => this.ws.send(text, false));
@@ -55,6 +64,13 @@ class UwsSocket implements SocketLike {
   }
   end(code: number, reason: string): void {
     this.ws.end(code, reason);
+  }
+  subscribe(topic: string): void {
+    if (!this.anchored) this.anchored = this.ws.subscribe(ANCHOR_TOPIC);
+    this.ws.subscribe(topic);
+  }
+  unsubscribe(topic: string): void {
+    this.ws.unsubscribe(topic);
   }
 }
 
@@ -74,7 +90,17 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const membership = (overrides.membership ?? ((m) => m))(realMembership);
   const commands = (overrides.commands ?? ((c) => c))(realCommands);
   const signals = (overrides.signals ?? ((s) => s))(new NatsSignals(nc, log.child({ component: 'signals' })));
-  const fanout = new Fanout({ source, history, metrics, signals, log: log.child({ component: 'fanout' }), epochCheckMs: config.epochCheckMs });
+  const app = uWS.App();
+  // Topic members leave their topic past backpressureBytes / 16 and are checked every backpressureBytes / 8 (at
+  // least 64 KiB) published, so their buffers stay far below uWS's maxBackpressure (4 x backpressureBytes), where
+  // uWS would drop frames silently (live-topic.ts, TopicBudget).
+  const topicSlowBytes = Math.floor(config.backpressureBytes / 16);
+  const fanout = new Fanout({
+    source, history, metrics, signals, log: log.child({ component: 'fanout' }), epochCheckMs: config.epochCheckMs,
+    topics: { publish: (topic, text) => void app.publish(topic, text, false) },
+    topicSlowBytes,
+    topicCheckBytes: Math.max(64 * 1024, Math.floor(config.backpressureBytes / 8)),
+  });
   await fanout.start();
 
   // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, and
@@ -102,7 +128,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const presence = new PresenceHub(presenceWatch.directory, authorizer, metrics, presenceLog);
 
   const expiries = new ExpiryWheel<Session>();
-  const cursors = { feed: fanout, metrics, maxEvents: config.resumeMaxEvents, bufferMax: config.resumeBufferMax };
+  const cursors = { feed: fanout, metrics, maxEvents: config.resumeMaxEvents, bufferMax: config.resumeBufferMax, topicRejoinBytes: topicSlowBytes / 2 };
   const deps: SessionDeps = { config, fanout, membership, commands, metrics, presence, reporter, signals, expiries, cursors, log: log.child({ component: 'session' }) };
   const sessions = new Set<Session>();
   let draining = false;
@@ -113,7 +139,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
     });
   };
 
-  const app = uWS.App()
+  app
     .ws<SocketData>('/ws', {
       // uWS drops the TCP connection (1006) past maxPayloadLength; frames between Limits.wsFrameBytes and this
       // hard cut get a proper 1009 close from the message handler.

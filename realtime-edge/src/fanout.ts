@@ -11,8 +11,10 @@ import {
 } from '@natter/contracts';
 import type { RevocationTarget } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
+import { eventFrameText } from './event-frame';
+import { LiveTopic, TopicBudget } from './live-topic';
 import type { EdgeMetrics } from './metrics';
-import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals, StreamState } from './ports';
+import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals, StreamState, TopicPublisher } from './ports';
 import type { FeedCursor, RoomFeed } from './room-feed';
 import { roomEventsAfter } from './room-history';
 import { SerialQueues } from './serial-queues';
@@ -47,6 +49,10 @@ import { StreamEpoch } from './stream-epoch';
  * was recreated (periodic check, reconnect, or a live seq at or below what a subject already had), every
  * local socket gets `reset` + close 4003 and the node starts over from the new stream's end.
  *
+ * Delivery to sockets: each event is published once to the room's uWS topic (live-topic.ts) for the cursors on
+ * it (live, members, keeping up), then handed to the other cursors one by one (replaying, slow, or waiting to
+ * join the topic at the right position).
+ *
  * Typing (`sig.typing.<id>`, core NATS, never stored) is subscribed alongside a room's msg subject, for as long
  * as the room has a feed, and handed to the room's live cursors (not the sender's own sockets).
  *
@@ -70,7 +76,11 @@ export interface SessionLike {
 
 interface Feed {
   roomId: string;
+  /** Every cursor of the room on this node. */
   cursors: Set<FeedCursor>;
+  /** The cursors not on the topic: they get each event through onEvent. */
+  perEvent: Set<FeedCursor>;
+  topic: LiveTopic<FeedCursor>;
   ready: Promise<void>;
   sub?: LiveSubscription;
   typingSub?: LiveSubscription;
@@ -85,6 +95,12 @@ export interface FanoutDeps {
   signals?: Signals;
   /** EDGE_EPOCH_CHECK_MS. */
   epochCheckMs: number;
+  /** uWS pub/sub of the node's sockets (app.ts). */
+  topics: TopicPublisher;
+  /** A socket on a topic with more than this buffered leaves it (live-topic.ts). */
+  topicSlowBytes: number;
+  /** Topic members' buffers are checked whenever the node has published this many bytes. */
+  topicCheckBytes: number;
 }
 
 export class Fanout implements RoomFeed {
@@ -102,12 +118,14 @@ export class Fanout implements RoomFeed {
   readonly metrics: EdgeMetrics;
   private readonly log: Logger;
   private readonly streamEpoch: StreamEpoch;
+  private readonly topicBudget: TopicBudget;
 
   constructor(private readonly deps: FanoutDeps) {
     this.history = deps.history;
     this.metrics = deps.metrics;
     this.log = deps.log;
     this.queues = new SerialQueues(deps.log);
+    this.topicBudget = new TopicBudget(deps.topics, deps.metrics, deps.topicSlowBytes, deps.topicCheckBytes);
     this.streamEpoch = new StreamEpoch(deps.history, deps.epochCheckMs, (next) => this.onNewEpoch(next), deps.log);
   }
 
@@ -189,7 +207,9 @@ export class Fanout implements RoomFeed {
     const roomId = cursor.roomId;
     let feed = this.feeds.get(roomId);
     if (!feed) {
-      const f: Feed = { roomId, cursors: new Set(), ready: Promise.resolve(), lastDispatched: this.highWater };
+      const perEvent = new Set<FeedCursor>();
+      const topic = new LiveTopic<FeedCursor>(`room:${roomId}`, this.topicBudget, (c) => perEvent.add(c));
+      const f: Feed = { roomId, cursors: new Set(), perEvent, topic, ready: Promise.resolve(), lastDispatched: this.highWater };
       f.ready = new Promise<void>((resolve, reject) => {
         void this.queues.run(`r:${roomId}`, async () => {
           try {
@@ -207,15 +227,30 @@ export class Fanout implements RoomFeed {
       feed = f;
     }
     feed.cursors.add(cursor);
+    feed.perEvent.add(cursor);
     await feed.ready;
   }
 
   detach(cursor: FeedCursor): void {
     const feed = this.feeds.get(cursor.roomId);
-    if (!feed || !feed.cursors.delete(cursor) || feed.cursors.size > 0) return;
+    if (!feed || !feed.cursors.delete(cursor)) return;
+    feed.topic.leave(cursor);
+    feed.perEvent.delete(cursor);
+    if (feed.cursors.size > 0) return;
     void this.queues.run(`r:${feed.roomId}`, () => {
       if (feed.cursors.size === 0 && this.feeds.get(feed.roomId) === feed) this.dropFeed(feed);
     });
+  }
+
+  joinTopic(cursor: FeedCursor, pos: number): boolean {
+    const feed = this.feeds.get(cursor.roomId);
+    if (!feed || !feed.cursors.has(cursor) || !feed.topic.join(cursor, pos)) return false;
+    feed.perEvent.delete(cursor);
+    return true;
+  }
+
+  topicSeq(roomId: string): number {
+    return this.feeds.get(roomId)?.topic.seq ?? 0;
   }
 
   private async createFeed(f: Feed): Promise<void> {
@@ -306,7 +341,9 @@ export class Fanout implements RoomFeed {
     const feed = this.feeds.get(p.roomId);
     if (!feed) return;
     if (ev.seq > feed.lastDispatched) feed.lastDispatched = ev.seq;
-    for (const c of [...feed.cursors]) c.onEvent(ev);
+    // The topic first (members it concerns leave it and join perEvent), then the cursors off the topic.
+    feed.topic.deliver(ev, change, () => eventFrameText(p.roomId, ev));
+    for (const c of [...feed.perEvent]) c.onEvent(ev);
   }
 
   // ---- reconnect --------------------------------------------------------------------------------------------

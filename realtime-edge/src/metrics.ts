@@ -26,6 +26,11 @@ export class EdgeMetrics {
   typingPublished = 0;
   typingDropped = 0;
   typingDelivered = 0;
+  /** Sockets subscribed to a room topic (live-topic.ts), summed over rooms. */
+  topicSubscriptions = 0;
+  topicJoins = 0;
+  topicPublishes = 0;
+  topicSlowLeaves = 0;
 
   render(nodeId: string): string {
     const l = `{node="${nodeId}"}`;
@@ -54,6 +59,10 @@ export class EdgeMetrics {
       ['natter_edge_typing_published_total', 'counter', 'Typing signals published for local sockets.', this.typingPublished],
       ['natter_edge_typing_dropped_total', 'counter', 'Typing frames dropped by the per-room interval.', this.typingDropped],
       ['natter_edge_typing_delivered_total', 'counter', 'Typing frames sent to clients.', this.typingDelivered],
+      ['natter_edge_topic_subscriptions', 'gauge', 'Sockets delivered a room through its uWS topic (one publish per event), summed over rooms.', this.topicSubscriptions],
+      ['natter_edge_topic_joins_total', 'counter', 'Moves of a socket onto a room topic (caught up and keeping up).', this.topicJoins],
+      ['natter_edge_topic_publishes_total', 'counter', 'Events published to a room topic (each reaches every subscriber).', this.topicPublishes],
+      ['natter_edge_topic_slow_leaves_total', 'counter', 'Sockets moved off a room topic to the per-socket path because their buffer grew.', this.topicSlowLeaves],
       ['natter_edge_revoked_upgrades_total', 'counter', 'Upgrades refused because the session or user is revoked.', this.revokedUpgrades],
     ];
     return rows.map(([n, t, h, v]) => `# HELP ${n} ${h}\n# TYPE ${n} ${t}\n${n}${l} ${v}\n`).join('');
