@@ -39,9 +39,9 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     await revocations.ready;
     const requests = new NatsRequester(nc);
     const streamInfo = await (await jetstreamManager(nc)).streams.info(Streams.events);
-    const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1 });
-    const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
     const metrics = new Metrics();
+    const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1, count: (op) => metrics.jetStreamRequest(op) });
+    const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
 
     const adapter = new FastifyAdapter({ bodyLimit: Limits.httpBodyBytes, trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(

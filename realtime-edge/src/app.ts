@@ -13,6 +13,7 @@ import { NatsLiveEvents } from './nats/live-events';
 import { JetStreamHistory } from './nats/history';
 import { NatsMembershipSource } from './nats/membership';
 import { KvPresenceStore, NatsPresenceAuthorizer } from './nats/presence';
+import { MembershipCache } from './membership-cache';
 import { NatsSignals } from './nats/signals';
 import type { CommandForwarder, LiveEvents, History, MembershipSource, PresenceAuthorizer, PresenceStore, Signals } from './ports';
 import { PresenceHub, PresenceReporter } from './presence';
@@ -87,7 +88,8 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const realCommands = new NatsCommandForwarder(nc, config.commandTimeoutMs);
   const realAuthorizer = new NatsPresenceAuthorizer(nc, config.commandTimeoutMs);
   const history = (overrides.history ?? ((h) => h))(realHistory);
-  const membership = (overrides.membership ?? ((m) => m))(realMembership);
+  // Snapshots from query-api once per user, then kept current from the membership events the fan-out dispatches.
+  const membership: MembershipCache = new MembershipCache((overrides.membership ?? ((m) => m))(realMembership), config.membershipCacheUsers, metrics, (): number => fanout.highWater);
   const commands = (overrides.commands ?? ((c) => c))(realCommands);
   const signals = (overrides.signals ?? ((s) => s))(new NatsSignals(nc, log.child({ component: 'signals' })));
   const app = uWS.App();
@@ -95,11 +97,12 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   // least 64 KiB) published, so their buffers stay far below uWS's maxBackpressure (4 x backpressureBytes), where
   // uWS would drop frames silently (live-topic.ts, TopicBudget).
   const topicSlowBytes = Math.floor(config.backpressureBytes / 16);
-  const fanout = new Fanout({
+  const fanout: Fanout = new Fanout({
     source, history, metrics, signals, log: log.child({ component: 'fanout' }), epochCheckMs: config.epochCheckMs,
     topics: { publish: (topic, text) => void app.publish(topic, text, false) },
     topicSlowBytes,
     topicCheckBytes: Math.max(64 * 1024, Math.floor(config.backpressureBytes / 8)),
+    membership,
   });
   await fanout.start();
 

@@ -38,6 +38,8 @@ export interface EdgeConfig {
   readonly idleTimeoutSeconds: number;
   /** How often the stream's identity (epoch) is checked, to reset sockets if the stream was recreated. */
   readonly epochCheckMs: number;
+  /** Users whose rooms the node keeps (membership-cache.ts); 0 asks query-api on every resume. */
+  readonly membershipCacheUsers: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
@@ -63,5 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
     backpressureBytes: envInt(env, 'EDGE_BACKPRESSURE_BYTES', Limits.wsBackpressureBytes, 64 * 1024, 256 * 1024 * 1024),
     idleTimeoutSeconds,
     epochCheckMs: envInt(env, 'EDGE_EPOCH_CHECK_MS', 10_000, 100, 3_600_000),
+    membershipCacheUsers: envInt(env, 'EDGE_MEMBERSHIP_CACHE_USERS', 100_000, 0, 10_000_000),
   });
 }

@@ -13,10 +13,11 @@ import type { RevocationTarget } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import { eventFrameText } from './event-frame';
 import { LiveTopic, TopicBudget } from './live-topic';
+import type { MembershipCache } from './membership-cache';
 import type { EdgeMetrics } from './metrics';
 import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals, StreamState, TopicPublisher } from './ports';
 import type { FeedCursor, RoomFeed } from './room-feed';
-import { roomEventsAfter } from './room-history';
+import { roomEventsAfter, roomHeads } from './room-history';
 import { SerialQueues } from './serial-queues';
 import { StreamEpoch } from './stream-epoch';
 
@@ -84,8 +85,18 @@ interface Feed {
   ready: Promise<void>;
   sub?: LiveSubscription;
   typingSub?: LiveSubscription;
-  lastDispatched: number;
+  /**
+   * Every event of the room up to here was committed before the feed's subscription existed (then a client at
+   * or past it has them all) or was dispatched: the room's heads when the feed was created (the node's high
+   * water until they are read).
+   */
+  floor: number;
+  /** The highest seq dispatched to the feed. */
+  maxDispatched: number;
 }
+
+/** Everything of the room up to this seq has been dispatched or came before the feed: later events all come live. */
+const dispatchedThrough = (f: Feed): number => Math.max(f.floor, f.maxDispatched);
 
 export interface FanoutDeps {
   source: LiveEvents;
@@ -101,6 +112,8 @@ export interface FanoutDeps {
   topicSlowBytes: number;
   /** Topic members' buffers are checked whenever the node has published this many bytes. */
   topicCheckBytes: number;
+  /** Users' rooms kept current from the membership events dispatched here (membership-cache.ts). */
+  membership?: MembershipCache;
 }
 
 export class Fanout implements RoomFeed {
@@ -209,7 +222,7 @@ export class Fanout implements RoomFeed {
     if (!feed) {
       const perEvent = new Set<FeedCursor>();
       const topic = new LiveTopic<FeedCursor>(`room:${roomId}`, this.topicBudget, (c) => perEvent.add(c));
-      const f: Feed = { roomId, cursors: new Set(), perEvent, topic, ready: Promise.resolve(), lastDispatched: this.highWater };
+      const f: Feed = { roomId, cursors: new Set(), perEvent, topic, ready: Promise.resolve(), floor: this.highWater, maxDispatched: 0 };
       f.ready = new Promise<void>((resolve, reject) => {
         void this.queues.run(`r:${roomId}`, async () => {
           try {
@@ -253,13 +266,23 @@ export class Fanout implements RoomFeed {
     return this.feeds.get(roomId)?.topic.seq ?? 0;
   }
 
+  dispatchedThrough(roomId: string): number {
+    const f = this.feeds.get(roomId);
+    return f ? dispatchedThrough(f) : Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * The room's msg subject is subscribed (its meta subject is, node-wide, since start), then both heads are read:
+   * every event of the room after them arrives live, every one up to them is history. The msg head is also the
+   * msg subject's gap-repair baseline.
+   */
   private async createFeed(f: Feed): Promise<void> {
     const msgSubject = Subjects.roomMsg(f.roomId);
     f.sub = await this.deps.source.subscribe(Subjects.liveRoomMsg(f.roomId), (m) => this.onLive(m));
-    const base = await this.deps.history.lastSeqOf(msgSubject);
-    this.lastSeen.set(msgSubject, Math.max(base, this.lastSeen.get(msgSubject) ?? 0));
-    f.lastDispatched = Math.max(f.lastDispatched, base);
-    this.log.debug({ roomId: f.roomId, base }, 'room feed live');
+    const heads = await roomHeads(this.deps.history, f.roomId);
+    this.lastSeen.set(msgSubject, Math.max(heads.msg, this.lastSeen.get(msgSubject) ?? 0));
+    f.floor = Math.max(heads.meta, heads.msg);
+    this.log.debug({ roomId: f.roomId, heads }, 'room feed live');
   }
 
   private dropFeed(f: Feed): void {
@@ -314,6 +337,8 @@ export class Fanout implements RoomFeed {
       }
     } catch (err) {
       this.log.error({ err, subject: m.subject }, 'gap repair failed; continuing with the live event');
+      // Membership events of the gap may be lost: snapshots from query-api again.
+      this.deps.membership?.clear();
     }
     this.dispatchRaw(m);
   }
@@ -333,14 +358,16 @@ export class Fanout implements RoomFeed {
       else if (ev.type === 'UserDeactivated') this.closeRevoked({ userId: p.userId });
       return;
     }
-    // A start opens cursors for the user's sockets; stops are applied in band by the cursors themselves.
+    // A start opens cursors for the user's sockets; stops are applied in band by the cursors themselves. The
+    // membership cache first: a resume that reads it from now on has this event.
     const change = membershipChange(ev);
+    if (change) this.deps.membership?.apply(ev, change);
     if (change?.change === 'start' && change.userId !== null) {
       for (const s of [...(this.sessionsByUser.get(change.userId) ?? [])]) s.onMembership(ev);
     }
     const feed = this.feeds.get(p.roomId);
     if (!feed) return;
-    if (ev.seq > feed.lastDispatched) feed.lastDispatched = ev.seq;
+    if (ev.seq > feed.maxDispatched) feed.maxDispatched = ev.seq;
     // The topic first (members it concerns leave it and join perEvent), then the cursors off the topic.
     feed.topic.deliver(ev, change, () => eventFrameText(p.roomId, ev));
     for (const c of [...feed.perEvent]) c.onEvent(ev);
@@ -350,9 +377,10 @@ export class Fanout implements RoomFeed {
 
   private onReconnect(): void {
     this.metrics.natsReconnects++;
+    this.deps.membership?.clear(); // membership events may have been lost while disconnected
     this.log.warn({ rooms: this.feeds.size, users: this.sessionsByUser.size }, 'nats reconnected: resyncing rooms and users');
     for (const feed of this.feeds.values()) {
-      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, roomEventsAfter(this.deps.history, feed.roomId, feed.lastDispatched)));
+      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, roomEventsAfter(this.deps.history, feed.roomId, dispatchedThrough(feed))));
     }
     for (const userId of this.sessionsByUser.keys()) {
       const subject = Subjects.user(userId);
@@ -376,10 +404,14 @@ export class Fanout implements RoomFeed {
    */
   private onNewEpoch(next: StreamState): void {
     this.metrics.epochResets++;
+    this.deps.membership?.clear();
     for (const set of [...this.sessionsByUser.values()]) for (const s of [...set]) s.reset('stream_recreated', next.epoch);
     this.lastSeen.clear();
     // A feed whose drop is still queued may be joined again before it runs: its baseline is the new stream's.
-    for (const f of this.feeds.values()) f.lastDispatched = next.lastSeq;
+    for (const f of this.feeds.values()) {
+      f.floor = next.lastSeq;
+      f.maxDispatched = 0;
+    }
     this.baseSeq = next.lastSeq;
     this.highWater = next.lastSeq;
     this.metaHighWater = next.lastSeq;

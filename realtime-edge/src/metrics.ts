@@ -7,6 +7,10 @@ export class EdgeMetrics {
   gapsRepaired = 0;
   gapEventsFetched = 0;
   backfills = 0;
+  /** Cursors that started live with nothing to read (the client held everything dispatched). */
+  backfillsSkipped = 0;
+  membershipCacheHits = 0;
+  membershipCacheMisses = 0;
   backfillEvents = 0;
   backfillRounds = 0;
   resumeBufferOverflows = 0;
@@ -43,6 +47,9 @@ export class EdgeMetrics {
       ['natter_edge_gaps_repaired_total', 'counter', 'Live gaps detected via Nats-Last-Sequence and repaired.', this.gapsRepaired],
       ['natter_edge_gap_events_fetched_total', 'counter', 'Events fetched by gap repair.', this.gapEventsFetched],
       ['natter_edge_backfills_total', 'counter', 'Per-room backfills (resume, join, resync).', this.backfills],
+      ['natter_edge_backfills_skipped_total', 'counter', 'Per-room starts with nothing to read from history (the client held everything the node had dispatched).', this.backfillsSkipped],
+      ['natter_edge_membership_cache_hits_total', 'counter', 'Resumes answered from the membership cache (no query to query-api).', this.membershipCacheHits],
+      ['natter_edge_membership_cache_misses_total', 'counter', 'Membership snapshots asked of query-api (natter.query.user-rooms).', this.membershipCacheMisses],
       ['natter_edge_backfill_events_total', 'counter', 'Events read by backfills.', this.backfillEvents],
       ['natter_edge_backfill_rounds_total', 'counter', 'Extra backfill rounds after a live buffer overflowed (EDGE_RESUME_BUFFER_MAX).', this.backfillRounds],
       ['natter_edge_resume_buffer_overflows_total', 'counter', 'Backfills whose live buffer passed EDGE_RESUME_BUFFER_MAX.', this.resumeBufferOverflows],

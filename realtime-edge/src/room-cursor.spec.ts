@@ -26,7 +26,7 @@ function world(stream: StoredEvent[], opts: { maxEvents?: number; bufferMax?: nu
     },
   };
   // Per-socket path only: the topic path is covered by live-topic.spec.ts and test/topic-path.test.ts.
-  const feed: RoomFeed = { attach: async () => {}, detach: () => {}, joinTopic: () => false, topicSeq: () => 0, history, decode: (raw) => bySeq.get(raw.seq) ?? null };
+  const feed: RoomFeed = { attach: async () => {}, detach: () => {}, joinTopic: () => false, topicSeq: () => 0, dispatchedThrough: () => Number.MAX_SAFE_INTEGER, history, decode: (raw) => bySeq.get(raw.seq) ?? null };
   const sent: (number | string)[] = [];
   let ended = false;
   const owner: CursorOwner = {

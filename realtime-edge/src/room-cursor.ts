@@ -10,7 +10,9 @@ import { headOf, roomEventsUpTo, roomHeads, type RoomHeads } from './room-histor
  * Algorithm (`start()`):
  *   1. mode = sync. Attach to the room's feed: the node's live subscriptions for the room are registered with
  *      the server before anything below reads history, and from now on every live event of the room is
- *      handed to this cursor, which only buffers it.
+ *      handed to this cursor, which only buffers it. If pos is at or past what the feed has dispatched
+ *      (`dispatchedThrough`: every later event of the room is still to come live), nothing is read: apply the
+ *      buffer and go live (a client back after a blip costs no request).
  *   2. One round: empty the buffer, read the room's heads (`last_by_subj` of `ev.room.<id>.meta` and `.msg`),
  *      then read each subject with newer events from pos up to its head, merged by seq (room-history.ts:
  *      direct get `next_by_subj` on the exact subject, an ordered consumer for long reads; never the wildcard
@@ -128,7 +130,23 @@ export class RoomCursor implements FeedCursor {
       this.fail();
       return;
     }
+    if (this.at >= this.ctx.feed.dispatchedThrough(this.roomId)) return this.goLive();
     await this.catchUp();
+  }
+
+  /**
+   * Nothing to read: the client already holds everything the feed dispatched before we attached (and what it
+   * dispatched since is buffered and at or below `at`), and every later event comes live. The common resume of
+   * a client back after a blip, and the reconnect storm: no history request at all.
+   */
+  private goLive(): void {
+    if (this.mode === 'ended') return;
+    this.ctx.metrics.backfillsSkipped++;
+    const buffered = this.buffer;
+    this.buffer = [];
+    for (const ev of buffered) this.apply(ev);
+    this.mode = 'live';
+    this.offerTopic();
   }
 
   private async catchUp(): Promise<void> {

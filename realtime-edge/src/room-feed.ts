@@ -42,6 +42,11 @@ export interface RoomFeed {
   joinTopic(cursor: FeedCursor, pos: number): boolean;
   /** The position of a cursor on the topic (every member is at the same one). */
   topicSeq(roomId: string): number;
+  /**
+   * Every event of the room after this seq is still to be dispatched to the feed's cursors (all before it were,
+   * or came before the feed existed): a cursor attached at or past it has nothing to read from history.
+   */
+  dispatchedThrough(roomId: string): number;
   readonly history: History;
   /** Decode a stored event (null, logged, for one that is not a Natter event). */
   decode(raw: RawEvent): StoredEvent | null;

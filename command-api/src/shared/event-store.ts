@@ -1,6 +1,7 @@
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { decodeEvent, encodeEvent, Streams, type EventEnvelope, type NewEvent, type StoredEvent } from '@natter/contracts';
 import { NatsRequester } from '@natter/infra/runtime';
+import type { JetStreamOp } from './metrics';
 
 /**
  * The durable event log. Every write of command-api goes through here, to JetStream; nothing in-process
@@ -60,9 +61,14 @@ export class JetStreamWire {
   private readonly enc = new TextEncoder();
   private readonly dec = new TextDecoder();
 
-  constructor(readonly requests: NatsRequester) {}
+  constructor(
+    readonly requests: NatsRequester,
+    /** Counts each request by operation (Metrics.jetStreamRequest). */
+    private readonly count: (op: JetStreamOp) => void = () => {},
+  ) {}
 
   async publish(subject: string, body: Uint8Array, headers?: MsgHdrs): Promise<{ seq: number; duplicate: boolean }> {
+    this.count('publish');
     const m = await this.requests.request(subject, body, headers);
     const ack = JSON.parse(this.dec.decode(m.data)) as { seq?: number; duplicate?: boolean; error?: { code: number; err_code: number; description: string } };
     if (ack.error) throw new JetStreamReplyError(ack.error.code, ack.error.err_code, ack.error.description);
@@ -72,6 +78,7 @@ export class JetStreamWire {
 
   /** The stored message matching `query` on `stream`, or null (404). */
   async directGet(stream: string, query: { seq: number; next_by_subj?: string }): Promise<DirectMsg | null> {
+    this.count('direct_get');
     return this.directAnswer(await this.requests.request(`$JS.API.DIRECT.GET.${stream}`, this.enc.encode(JSON.stringify(query))));
   }
 
@@ -81,6 +88,7 @@ export class JetStreamWire {
    * messages yet; the leader has everything it acknowledged. Costs a little more (JSON + base64).
    */
   async leaderGet(stream: string, query: { seq: number; next_by_subj?: string }): Promise<DirectMsg | null> {
+    this.count('leader_get');
     const m = await this.requests.request(`$JS.API.STREAM.MSG.GET.${stream}`, this.enc.encode(JSON.stringify(query)));
     const r = JSON.parse(this.dec.decode(m.data)) as {
       message?: { subject: string; seq: number; data?: string };
@@ -95,6 +103,7 @@ export class JetStreamWire {
 
   /** The last stored message on exactly `subject`, or null. */
   async directGetLast(stream: string, subject: string): Promise<DirectMsg | null> {
+    this.count('direct_get_last');
     return this.directAnswer(await this.requests.request(`$JS.API.DIRECT.GET.${stream}.${subject}`, new Uint8Array(0)));
   }
 
@@ -123,8 +132,8 @@ export class JetStreamEventStore implements EventStore {
    */
   private constructor(readonly wire: JetStreamWire, private readonly replicated: boolean) {}
 
-  static connect(nc: NatsConnection, requests = new NatsRequester(nc), opts: { replicated?: boolean } = {}): JetStreamEventStore {
-    return new JetStreamEventStore(new JetStreamWire(requests), opts.replicated ?? false);
+  static connect(nc: NatsConnection, requests = new NatsRequester(nc), opts: { replicated?: boolean; count?: (op: JetStreamOp) => void } = {}): JetStreamEventStore {
+    return new JetStreamEventStore(new JetStreamWire(requests, opts.count), opts.replicated ?? false);
   }
 
   private get(query: { seq: number; next_by_subj?: string }): Promise<DirectMsg | null> {

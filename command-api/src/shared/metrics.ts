@@ -1,10 +1,15 @@
+/** The JetStream requests command-api makes (event-store.ts, JetStreamWire). */
+export type JetStreamOp = 'publish' | 'direct_get' | 'direct_get_last' | 'leader_get';
+
 /**
  * A few counters in Prometheus text format, hand-written: commands handled per command and transport, errors
- * by code, and optimistic-concurrency conflicts (append retries).
+ * by code, optimistic-concurrency conflicts (append retries), and JetStream requests by operation (what a
+ * command costs NATS: the bench divides them by the sends).
  */
 export class Metrics {
   private readonly commands = new Map<string, number>();
   private readonly errors = new Map<string, number>();
+  private readonly jetStream = new Map<JetStreamOp, number>();
   private conflicts = 0;
   private conflictsExhausted = 0;
 
@@ -15,6 +20,10 @@ export class Metrics {
 
   error(code: string): void {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  jetStreamRequest(op: JetStreamOp): void {
+    this.jetStream.set(op, (this.jetStream.get(op) ?? 0) + 1);
   }
 
   appendConflict(exhausted = false): void {
@@ -36,6 +45,9 @@ export class Metrics {
       '# HELP natter_append_conflicts_exhausted_total Commands answered 409 conflict after the last retry.',
       '# TYPE natter_append_conflicts_exhausted_total counter',
       `natter_append_conflicts_exhausted_total ${this.conflictsExhausted}`,
+      '# HELP natter_jetstream_requests_total JetStream requests made by command-api, by operation.',
+      '# TYPE natter_jetstream_requests_total counter',
+      ...[...this.jetStream].map(([k, v]) => `natter_jetstream_requests_total{op="${k}"} ${v}`),
     ];
     return `${lines.join('\n')}\n`;
   }

@@ -1,5 +1,6 @@
 import type { Dialect } from './generator/protocol';
 import { layout, type Layout, type Population } from './natter/population';
+import type { NatterProbe } from './natter/probe';
 
 /**
  * What the generator runs against: Natter's edge (real users and rooms) or the raw uWS baseline (rooms are
@@ -10,14 +11,17 @@ export interface Target {
   dialect: Dialect;
   /** Named processes to sample; a function because Postgres backends come and go. */
   procs: Record<string, () => number[]>;
+  /** Natter's counters over a measuring window (none for the raw baseline). */
+  probe?: NatterProbe;
   prepare(rooms: number, members: number): Promise<Layout>;
 }
 
-export function natterTarget(edgeWsUrl: string, pop: Population, procs: Target['procs']): Target {
+export function natterTarget(edgeWsUrl: string, pop: Population, procs: Target['procs'], probe?: NatterProbe): Target {
   return {
     name: 'natter',
     dialect: 'natter',
     procs,
+    probe,
     prepare: async (rooms, members) => {
       const made = await pop.rooms(rooms, members);
       return layout(made.map((r) => ({ id: r.id, size: r.members.length })), (_room, r, m) => `${edgeWsUrl}?access_token=${made[r].members[m].accessToken}`);
