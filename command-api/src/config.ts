@@ -11,6 +11,8 @@ export interface CommandApiConfig {
   readonly logLevel: string;
   /** Sustained message sends per user per second (COMMAND_API_SENDS_PER_SECOND, default 10; bursts of twice that). */
   readonly sendsPerSecond: number;
+  /** Commands handled at once by this process (HTTP and NATS); one more is refused `overloaded` (infra Admission). */
+  readonly maxInFlight: number;
   readonly signingKey: CryptoKey;
   readonly verifyKey: CryptoKey;
 }
@@ -30,6 +32,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     port: envInt(env, 'COMMAND_API_PORT', 3001, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
     sendsPerSecond: positive(env.COMMAND_API_SENDS_PER_SECOND, 10),
+    maxInFlight: envInt(env, 'COMMAND_API_MAX_IN_FLIGHT', 512, 1, 1_000_000),
     signingKey: await loadSigningKey(env),
     verifyKey: await loadVerifyKey(env),
   });

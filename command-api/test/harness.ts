@@ -10,7 +10,7 @@ import { startCommandApi, type RunningCommandApi } from '../src/app';
 import { loadConfig } from '../src/config';
 
 export type StoredWithHeaders = StoredEvent & { headers: Record<string, string> };
-export type HttpFn = (method: string, path: string, body?: unknown, token?: string, init?: RequestInit) => Promise<{ status: number; body: any }>;
+export type HttpFn = (method: string, path: string, body?: unknown, token?: string, init?: RequestInit) => Promise<{ status: number; body: any; headers: Headers }>;
 
 function httpClient(base: string): HttpFn {
   return async (method, path, body, token, init) => {
@@ -25,7 +25,7 @@ function httpClient(base: string): HttpFn {
     } catch {
       /* not JSON: keep the text */
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, headers: res.headers };
   };
 }
 
@@ -54,7 +54,7 @@ export interface Harness {
  * `cluster: true` runs a 3-node JetStream cluster with the event stream and buckets at R3, and connects the
  * first command-api instance to node 1 only (a second instance can be pointed at another node).
  */
-export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: number } = {}): Promise<Harness> {
+export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: number; env?: Record<string, string> } = {}): Promise<Harness> {
   const nats = opts.cluster ? await startNatsCluster(3) : await startNats();
   const natsUrls = 'nodes' in nats ? nats.nodes.map((n) => n.url) : [nats.url];
   const database: TestDatabase = await createTestDatabase();
@@ -71,6 +71,7 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
     COMMAND_API_PORT: '0',
     NATTER_JWT_PRIVATE_KEY: keys.privateKeyPem,
     NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem,
+    ...opts.env,
   });
   const api = await startCommandApi(config, log);
   const base = `http://127.0.0.1:${api.port}`;

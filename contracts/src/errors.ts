@@ -26,6 +26,8 @@ export const ErrorCodes = {
   internal: { status: 500, message: 'Internal error.' },
   projection_lagging: { status: 503, message: 'The read model has not reached the requested sequence yet.' },
   unavailable: { status: 503, message: 'A dependency is unavailable; try again.' },
+  /** Refused before any work started: the service is at capacity. Retry after `retryAfterMs` (details, or the frame). */
+  overloaded: { status: 503, message: 'The service is at capacity and did not do this; retry after the hinted delay.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -1,5 +1,5 @@
 import { Limits } from '@natter/contracts';
-import { connectNats, createKysely, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
+import { Admission, connectNats, createKysely, PgChannels, loadVerifyKey, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -34,6 +34,8 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
   const key = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
   const metrics = new Metrics();
+  // Load shedding for reads, HTTP and NATS together (infra's Admission): past it `overloaded`, at once.
+  const admission = new Admission(config.maxInFlight, 500);
   const active = new ActiveSchema(db, config.schemaPollMs, log.child({ component: 'active-schema' }));
   const cleanups: (() => Promise<void> | void)[] = [() => db.destroy()];
   const cleanup = async () => {
@@ -64,8 +66,8 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     cleanups.push(async () => {
       await nc.drain().catch(() => nc.close());
     });
-    serveUserRooms(nc, reader.current, metrics, log.child({ component: 'user-rooms' }));
-    serveSharesRoom(nc, reader.current, metrics, log.child({ component: 'shares-room' }));
+    serveUserRooms(nc, reader.current, metrics, admission, log.child({ component: 'user-rooms' }));
+    serveSharesRoom(nc, reader.current, metrics, admission, log.child({ component: 'shares-room' }));
     // Presence (KV natter_presence) mirrored in memory; staleness is judged at read time.
     const presence = watchPresence(nc, log.child({ component: 'presence' }), { pruneEveryMs: 15_000 });
     cleanups.push(() => presence.stop());
@@ -77,7 +79,19 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
 
     const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: Limits.httpBodyBytes });
     installErrorHandlers(app);
+    // Only the API is shed: health, readiness and metrics answer however busy the process is.
+    const admitted = new WeakSet<object>();
+    const release = async (req: object) => {
+      if (admitted.delete(req)) admission.leave();
+    };
+    app.addHook('onRequest', async (req) => {
+      if (!req.url.startsWith('/api/')) return;
+      admission.enter();
+      admitted.add(req);
+    });
+    app.addHook('onRequestAbort', release);
     app.addHook('onResponse', async (req, reply) => {
+      await release(req);
       metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
       req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
     });

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Limits, NatterError } from '@natter/contracts';
-import { connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
+import { Admission, connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import type { EdgeConfig } from './config';
+import { AdmittedCommands } from './admitted-commands';
 import { Fanout } from './fanout';
 import { ExpiryWheel } from './expiry';
 import { EdgeMetrics } from './metrics';
@@ -90,7 +91,8 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const history = (overrides.history ?? ((h) => h))(realHistory);
   // Snapshots from query-api once per user, then kept current from the membership events the fan-out dispatches.
   const membership: MembershipCache = new MembershipCache((overrides.membership ?? ((m) => m))(realMembership), config.membershipCacheUsers, metrics, (): number => fanout.highWater);
-  const commands = (overrides.commands ?? ((c) => c))(realCommands);
+  // Shed early: a bounded number of forwarded commands per node (admitted-commands.ts).
+  const commands = new AdmittedCommands((overrides.commands ?? ((c) => c))(realCommands), new Admission(config.maxCommandsInFlight, 500), metrics);
   const signals = (overrides.signals ?? ((s) => s))(new NatsSignals(nc, log.child({ component: 'signals' })));
   const app = uWS.App();
   // Topic members leave their topic past backpressureBytes / 16 and are checked every backpressureBytes / 8 (at

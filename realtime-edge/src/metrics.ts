@@ -10,6 +10,8 @@ export class EdgeMetrics {
   /** Cursors that started live with nothing to read (the client held everything dispatched). */
   backfillsSkipped = 0;
   membershipCacheHits = 0;
+  commandsInFlight = 0;
+  commandsShed = 0;
   membershipCacheMisses = 0;
   backfillEvents = 0;
   backfillRounds = 0;
@@ -70,6 +72,8 @@ export class EdgeMetrics {
       ['natter_edge_topic_joins_total', 'counter', 'Moves of a socket onto a room topic (caught up and keeping up).', this.topicJoins],
       ['natter_edge_topic_publishes_total', 'counter', 'Events published to a room topic (each reaches every subscriber).', this.topicPublishes],
       ['natter_edge_topic_slow_leaves_total', 'counter', 'Sockets moved off a room topic to the per-socket path because their buffer grew.', this.topicSlowLeaves],
+      ['natter_edge_commands_in_flight', 'gauge', 'Commands forwarded to command-api and not answered yet.', this.commandsInFlight],
+      ['natter_edge_commands_shed_total', 'counter', 'Commands answered overloaded at once (EDGE_MAX_COMMANDS_IN_FLIGHT reached).', this.commandsShed],
       ['natter_edge_revoked_upgrades_total', 'counter', 'Upgrades refused because the session or user is revoked.', this.revokedUpgrades],
     ];
     return rows.map(([n, t, h, v]) => `# HELP ${n} ${h}\n# TYPE ${n} ${t}\n${n}${l} ${v}\n`).join('');

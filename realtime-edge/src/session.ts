@@ -1,4 +1,5 @@
 import { CloseCode, ErrorCodes, Limits, type CommandName, type ErrorCode, type ResetReason, type ServerFrame, type StoredEvent } from '@natter/contracts';
+import { retryAfterMsOf } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config';
 import type { Fanout, SessionLike } from './fanout';
@@ -169,8 +170,9 @@ export class Session implements SessionLike, RoomsOwner {
     void this.deps.commands
       .execute(name, { auth: { userId: this.userId, sessionId: this.sessionId }, input })
       .then((reply) => {
-        if (reply.ok) this.send({ type: 'ack', id, result: reply.result });
-        else this.send({ type: 'error', id, code: reply.error.code, message: reply.error.message });
+        if (reply.ok) return this.send({ type: 'ack', id, result: reply.result });
+        const retryAfterMs = retryAfterMsOf(reply.error.details);
+        this.send({ type: 'error', id, code: reply.error.code, message: reply.error.message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
       })
       .catch((err) => {
         this.log.error({ err, name }, 'command forwarding failed');

@@ -1,4 +1,5 @@
 import { NatterError } from '@natter/contracts';
+import { retryAfterMsOf } from '@natter/infra/runtime';
 import type { FastifyError, FastifyInstance } from 'fastify';
 
 /** Render every failure as `{error:{code,message,details?}}` with the code's HTTP status. */
@@ -14,7 +15,9 @@ export function installErrorHandlers(app: FastifyInstance): void {
       req.log.error({ err, route: req.routeOptions.url }, 'request failed');
       e = new NatterError('internal');
     }
-    if (e.status >= 500 && e.code !== 'internal') req.log.warn({ code: e.code, details: e.details, route: req.routeOptions.url }, e.message);
+    if (e.status >= 500 && e.code !== 'internal' && e.code !== 'overloaded') req.log.warn({ code: e.code, details: e.details, route: req.routeOptions.url }, e.message);
+    const retryAfterMs = retryAfterMsOf(e.details);
+    if (retryAfterMs !== undefined) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
     void reply.status(e.status).send(e.toBody());
   });
   app.setNotFoundHandler((req, reply) => {

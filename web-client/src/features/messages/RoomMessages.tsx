@@ -10,7 +10,7 @@ import { Composer } from './Composer';
 import { MessageItem } from './MessageItem';
 import { MessageList } from './MessageList';
 
-const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'internal']);
+const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'overloaded', 'internal']);
 
 /** A room's messages (history + live + own pending ones) and the composer. */
 export function RoomMessages({ roomId, roomName, typing = null }: { roomId: string; roomName: string; typing?: string | null }) {
