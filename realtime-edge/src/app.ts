@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Limits, NatterError } from '@natter/contracts';
-import { Admission, connectNats, loadVerifyKeyObject, openPresence, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
+import { Admission, connectNats, loadVerifyKeyObject, NatsRequester, openPresence, watchPresence, watchRevocations } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import type { EdgeConfig } from './config';
@@ -19,6 +19,7 @@ import { NatsSignals } from './nats/signals';
 import type { CommandForwarder, LiveEvents, History, MembershipSource, PresenceAuthorizer, PresenceStore, Signals } from './ports';
 import { PresenceHub, PresenceReporter } from './presence';
 import { Session, type SessionDeps, type SocketLike } from './session';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface EdgeHandle {
   port: number;
@@ -79,7 +80,7 @@ class UwsSocket implements SocketLike {
 const STATUS_TEXT: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' };
 
 export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
-  const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
+  const tokens = new VerifiedTokens(loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem }));
   const nc: NatsConnection = await connectNats(config.natsUrl, config.nodeId, log.child({ component: 'nats' }));
   const metrics = new EdgeMetrics();
   const source = (overrides.liveEvents ?? ((s) => s))(new NatsLiveEvents(nc, log.child({ component: 'live-events' })));
@@ -125,7 +126,9 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   // Presence: this node's connections go into KV natter_presence; a watch of the whole bucket tells local
   // sockets about the users they follow (contracts/src/presence.ts: format and staleness rule).
   const presenceLog = log.child({ component: 'presence' });
-  const presenceStore = (overrides.presenceStore ?? ((s) => s))(new KvPresenceStore(await openPresence(nc)));
+  await openPresence(nc); // the bucket must exist (provisioning): fail at start, not on the first connect
+  const realPresenceStore = new KvPresenceStore(new NatsRequester(nc));
+  const presenceStore = (overrides.presenceStore ?? ((s) => s))(realPresenceStore);
   const reporter = new PresenceReporter(presenceStore, config.nodeId, config.presenceHeartbeatMs, presenceLog);
   const presenceWatch = watchPresence(nc, presenceLog, { pruneEveryMs: config.presenceHeartbeatMs });
   await presenceWatch.ready;
@@ -158,9 +161,9 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       // upgrade later, and uWS.js's async upgrade can close the new socket (see verifyAccessTokenSync).
       upgrade: (res, req, context) => {
         if (draining) return json(res, 503, new NatterError('unavailable', 'node draining').toBody());
-        let claims: ReturnType<typeof verifyAccessTokenSync>;
+        let claims: ReturnType<VerifiedTokens['verify']>;
         try {
-          claims = verifyAccessTokenSync(verifyKey, new URLSearchParams(req.getQuery() ?? '').get('access_token'));
+          claims = tokens.verify(new URLSearchParams(req.getQuery() ?? '').get('access_token'));
         } catch (err) {
           return json(res, 401, (err instanceof NatterError ? err : new NatterError('unauthenticated')).toBody());
         }
@@ -248,7 +251,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       await presenceWatch.stop();
       await revocations.stop();
       await nc.drain().catch(() => nc.close());
-      for (const r of [realHistory, realMembership, realCommands, realAuthorizer]) r.close();
+      for (const r of [realHistory, realMembership, realCommands, realAuthorizer, realPresenceStore]) r.close();
     },
   };
 }

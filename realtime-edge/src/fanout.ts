@@ -9,7 +9,7 @@ import {
   type StoredEvent,
   type TypingSignal,
 } from '@natter/contracts';
-import type { RevocationTarget } from '@natter/infra/runtime';
+import { own, type RevocationTarget } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import { eventFrameText } from './event-frame';
 import { LiveTopic, TopicBudget } from './live-topic';
@@ -318,7 +318,7 @@ export class Fanout implements RoomFeed {
     if (p.kind === 'room' && p.part === 'msg' && !this.feeds.has(p.roomId)) return;
     if (p.kind === 'user' && !this.sessionsByUser.has(p.userId)) {
       // Nobody here cares about this user: remember the position only, no repair.
-      this.lastSeen.set(m.subject, Math.max(m.seq, this.lastSeen.get(m.subject) ?? 0));
+      this.seen(m.subject, m.seq);
       return;
     }
     const last = this.lastSeen.get(m.subject) ?? this.baseSeq;
@@ -343,9 +343,16 @@ export class Fanout implements RoomFeed {
     this.dispatchRaw(m);
   }
 
+  /** `lastSeen[subject] = max(it, seq)`; a subject new to the map is stored as its own string (it is cut from a header). */
+  private seen(subject: string, seq: number): void {
+    const last = this.lastSeen.get(subject);
+    if (last === undefined) this.lastSeen.set(own(subject), seq);
+    else if (seq > last) this.lastSeen.set(subject, seq);
+  }
+
   private dispatchRaw(raw: RawEvent): void {
     if (raw.seq <= (this.lastSeen.get(raw.subject) ?? 0)) return;
-    this.lastSeen.set(raw.subject, raw.seq);
+    this.seen(raw.subject, raw.seq);
     const ev = this.decode(raw);
     if (ev) this.dispatch(ev);
   }

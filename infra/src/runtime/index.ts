@@ -9,6 +9,7 @@ export { NatsRequester, NatsRequestTimeout, NatsNoResponders } from './nats-requ
 export { createKysely, createPool } from './db';
 export { createLogger } from './logger';
 export { envInt } from './env';
+export { own } from './strings';
 export { Admission, retryAfterMsOf } from './admission';
 export { readPublicKeyPem, loadVerifyKey, loadVerifyKeyObject, loadSigningKey, signAccessToken, verifyAccessToken, verifyAccessTokenSync, bearerToken } from './access-token';
 export { watchRevocations, recordRevocation, openRevocations, RevocationSet, RevocationKeys } from './revocations';

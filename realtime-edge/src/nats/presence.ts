@@ -1,19 +1,53 @@
-import type { KV } from '@nats-io/kv';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { NatterError, RpcReply, SharesRoomResult, Subjects } from '@natter/contracts';
+import { headers as natsHeaders, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { Buckets, NatterError, RpcReply, SharesRoomResult, Subjects } from '@natter/contracts';
 import { NatsRequester } from '@natter/infra/runtime';
 import type { PresenceAuthorizer, PresenceStore } from '../ports';
 
-/** Presence entries in KV `natter_presence` (memory storage, history 1). */
+/**
+ * Presence entries in KV `natter_presence` (memory storage, history 1), written with the wire messages
+ * @nats-io/kv sends (a put is a JetStream publish to `$KV.<bucket>.<key>`, a delete the same with header
+ * `KV-Operation: DEL`, each answered by a PubAck) through infra's NatsRequester: every connect and disconnect
+ * writes one, and the kv library's request path (an Error with a stack trace and a timer per request) was most
+ * of what a connect cost the edge, and of the garbage a connect storm left behind. Writes asked for in one turn
+ * of the event loop go out together at its end (one socket write for a whole burst of connects, instead of one
+ * per connect); their order is kept.
+ */
 export class KvPresenceStore implements PresenceStore {
-  constructor(private readonly kv: KV) {}
+  private readonly enc = new TextEncoder();
+  private readonly dec = new TextDecoder();
+  private readonly empty = new Uint8Array(0);
+  private batch: (() => void)[] = [];
 
-  async put(key: string, value: string): Promise<void> {
-    await this.kv.put(key, value);
+  constructor(private readonly requests: NatsRequester) {}
+
+  close(): void {
+    this.requests.close();
   }
 
-  async delete(key: string): Promise<void> {
-    await this.kv.delete(key);
+  put(key: string, value: string): Promise<void> {
+    return this.publish(key, this.enc.encode(value));
+  }
+
+  delete(key: string): Promise<void> {
+    const h = natsHeaders();
+    h.set('KV-Operation', 'DEL');
+    return this.publish(key, this.empty, h);
+  }
+
+  private async publish(key: string, data: Uint8Array, h?: MsgHdrs): Promise<void> {
+    await new Promise<void>((go) => {
+      if (this.batch.push(go) === 1) setImmediate(() => this.release());
+    });
+    const m = await this.requests.request(`$KV.${Buckets.presence}.${key}`, data, h);
+    const ack = JSON.parse(this.dec.decode(m.data)) as { error?: { description?: string } };
+    if (ack.error) throw new Error(`presence write refused: ${ack.error.description ?? JSON.stringify(ack.error)}`);
+  }
+
+  /** Lets every write of the turn publish, in the order they were asked for (nats.js sends them in one write). */
+  private release(): void {
+    const go = this.batch;
+    this.batch = [];
+    for (const g of go) g();
   }
 }
 

@@ -73,6 +73,14 @@ const entries = {
 };
 
 /**
+ * V8's young generation of an edge capped at 8 MiB semi-spaces (the default grows to 16 MiB each): an edge
+ * holds tens of thousands of small long-lived objects, and a connect storm grew the young generation to its
+ * maximum, which stayed in RSS (docs/benchmarks.md: idle memory). Delivery allocates little (one frame per event),
+ * so the smaller young generation costs no measurable CPU. Operators running the edge themselves: NODE_OPTIONS.
+ */
+const edgeNodeArgs = ['--max-semi-space-size=8'];
+
+/**
  * Start Natter: NATS and Postgres unless given, provisioning, every service, and the nginx gateway, each as a
  * supervised process (supervisor.ts): one that exits unexpectedly is restarted on the same port and data while
  * the others keep serving, always (the e2e tests run supervised stacks too).
@@ -137,13 +145,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       ...(o.env ?? {}),
     };
     // Each service reads its own port variable (COMMAND_API_PORT, ...): docs/architecture.md, Configuration.
-    const start = async (name: string, entry: string, portVar: string, p: number, env: Record<string, string> = {}): Promise<ServiceProcess> => {
+    const start = async (name: string, entry: string, portVar: string, p: number, env: Record<string, string> = {}, nodeArgs?: string[]): Promise<ServiceProcess> => {
       progress(`starting ${name}`);
       const logFile = join(logsDir, `${name}.log`);
       const unit = await supervisor.start({
         name,
         logFile,
-        start: (signal) => startService({ name, entry, port: p, env: { ...common, [portVar]: String(p), ...env }, logFile, signal }),
+        start: (signal) => startService({ name, entry, port: p, env: { ...common, [portVar]: String(p), ...env }, nodeArgs, logFile, signal }),
       });
       return serviceOf(unit, p);
     };
@@ -153,7 +161,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const edges: ServiceProcess[] = [];
     for (let i = 0; i < (o.edges ?? 1); i++) {
       const p = o.basePort ? o.basePort + 10 + i : await freePort();
-      edges.push(await start(`edge-${i + 1}`, entries.edge, 'EDGE_PORT', p, { EDGE_NODE_ID: `edge-${i + 1}` }));
+      edges.push(await start(`edge-${i + 1}`, entries.edge, 'EDGE_PORT', p, { EDGE_NODE_ID: `edge-${i + 1}` }, edgeNodeArgs));
     }
 
     let gatewayUrl: string | undefined;
