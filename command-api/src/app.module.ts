@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { accountCommands } from './accounts/account.commands';
 import { AccountsModule } from './accounts/accounts.module';
 import type { AuthDB } from './accounts/auth.tables';
+import type { DedupeBackstop } from './messages/dedupe-backstop';
 import type { DedupeRecords } from './messages/dedupe-records';
 import { messageCommands } from './messages/message.commands';
 import { MessagesModule } from './messages/messages.module';
@@ -18,6 +19,7 @@ import { HealthController } from './shared/health.controller';
 /** What app.ts hands to Nest: the shared runtime plus what one feature needs (the sends' dedupe records). */
 export interface AppRuntime extends Runtime<AuthDB> {
   dedupe: DedupeRecords;
+  backstop: DedupeBackstop;
 }
 
 /** One factory per entry of contracts' `Commands`: the compiler refuses a command without one. */
@@ -35,7 +37,7 @@ export class AppModule {
   static forRoot(rt: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe)],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe, rt.backstop)],
       controllers: [HealthController],
       providers: [{ provide: COMMAND_FACTORIES, useValue: commandFactories }, BearerAuth, CommandRoutes, CommandEndpoints],
     };

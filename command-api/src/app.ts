@@ -4,13 +4,14 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, createKysely, MsgDedupeWriter, NatsRequester, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
 import { AppModule } from './app.module';
 import type { CommandApiConfig } from './config';
 import { CommandEndpoints } from './shared/command-endpoints';
 import { CommandRoutes } from './shared/command-routes';
+import { DedupeBackstop } from './messages/dedupe-backstop';
 import { DedupeRecords } from './messages/dedupe-records';
 import { JetStreamEventStore } from './shared/event-store';
 import { HttpErrorFilter } from './shared/http-error.filter';
@@ -42,10 +43,11 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const metrics = new Metrics();
     const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1, count: (op) => metrics.jetStreamRequest(op) });
     const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
+    const backstop = new DedupeBackstop(new MsgDedupeWriter(requests), DedupeBackstop.checkpointReader(db), config.dedupeBackstopMs, metrics, log.child({ component: 'dedupe-backstop' }));
 
     const adapter = new FastifyAdapter({ bodyLimit: Limits.httpBodyBytes, trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, metrics, revocations }),
+      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, backstop, metrics, revocations }),
       adapter,
       { bodyParser: false, logger: new PinoNestLogger(log.child({ component: 'nest' })) },
     );
@@ -65,6 +67,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
       (closing ??= (async () => {
         await endpoints.stop();
         await app.close();
+        await backstop.close(); // the records of sends the projector has not applied yet
         await revocations?.stop();
         await nc.drain().catch(() => nc.close());
         requests.close();

@@ -71,6 +71,8 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
     COMMAND_API_PORT: '0',
     NATTER_JWT_PRIVATE_KEY: keys.privateKeyPem,
     NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem,
+    // No projector runs here: the backstop writes the sends' dedupe records, promptly.
+    COMMAND_API_DEDUPE_BACKSTOP_MS: '50',
     ...opts.env,
   });
   const api = await startCommandApi(config, log);

@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import { Streams } from '@natter/contracts';
-import { connectNats, createKysely, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, MsgDedupeWriter, NatsRequester, type ReadModelDB } from '@natter/infra/runtime';
 import { chatProjection } from './chat/chat.projection';
 import type { ProjectorsConfig } from './config';
 import { startOpsServer } from './http/ops-server';
@@ -17,9 +17,14 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
   const nc = await connectNats(config.natsUrl, 'projectors', log.child({ component: 'nats' }));
   const db = createKysely<ReadModelDB>(config.databaseUrl, 4);
   const metrics = new ProjectorMetrics(chatProjection.name);
+  // Every send's dedupe record is written here, from the committed event, before its batch commits: command-api
+  // answers a send with one JetStream write, and no crash of command-api can lose a record (docs/architecture.md).
+  const requests = new NatsRequester(nc);
+  const dedupe = new MsgDedupeWriter(requests);
   const runner = new ProjectionRunner(nc, db, config.databaseUrl, chatProjection, metrics, log.child({ component: 'projection', projection: chatProjection.name }), {
     batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs },
     lockRetryMs: config.lockRetryMs,
+    effects: (events) => dedupe.putSends(events),
   });
   runner.start();
 
@@ -51,6 +56,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
       ops.server.closeAllConnections();
       await runner.stop();
       await nc.drain().catch(() => nc.close());
+      requests.close();
       await db.destroy();
     },
   };

@@ -1,27 +1,17 @@
 import type { KV } from '@nats-io/kv';
-import { Buckets } from '@natter/contracts';
+import { Buckets, type MsgDedupeRecord } from '@natter/contracts';
 import type { JetStreamWire } from '../shared/event-store';
 
-/** The first result of one (room, sender, clientMsgId), kept in KV natter_msg_dedupe. */
-export interface DedupeRecord {
-  seq: number;
-  messageId: string;
-  sentAt: string;
-}
-
 /**
- * KV natter_msg_dedupe, key `<roomId>.<senderId>.<clientMsgId>` (all three are ids of `[A-Za-z0-9_-]`, so
- * the key is a valid KV key as it is), value JSON DedupeRecord.
- *
- * Read and written with the same wire messages @nats-io/kv sends (`get` = direct get of the last message on
- * `$KV.<bucket>.<key>`, `put` = a JetStream publish to it, waiting for the ack), through JetStreamWire:
- * one send pays for two of these, and the kv library goes through nats.js's costly `request`. A bucket
- * without allow_direct (older servers) is read through the library.
+ * Reads KV natter_msg_dedupe (contracts' MsgDedupe: key `<roomId>.<senderId>.<clientMsgId>`, value JSON
+ * MsgDedupeRecord) with the wire message @nats-io/kv sends for `get` (a direct get of the last message on
+ * `$KV.<bucket>.<key>`) through JetStreamWire: every send pays for one, and the kv library goes through
+ * nats.js's costly `request`. A bucket without allow_direct (older servers) is read through the library.
+ * The records are written by the projector (and command-api's DedupeBackstop), from the committed events.
  */
 export class DedupeRecords {
   private readonly stream = `KV_${Buckets.msgDedupe}`;
   private readonly dec = new TextDecoder();
-  private readonly enc = new TextEncoder();
 
   constructor(private readonly kv: KV, private readonly wire: JetStreamWire, private readonly direct: boolean) {}
 
@@ -31,10 +21,10 @@ export class DedupeRecords {
   }
 
   /** The record, or null when there is none (never written, deleted, purged or expired). */
-  async get(key: string): Promise<DedupeRecord | null> {
+  async get(key: string): Promise<MsgDedupeRecord | null> {
     if (!this.direct) {
       const e = await this.kv.get(key);
-      return e && e.operation === 'PUT' ? e.json<DedupeRecord>() : null;
+      return e && e.operation === 'PUT' ? e.json<MsgDedupeRecord>() : null;
     }
     const subject = `$KV.${Buckets.msgDedupe}.${key}`;
     const m = await this.wire.directGetLast(this.stream, subject);
@@ -42,12 +32,7 @@ export class DedupeRecords {
     // Deletes and purges leave a marker whose KV-Operation header says so; an age-out marker (newer
     // servers) says MaxAge. Anything but a plain value means "no record".
     if (m.headers.has('KV-Operation') || m.headers.has('Nats-Marker-Reason')) return null;
-    return JSON.parse(this.dec.decode(m.data)) as DedupeRecord;
-  }
-
-  /** Write the record and resolve once JetStream has stored it. */
-  async put(key: string, rec: DedupeRecord): Promise<void> {
-    await this.wire.publish(`$KV.${Buckets.msgDedupe}.${key}`, this.enc.encode(JSON.stringify(rec)));
+    return JSON.parse(this.dec.decode(m.data)) as MsgDedupeRecord;
   }
 }
 

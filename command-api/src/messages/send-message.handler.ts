@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NatterError, newId, Subjects, type Message, type SendMessageResult, type StoredEvent } from '@natter/contracts';
+import { MsgDedupe, NatterError, newId, Subjects, type Message, type SendMessageResult, type StoredEvent } from '@natter/contracts';
 import type { Logger } from 'pino';
 import { decideSend, RoomAggregate } from '../rooms/room.aggregate';
 import { AggregateRepository } from '../shared/aggregates';
@@ -8,16 +8,19 @@ import { EVENT_STORE } from '../shared/event-store.provider';
 import type { EventStore } from '../shared/event-store';
 import { RateLimiter, SEND_LIMITER } from '../shared/rate-limiter';
 import { LOGGER } from '../shared/tokens';
-import { DEDUPE_RECORDS, type DedupeRecord, type DedupeRecords } from './dedupe-records';
+import { DEDUPE_BACKSTOP, type DedupeBackstop } from './dedupe-backstop';
+import { DEDUPE_RECORDS, type DedupeRecords } from './dedupe-records';
 import { SendMessageCommand } from './send-message.command';
 
 /**
  * Idempotent send. Guarantee: one (room, sender, clientMsgId) is stored at most once, and every retry gets
- * the first result (same seq and message, `duplicate: true`). Two layers: the KV record written after the
- * first success (survives any delay), and the stream's msgID duplicate window (covers a retry racing the
- * first attempt, or a crash between publish and the KV write). Messages are not serialized per room: the
- * room's rules (decideSend: membership) are checked against room state refreshed from the stream just before
- * publishing.
+ * the first result (same seq and message, `duplicate: true`). Two layers: the stream's msgID duplicate window
+ * (2 min: a retry racing the first attempt, or arriving soon after), and the KV record of the first result
+ * (a week), written from the committed event by the projector before its batch commits, or by this instance's
+ * DedupeBackstop if the projector has not got there within 30 s, so always inside the window. The JetStream
+ * requests of a send: the record read and the room refresh (together), then the append: one write.
+ * Messages are not serialized per room: the room's rules (decideSend: membership) are checked against room
+ * state refreshed from the stream just before publishing.
  */
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
@@ -25,13 +28,14 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     @Inject(AggregateRepository) private readonly aggregates: AggregateRepository,
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DEDUPE_RECORDS) private readonly dedupe: DedupeRecords,
+    @Inject(DEDUPE_BACKSTOP) private readonly backstop: DedupeBackstop,
     @Inject(SEND_LIMITER) private readonly limiter: RateLimiter,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async execute({ caller, roomId, clientMsgId, text }: SendMessageCommand): Promise<SendMessageResult> {
     this.limiter.take(caller.userId);
-    const dedupeKey = `${roomId}.${caller.userId}.${clientMsgId}`;
+    const dedupeKey = MsgDedupe.key(roomId, caller.userId, clientMsgId);
     // Both reads go out together (one round trip, not two): the refresh is requested after this send
     // arrived, so the membership check below is still against room state at least that fresh.
     const seenP = this.dedupe.get(dedupeKey);
@@ -50,12 +54,8 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
       return { seq: appended.seq, message: await this.storedMessage(appended.seq), duplicate: true };
     }
     const message: Message = { id: messageId, roomId, seq: appended.seq, senderId: caller.userId, clientMsgId, text, sentAt: appended.envelope.at };
-    const first: DedupeRecord = { seq: appended.seq, messageId, sentAt: message.sentAt };
-    // Not awaited: the reply leaves with the put instead of one round trip later. Safe because the message is
-    // stored and acked already, and until the record lands (or if it never does: a failed put, a crash) a
-    // retry is caught by the stream's duplicate window (2 min; the put lands or fails within its 5 s
-    // timeout), which answers the same seq and message. So a retry gets the first result either way.
-    void this.dedupe.put(dedupeKey, first).catch((err) => this.log.warn({ err, dedupeKey }, 'dedupe record not written'));
+    // The record is the projector's to write; the backstop writes it if the projector is late (see above).
+    this.backstop.appended(dedupeKey, { seq: appended.seq, messageId, sentAt: message.sentAt });
     return { seq: appended.seq, message, duplicate: false };
   }
 

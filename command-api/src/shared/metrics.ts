@@ -10,6 +10,7 @@ export class Metrics {
   private readonly commands = new Map<string, number>();
   private readonly errors = new Map<string, number>();
   private readonly jetStream = new Map<JetStreamOp, number>();
+  private readonly backstop = new Map<'written' | 'left_to_projector', number>();
   private conflicts = 0;
   private conflictsExhausted = 0;
 
@@ -24,6 +25,11 @@ export class Metrics {
 
   jetStreamRequest(op: JetStreamOp): void {
     this.jetStream.set(op, (this.jetStream.get(op) ?? 0) + 1);
+  }
+
+  /** Sends' dedupe records the backstop wrote itself, or left to the projector (messages/dedupe-backstop.ts). */
+  dedupeBackstop(outcome: 'written' | 'left_to_projector', n: number): void {
+    if (n > 0) this.backstop.set(outcome, (this.backstop.get(outcome) ?? 0) + n);
   }
 
   appendConflict(exhausted = false): void {
@@ -48,6 +54,9 @@ export class Metrics {
       '# HELP natter_jetstream_requests_total JetStream requests made by command-api, by operation.',
       '# TYPE natter_jetstream_requests_total counter',
       ...[...this.jetStream].map(([k, v]) => `natter_jetstream_requests_total{op="${k}"} ${v}`),
+      '# HELP natter_dedupe_backstop_records_total Sends whose dedupe record command-api wrote itself (projector late), or left to the projector.',
+      '# TYPE natter_dedupe_backstop_records_total counter',
+      ...[...this.backstop].map(([k, v]) => `natter_dedupe_backstop_records_total{outcome="${k}"} ${v}`),
     ];
     return `${lines.join('\n')}\n`;
   }

@@ -6,6 +6,7 @@
  */
 export { connectNats } from './nats';
 export { NatsRequester, NatsRequestTimeout, NatsNoResponders } from './nats-requests';
+export { MsgDedupeWriter } from './msg-dedupe';
 export { createKysely, createPool } from './db';
 export { createLogger } from './logger';
 export { envInt } from './env';
