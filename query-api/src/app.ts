@@ -80,14 +80,16 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), bodyLimit: Limits.httpBodyBytes });
     installErrorHandlers(app);
     // Only the API is shed: health, readiness and metrics answer however busy the process is.
-    const admitted = new WeakSet<object>();
+    const admitted = new WeakMap<object, number>();
     const release = async (req: object) => {
-      if (admitted.delete(req)) admission.leave();
+      const started = admitted.get(req);
+      if (started === undefined) return;
+      admitted.delete(req);
+      admission.leave(started);
     };
     app.addHook('onRequest', async (req) => {
       if (!req.url.startsWith('/api/')) return;
-      admission.enter();
-      admitted.add(req);
+      admitted.set(req, admission.enter());
     });
     app.addHook('onRequestAbort', release);
     app.addHook('onResponse', async (req, reply) => {

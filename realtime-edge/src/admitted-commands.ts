@@ -4,8 +4,8 @@ import type { EdgeMetrics } from './metrics';
 import type { CommandForwarder } from './ports';
 
 /**
- * The node's bounded queue of forwarded commands (EDGE_MAX_COMMANDS_IN_FLIGHT): past it a command is answered
- * `overloaded` with a retry hint at once, without reaching command-api. The first place a flood is shed, so
+ * The node's bounded queue of forwarded commands (EDGE_MAX_COMMANDS_IN_FLIGHT, and a standing queue: infra's
+ * Admission): past it a command is answered `overloaded` with a retry hint at once, without reaching command-api. The first place a flood is shed, so
  * command-api, NATS and this node's own fan-out keep serving what was admitted with a bounded delay.
  */
 export class AdmittedCommands implements CommandForwarder {
@@ -16,8 +16,9 @@ export class AdmittedCommands implements CommandForwarder {
   ) {}
 
   async execute(name: CommandName, request: CommandRequest): Promise<RpcReply> {
+    let started: number;
     try {
-      this.admission.enter();
+      started = this.admission.enter();
     } catch (err) {
       if (!(err instanceof NatterError)) throw err;
       this.metrics.commandsShed++;
@@ -27,7 +28,7 @@ export class AdmittedCommands implements CommandForwarder {
     try {
       return await this.inner.execute(name, request);
     } finally {
-      this.admission.leave();
+      this.admission.leave(started);
       this.metrics.commandsInFlight--;
     }
   }

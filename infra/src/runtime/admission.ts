@@ -1,51 +1,75 @@
 import { NatterError } from '@natter/contracts';
 
 /**
- * Early, visible load shedding for one service process: at most `maxInFlight` requests are being handled at
- * once; one more is refused at once with `overloaded` (HTTP 503 + Retry-After, a NATS error reply, a WebSocket
- * error frame under its id) carrying `retryAfterMs`, instead of waiting behind the others until its caller
- * gives up (the edge answers `unavailable` after EDGE_COMMAND_TIMEOUT_MS, and by then the work may still be
- * done). A bounded number in flight bounds the wait of what is admitted (about maxInFlight / throughput), so
- * past the knee the service keeps answering what it admits quickly and says "later" to the rest.
- *
- * Nothing is half done: a refused request is refused before any of its work starts.
+ * Early, visible load shedding for one service process. A request is refused at once, before any of its work,
+ * with `overloaded` (HTTP 503 + Retry-After, a NATS error reply, a WebSocket error frame under its id) carrying
+ * `retryAfterMs`, instead of waiting behind the others until its caller gives up (the edge answers
+ * `unavailable` after EDGE_COMMAND_TIMEOUT_MS, when the work may still be done), when either:
+ * - `maxInFlight` requests are being handled already (a hard bound on what the process holds), or
+ * - a queue is standing: over the last `intervalMs`, even the quickest request took longer than `targetMs`
+ *   (CoDel's rule: the minimum, so one slow request, a registration's password hash or a long `minSeq` wait,
+ *   does not count; only a delay every request suffers does). Then only `maxInFlight / 16` are let in, enough
+ *   to keep measuring, until a window shows the queue gone.
+ * So past the knee the service answers what it admits within about `targetMs` plus its own work, and says
+ * "later" to the rest.
  */
 export class Admission {
   private inFlight = 0;
   /** Requests refused so far. */
   shed = 0;
+  private windowStart = 0;
+  private windowMin = Infinity;
+  private standing = false;
 
   constructor(
     readonly maxInFlight: number,
     /** The hint given to a refused caller: retry after about this long (clients add jitter). */
     readonly retryAfterMs: number,
+    private readonly targetMs = 50,
+    private readonly intervalMs = 200,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   get current(): number {
     return this.inFlight;
   }
 
-  /** Takes a slot, or throws `overloaded`. Every successful enter() is paired with one leave(). */
-  enter(): void {
-    if (this.inFlight >= this.maxInFlight) {
+  /** Takes a slot and returns its start time, or throws `overloaded`. Pair every enter() with leave(start). */
+  enter(): number {
+    const t = this.now();
+    this.roll(t);
+    const limit = this.standing ? Math.max(1, Math.floor(this.maxInFlight / 16)) : this.maxInFlight;
+    if (this.inFlight >= limit) {
       this.shed++;
       throw new NatterError('overloaded', undefined, { retryAfterMs: this.retryAfterMs });
     }
     this.inFlight++;
+    return t;
   }
 
-  leave(): void {
+  leave(startedAt: number): void {
     this.inFlight--;
+    const t = this.now();
+    this.roll(t);
+    if (t - startedAt < this.windowMin) this.windowMin = t - startedAt;
   }
 
   /** Runs `fn` in a slot (or throws `overloaded` without running it). */
   async run<T>(fn: () => Promise<T>): Promise<T> {
-    this.enter();
+    const started = this.enter();
     try {
       return await fn();
     } finally {
-      this.leave();
+      this.leave(started);
     }
+  }
+
+  /** Closes the window if it is over: a queue stands if its quickest request was slower than the target. */
+  private roll(t: number): void {
+    if (t - this.windowStart < this.intervalMs) return;
+    this.standing = this.windowMin !== Infinity && this.windowMin > this.targetMs;
+    this.windowStart = t;
+    this.windowMin = Infinity;
   }
 }
 
