@@ -311,7 +311,7 @@ export class Fanout implements RoomFeed {
     else this.streamEpoch.suspect();
     if (p.kind === 'room' && p.part === 'meta' && m.seq > this.metaHighWater) this.metaHighWater = m.seq;
     const key = p.kind === 'room' ? `r:${p.roomId}` : `u:${p.userId}`;
-    void this.queues.run(key, () => this.processLive(m, p));
+    this.queues.post(key, () => this.processLive(m, p));
   }
 
   private processLive(m: LiveMessage, p: NonNullable<ReturnType<typeof parseEventSubject>>): void | Promise<void> {
