@@ -34,8 +34,9 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
   const key = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
   const metrics = new Metrics();
-  // Load shedding for reads, HTTP and NATS together (infra's Admission): past it `overloaded`, at once.
-  const admission = new Admission(config.maxInFlight, 500);
+  // Load shedding for reads, HTTP and NATS together (infra's Admission): past it `overloaded`, at once. The
+  // count bound only: a read waiting for `minSeq` (up to 5 s, on the projector) is no queue in this process.
+  const admission = new Admission(config.maxInFlight, 500, Infinity);
   const active = new ActiveSchema(db, config.schemaPollMs, log.child({ component: 'active-schema' }));
   const cleanups: (() => Promise<void> | void)[] = [() => db.destroy()];
   const cleanup = async () => {

@@ -25,6 +25,7 @@ export class Admission {
     readonly maxInFlight: number,
     /** The hint given to a refused caller: retry after about this long (clients add jitter). */
     readonly retryAfterMs: number,
+    /** Infinity: the count bound only (for a service whose requests may wait on purpose, like `minSeq` reads). */
     private readonly targetMs = 50,
     private readonly intervalMs = 200,
     private readonly now: () => number = () => performance.now(),
