@@ -16,7 +16,7 @@ describe('Admission', () => {
 
   it('a standing queue (even the quickest request of a window slower than the target) cuts admission to a trickle', () => {
     let t = 0;
-    const a = new Admission(32, 500, 50, 200, () => t);
+    const a = new Admission(32, 500, 50, 200, () => t); // a 50 ms target over 200 ms windows
     // Window 1: five requests, each waiting 80 ms.
     const starts = Array.from({ length: 5 }, () => a.enter());
     t = 80;

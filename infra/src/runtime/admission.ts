@@ -11,7 +11,8 @@ import { NatterError } from '@natter/contracts';
  *   does not count; only a delay every request suffers does). Then only `maxInFlight / 16` are let in, enough
  *   to keep measuring, until a window shows the queue gone.
  * So past the knee the service answers what it admits within about `targetMs` plus its own work, and says
- * "later" to the rest.
+ * "later" to the rest. 100 ms over 500 ms windows: a request normally takes a few milliseconds, and scheduling
+ * hiccups of a busy machine (measured on the shared 2-core bench box) should not shed.
  */
 export class Admission {
   private inFlight = 0;
@@ -26,8 +27,8 @@ export class Admission {
     /** The hint given to a refused caller: retry after about this long (clients add jitter). */
     readonly retryAfterMs: number,
     /** Infinity: the count bound only (for a service whose requests may wait on purpose, like `minSeq` reads). */
-    private readonly targetMs = 50,
-    private readonly intervalMs = 200,
+    private readonly targetMs = 100,
+    private readonly intervalMs = 500,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
