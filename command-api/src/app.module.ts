@@ -7,6 +7,7 @@ import { dmCommands } from './dms/dm.commands';
 import { DmsModule } from './dms/dms.module';
 import { AccountsModule } from './accounts/accounts.module';
 import type { AuthDB } from './accounts/auth.tables';
+import type { DedupeBackstop } from './messages/dedupe-backstop';
 import type { DedupeRecords } from './messages/dedupe-records';
 import type { MessageReads } from './messages/message-reads';
 import { messageCommands } from './messages/message.commands';
@@ -24,6 +25,7 @@ import { HealthController } from './shared/health.controller';
 export interface AppRuntime extends Runtime<AuthDB> {
   dedupe: DedupeRecords;
   messageReads: MessageReads;
+  backstop: DedupeBackstop;
 }
 
 /** One factory per entry of contracts' `Commands`: the compiler refuses a command without one. */
@@ -41,7 +43,7 @@ export class AppModule {
   static forRoot(rt: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe, rt.messageReads), DmsModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe, rt.messageReads, rt.backstop), DmsModule],
       controllers: [HealthController],
       providers: [{ provide: COMMAND_FACTORIES, useValue: commandFactories }, BearerAuth, CommandRoutes, CommandEndpoints],
     };

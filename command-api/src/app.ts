@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, createMetricsRegistry, httpServerOptions, instrumentNats, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, createKysely, createMetricsRegistry, httpServerOptions, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
@@ -13,6 +13,7 @@ import { AppModule } from './app.module';
 import type { CommandApiConfig } from './config';
 import { CommandEndpoints } from './shared/command-endpoints';
 import { CommandRoutes } from './shared/command-routes';
+import { DedupeBackstop } from './messages/dedupe-backstop';
 import { DedupeRecords } from './messages/dedupe-records';
 import { NatsMessageReads } from './messages/message-reads';
 import { JetStreamEventStore } from './shared/event-store';
@@ -44,15 +45,16 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     await revocations.ready;
     const requests = new NatsRequester(nc);
     const streamInfo = await (await jetstreamManager(nc)).streams.info(Streams.events);
-    const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1 });
-    const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
-    const messageReads = new NatsMessageReads(nc);
     const metrics = new Metrics(createMetricsRegistry());
     instrumentNats(nc, metrics.registry);
+    const store = JetStreamEventStore.connect(nc, requests, { replicated: streamInfo.config.num_replicas > 1, count: (op) => metrics.jetStreamRequest(op) });
+    const dedupe = await DedupeRecords.open(buckets.msgDedupe, store.wire);
+    const messageReads = new NatsMessageReads(nc);
+    const backstop = new DedupeBackstop(new MsgDedupeWriter(requests), DedupeBackstop.checkpointReader(db), config.dedupeBackstopMs, metrics, log.child({ component: 'dedupe-backstop' }));
 
     const adapter = new FastifyAdapter({ ...httpServerOptions(Limits.httpBodyBytes), trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, messageReads, metrics, revocations }),
+      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, messageReads, backstop, metrics, revocations }),
       adapter,
       { bodyParser: false, logger: new PinoNestLogger(log.child({ component: 'nest' })) },
     );
@@ -83,6 +85,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
         statusSub.unsubscribe();
         await endpoints.stop();
         await app.close();
+        await backstop.close(); // the records of sends the projector has not applied yet
         await revocations?.stop();
         await nc.drain().catch(() => nc.close());
         requests.close();

@@ -41,6 +41,10 @@ export interface CommandApiConfig {
   readonly limits: RateLimitSettings;
   /** Usernames (lower-case) that become server admins when they register (NATTER_ADMIN_USERNAMES, comma-separated). */
   readonly adminUsernames: readonly string[];
+  /** Commands handled at once by this process (HTTP and NATS); one more is refused `overloaded` (infra Admission). */
+  readonly maxInFlight: number;
+  /** A send the projector has not applied after this long gets its dedupe record from command-api (DedupeBackstop). */
+  readonly dedupeBackstopMs: number;
   readonly signingKey: CryptoKey;
   readonly verifyKey: CryptoKey;
 }
@@ -82,6 +86,9 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: env.LOG_LEVEL || 'info',
     limits: loadLimits(env),
     adminUsernames: Object.freeze(usernames(env.NATTER_ADMIN_USERNAMES)),
+    maxInFlight: envInt(env, 'COMMAND_API_MAX_IN_FLIGHT', 512, 1, 1_000_000),
+    // Well inside the stream's 2-minute duplicate window, which covers a retry until the record exists.
+    dedupeBackstopMs: envInt(env, 'COMMAND_API_DEDUPE_BACKSTOP_MS', 30_000, 10, 60_000),
     signingKey: await loadSigningKey(env),
     verifyKey: await loadVerifyKey(env),
   });

@@ -12,7 +12,7 @@ import { startCommandApi, type RunningCommandApi } from '../src/app';
 import { loadConfig } from '../src/config';
 
 export type StoredWithHeaders = StoredEvent & { headers: Record<string, string> };
-export type HttpFn = (method: string, path: string, body?: unknown, token?: string, init?: RequestInit) => Promise<{ status: number; body: any }>;
+export type HttpFn = (method: string, path: string, body?: unknown, token?: string, init?: RequestInit) => Promise<{ status: number; body: any; headers: Headers }>;
 
 function httpClient(base: string): HttpFn {
   return async (method, path, body, token, init) => {
@@ -27,7 +27,7 @@ function httpClient(base: string): HttpFn {
     } catch {
       /* not JSON: keep the text */
     }
-    return { status: res.status, body: parsed };
+    return { status: res.status, body: parsed, headers: res.headers };
   };
 }
 
@@ -92,6 +92,9 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
     COMMAND_API_PORT: '0',
     NATTER_JWT_PRIVATE_KEY: keys.privateKeyPem,
     NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem,
+    // No projector runs here: the backstop writes the sends' dedupe records, promptly.
+    COMMAND_API_DEDUPE_BACKSTOP_MS: '50',
+    ...opts.env,
   });
   const projectors = await startProjectors(projectorsConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, PROJECTORS_PORT: '0', PROJECTOR_LOCK_RETRY_MS: '100' }), log);
   const queryApi = await startQueryApi(queryApiConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, QUERY_API_PORT: '0', NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem, LOG_LEVEL: 'silent' }), log);

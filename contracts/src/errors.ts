@@ -41,6 +41,8 @@ export const ErrorCodes = {
   room_archived: { status: 403, message: 'This room is archived (read-only).' },
   registration_closed: { status: 403, message: 'Registration is closed on this server; you need an invite.' },
   invite_invalid: { status: 404, message: 'This invite is unknown, expired, used up or revoked.' },
+  /** Refused before any work started: the service is at capacity. Retry after `retryAfterMs` (details, or the frame). */
+  overloaded: { status: 503, message: 'The service is at capacity and did not do this; retry after the hinted delay.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;
@@ -76,17 +78,21 @@ export class NatterError extends Error {
   }
 }
 
-/** How long a `rate_limited` error asks the client to wait, in ms (its details' `retryAfterMs`). */
+/** The codes that carry a retry hint (`details.retryAfterMs`): a limit, or a service shedding load. */
+const retryHinted: ReadonlySet<string> = new Set(['rate_limited', 'overloaded']);
+
+/** How long a `rate_limited` or `overloaded` error asks the client to wait, in ms (its details' `retryAfterMs`). */
 export function retryAfterMsOf(e: { code: string; details?: unknown }): number | undefined {
-  if (e.code !== 'rate_limited') return undefined;
-  const ms = (e.details as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
-  return typeof ms === 'number' && ms > 0 ? Math.ceil(ms) : undefined;
+  if (!retryHinted.has(e.code)) return undefined;
+  const ms = (e.details as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? Math.ceil(ms) : undefined;
 }
 
-/** The `Retry-After` header value (whole seconds, at least 1) of a `rate_limited` error. */
+/** The `Retry-After` header value (whole seconds, at least 1) of a `rate_limited` or `overloaded` error. */
 export function retryAfterSeconds(e: { code: string; details?: unknown }): number | undefined {
+  if (!retryHinted.has(e.code)) return undefined;
   const ms = retryAfterMsOf(e);
-  return ms === undefined ? (e.code === 'rate_limited' ? 1 : undefined) : Math.max(1, Math.ceil(ms / 1000));
+  return ms === undefined ? 1 : Math.max(1, Math.ceil(ms / 1000));
 }
 
 /**

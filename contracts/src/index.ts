@@ -40,4 +40,6 @@ export type { ClientFrameType, ServerFrameType } from './ws/frame-types';
 export { CloseCode, shouldResume, mustReset } from './ws/close-codes';
 export { membershipChange, concerns } from './events/membership';
 export type { MembershipChange } from './events/membership';
+export { MsgDedupe } from './msg-dedupe';
+export type { MsgDedupeRecord } from './msg-dedupe';
 export { PresenceEntry, PresenceStaleHeartbeats, presenceKey, presenceKeyUser, presenceExpiresAt } from './presence';

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
-import { connectNats, createKysely, createMetricsRegistry, instrumentNats, serveStatus, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, createKysely, createMetricsRegistry, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, type ReadModelDB } from '@natter/infra/runtime';
 import { chatProjection } from './chat/chat.projection';
 import type { ProjectorsConfig } from './config';
 import { startOpsServer } from './http/ops-server';
@@ -23,9 +23,14 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
   const registry = createMetricsRegistry();
   instrumentNats(nc, registry);
   const metrics = new ProjectorMetrics(chatProjection.name, registry);
+  // Every send's dedupe record is written here, from the committed event, before its batch commits: command-api
+  // answers a send with one JetStream write, and no crash of command-api can lose a record (docs/architecture.md).
+  const requests = new NatsRequester(nc);
+  const dedupe = new MsgDedupeWriter(requests);
   const runner = new ProjectionRunner(nc, db, config.databaseUrl, chatProjection, metrics, log.child({ component: 'projection', projection: chatProjection.name }), {
     batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs },
     lockRetryMs: config.lockRetryMs,
+    effects: (events) => dedupe.putSends(events),
   });
   const stopping = new AbortController();
   let upgrade: UpgradeStatus | null = null;
@@ -79,6 +84,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
       ops.server.closeAllConnections();
       await runner.stop();
       await nc.drain().catch(() => nc.close());
+      requests.close();
       await db.destroy();
     },
   };

@@ -8,7 +8,7 @@ export { writeChangeSet } from './runtime/write-change-set';
 export { reducedProjection, reduce } from './runtime/reduced-projection';
 export type { Reducer, Reducers } from './runtime/reduced-projection';
 export { applyBatch } from './runtime/projection';
-export type { Projection, BatchResult } from './runtime/projection';
+export type { Projection, BatchResult, BatchEffects } from './runtime/projection';
 export type { RawEvent } from '@natter/contracts';
 export { StreamReader } from './runtime/stream-reader';
 export type { BatchOptions } from './runtime/stream-reader';

@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { hostname } from 'node:os';
 import { Buckets, Limits } from '@natter/contracts';
-import { connectNats, createKysely, createMetricsRegistry, exposeValues, httpServerOptions, instrumentNats, NatsRequester, PgChannels, loadVerifyKey, serveStatus, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
+import { Admission, connectNats, createKysely, createMetricsRegistry, exposeValues, httpServerOptions, instrumentNats, NatsRequester, PgChannels, loadVerifyKey, serveStatus, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -42,6 +42,9 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
   const key = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
   const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
   const metrics = new Metrics(createMetricsRegistry());
+  // Load shedding for reads, HTTP and NATS together (infra's Admission): past it `overloaded`, at once. The
+  // count bound only: a read waiting for `minSeq` (up to 5 s, on the projector) is no queue in this process.
+  const admission = new Admission(config.maxInFlight, 500, Infinity);
   const active = new ActiveSchema(db, config.schemaPollMs, log.child({ component: 'active-schema' }));
   const cleanups: (() => Promise<void> | void)[] = [() => db.destroy()];
   const cleanup = async () => {
@@ -77,9 +80,9 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     await listener.start();
     cleanups.push(() => listener.close());
 
-    serveUserRooms(nc, reader.current, metrics, log.child({ component: 'user-rooms' }));
-    serveSharesRoom(nc, reader.current, metrics, log.child({ component: 'shares-room' }));
-    serveMessageQueries(nc, reader.current, metrics, log.child({ component: 'message-queries' }));
+    serveUserRooms(nc, reader.current, metrics, admission, log.child({ component: 'user-rooms' }));
+    serveSharesRoom(nc, reader.current, metrics, admission, log.child({ component: 'shares-room' }));
+    serveMessageQueries(nc, reader.current, metrics, admission, log.child({ component: 'message-queries' }));
     // Presence (KV natter_presence) mirrored in memory; staleness is judged at read time.
     const presence = watchPresence(nc, log.child({ component: 'presence' }), { pruneEveryMs: 15_000 });
     cleanups.push(() => presence.stop());
@@ -91,7 +94,21 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
 
     const app = Fastify({ loggerInstance: log.child({ component: 'http' }) as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), ...httpServerOptions(Limits.httpBodyBytes) });
     installErrorHandlers(app, Limits.httpBodyBytes, metrics);
+    // Only the API is shed: health, readiness and metrics answer however busy the process is.
+    const admitted = new WeakMap<object, number>();
+    const release = async (req: object) => {
+      const started = admitted.get(req);
+      if (started === undefined) return;
+      admitted.delete(req);
+      admission.leave(started);
+    };
+    app.addHook('onRequest', async (req) => {
+      if (!req.url.startsWith('/api/')) return;
+      admitted.set(req, admission.enter());
+    });
+    app.addHook('onRequestAbort', release);
     app.addHook('onResponse', async (req, reply) => {
+      await release(req);
       metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
       req.log.debug({ method: req.method, url: req.url, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
     });

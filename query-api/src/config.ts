@@ -18,6 +18,8 @@ export interface QueryApiConfig {
   readonly minSeqPollMs: number;
   /** Fallback poll of natter.read_models (LISTEN natter_read_model is the fast path). */
   readonly schemaPollMs: number;
+  /** API requests (HTTP under /api/ and NATS queries together) handled at once; one more is refused `overloaded`. */
+  readonly maxInFlight: number;
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
@@ -47,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     dbPoolMax: envInt(env, 'QUERY_API_DB_POOL_MAX', 10, 1, 200),
     minSeqPollMs: envInt(env, 'QUERY_API_MINSEQ_POLL_MS', 250, 10, 5000),
     schemaPollMs: envInt(env, 'QUERY_API_SCHEMA_POLL_MS', 10_000, 100, 600_000),
+    maxInFlight: envInt(env, 'QUERY_API_MAX_IN_FLIGHT', 512, 1, 1_000_000),
   });
 }

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { Buckets, Limits, NatterError } from '@natter/contracts';
-import { connectNats, createMetricsRegistry, instrumentNats, loadVerifyKeyObject, openPresence, serveStatus, verifyAccessTokenSync, watchPresence, watchRevocations } from '@natter/infra/runtime';
+import { Admission, connectNats, createMetricsRegistry, instrumentNats, loadVerifyKeyObject, NatsRequester, openPresence, serveStatus, watchPresence, watchRevocations } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import uWS from 'uWebSockets.js';
 import type { EdgeConfig } from './config';
+import { AdmittedCommands } from './admitted-commands';
 import { Fanout } from './fanout';
 import { ExpiryWheel } from './expiry';
 import { EdgeMetrics } from './metrics';
@@ -15,10 +16,12 @@ import { JetStreamHistory } from './nats/history';
 import { NatsDeletedMessages } from './nats/deleted-messages';
 import { NatsMembershipSource } from './nats/membership';
 import { KvPresenceStore, NatsPresenceAuthorizer } from './nats/presence';
+import { MembershipCache } from './membership-cache';
 import { NatsSignals } from './nats/signals';
 import type { CommandForwarder, DeletedMessages, LiveEvents, History, MembershipSource, PresenceAuthorizer, PresenceStore, Signals } from './ports';
 import { PresenceHub, PresenceReporter } from './presence';
 import { Session, type SessionDeps, type SocketLike } from './session';
+import { VerifiedTokens } from './verified-tokens';
 
 export interface EdgeHandle {
   port: number;
@@ -47,8 +50,17 @@ interface SocketData {
   session?: Session;
 }
 
+/**
+ * Every socket on a room topic is also subscribed to this one, which nothing is published to. uWS frees a socket's
+ * subscriber state, and with it the frames published to it but not yet written, when it unsubscribes from its
+ * LAST topic; with the anchor a room topic is never the last one, so the frames a socket was published before it
+ * left a topic are still written, ahead of whatever it is sent next (live-topic.ts relies on it).
+ */
+const ANCHOR_TOPIC = 'socket';
+
 /** A uWS socket as a SocketLike: methods on the prototype, one small object per connection (no closures). */
 class UwsSocket implements SocketLike {
+  private anchored = false;
   constructor(private readonly ws: uWS.WebSocket<SocketData>) {}
   send(text: string): void {
     this.ws.cork(() => this.ws.send(text, false));
@@ -59,12 +71,19 @@ class UwsSocket implements SocketLike {
   end(code: number, reason: string): void {
     this.ws.end(code, reason);
   }
+  subscribe(topic: string): void {
+    if (!this.anchored) this.anchored = this.ws.subscribe(ANCHOR_TOPIC);
+    this.ws.subscribe(topic);
+  }
+  unsubscribe(topic: string): void {
+    this.ws.unsubscribe(topic);
+  }
 }
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 export async function startEdge(config: EdgeConfig, log: Logger, overrides: EdgeOverrides = {}): Promise<EdgeHandle> {
-  const verifyKey = loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
+  const tokens = new VerifiedTokens(loadVerifyKeyObject({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem }));
   const nc: NatsConnection = await connectNats(config.natsUrl, config.nodeId, log.child({ component: 'nats' }));
   const metrics = new EdgeMetrics();
   const registry = createMetricsRegistry({ node: config.nodeId });
@@ -78,11 +97,24 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const realCommands = new NatsCommandForwarder(nc, config.commandTimeoutMs, metrics.commandSeconds);
   const realAuthorizer = new NatsPresenceAuthorizer(nc, config.commandTimeoutMs);
   const history = (overrides.history ?? ((h) => h))(realHistory);
-  const membership = (overrides.membership ?? ((m) => m))(realMembership);
+  // Snapshots from query-api once per user, then kept current from the membership events the fan-out dispatches.
+  const membership: MembershipCache = new MembershipCache((overrides.membership ?? ((m) => m))(realMembership), config.membershipCacheUsers, metrics, (): number => fanout.highWater);
   const deleted = (overrides.deleted ?? ((d) => d))(realDeleted);
-  const commands = (overrides.commands ?? ((c) => c))(realCommands);
+  // Shed early: a bounded number of forwarded commands per node (admitted-commands.ts).
+  const commands = new AdmittedCommands((overrides.commands ?? ((c) => c))(realCommands), new Admission(config.maxCommandsInFlight, 500), metrics);
   const signals = (overrides.signals ?? ((s) => s))(new NatsSignals(nc, log.child({ component: 'signals' })));
-  const fanout = new Fanout({ source, history, metrics, signals, log: log.child({ component: 'fanout' }), epochCheckMs: config.epochCheckMs });
+  const app = uWS.App();
+  // Topic members leave their topic past backpressureBytes / 16 and are checked every backpressureBytes / 8 (at
+  // least 64 KiB) published, so their buffers stay far below uWS's maxBackpressure (4 x backpressureBytes), where
+  // uWS would drop frames silently (live-topic.ts, TopicBudget).
+  const topicSlowBytes = Math.floor(config.backpressureBytes / 16);
+  const fanout: Fanout = new Fanout({
+    source, history, metrics, signals, log: log.child({ component: 'fanout' }), epochCheckMs: config.epochCheckMs,
+    topics: { publish: (topic, text) => void app.publish(topic, text, false) },
+    topicSlowBytes,
+    topicCheckBytes: Math.max(64 * 1024, Math.floor(config.backpressureBytes / 8)),
+    membership,
+  });
   await fanout.start();
 
   // Revoked sessions/users (KV natter_revoked): a token of a logged-out session is refused at upgrade, and
@@ -102,7 +134,11 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   // Presence: this node's connections go into KV natter_presence; a watch of the whole bucket tells local
   // sockets about the users they follow (contracts/src/presence.ts: format and staleness rule).
   const presenceLog = log.child({ component: 'presence' });
-  const presenceStore = (overrides.presenceStore ?? ((s) => s))(new KvPresenceStore(await openPresence(nc), await new Kvm(nc).open(Buckets.lastSeen)));
+  // The buckets must exist (provisioning): fail at start, not on the first connect.
+  await openPresence(nc);
+  await new Kvm(nc).open(Buckets.lastSeen);
+  const realPresenceStore = new KvPresenceStore(new NatsRequester(nc));
+  const presenceStore = (overrides.presenceStore ?? ((s) => s))(realPresenceStore);
   const reporter = new PresenceReporter(presenceStore, config.nodeId, config.presenceHeartbeatMs, presenceLog);
   const presenceWatch = watchPresence(nc, presenceLog, { pruneEveryMs: config.presenceHeartbeatMs });
   await presenceWatch.ready;
@@ -110,7 +146,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
   const presence = new PresenceHub(presenceWatch.directory, authorizer, metrics, presenceLog);
 
   const expiries = new ExpiryWheel<Session>();
-  const cursors = { feed: fanout, deleted, metrics, maxEvents: config.resumeMaxEvents, bufferMax: config.resumeBufferMax };
+  const cursors = { feed: fanout, deleted, metrics, maxEvents: config.resumeMaxEvents, bufferMax: config.resumeBufferMax, topicRejoinBytes: topicSlowBytes / 2 };
   const deps: SessionDeps = { config, fanout, membership, commands, metrics, presence, reporter, signals, expiries, cursors, log: log.child({ component: 'session' }) };
   const sessions = new Set<Session>();
   let draining = false;
@@ -121,7 +157,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
     });
   };
 
-  const app = uWS.App()
+  app
     .ws<SocketData>('/ws', {
       // uWS drops the TCP connection (1006) past maxPayloadLength; frames between Limits.wsFrameBytes and this
       // hard cut get a proper 1009 close from the message handler.
@@ -140,9 +176,9 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
         if (req.getHeader('upgrade').toLowerCase() !== 'websocket' || !req.getHeader('sec-websocket-key')) {
           return json(res, 400, new NatterError('bad_request', 'expected a WebSocket upgrade (Upgrade: websocket, Sec-WebSocket-Key)').toBody());
         }
-        let claims: ReturnType<typeof verifyAccessTokenSync>;
+        let claims: ReturnType<VerifiedTokens['verify']>;
         try {
-          claims = verifyAccessTokenSync(verifyKey, new URLSearchParams(req.getQuery() ?? '').get('access_token'));
+          claims = tokens.verify(new URLSearchParams(req.getQuery() ?? '').get('access_token'));
         } catch (err) {
           return json(res, 401, (err instanceof NatterError ? err : new NatterError('unauthenticated')).toBody());
         }
@@ -243,7 +279,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
       await presenceWatch.stop();
       await revocations.stop();
       await nc.drain().catch(() => nc.close());
-      for (const r of [realHistory, realMembership, realDeleted, realCommands, realAuthorizer]) r.close();
+      for (const r of [realHistory, realMembership, realDeleted, realCommands, realAuthorizer, realPresenceStore]) r.close();
     },
   };
 }

@@ -24,6 +24,8 @@ export interface EdgeConfig {
   readonly commandBurst: number;
   /** How long a forwarded command may take before the client gets `unavailable`. */
   readonly commandTimeoutMs: number;
+  /** Commands of the node's sockets forwarded and not yet answered; past it `overloaded` at once. */
+  readonly maxCommandsInFlight: number;
   /** How often each connection's presence entry is put again; readers drop it after 3 missed heartbeats. */
   readonly presenceHeartbeatMs: number;
   /** At most this many events of one room are replayed over a socket per backfill; the rest is `truncated`. */
@@ -38,6 +40,8 @@ export interface EdgeConfig {
   readonly idleTimeoutSeconds: number;
   /** How often the stream's identity (epoch) is checked, to reset sockets if the stream was recreated. */
   readonly epochCheckMs: number;
+  /** Users whose rooms the node keeps (membership-cache.ts); 0 asks query-api on every resume. */
+  readonly membershipCacheUsers: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
@@ -55,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
     commandsPerSecond: envInt(env, 'EDGE_COMMANDS_PER_SECOND', 20, 1, 10_000),
     commandBurst: envInt(env, 'EDGE_COMMAND_BURST', 40, 1, 10_000),
     commandTimeoutMs: envInt(env, 'EDGE_COMMAND_TIMEOUT_MS', 5000, 100, 600_000),
+    maxCommandsInFlight: envInt(env, 'EDGE_MAX_COMMANDS_IN_FLIGHT', 256, 1, 1_000_000),
     // At most a third of the bucket TTL (45 s), so a live entry never expires on the server between two puts.
     presenceHeartbeatMs: envInt(env, 'EDGE_PRESENCE_HEARTBEAT_MS', 15_000, 50, 15_000),
     resumeMaxEvents: envInt(env, 'EDGE_RESUME_MAX_EVENTS', 2000, 1, 1_000_000),
@@ -63,5 +68,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): EdgeConfig {
     backpressureBytes: envInt(env, 'EDGE_BACKPRESSURE_BYTES', Limits.wsBackpressureBytes, 64 * 1024, 256 * 1024 * 1024),
     idleTimeoutSeconds,
     epochCheckMs: envInt(env, 'EDGE_EPOCH_CHECK_MS', 10_000, 100, 3_600_000),
+    membershipCacheUsers: envInt(env, 'EDGE_MEMBERSHIP_CACHE_USERS', 100_000, 0, 10_000_000),
   });
 }

@@ -9,12 +9,15 @@ import {
   type StoredEvent,
   type TypingSignal,
 } from '@natter/contracts';
-import type { RevocationTarget } from '@natter/infra/runtime';
+import { own, type RevocationTarget } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
+import { eventFrameText } from './event-frame';
+import { LiveTopic, TopicBudget } from './live-topic';
+import type { MembershipCache } from './membership-cache';
 import type { EdgeMetrics } from './metrics';
-import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals, StreamState } from './ports';
+import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals, StreamState, TopicPublisher } from './ports';
 import type { FeedCursor, RoomFeed } from './room-feed';
-import { roomEventsAfter } from './room-history';
+import { roomEventsAfter, roomHeads } from './room-history';
 import { SerialQueues } from './serial-queues';
 import { StreamEpoch } from './stream-epoch';
 
@@ -47,6 +50,10 @@ import { StreamEpoch } from './stream-epoch';
  * was recreated (periodic check, reconnect, or a live seq at or below what a subject already had), every
  * local socket gets `reset` + close 4003 and the node starts over from the new stream's end.
  *
+ * Delivery to sockets: each event is published once to the room's uWS topic (live-topic.ts) for the cursors on
+ * it (live, members, keeping up), then handed to the other cursors one by one (replaying, slow, or waiting to
+ * join the topic at the right position).
+ *
  * Typing (`sig.typing.<id>`, core NATS, never stored) is subscribed alongside a room's msg subject, for as long
  * as the room has a feed, and handed to the room's live cursors (not the sender's own sockets).
  *
@@ -70,12 +77,26 @@ export interface SessionLike {
 
 interface Feed {
   roomId: string;
+  /** Every cursor of the room on this node. */
   cursors: Set<FeedCursor>;
+  /** The cursors not on the topic: they get each event through onEvent. */
+  perEvent: Set<FeedCursor>;
+  topic: LiveTopic<FeedCursor>;
   ready: Promise<void>;
   sub?: LiveSubscription;
   typingSub?: LiveSubscription;
-  lastDispatched: number;
+  /**
+   * Every event of the room up to here was committed before the feed's subscription existed (then a client at
+   * or past it has them all) or was dispatched: the room's heads when the feed was created (the node's high
+   * water until they are read).
+   */
+  floor: number;
+  /** The highest seq dispatched to the feed. */
+  maxDispatched: number;
 }
+
+/** Everything of the room up to this seq has been dispatched or came before the feed: later events all come live. */
+const dispatchedThrough = (f: Feed): number => Math.max(f.floor, f.maxDispatched);
 
 export interface FanoutDeps {
   source: LiveEvents;
@@ -85,6 +106,14 @@ export interface FanoutDeps {
   signals?: Signals;
   /** EDGE_EPOCH_CHECK_MS. */
   epochCheckMs: number;
+  /** uWS pub/sub of the node's sockets (app.ts). */
+  topics: TopicPublisher;
+  /** A socket on a topic with more than this buffered leaves it (live-topic.ts). */
+  topicSlowBytes: number;
+  /** Topic members' buffers are checked whenever the node has published this many bytes. */
+  topicCheckBytes: number;
+  /** Users' rooms kept current from the membership events dispatched here (membership-cache.ts). */
+  membership?: MembershipCache;
 }
 
 export class Fanout implements RoomFeed {
@@ -102,12 +131,14 @@ export class Fanout implements RoomFeed {
   readonly metrics: EdgeMetrics;
   private readonly log: Logger;
   private readonly streamEpoch: StreamEpoch;
+  private readonly topicBudget: TopicBudget;
 
   constructor(private readonly deps: FanoutDeps) {
     this.history = deps.history;
     this.metrics = deps.metrics;
     this.log = deps.log;
     this.queues = new SerialQueues(deps.log);
+    this.topicBudget = new TopicBudget(deps.topics, deps.metrics, deps.topicSlowBytes, deps.topicCheckBytes);
     this.streamEpoch = new StreamEpoch(deps.history, deps.epochCheckMs, (next) => this.onNewEpoch(next), deps.log);
   }
 
@@ -189,7 +220,9 @@ export class Fanout implements RoomFeed {
     const roomId = cursor.roomId;
     let feed = this.feeds.get(roomId);
     if (!feed) {
-      const f: Feed = { roomId, cursors: new Set(), ready: Promise.resolve(), lastDispatched: this.highWater };
+      const perEvent = new Set<FeedCursor>();
+      const topic = new LiveTopic<FeedCursor>(`room:${roomId}`, this.topicBudget, (c) => perEvent.add(c));
+      const f: Feed = { roomId, cursors: new Set(), perEvent, topic, ready: Promise.resolve(), floor: this.highWater, maxDispatched: 0 };
       f.ready = new Promise<void>((resolve, reject) => {
         void this.queues.run(`r:${roomId}`, async () => {
           try {
@@ -207,24 +240,49 @@ export class Fanout implements RoomFeed {
       feed = f;
     }
     feed.cursors.add(cursor);
+    feed.perEvent.add(cursor);
     await feed.ready;
   }
 
   detach(cursor: FeedCursor): void {
     const feed = this.feeds.get(cursor.roomId);
-    if (!feed || !feed.cursors.delete(cursor) || feed.cursors.size > 0) return;
+    if (!feed || !feed.cursors.delete(cursor)) return;
+    feed.topic.leave(cursor);
+    feed.perEvent.delete(cursor);
+    if (feed.cursors.size > 0) return;
     void this.queues.run(`r:${feed.roomId}`, () => {
       if (feed.cursors.size === 0 && this.feeds.get(feed.roomId) === feed) this.dropFeed(feed);
     });
   }
 
+  joinTopic(cursor: FeedCursor, pos: number): boolean {
+    const feed = this.feeds.get(cursor.roomId);
+    if (!feed || !feed.cursors.has(cursor) || !feed.topic.join(cursor, pos)) return false;
+    feed.perEvent.delete(cursor);
+    return true;
+  }
+
+  topicSeq(roomId: string): number {
+    return this.feeds.get(roomId)?.topic.seq ?? 0;
+  }
+
+  dispatchedThrough(roomId: string): number {
+    const f = this.feeds.get(roomId);
+    return f ? dispatchedThrough(f) : Number.MAX_SAFE_INTEGER;
+  }
+
+  /**
+   * The room's msg subject is subscribed (its meta subject is, node-wide, since start), then both heads are read:
+   * every event of the room after them arrives live, every one up to them is history. The msg head is also the
+   * msg subject's gap-repair baseline.
+   */
   private async createFeed(f: Feed): Promise<void> {
     const msgSubject = Subjects.roomMsg(f.roomId);
     f.sub = await this.deps.source.subscribe(Subjects.liveRoomMsg(f.roomId), (m) => this.onLive(m));
-    const base = await this.deps.history.lastSeqOf(msgSubject);
-    this.lastSeen.set(msgSubject, Math.max(base, this.lastSeen.get(msgSubject) ?? 0));
-    f.lastDispatched = Math.max(f.lastDispatched, base);
-    this.log.debug({ roomId: f.roomId, base }, 'room feed live');
+    const heads = await roomHeads(this.deps.history, f.roomId);
+    this.lastSeen.set(msgSubject, Math.max(heads.msg, this.lastSeen.get(msgSubject) ?? 0));
+    f.floor = Math.max(heads.meta, heads.msg);
+    this.log.debug({ roomId: f.roomId, heads }, 'room feed live');
   }
 
   private dropFeed(f: Feed): void {
@@ -253,14 +311,14 @@ export class Fanout implements RoomFeed {
     else this.streamEpoch.suspect();
     if (p.kind === 'room' && p.part === 'meta' && m.seq > this.metaHighWater) this.metaHighWater = m.seq;
     const key = p.kind === 'room' ? `r:${p.roomId}` : `u:${p.userId}`;
-    void this.queues.run(key, () => this.processLive(m, p));
+    this.queues.post(key, () => this.processLive(m, p));
   }
 
   private processLive(m: LiveMessage, p: NonNullable<ReturnType<typeof parseEventSubject>>): void | Promise<void> {
     if (p.kind === 'room' && p.part === 'msg' && !this.feeds.has(p.roomId)) return;
     if (p.kind === 'user' && !this.sessionsByUser.has(p.userId)) {
       // Nobody here cares about this user: remember the position only, no repair.
-      this.lastSeen.set(m.subject, Math.max(m.seq, this.lastSeen.get(m.subject) ?? 0));
+      this.seen(m.subject, m.seq);
       return;
     }
     const last = this.lastSeen.get(m.subject) ?? this.baseSeq;
@@ -279,13 +337,22 @@ export class Fanout implements RoomFeed {
       }
     } catch (err) {
       this.log.error({ err, subject: m.subject }, 'gap repair failed; continuing with the live event');
+      // Membership events of the gap may be lost: snapshots from query-api again.
+      this.deps.membership?.clear();
     }
     this.dispatchRaw(m);
   }
 
+  /** `lastSeen[subject] = max(it, seq)`; a subject new to the map is stored as its own string (it is cut from a header). */
+  private seen(subject: string, seq: number): void {
+    const last = this.lastSeen.get(subject);
+    if (last === undefined) this.lastSeen.set(own(subject), seq);
+    else if (seq > last) this.lastSeen.set(subject, seq);
+  }
+
   private dispatchRaw(raw: RawEvent): void {
     if (raw.seq <= (this.lastSeen.get(raw.subject) ?? 0)) return;
-    this.lastSeen.set(raw.subject, raw.seq);
+    this.seen(raw.subject, raw.seq);
     const ev = this.decode(raw);
     if (ev) this.dispatch(ev);
   }
@@ -298,23 +365,28 @@ export class Fanout implements RoomFeed {
       else if (ev.type === 'UserDeactivated') this.closeRevoked({ userId: p.userId });
       return;
     }
-    // A start opens cursors for the user's sockets; stops are applied in band by the cursors themselves.
+    // A start opens cursors for the user's sockets; stops are applied in band by the cursors themselves. The
+    // membership cache first: a resume that reads it from now on has this event.
     const change = membershipChange(ev);
+    if (change) this.deps.membership?.apply(ev, change);
     if (change?.change === 'start' && change.userId !== null) {
       for (const s of [...(this.sessionsByUser.get(change.userId) ?? [])]) s.onMembership(ev);
     }
     const feed = this.feeds.get(p.roomId);
     if (!feed) return;
-    if (ev.seq > feed.lastDispatched) feed.lastDispatched = ev.seq;
-    for (const c of [...feed.cursors]) c.onEvent(ev);
+    if (ev.seq > feed.maxDispatched) feed.maxDispatched = ev.seq;
+    // The topic first (members it concerns leave it and join perEvent), then the cursors off the topic.
+    feed.topic.deliver(ev, change, () => eventFrameText(p.roomId, ev));
+    for (const c of [...feed.perEvent]) c.onEvent(ev);
   }
 
   // ---- reconnect --------------------------------------------------------------------------------------------
 
   private onReconnect(): void {
+    this.deps.membership?.clear(); // membership events may have been lost while disconnected
     this.log.warn({ rooms: this.feeds.size, users: this.sessionsByUser.size }, 'nats reconnected: resyncing rooms and users');
     for (const feed of this.feeds.values()) {
-      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, roomEventsAfter(this.deps.history, feed.roomId, feed.lastDispatched)));
+      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, roomEventsAfter(this.deps.history, feed.roomId, dispatchedThrough(feed))));
     }
     for (const userId of this.sessionsByUser.keys()) {
       const subject = Subjects.user(userId);
@@ -338,10 +410,14 @@ export class Fanout implements RoomFeed {
    */
   private onNewEpoch(next: StreamState): void {
     this.metrics.epochResets++;
+    this.deps.membership?.clear();
     for (const set of [...this.sessionsByUser.values()]) for (const s of [...set]) s.reset('stream_recreated', next.epoch);
     this.lastSeen.clear();
     // A feed whose drop is still queued may be joined again before it runs: its baseline is the new stream's.
-    for (const f of this.feeds.values()) f.lastDispatched = next.lastSeq;
+    for (const f of this.feeds.values()) {
+      f.floor = next.lastSeq;
+      f.maxDispatched = 0;
+    }
     this.baseSeq = next.lastSeq;
     this.highWater = next.lastSeq;
     this.metaHighWater = next.lastSeq;

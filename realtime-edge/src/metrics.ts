@@ -13,6 +13,12 @@ export class EdgeMetrics {
   gapsRepaired = 0;
   gapEventsFetched = 0;
   backfills = 0;
+  /** Per-room starts with nothing to read from history (the client held everything the node had dispatched). */
+  backfillsSkipped = 0;
+  membershipCacheHits = 0;
+  membershipCacheMisses = 0;
+  commandsInFlight = 0;
+  commandsShed = 0;
   backfillEvents = 0;
   backfillRounds = 0;
   resumeBufferOverflows = 0;
@@ -33,6 +39,11 @@ export class EdgeMetrics {
   typingPublished = 0;
   typingDropped = 0;
   typingDelivered = 0;
+  /** Sockets subscribed to a room topic (live-topic.ts), summed over rooms. */
+  topicSubscriptions = 0;
+  topicJoins = 0;
+  topicPublishes = 0;
+  topicSlowLeaves = 0;
   /** Round trip of a command forwarded to command-api over NATS, by outcome (`ok` or the error code). */
   readonly commandSeconds = new Histogram({
     name: 'natter_edge_command_duration_seconds',
@@ -53,6 +64,9 @@ export class EdgeMetrics {
       { name: 'natter_edge_gaps_repaired_total', type: 'counter', help: 'Live gaps detected via Nats-Last-Sequence and repaired.', value: () => this.gapsRepaired },
       { name: 'natter_edge_gap_events_fetched_total', type: 'counter', help: 'Events fetched by gap repair.', value: () => this.gapEventsFetched },
       { name: 'natter_edge_backfills_total', type: 'counter', help: 'Per-room backfills (resume, join, resync).', value: () => this.backfills },
+      { name: 'natter_edge_backfills_skipped_total', type: 'counter', help: 'Per-room starts with nothing to read from history (the client held everything the node had dispatched).', value: () => this.backfillsSkipped },
+      { name: 'natter_edge_membership_cache_hits_total', type: 'counter', help: 'Resumes answered from the membership cache (no query to query-api).', value: () => this.membershipCacheHits },
+      { name: 'natter_edge_membership_cache_misses_total', type: 'counter', help: 'Membership snapshots asked of query-api (natter.query.user-rooms).', value: () => this.membershipCacheMisses },
       { name: 'natter_edge_backfill_events_total', type: 'counter', help: 'Events read by backfills.', value: () => this.backfillEvents },
       { name: 'natter_edge_backfill_rounds_total', type: 'counter', help: 'Extra backfill rounds after a live buffer overflowed (EDGE_RESUME_BUFFER_MAX).', value: () => this.backfillRounds },
       { name: 'natter_edge_resume_buffer_overflows_total', type: 'counter', help: 'Backfills whose live buffer passed EDGE_RESUME_BUFFER_MAX.', value: () => this.resumeBufferOverflows },
@@ -69,6 +83,12 @@ export class EdgeMetrics {
       { name: 'natter_edge_typing_published_total', type: 'counter', help: 'Typing signals published for local sockets.', value: () => this.typingPublished },
       { name: 'natter_edge_typing_dropped_total', type: 'counter', help: 'Typing frames dropped by the per-room interval.', value: () => this.typingDropped },
       { name: 'natter_edge_typing_delivered_total', type: 'counter', help: 'Typing frames sent to clients.', value: () => this.typingDelivered },
+      { name: 'natter_edge_topic_subscriptions', type: 'gauge', help: 'Sockets delivered a room through its uWS topic (one publish per event), summed over rooms.', value: () => this.topicSubscriptions },
+      { name: 'natter_edge_topic_joins_total', type: 'counter', help: 'Moves of a socket onto a room topic (caught up and keeping up).', value: () => this.topicJoins },
+      { name: 'natter_edge_topic_publishes_total', type: 'counter', help: 'Events published to a room topic (each reaches every subscriber).', value: () => this.topicPublishes },
+      { name: 'natter_edge_topic_slow_leaves_total', type: 'counter', help: 'Sockets moved off a room topic to the per-socket path because their buffer grew.', value: () => this.topicSlowLeaves },
+      { name: 'natter_edge_commands_in_flight', type: 'gauge', help: 'Commands forwarded to command-api and not answered yet.', value: () => this.commandsInFlight },
+      { name: 'natter_edge_commands_shed_total', type: 'counter', help: 'Commands answered overloaded at once (EDGE_MAX_COMMANDS_IN_FLIGHT reached).', value: () => this.commandsShed },
       { name: 'natter_edge_revoked_upgrades_total', type: 'counter', help: 'Upgrades refused because the session or user is revoked.', value: () => this.revokedUpgrades },
     ]);
   }

@@ -76,6 +76,11 @@ export interface PresenceAuthorizer {
   sharesRoom(userId: string, others: string[]): Promise<string[]>;
 }
 
+/** uWS pub/sub: one serialized frame to every socket subscribed to `topic`, written by uWS's own loop. */
+export interface TopicPublisher {
+  publish(topic: string, text: string): void;
+}
+
 /** Ephemeral signals between edges (core NATS, never stored). */
 export interface Signals {
   publishTyping(signal: TypingSignal): void;

@@ -6,7 +6,8 @@ import type { PresenceAuthorizer, PresenceStore } from './ports';
 
 interface Conn {
   userId: string;
-  connectedAt: string;
+  /** ms since epoch (formatted when written: one string less per idle connection). */
+  connectedAt: number;
   /** Which tick of the heartbeat period refreshes this connection (see HEARTBEAT_SLOTS). */
   slot: number;
   /** The last write on this key while one is pending (null when idle, so idle connections hold no promise). */
@@ -55,12 +56,12 @@ export class PresenceReporter {
   }
 
   connected(s: PresenceSession): void {
-    const now = new Date().toISOString();
+    const now = Date.now();
     const key = presenceKey(s.userId, s.connId);
     // Dealt round-robin: the slots stay even as connections come and go.
     const c: Conn = { userId: s.userId, connectedAt: now, slot: this.nextSlot++ % HEARTBEAT_SLOTS, chain: null, busy: 0 };
     this.conns.set(key, c);
-    const value = this.entryJson(c, now);
+    const value = this.entryJson(c, new Date(now).toISOString());
     this.enqueue(key, c, () => this.store.put(key, value));
   }
 
@@ -97,7 +98,7 @@ export class PresenceReporter {
   }
 
   private entryJson(c: Conn, heartbeatAt: string): string {
-    const entry: PresenceEntry = { userId: c.userId, node: this.nodeId, connectedAt: c.connectedAt, heartbeatAt, staleAfterMs: this.heartbeatMs * PresenceStaleHeartbeats };
+    const entry: PresenceEntry = { userId: c.userId, node: this.nodeId, connectedAt: new Date(c.connectedAt).toISOString(), heartbeatAt, staleAfterMs: this.heartbeatMs * PresenceStaleHeartbeats };
     return JSON.stringify(entry);
   }
 

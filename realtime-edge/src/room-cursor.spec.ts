@@ -25,7 +25,8 @@ function world(stream: StoredEvent[], opts: { maxEvents?: number; bufferMax?: nu
       }
     },
   };
-  const feed: RoomFeed = { attach: async () => {}, detach: () => {}, history, decode: (raw) => bySeq.get(raw.seq) ?? null };
+  // Per-socket path only: the topic path is covered by live-topic.spec.ts and test/topic-path.test.ts.
+  const feed: RoomFeed = { attach: async () => {}, detach: () => {}, joinTopic: () => false, topicSeq: () => 0, dispatchedThrough: () => Number.MAX_SAFE_INTEGER, history, decode: (raw) => bySeq.get(raw.seq) ?? null };
   const sent: (number | string)[] = [];
   let ended = false;
   const owner: CursorOwner = {
@@ -36,10 +37,13 @@ function world(stream: StoredEvent[], opts: { maxEvents?: number; bufferMax?: nu
     sendSignal: () => {},
     closeWith: (code) => void sent.push(`close ${code}`),
     cursorEnded: () => void (ended = true),
+    subscribe: () => {},
+    unsubscribe: () => {},
+    bufferedAmount: () => 0,
   };
   const metrics = new EdgeMetrics();
   const deleted = { deletedAmong: async (_room: string, seqs: number[]) => seqs.filter((s) => opts.deleted?.includes(s)) };
-  const ctx = { feed, deleted, metrics, maxEvents: opts.maxEvents ?? 1000, bufferMax: opts.bufferMax ?? 1000 };
+  const ctx = { feed, deleted, metrics, maxEvents: opts.maxEvents ?? 1000, bufferMax: opts.bufferMax ?? 1000, topicRejoinBytes: 1024 };
   return { sent, metrics, ctx, owner, ended: () => ended, append: (e: StoredEvent) => (stream.push(e), bySeq.set(e.seq, e)) };
 }
 

@@ -12,7 +12,9 @@ import { headOf, roomEventsUpTo, roomHeads, type RoomHeads } from './room-histor
  * Algorithm (`start()`):
  *   1. mode = sync. Attach to the room's feed: the node's live subscriptions for the room are registered with
  *      the server before anything below reads history, and from now on every live event of the room is
- *      handed to this cursor, which only buffers it.
+ *      handed to this cursor, which only buffers it. If pos is at or past what the feed has dispatched
+ *      (`dispatchedThrough`: every later event of the room is still to come live), nothing is read: apply the
+ *      buffer and go live (a client back after a blip costs no request).
  *   2. One round: empty the buffer, read the room's heads (`last_by_subj` of `ev.room.<id>.meta` and `.msg`),
  *      then read each subject with newer events from pos up to its head, merged by seq (room-history.ts:
  *      direct get `next_by_subj` on the exact subject, an ordered consumer for long reads; never the wildcard
@@ -42,6 +44,11 @@ import { headOf, roomEventsUpTo, roomHeads, type RoomHeads } from './room-histor
  *   which the user is known to be a member since the cursor's start: the membership snapshot, or the join
  *   itself), which is a short range: if the last one is a stop, the client gets the gap up to it, the stop
  *   event, and nothing after.
+ * Delivery paths: a live member that keeps up moves onto the room's topic (live-topic.ts: one uWS publish per
+ * event for every such socket) whenever it holds exactly what the topic has delivered; the feed takes it off
+ * again before an event that changes its membership, or when its socket falls behind, and it continues here
+ * per event from the topic's position. `pos` is that position while on the topic.
+ *
  * Where the first position comes from (resume.ts): a resumed room starts at max(client's seq, joinedSeq - 1),
  * so events from before the current membership are never sent; a room joined live starts at joinSeq - 1, so
  * delivery starts with the MemberJoined itself; a room the client did not list starts at the snapshot's
@@ -55,6 +62,10 @@ export interface CursorOwner {
   sendTruncated(roomId: string, after: number, upto: number): void;
   /** An ephemeral frame (typing) of this room, already serialized. */
   sendSignal(text: string): void;
+  /** The socket's uWS topics (live-topic.ts). */
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  bufferedAmount(): number;
   closeWith(code: number, reason: string): void;
   /** The cursor ended (left the room, or the socket closed). */
   cursorEnded(cursor: RoomCursor): void;
@@ -68,26 +79,45 @@ export interface CursorContext {
   metrics: EdgeMetrics;
   maxEvents: number;
   bufferMax: number;
+  /** A socket with more than this buffered stays on the per-socket path (it left the topic being slow). */
+  topicRejoinBytes: number;
 }
 
 /** Rounds of one start() before giving up (each round after the first means the buffer overflowed). */
 const MAX_ROUNDS = 10;
 
 export class RoomCursor implements FeedCursor {
-  private mode: 'sync' | 'live' | 'ended' = 'sync';
+  /** sync: backfilling; live: per event (onEvent); topic: through the room's topic; ended. */
+  private mode: 'sync' | 'live' | 'topic' | 'ended' = 'sync';
   private member = true;
   private buffer: StoredEvent[] = [];
   private overflowed = false;
+  /** Last seq of this room sent to the socket (while not on the topic). */
+  private at: number;
 
   constructor(
     readonly roomId: string,
-    /** Last seq of this room sent to the socket. */
-    public pos: number,
+    pos: number,
     /** The owner is a member of the room at every seq in (pos, memberAt] (see above). */
     private readonly memberAt: number,
     private readonly owner: CursorOwner,
     private readonly ctx: CursorContext,
-  ) {}
+  ) {
+    this.at = pos;
+  }
+
+  /** Last seq of this room sent to the socket: the client holds everything up to it. */
+  get pos(): number {
+    return this.mode === 'topic' ? this.ctx.feed.topicSeq(this.roomId) : this.at;
+  }
+
+  private set pos(seq: number) {
+    this.at = seq;
+  }
+
+  get userId(): string {
+    return this.owner.userId;
+  }
 
   get ended(): boolean {
     return this.mode === 'ended';
@@ -105,7 +135,23 @@ export class RoomCursor implements FeedCursor {
       this.fail();
       return;
     }
+    if (this.at >= this.ctx.feed.dispatchedThrough(this.roomId)) return this.goLive();
     await this.catchUp();
+  }
+
+  /**
+   * Nothing to read: the client already holds everything the feed dispatched before we attached (and what it
+   * dispatched since is buffered and at or below `at`), and every later event comes live. The common resume of
+   * a client back after a blip, and the reconnect storm: no history request at all.
+   */
+  private goLive(): void {
+    if (this.mode === 'ended') return;
+    this.ctx.metrics.backfillsSkipped++;
+    const buffered = this.buffer;
+    this.buffer = [];
+    for (const ev of buffered) this.apply(ev);
+    this.mode = 'live';
+    this.offerTopic();
   }
 
   private async catchUp(): Promise<void> {
@@ -147,6 +193,7 @@ export class RoomCursor implements FeedCursor {
     for (const ev of buffered) this.apply(ev);
     this.mode = 'live';
     if (!this.member) this.end();
+    else this.offerTopic();
   }
 
   /**
@@ -195,17 +242,44 @@ export class RoomCursor implements FeedCursor {
     } else if (this.mode === 'live') {
       this.apply(ev);
       if (!this.member) this.end();
+      else this.offerTopic();
     }
+  }
+
+  /** Caught up and keeping up: move onto the room's topic if the feed takes us at this position. */
+  private offerTopic(): void {
+    if (this.owner.bufferedAmount() > this.ctx.topicRejoinBytes) return;
+    if (this.ctx.feed.joinTopic(this, this.at)) this.mode = 'topic';
+  }
+
+  // ---- TopicMember (the feed moves us on and off the room's topic) -----------------------------------------
+
+  subscribe(topic: string): void {
+    this.owner.subscribe(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    this.owner.unsubscribe(topic);
+  }
+
+  bufferedAmount(): number {
+    return this.owner.bufferedAmount();
+  }
+
+  leftTopic(pos: number): void {
+    if (this.mode !== 'topic') return;
+    this.at = pos;
+    this.mode = 'live';
   }
 
   /** Someone is typing in this room: shown to live members only, never to the typer's own sockets. */
   onTyping(userId: string, text: string): void {
-    if (this.mode === 'live' && this.member && userId !== this.owner.userId) this.owner.sendSignal(text);
+    if (this.isLiveMember && userId !== this.owner.userId) this.owner.sendSignal(text);
   }
 
   /** Whether this socket is, right now, a live member of the room (may send typing). */
   get isLiveMember(): boolean {
-    return this.mode === 'live' && this.member;
+    return (this.mode === 'live' || this.mode === 'topic') && this.member;
   }
 
   /** Deliver `ev` if it is new and the owner may see it; returns whether it was sent. */
@@ -223,9 +297,10 @@ export class RoomCursor implements FeedCursor {
     return true;
   }
 
-  /** Stop delivering and release the feed. */
+  /** Stop delivering and release the feed (and the topic). */
   end(): void {
     if (this.mode === 'ended') return;
+    if (this.mode === 'topic') this.at = this.pos;
     this.mode = 'ended';
     this.buffer = [];
     this.ctx.feed.detach(this);

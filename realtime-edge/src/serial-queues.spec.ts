@@ -45,3 +45,21 @@ describe('SerialQueues', () => {
     expect(out).toEqual(['after']);
   });
 });
+
+describe('SerialQueues.post', () => {
+  const q = () => new SerialQueues(pino({ level: 'silent' }));
+
+  it('runs at once when idle, and keeps order behind a task that went async', async () => {
+    const s = q();
+    const out: string[] = [];
+    s.post('a', () => void out.push('a1'));
+    let release!: () => void;
+    s.post('a', () => new Promise<void>((r) => (release = () => (out.push('a2'), r()))));
+    s.post('a', () => void out.push('a3'));
+    s.post('b', () => void out.push('b1'));
+    expect(out).toEqual(['a1', 'b1']);
+    release();
+    await s.run('a', () => void out.push('a4'));
+    expect(out).toEqual(['a1', 'b1', 'a2', 'a3', 'a4']);
+  });
+});

@@ -21,6 +21,31 @@ export class SerialQueues {
     });
   }
 
+  /**
+   * `run` for a caller that does not wait: the live path, once per event. When the key is idle and the task
+   * completes synchronously (the common case) nothing is allocated for the queue.
+   */
+  post(key: string, task: Task): void {
+    if (!this.queues.has(key)) {
+      let r: void | Promise<void>;
+      try {
+        r = task();
+      } catch (err) {
+        this.log.error({ err, key }, 'queued task failed');
+        return;
+      }
+      if (!r || typeof (r as Promise<void>).then !== 'function') return;
+      // It went async: later tasks of the key wait for it.
+      const q = { items: [] as { task: Task; done: () => void }[], running: true };
+      this.queues.set(key, q);
+      (r as Promise<void>)
+        .catch((err) => this.log.error({ err, key }, 'queued task failed'))
+        .then(() => this.pump(key, q));
+      return;
+    }
+    void this.run(key, task);
+  }
+
   private pump(key: string, q: { items: { task: Task; done: () => void }[]; running: boolean }): void {
     q.running = true;
     while (q.items.length) {

@@ -32,8 +32,8 @@ export interface RoomsDeps {
  */
 export class SessionRooms {
   private state: 'new' | 'resuming' | 'resumed' = 'new';
-  /** roomId -> cursor. */
-  private readonly cursors = new Map<string, RoomCursor>();
+  /** roomId -> cursor (an empty Map costs a connection about 100 bytes: most idle sockets never need one). */
+  private cursors: Map<string, RoomCursor> | null = null;
   private pendingMeta: StoredEvent[] | null = null;
   private asOfSeq = 0;
 
@@ -44,7 +44,7 @@ export class SessionRooms {
 
   /** The cursor of a room this socket delivers right now as a member (typing is allowed there). */
   memberCursor(roomId: string): RoomCursor | undefined {
-    const c = this.cursors.get(roomId);
+    const c = this.cursors?.get(roomId);
     return c && !c.ended && c.isMember ? c : undefined;
   }
 
@@ -86,7 +86,7 @@ export class SessionRooms {
     );
     if (!owner.isOpen()) return;
     const rooms: Record<string, number> = {};
-    for (const c of this.cursors.values()) if (!c.ended && c.isMember) rooms[c.roomId] = c.pos;
+    for (const c of this.cursors?.values() ?? []) if (!c.ended && c.isMember) rooms[c.roomId] = c.pos;
     owner.send({ type: 'synced', epoch: deps.fanout.epoch, rooms });
   }
 
@@ -98,7 +98,7 @@ export class SessionRooms {
     }
     if (this.state !== 'resumed' || !this.owner.isOpen()) return;
     const change = membershipChange(ev);
-    if (change?.change === 'start' && ev.seq > this.asOfSeq && !this.cursors.has(change.roomId)) {
+    if (change?.change === 'start' && ev.seq > this.asOfSeq && !this.cursors?.has(change.roomId)) {
       void this.addCursor(change.roomId, ev.seq - 1, ev.seq).start();
     }
   }
@@ -112,7 +112,7 @@ export class SessionRooms {
         if (!owner.isOpen()) return;
         this.asOfSeq = Math.max(this.asOfSeq, snap.asOfSeq);
         for (const r of snap.rooms) {
-          if (!this.cursors.has(r.roomId)) void this.addCursor(r.roomId, r.joinedSeq - 1, Math.max(snap.asOfSeq, r.joinedSeq)).start();
+          if (!this.cursors?.has(r.roomId)) void this.addCursor(r.roomId, r.joinedSeq - 1, Math.max(snap.asOfSeq, r.joinedSeq)).start();
         }
       },
       (err) => {
@@ -123,18 +123,18 @@ export class SessionRooms {
   }
 
   cursorEnded(cursor: RoomCursor): void {
-    if (this.cursors.get(cursor.roomId) === cursor) this.cursors.delete(cursor.roomId);
+    if (this.cursors?.get(cursor.roomId) === cursor) this.cursors.delete(cursor.roomId);
   }
 
   /** The socket closed: every cursor ends (and leaves its feed). */
   close(): void {
-    for (const c of [...this.cursors.values()]) c.end();
-    this.cursors.clear();
+    for (const c of [...(this.cursors?.values() ?? [])]) c.end();
+    this.cursors = null;
   }
 
   private addCursor(roomId: string, pos: number, memberAt: number): RoomCursor {
     const c = new RoomCursor(roomId, pos, memberAt, this.owner, this.deps.cursors);
-    this.cursors.set(roomId, c);
+    (this.cursors ??= new Map()).set(roomId, c);
     return c;
   }
 }

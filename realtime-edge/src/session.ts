@@ -1,7 +1,8 @@
-import { CloseCode, CommandFrames, ErrorCodes, Limits, retryAfterMsOf, toEnvelope, type CommandName, type ErrorCode, type ResetReason, type ServerFrame, type StoredEvent } from '@natter/contracts';
+import { CloseCode, CommandFrames, ErrorCodes, Limits, retryAfterMsOf, type CommandName, type ErrorCode, type ResetReason, type ServerFrame, type StoredEvent } from '@natter/contracts';
 import type { Logger } from 'pino';
 import type { EdgeConfig } from './config';
 import type { Fanout, SessionLike } from './fanout';
+import { eventFrameText } from './event-frame';
 import { readFrame, validateFrame } from './frames';
 import type { EdgeMetrics } from './metrics';
 import type { CommandForwarder, MembershipSource, Signals } from './ports';
@@ -15,6 +16,9 @@ export interface SocketLike {
   send(text: string): void;
   bufferedAmount(): number;
   end(code: number, reason: string): void;
+  /** uWS topics (live-topic.ts); never called on a closed socket. */
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
 }
 
 export interface SessionDeps {
@@ -32,8 +36,6 @@ export interface SessionDeps {
   /** Shared by every cursor of the node (the feed, the resume bounds, the counters). */
   cursors: CursorContext;
 }
-
-const frameCache = new WeakMap<StoredEvent, string>();
 
 /**
  * One WebSocket connection of one user session: frames in (frames.ts parses them), commands forwarded, typing,
@@ -173,7 +175,7 @@ export class Session implements SessionLike, RoomsOwner {
       .then((reply) => {
         if (reply.ok) return this.send({ type: 'ack', id, result: reply.result });
         const retryAfterMs = retryAfterMsOf(reply.error);
-        this.send({ type: 'error', id, code: reply.error.code, message: reply.error.message, ...(retryAfterMs ? { retryAfterMs } : {}) });
+        this.send({ type: 'error', id, code: reply.error.code, message: reply.error.message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
       })
       .catch((err) => {
         this.log.error({ err, name }, 'command forwarding failed');
@@ -199,13 +201,20 @@ export class Session implements SessionLike, RoomsOwner {
   // ---- output -----------------------------------------------------------------------------------------------
 
   sendEvent(roomId: string, ev: StoredEvent): void {
-    let text = frameCache.get(ev);
-    if (!text) {
-      text = JSON.stringify({ type: 'event', room: roomId, seq: ev.seq, event: toEnvelope(ev) } satisfies ServerFrame);
-      frameCache.set(ev, text);
-    }
     this.deps.metrics.eventsDelivered++;
-    this.sendText(text);
+    this.sendText(eventFrameText(roomId, ev));
+  }
+
+  subscribe(topic: string): void {
+    if (this.open) this.socket.subscribe(topic);
+  }
+
+  unsubscribe(topic: string): void {
+    if (this.open) this.socket.unsubscribe(topic);
+  }
+
+  bufferedAmount(): number {
+    return this.open ? this.socket.bufferedAmount() : 0;
   }
 
   sendTruncated(roomId: string, after: number, upto: number): void {

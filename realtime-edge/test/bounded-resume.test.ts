@@ -45,9 +45,11 @@ beforeAll(async () => {
       return snap;
     },
   });
+  // No membership cache on this edge: every resume takes a snapshot, so onSnapshotTaken runs between the
+  // snapshot and the cursor (the cache's own races: membership-cache.test.ts).
   capped = await w.edge(
     { history: (real) => (cappedHistory = new SlowHistory(real)), membership },
-    { EDGE_RESUME_MAX_EVENTS: String(MAX_EVENTS), EDGE_RESUME_BUFFER_MAX: String(BUFFER_MAX) },
+    { EDGE_RESUME_MAX_EVENTS: String(MAX_EVENTS), EDGE_RESUME_BUFFER_MAX: String(BUFFER_MAX), EDGE_MEMBERSHIP_CACHE_USERS: '0' },
   );
   buffered = await w.edge({ history: (real) => (bufferedHistory = new SlowHistory(real)) }, { EDGE_RESUME_BUFFER_MAX: String(BUFFER_MAX) });
 });

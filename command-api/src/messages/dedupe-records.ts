@@ -1,13 +1,6 @@
 import type { KV } from '@nats-io/kv';
-import { Buckets } from '@natter/contracts';
+import { Buckets, type MsgDedupeRecord } from '@natter/contracts';
 import type { JetStreamWire } from '../shared/event-store';
-
-/** The first result of one (room, sender, clientMsgId), kept in KV natter_msg_dedupe. */
-export interface DedupeRecord {
-  seq: number;
-  messageId: string;
-  sentAt: string;
-}
 
 /** The first result of one change to a message (room, user, clientOpId): the seq of its event. */
 export interface OpRecord {
@@ -15,14 +8,15 @@ export interface OpRecord {
 }
 
 /**
- * KV natter_msg_dedupe, key `<roomId>.<senderId>.<clientMsgId>` (all three are ids of `[A-Za-z0-9_-]`, so
- * the key is a valid KV key as it is), value JSON DedupeRecord; changes to messages use
- * `op.<roomId>.<userId>.<clientOpId>` with an OpRecord.
+ * KV natter_msg_dedupe. Sends: contracts' MsgDedupe (key `<roomId>.<senderId>.<clientMsgId>`, value JSON
+ * MsgDedupeRecord), written by the projector (and command-api's DedupeBackstop) from the committed events.
+ * Changes to messages: key `op.<roomId>.<userId>.<clientOpId>` with an OpRecord, written here by
+ * MessageChanges after the append (the events do not carry the client's operation id).
  *
  * Read and written with the same wire messages @nats-io/kv sends (`get` = direct get of the last message on
- * `$KV.<bucket>.<key>`, `put` = a JetStream publish to it, waiting for the ack), through JetStreamWire:
- * one send pays for two of these, and the kv library goes through nats.js's costly `request`. A bucket
- * without allow_direct (older servers) is read through the library.
+ * `$KV.<bucket>.<key>`, `put` = a JetStream publish to it, waiting for the ack), through JetStreamWire: every
+ * send pays for one read, and the kv library goes through nats.js's costly `request`. A bucket without
+ * allow_direct (older servers) is read through the library.
  */
 export class DedupeRecords {
   private readonly stream = `KV_${Buckets.msgDedupe}`;
@@ -37,7 +31,7 @@ export class DedupeRecords {
   }
 
   /** The record, or null when there is none (never written, deleted, purged or expired). */
-  async get<R extends object = DedupeRecord>(key: string): Promise<R | null> {
+  async get<R extends object = MsgDedupeRecord>(key: string): Promise<R | null> {
     if (!this.direct) {
       const e = await this.kv.get(key);
       return e && e.operation === 'PUT' ? e.json<R>() : null;
@@ -51,8 +45,8 @@ export class DedupeRecords {
     return JSON.parse(this.dec.decode(m.data)) as R;
   }
 
-  /** Write the record and resolve once JetStream has stored it. */
-  async put(key: string, rec: DedupeRecord | OpRecord): Promise<void> {
+  /** Write an operation's record and resolve once JetStream has stored it. */
+  async put(key: string, rec: OpRecord): Promise<void> {
     await this.wire.publish(`$KV.${Buckets.msgDedupe}.${key}`, this.enc.encode(JSON.stringify(rec)));
   }
 }

@@ -1,26 +1,28 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { NatterError, newId, parseMentions, redactContent, Subjects, type EventDataOf, type Message, type SendMessageResult, type StoredEvent } from '@natter/contracts';
-import type { Logger } from 'pino';
+import { MsgDedupe, NatterError, newId, parseMentions, redactContent, Subjects, type EventDataOf, type Message, type SendMessageResult, type StoredEvent } from '@natter/contracts';
 import { decideSend, mustBeMember, RoomAggregate, type RoomState } from '../rooms/room.aggregate';
 import { AggregateRepository } from '../shared/aggregates';
 import { EVENT_STORE } from '../shared/event-store.provider';
 import type { EventStore } from '../shared/event-store';
 import type { CommandApiConfig } from '../config';
 import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limiter';
-import { CONFIG, LOGGER } from '../shared/tokens';
-import { DEDUPE_RECORDS, type DedupeRecord, type DedupeRecords } from './dedupe-records';
+import { CONFIG } from '../shared/tokens';
+import { DEDUPE_BACKSTOP, type DedupeBackstop } from './dedupe-backstop';
+import { DEDUPE_RECORDS, type DedupeRecords } from './dedupe-records';
 import { decideMentions, decideThread } from './message.aggregate';
 import { MESSAGE_READS, type MessageReads } from './message-reads';
 import { SendMessageCommand } from './send-message.command';
 
 /**
  * Idempotent send. Guarantee: one (room, sender, clientMsgId) is stored at most once, and every retry gets
- * the first result (same seq and message, `duplicate: true`). Two layers: the KV record written after the
- * first success (survives any delay), and the stream's msgID duplicate window (covers a retry racing the
- * first attempt, or a crash between publish and the KV write). Messages are not serialized per room: the
- * room's rules (decideSend: membership) are checked against room state refreshed from the stream just before
- * publishing.
+ * the first result (same seq and message, `duplicate: true`). Two layers: the stream's msgID duplicate window
+ * (2 min: a retry racing the first attempt, or arriving soon after), and the KV record of the first result
+ * (a week), written from the committed event by the projector before its batch commits, or by this instance's
+ * DedupeBackstop if the projector has not got there within 30 s, so always inside the window. The JetStream
+ * requests of a plain send: the record read and the room refresh (together, with the rate limit's Postgres
+ * call), then the append: one write. Messages are not serialized per room: the room's rules (decideSend:
+ * membership, archive) are checked against room state refreshed from the stream just before publishing.
  *
  * Mentions and threads (issue 10) cost nothing for a plain message: names are resolved only when the text has
  * an @username (users by name from the read model), and a reply reads the message it answers (and that one's
@@ -33,13 +35,13 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(DEDUPE_RECORDS) private readonly dedupe: DedupeRecords,
     @Inject(MESSAGE_READS) private readonly reads: MessageReads,
+    @Inject(DEDUPE_BACKSTOP) private readonly backstop: DedupeBackstop,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Inject(CONFIG) private readonly config: CommandApiConfig,
-    @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   async execute({ caller, roomId, clientMsgId, text, reply }: SendMessageCommand): Promise<SendMessageResult> {
-    const dedupeKey = `${roomId}.${caller.userId}.${clientMsgId}`;
+    const dedupeKey = MsgDedupe.key(roomId, caller.userId, clientMsgId);
     // The limit (Postgres) and both reads go out together (one round trip, not three): the refresh is
     // requested after this send arrived, so the membership check below is still against room state at least
     // that fresh. A refused send appends nothing.
@@ -69,12 +71,8 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
       return { seq: appended.seq, message: await this.storedMessage(appended.seq), duplicate: true };
     }
     const message: Message = { id: messageId, roomId, seq: appended.seq, senderId: caller.userId, clientMsgId, text, sentAt: appended.envelope.at };
-    const first: DedupeRecord = { seq: appended.seq, messageId, sentAt: message.sentAt };
-    // Not awaited: the reply leaves with the put instead of one round trip later. Safe because the message is
-    // stored and acked already, and until the record lands (or if it never does: a failed put, a crash) a
-    // retry is caught by the stream's duplicate window (2 min; the put lands or fails within its 5 s
-    // timeout), which answers the same seq and message. So a retry gets the first result either way.
-    void this.dedupe.put(dedupeKey, first).catch((err) => this.log.warn({ err, dedupeKey }, 'dedupe record not written'));
+    // The record is the projector's to write; the backstop writes it if the projector is late (see above).
+    this.backstop.appended(dedupeKey, { seq: appended.seq, messageId, sentAt: message.sentAt });
     return { seq: appended.seq, message, duplicate: false, ...(mentioned.notInRoom.length ? { notInRoom: mentioned.notInRoom } : {}) };
   }
 

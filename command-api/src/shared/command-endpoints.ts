@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { Admission } from '@natter/infra/runtime';
 import { CommandRequest, Commands, natsCommandNames, NatterError, parseOrThrow, Subjects, type NatsCommandName, type RpcReply } from '@natter/contracts';
 import type { Logger } from 'pino';
 import { COMMAND_FACTORIES, factoryOf, type CommandFactories } from './command-factories';
@@ -29,6 +30,7 @@ export class CommandEndpoints {
     @Inject(COMMAND_FACTORIES) private readonly factories: CommandFactories,
     @Inject(SESSION_GATE) private readonly sessions: SessionGate,
     @Inject(Metrics) private readonly metrics: Metrics,
+    @Inject(Admission) private readonly admission: Admission,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -55,17 +57,8 @@ export class CommandEndpoints {
   private async handle(name: NatsCommandName, msg: Msg): Promise<void> {
     let reply: RpcReply;
     try {
-      let raw: unknown;
-      try {
-        raw = msg.json();
-      } catch (err) {
-        throw new NatterError('bad_json', undefined, undefined, { cause: err });
-      }
-      const req = parseOrThrow(CommandRequest, raw);
-      const input = parseOrThrow(Commands[name].input, req.input);
-      await this.sessions.assertActive(req.auth);
-      const command = factoryOf(this.factories, name)(input, { caller: req.auth, ip: null });
-      reply = { ok: true, result: await this.commands.run(command, 'nats') };
+      // Refused before anything is parsed when this process is at capacity (`overloaded`, with a retry hint).
+      reply = { ok: true, result: await this.admission.run(() => this.execute(name, msg)) };
     } catch (err) {
       const { error, unexpected } = toNatterError(err);
       if (unexpected) this.log.error({ err, name }, 'unhandled error in NATS command');
@@ -73,5 +66,19 @@ export class CommandEndpoints {
       reply = { ok: false, error: error.toBody().error };
     }
     if (msg.reply) msg.respond(JSON.stringify(reply));
+  }
+
+  private async execute(name: NatsCommandName, msg: Msg): Promise<unknown> {
+    let raw: unknown;
+    try {
+      raw = msg.json();
+    } catch (err) {
+      throw new NatterError('bad_json', undefined, undefined, { cause: err });
+    }
+    const req = parseOrThrow(CommandRequest, raw);
+    const input = parseOrThrow(Commands[name].input, req.input);
+    await this.sessions.assertActive(req.auth);
+    const command = factoryOf(this.factories, name)(input, { caller: req.auth, ip: null });
+    return this.commands.run(command, 'nats');
   }
 }

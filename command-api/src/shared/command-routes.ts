@@ -1,4 +1,5 @@
 import { Inject } from '@nestjs/common';
+import { Admission } from '@natter/infra/runtime';
 import { Commands, parseOrThrow, pathParams, type CommandDefinition, type CommandName } from '@natter/contracts';
 import { BearerAuth } from './auth.guard';
 import { COMMAND_FACTORIES, factoryOf, type CommandFactories } from './command-factories';
@@ -19,6 +20,7 @@ export class CommandRoutes {
     @Inject(CommandRunner) private readonly commands: CommandRunner,
     @Inject(COMMAND_FACTORIES) private readonly factories: CommandFactories,
     @Inject(BearerAuth) private readonly auth: BearerAuth,
+    @Inject(Admission) private readonly admission: Admission,
   ) {}
 
   register(fastify: FastifyServer): void {
@@ -33,7 +35,8 @@ export class CommandRoutes {
     fastify.route({
       method: def.http.method.toUpperCase() as 'POST' | 'PATCH' | 'DELETE',
       url: def.http.path,
-      handler: async (req, reply) => {
+      // At capacity: 503 `overloaded` with Retry-After before any work (infra Admission).
+      handler: (req, reply) => this.admission.run(async () => {
         const caller = def.auth === 'bearer' ? await this.auth.caller(req.headers.authorization) : null;
         const ids = params.length ? parseParams(req.params) : {};
         let input: object;
@@ -46,7 +49,7 @@ export class CommandRoutes {
         const duplicate = duplicateStatus !== undefined && (result as { duplicate?: unknown }).duplicate === true;
         void reply.status(duplicate ? duplicateStatus : status);
         return result;
-      },
+      }),
     });
   }
 }

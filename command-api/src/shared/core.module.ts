@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
-import type { RevocationWatch } from '@natter/infra/runtime';
+import { Admission, type RevocationWatch } from '@natter/infra/runtime';
 import type { Logger } from 'pino';
 import type { CommandApiConfig } from '../config';
 import { AggregateRepository } from './aggregates';
@@ -49,6 +49,8 @@ export class CoreModule {
       { provide: REVOCATIONS, useValue: rt.revocations },
       { provide: AggregateRepository, useValue: new AggregateRepository(rt.store, rt.metrics) },
       { provide: RATE_LIMITER, useValue: new PgRateLimiter(rt.db as Kysely<unknown>, rt.log.child({ component: 'rate-limits' })) },
+      // Load shedding, HTTP and NATS together: see infra's Admission. Refused callers retry after ~half a second.
+      { provide: Admission, useValue: new Admission(rt.config.maxInFlight, 500) },
       CommandRunner,
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => ('provide' in p ? p.provide : p)) };

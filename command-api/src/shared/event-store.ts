@@ -1,6 +1,7 @@
 import { headers as natsHeaders, type Msg, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
 import { decodeEvent, encodeEvent, Streams, type EventEnvelope, type NewEvent, type StoredEvent } from '@natter/contracts';
 import { NatsRequester } from '@natter/infra/runtime';
+import type { JetStreamOp } from './metrics';
 
 /**
  * The durable event log. Every write of command-api goes through here, to JetStream; nothing in-process
@@ -62,9 +63,14 @@ export class JetStreamWire {
   private readonly enc = new TextEncoder();
   private readonly dec = new TextDecoder();
 
-  constructor(readonly requests: NatsRequester) {}
+  constructor(
+    readonly requests: NatsRequester,
+    /** Counts each request by operation (Metrics.jetStreamRequest). */
+    private readonly count: (op: JetStreamOp) => void = () => {},
+  ) {}
 
   async publish(subject: string, body: Uint8Array, headers?: MsgHdrs): Promise<{ seq: number; duplicate: boolean }> {
+    this.count('publish');
     const m = await this.requests.request(subject, body, headers);
     const ack = JSON.parse(this.dec.decode(m.data)) as { seq?: number; duplicate?: boolean; error?: { code: number; err_code: number; description: string } };
     if (ack.error) throw new JetStreamReplyError(ack.error.code, ack.error.err_code, ack.error.description);
@@ -74,6 +80,7 @@ export class JetStreamWire {
 
   /** The stored message matching `query` on `stream`, or null (404). */
   async directGet(stream: string, query: { seq: number; next_by_subj?: string }): Promise<DirectMsg | null> {
+    this.count('direct_get');
     return this.directAnswer(await this.requests.request(`$JS.API.DIRECT.GET.${stream}`, this.enc.encode(JSON.stringify(query))));
   }
 
@@ -83,6 +90,7 @@ export class JetStreamWire {
    * messages yet; the leader has everything it acknowledged. Costs a little more (JSON + base64).
    */
   async leaderGet(stream: string, query: { seq: number; next_by_subj?: string } | { last_by_subj: string }): Promise<DirectMsg | null> {
+    this.count('leader_get');
     const m = await this.requests.request(`$JS.API.STREAM.MSG.GET.${stream}`, this.enc.encode(JSON.stringify(query)));
     const r = JSON.parse(this.dec.decode(m.data)) as {
       message?: { subject: string; seq: number; data?: string };
@@ -97,6 +105,7 @@ export class JetStreamWire {
 
   /** The last stored message on exactly `subject`, or null. */
   async directGetLast(stream: string, subject: string): Promise<DirectMsg | null> {
+    this.count('direct_get_last');
     return this.directAnswer(await this.requests.request(`$JS.API.DIRECT.GET.${stream}.${subject}`, new Uint8Array(0)));
   }
 
@@ -125,8 +134,8 @@ export class JetStreamEventStore implements EventStore {
    */
   private constructor(readonly wire: JetStreamWire, private readonly replicated: boolean) {}
 
-  static connect(nc: NatsConnection, requests = new NatsRequester(nc), opts: { replicated?: boolean } = {}): JetStreamEventStore {
-    return new JetStreamEventStore(new JetStreamWire(requests), opts.replicated ?? false);
+  static connect(nc: NatsConnection, requests = new NatsRequester(nc), opts: { replicated?: boolean; count?: (op: JetStreamOp) => void } = {}): JetStreamEventStore {
+    return new JetStreamEventStore(new JetStreamWire(requests, opts.count), opts.replicated ?? false);
   }
 
   private get(query: { seq: number; next_by_subj?: string }): Promise<DirectMsg | null> {

@@ -2,10 +2,15 @@ import { Counter, Histogram, latencyBuckets, Registry } from '@natter/infra/runt
 
 export type Transport = 'http' | 'nats';
 
+/** The JetStream requests command-api makes (event-store.ts, JetStreamWire). */
+export type JetStreamOp = 'publish' | 'direct_get' | 'direct_get_last' | 'leader_get';
+
 /**
  * command-api's metrics (prom-client): HTTP requests by route and status with a latency histogram, commands
- * by command and transport with a latency histogram, error answers by code, and optimistic-concurrency
- * conflicts. The registry also carries the process and NATS metrics (app.ts); /metrics renders it.
+ * by command and transport with a latency histogram, error answers by code, optimistic-concurrency
+ * conflicts, JetStream requests by operation (what a command costs NATS: the bench divides them by the sends)
+ * and the dedupe backstop's records. The registry also carries the process and NATS metrics (app.ts);
+ * /metrics renders it.
  */
 export class Metrics {
   private readonly commands: Counter<'command' | 'transport'>;
@@ -15,6 +20,9 @@ export class Metrics {
   private readonly requestSeconds: Histogram<'method' | 'route'>;
   private readonly conflicts: Counter;
   private readonly conflictsExhausted: Counter;
+  private readonly backstop: Counter<'outcome'>;
+  /** Several per send: plain numbers, read by prom-client when /metrics is scraped. */
+  private readonly jetStream: Record<JetStreamOp, number> = { publish: 0, direct_get: 0, direct_get_last: 0, leader_get: 0 };
 
   constructor(readonly registry: Registry = new Registry()) {
     const registers = [registry];
@@ -25,6 +33,27 @@ export class Metrics {
     this.requestSeconds = new Histogram({ name: 'natter_command_http_request_duration_seconds', help: 'HTTP request latency, by method and route.', labelNames: ['method', 'route'], buckets: latencyBuckets, registers });
     this.conflicts = new Counter({ name: 'natter_append_conflicts_total', help: 'Appends that lost an optimistic-concurrency race and were retried.', registers });
     this.conflictsExhausted = new Counter({ name: 'natter_append_conflicts_exhausted_total', help: 'Commands answered 409 conflict after the last retry.', registers });
+    this.backstop = new Counter({ name: 'natter_dedupe_backstop_records_total', help: 'Sends whose dedupe record command-api wrote itself (projector late), or left to the projector.', labelNames: ['outcome'], registers });
+    const jetStream = this.jetStream;
+    new Counter({
+      name: 'natter_jetstream_requests_total',
+      help: 'JetStream requests made by command-api, by operation.',
+      labelNames: ['op'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [op, n] of Object.entries(jetStream)) if (n > 0) this.inc({ op }, n);
+      },
+    });
+  }
+
+  jetStreamRequest(op: JetStreamOp): void {
+    this.jetStream[op]++;
+  }
+
+  /** Sends' dedupe records the backstop wrote itself, or left to the projector (messages/dedupe-backstop.ts). */
+  dedupeBackstop(outcome: 'written' | 'left_to_projector', n: number): void {
+    if (n > 0) this.backstop.inc({ outcome }, n);
   }
 
   commandHandled(command: string, transport: Transport, seconds: number, ok: boolean): void {

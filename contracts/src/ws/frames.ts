@@ -91,8 +91,10 @@ export const TruncatedFrame = z.object({ type: z.literal('truncated'), room: z.s
  */
 export const ResetFrame = z.object({ type: z.literal('reset'), reason: z.enum(['epoch', 'position', 'stream_recreated']), epoch: Epoch });
 export const AckFrame = z.object({ type: z.literal('ack'), id: z.string(), result: z.unknown() });
-/** `retryAfterMs` comes with `rate_limited`: send the frame again after that long (not before). */
-export const ErrorFrame = z.object({ type: z.literal('error'), id: z.string().optional(), code: ErrorCodeSchema, message: z.string(), retryAfterMs: z.number().int().positive().optional() });
+/**
+ * `retryAfterMs` comes with `rate_limited` and `overloaded`: send the frame again after that long (not before).
+ */
+export const ErrorFrame = z.object({ type: z.literal('error'), id: z.string().optional(), code: ErrorCodeSchema, message: z.string(), retryAfterMs: z.number().int().nonnegative().optional() });
 export const PongFrame = z.object({ type: z.literal('pong'), id: z.string().optional() });
 /** Sent before a close that invites the client to reconnect (to any node) and resume. */
 export const ReconnectFrame = z.object({ type: z.literal('reconnect'), reason: z.string() });

@@ -1,6 +1,6 @@
 import { StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, Limits } from '@natter/contracts';
+import { Buckets, Limits, MsgDedupe } from '@natter/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 
@@ -19,7 +19,7 @@ export async function provisionBuckets(nc: NatsConnection, log: Logger, opts: { 
   const kvm = new Kvm(nc);
   const replicas = opts.replicas ?? 1;
   await kvm.create(Buckets.unique, { history: 1, replicas, storage: StorageType.File });
-  await kvm.create(Buckets.msgDedupe, { history: 1, replicas, ttl: 7 * 24 * 3600_000 });
+  await kvm.create(Buckets.msgDedupe, { history: 1, replicas, ttl: MsgDedupe.ttlMs });
   await kvm.create(Buckets.presence, { history: 1, replicas, ttl: PresenceTtlMs, storage: StorageType.Memory });
   await kvm.create(Buckets.revoked, { history: 1, replicas, ttl: RevokedTtlMs, storage: StorageType.File });
   await kvm.create(Buckets.lastSeen, { history: 1, replicas, storage: StorageType.File });

@@ -6,9 +6,12 @@
  */
 export { connectNats } from './nats';
 export { NatsRequester, NatsRequestTimeout, NatsNoResponders, isNatsUnavailable } from './nats-requests';
+export { MsgDedupeWriter } from './msg-dedupe';
 export { createKysely, createPool } from './db';
 export { createLogger } from './logger';
 export { envInt } from './env';
+export { own } from './strings';
+export { Admission } from './admission';
 export { readPublicKeyPem, loadVerifyKey, loadVerifyKeyObject, loadSigningKey, signAccessToken, verifyAccessToken, verifyAccessTokenSync, bearerToken } from './access-token';
 export { watchRevocations, recordRevocation, openRevocations, RevocationSet, RevocationKeys } from './revocations';
 export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revocations';

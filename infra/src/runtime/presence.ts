@@ -3,6 +3,7 @@ import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Buckets, PresenceEntry, presenceExpiresAt, presenceKeyUser } from '@natter/contracts';
 import type { Logger } from 'pino';
+import { own } from './strings';
 
 /**
  * Readers of KV `natter_presence` (contracts/src/presence.ts has the key and value format and the staleness
@@ -42,8 +43,9 @@ export class PresenceDirectory {
     }
     let conns = this.users.get(userId);
     if (expiresAt > now) {
-      if (!conns) this.users.set(userId, (conns = new Map()));
-      conns.set(key, expiresAt);
+      // Keys are cut from the watch message's subject: stored as copies of their own (strings.ts), once.
+      if (!conns) this.users.set(own(userId), (conns = new Map()));
+      conns.set(conns.has(key) ? key : own(key), expiresAt);
     } else if (conns) {
       conns.delete(key);
       if (conns.size === 0) this.users.delete(userId);

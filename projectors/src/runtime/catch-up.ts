@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { ReadModelDB } from '@natter/infra/runtime';
 import { readCheckpoint } from './checkpoint';
 import { StreamReader, type BatchOptions } from './stream-reader';
-import { applyBatch, type Projection } from './projection';
+import { applyBatch, type BatchEffects, type Projection } from './projection';
 
 /** Where a catch-up is: `seq` applied of `lastSeq` to reach, in `schema`. */
 export interface Progress {
@@ -34,7 +34,7 @@ export async function catchUp(
   projection: Projection,
   toSeq: number,
   log: Logger,
-  opts: { batch: BatchOptions; progressMs?: number; idleTimeoutMs?: number; onProgress?: (p: Progress) => void },
+  opts: { batch: BatchOptions; progressMs?: number; idleTimeoutMs?: number; onProgress?: (p: Progress) => void; effects?: BatchEffects },
 ): Promise<CatchUpResult> {
   const start = await readCheckpoint(db, schema, projection.name);
   const t0 = performance.now();
@@ -51,7 +51,7 @@ export async function catchUp(
       if (got.length === 0) throw new Error(`no event from the stream for ${opts.idleTimeoutMs ?? 30_000} ms at seq ${checkpoint} (target ${toSeq})`);
       const batch = got[got.length - 1].seq > toSeq ? got.filter((m) => m.seq <= toSeq) : got;
       if (batch.length === 0) break;
-      const r = await applyBatch(db, schema, projection, batch, log);
+      const r = await applyBatch(db, schema, projection, batch, log, opts.effects);
       checkpoint = r.checkpoint;
       events += batch.length;
       const now = performance.now();

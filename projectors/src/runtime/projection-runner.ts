@@ -6,12 +6,14 @@ import { ProjectionLock, ReadModelChannel, RebuildChannel } from './advisory-loc
 import { readCheckpoint } from './checkpoint';
 import { StreamReader, type BatchOptions } from './stream-reader';
 import type { ProjectorMetrics } from './metrics';
-import { applyBatch, type Projection } from './projection';
+import { applyBatch, type BatchEffects, type Projection } from './projection';
 
 export interface RunnerOptions {
   batch: BatchOptions;
   /** Standby retry period for `pg_try_advisory_lock`. */
   lockRetryMs: number;
+  /** Done with every batch before it commits (the live projector records the sends' dedupe records). */
+  effects?: BatchEffects;
 }
 
 export type RunnerRole = 'starting' | 'standby' | 'active' | 'stopped';
@@ -127,7 +129,7 @@ export class ProjectionRunner {
         const batch = await source.next(cycle.signal);
         if (batch.length === 0 || !lock.isHeld) continue;
         const t0 = performance.now();
-        const r = await applyBatch(this.db, this.schema, this.projection, batch, this.log);
+        const r = await applyBatch(this.db, this.schema, this.projection, batch, this.log, this.opts.effects);
         this.metrics.recordBatch(batch.length, r.applied + r.undecodable, r.undecodable, r.checkpoint, performance.now() - t0);
       }
     } finally {

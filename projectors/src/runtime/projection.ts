@@ -10,6 +10,13 @@ export interface Projection {
   apply(trx: Transaction<ReadModelDB>, schema: string, events: StoredEvent[]): Promise<void>;
 }
 
+/**
+ * Work outside Postgres that a batch must have done before its checkpoint moves (the sends' dedupe records in
+ * KV): run with the batch's new events before its transaction commits, so a failure rolls the batch back and it
+ * is applied (and the work done) again. Must be idempotent.
+ */
+export type BatchEffects = (events: readonly StoredEvent[]) => Promise<unknown>;
+
 export interface BatchResult {
   /** Events written (decoded and newer than the checkpoint). */
   applied: number;
@@ -33,6 +40,7 @@ export async function applyBatch(
   projection: Projection,
   batch: RawEvent[],
   log: Logger,
+  effects?: BatchEffects,
 ): Promise<BatchResult> {
   return db.transaction().execute(async (trx) => {
     const checkpoint = await lockCheckpoint(trx, schema, projection.name);
@@ -51,6 +59,7 @@ export async function applyBatch(
         log.error({ seq: m.seq, subject: m.subject, err: (err as Error).message }, 'undecodable event skipped');
       }
     }
+    if (events.length && effects) await effects(events);
     if (events.length) await projection.apply(trx, schema, events);
     const last = fresh[fresh.length - 1].seq;
     await saveCheckpoint(trx, schema, projection.name, last);

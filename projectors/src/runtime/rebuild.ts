@@ -32,12 +32,14 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { Streams } from '@natter/contracts';
-import { activeReadModelSchema, CHAT_PROJECTION, type ReadModelDB } from '@natter/infra/runtime';
+import { activeReadModelSchema, CHAT_PROJECTION, MsgDedupeWriter, NatsRequester, type ReadModelDB } from '@natter/infra/runtime';
 // The read model's definition (its SQL and version) is provisioning's; projectors build new versions from it.
 import { createReadModelSchema, READ_MODEL_VERSION, readModelSchemaName } from '@natter/infra/provision';
 import { chatProjection } from '../chat/chat.projection';
 import { projectionLockName, ReadModelChannel, RebuildChannel } from './advisory-lock';
 import { catchUp, type CatchUpResult, type Progress } from './catch-up';
+import { readCheckpoint } from './checkpoint';
+import type { BatchEffects } from './projection';
 import type { BatchOptions } from './stream-reader';
 
 export interface RebuildOptions {
@@ -158,32 +160,42 @@ export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelD
     throw new Error(`cannot verify: live schema ${liveSchema} is another read-model version than ${schema}`);
   }
   if (opts.verify || opts.swap) {
-    await withProjectionLock(dbUrl, opts.lockTimeoutMs ?? 30_000, log, async () => {
-      const s = await streamLastSeq(nc);
-      step('catching_up', r.checkpoint, s);
-      await catchUp(nc, db, schema, chatProjection, s, log, { batch });
-      result.finalSeq = s;
-      if (opts.verify) {
-        step('verifying', s, s);
-        await catchUp(nc, db, liveSchema, chatProjection, s, log, { batch });
-        result.comparison = await compareSchemas(db, schema, liveSchema);
-        result.equal = result.comparison.every((t) => t.differing === 0 && t.newRows === t.liveRows);
-        const level = result.equal ? 'info' : 'error';
-        log[level]({ schema, liveSchema, seq: s, tables: result.comparison, equal: result.equal }, 'verify');
-      }
-      if (opts.swap) {
-        if (result.equal === false) throw new Error(`verify failed: not swapping; ${schema} left in place for inspection`);
-        step('swapping', s, s);
-        await db.transaction().execute(async (trx) => {
-          const u = await sql`update natter.read_models set active_schema = ${schema}, switched_at = now()
-            where projection = ${CHAT_PROJECTION} and active_schema = ${liveSchema}`.execute(trx);
-          if (Number(u.numAffectedRows) !== 1) throw new Error('active read model changed during the rebuild');
-          await sql`select pg_notify(${ReadModelChannel}, ${schema})`.execute(trx);
-        });
-        result.swapped = true;
-        log.info({ from: liveSchema, to: schema, seq: s }, 'read model swapped');
-      }
-    });
+    const requests = new NatsRequester(nc);
+    try {
+      await withProjectionLock(dbUrl, opts.lockTimeoutMs ?? 30_000, log, async () => {
+        const s = await streamLastSeq(nc);
+        step('catching_up', r.checkpoint, s);
+        // The live projector stopped at its checkpoint; the events after it are applied here, and their sends'
+        // dedupe records are written here too, as the live projector would have (it resumes after s).
+        const live = await readCheckpoint(db, liveSchema, CHAT_PROJECTION);
+        const dedupe = new MsgDedupeWriter(requests);
+        const effects: BatchEffects = (events) => dedupe.putSends(events.filter((e) => e.seq > live));
+        await catchUp(nc, db, schema, chatProjection, s, log, { batch, effects });
+        result.finalSeq = s;
+        if (opts.verify) {
+          step('verifying', s, s);
+          await catchUp(nc, db, liveSchema, chatProjection, s, log, { batch, effects });
+          result.comparison = await compareSchemas(db, schema, liveSchema);
+          result.equal = result.comparison.every((t) => t.differing === 0 && t.newRows === t.liveRows);
+          const level = result.equal ? 'info' : 'error';
+          log[level]({ schema, liveSchema, seq: s, tables: result.comparison, equal: result.equal }, 'verify');
+        }
+        if (opts.swap) {
+          if (result.equal === false) throw new Error(`verify failed: not swapping; ${schema} left in place for inspection`);
+          step('swapping', s, s);
+          await db.transaction().execute(async (trx) => {
+            const u = await sql`update natter.read_models set active_schema = ${schema}, switched_at = now()
+              where projection = ${CHAT_PROJECTION} and active_schema = ${liveSchema}`.execute(trx);
+            if (Number(u.numAffectedRows) !== 1) throw new Error('active read model changed during the rebuild');
+            await sql`select pg_notify(${ReadModelChannel}, ${schema})`.execute(trx);
+          });
+          result.swapped = true;
+          log.info({ from: liveSchema, to: schema, seq: s }, 'read model swapped');
+        }
+      });
+    } finally {
+      requests.close();
+    }
   }
   const drop = result.swapped ? liveSchema : opts.keep ? null : schema;
   if (drop) {

@@ -6,7 +6,7 @@ import type { Metrics } from './metrics';
 /**
  * Render every failure as `{error:{code,message,details?}}` with the code's HTTP status, counted by code: our
  * NatterErrors, and Fastify's own errors mapped to the shared codes (infra's httpErrorOf); `Retry-After` on
- * every 429. query-api takes no bodies, but a body sent anyway is held to the same rules as command-api's
+ * every 429 and `overloaded` 503. query-api takes no bodies, but a body sent anyway is held to the same rules as command-api's
  * (JSON only, read to the end).
  */
 function decodes(query: string): boolean {
@@ -24,7 +24,7 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimit: number, me
   app.setErrorHandler((err: unknown, req, reply) => {
     const { error: e, unexpected } = httpErrorOf(err);
     if (unexpected) req.log.error({ err, route: req.routeOptions.url }, 'request failed');
-    else if (e.status >= 500) req.log.warn({ code: e.code, details: e.details, route: req.routeOptions.url }, e.message);
+    else if (e.status >= 500 && e.code !== 'overloaded') req.log.warn({ code: e.code, details: e.details, route: req.routeOptions.url }, e.message);
     metrics.error(e.code);
     const retryAfter = retryAfterSeconds(e);
     if (retryAfter !== undefined) void reply.header('retry-after', String(retryAfter));

@@ -15,6 +15,8 @@ export interface BenchOptions {
   satStartRate: number;
   satFactor: number;
   satMaxSteps: number;
+  /** Saturation steps run past the knee (Natter only), to show load shedding. */
+  satOverloadSteps: number;
   rawSatMaxSteps: number;
   p99LimitMs: number;
   maxPerSender: number;
@@ -42,9 +44,11 @@ const defaults: BenchOptions = {
   satStartRate: 250,
   satFactor: 1.5,
   satMaxSteps: 10,
+  satOverloadSteps: 2,
   rawSatMaxSteps: 14,
   p99LimitMs: 200,
-  maxPerSender: 8,
+  // One sender per room: the stack runs with its per-user and per-socket limits raised (natter/stack-handle.ts).
+  maxPerSender: 1000,
   textBytes: 64,
   idleSockets: 10_000,
   users: 1000,
@@ -90,7 +94,7 @@ export function parseOptions(argv: string[]): Readonly<BenchOptions> {
     else if (key === 'rawOnly' || key === 'profile') o[key] = v !== 'false';
     else if (key in defaults && typeof defaults[key] === 'number') {
       const n = Number(v);
-      if (!Number.isFinite(n) || n <= 0) throw new Error(`--${k} must be a positive number`);
+      if (!Number.isFinite(n) || n < 0 || (n === 0 && key !== 'satOverloadSteps')) throw new Error(`--${k} must be a positive number`);
       (o as unknown as Record<string, number>)[key] = n;
     } else throw new Error(`unknown option --${k}`);
   }

@@ -18,6 +18,8 @@ export interface ProcUsage {
   name: string;
   pid: number;
   cpuPercent: number;
+  /** CPU time used over the window (user + system), seconds: the basis of the per-message costs. */
+  cpuSeconds: number;
   rssMb: number;
   peakRssMb: number;
 }
@@ -94,6 +96,7 @@ export class ProcMonitor {
         name,
         pid,
         cpuPercent: Math.round((ticks / TICKS_PER_SEC / secs) * 1000) / 10,
+        cpuSeconds: ticks / TICKS_PER_SEC,
         rssMb: Math.round(kb / 102.4) / 10,
         peakRssMb: Math.round((this.peakKb.get(name) ?? 0) / 102.4) / 10,
       });

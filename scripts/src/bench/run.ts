@@ -15,6 +15,8 @@ import { repoRoot } from '../stack/service-process';
 import { jetStreamBaseline } from './baselines/jetstream';
 import { postgresBaseline } from './baselines/postgres';
 import { NatterApi } from './natter/api';
+import { scrape, sum } from './natter/metrics-scrape';
+import { NatterProbe } from './natter/probe';
 import { Population } from './natter/population';
 import { acquireNatter, type NatterHandle } from './natter/stack-handle';
 import { parseOptions, type Scenario } from './options';
@@ -98,6 +100,7 @@ async function step(name: string, fn: () => Promise<void>): Promise<void> {
 const log = createLogger('bench', 'warn');
 let raw: RawUwsHandle | undefined;
 let natter: NatterHandle | undefined;
+let probe: NatterProbe | undefined;
 // Interrupted (Ctrl-C, or a SIGTERM to this process alone): stop what was started before exiting, or the
 // stack's services, nats-server and Postgres would be left running with their temporary directories.
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -115,12 +118,13 @@ try {
   let api: NatterApi | undefined;
   if (needNatter || has('baselines')) {
     const preload = new URL('./cpu-profile-preload.mjs', import.meta.url).pathname;
-    const env = opts.profile ? { NODE_OPTIONS: `--import ${preload}`, NATTER_CPU_PROF_DIR: join(outDir, 'profiles') } : undefined;
+    const env = opts.profile ? { NODE_OPTIONS: `--import ${preload}`, NATTER_CPU_PROF_DIR: join(outDir, 'profiles') } : undefined; // benchLimits are added by acquireNatter
     natter = await acquireNatter({ log, env, progress: (s) => say(s) });
     say(`Natter: command ${natter.commandUrl}, query ${natter.queryUrl}, edge ${natter.edgeWsUrl}; sampling ${Object.keys(natter.procs).join(', ')}`);
     api = new NatterApi(natter.commandUrl, natter.queryUrl);
     pop = new Population(api, Date.now().toString(36), say);
-    natterT = natterTarget(natter.edgeWsUrl, pop, natter.procs);
+    probe = await NatterProbe.open({ commandUrl: natter.commandUrl, projectorsUrl: natter.projectorsUrl, natsUrl: natter.natsUrl });
+    natterT = natterTarget(natter.edgeWsUrl, pop, natter.procs, { probe });
     settleGroups = natter.procs;
   }
   const fan = (name: string, rooms: number, members: number, totalRate: number, maxPerSender: number): FanoutOptions => ({
@@ -154,7 +158,7 @@ try {
       try {
         results.baselines.rawIdle = await idleScenario({
           target: 'raw-uws', dialect: 'raw', sockets: opts.idleSockets, urlFor: () => `${fresh.url}?rooms=`, serverPids: () => [fresh.pid],
-          procs: { 'raw-uws': () => [fresh.pid] }, workers: opts.workers, fdLimit: fd, concurrency: 50,
+          procs: { 'raw-uws': () => [fresh.pid] }, workers: opts.workers, fdLimit: fd, concurrency: 50, storm: { concurrency: opts.idleSockets },
         }, say);
       } finally {
         await fresh.stop();
@@ -164,9 +168,11 @@ try {
       await step('Natter idle sockets', async () => {
         const users = await pop!.ensureUsers(Math.min(opts.users, opts.idleSockets));
         const edgePids = natter!.procs[Object.keys(natter!.procs).find((k) => k.startsWith('edge'))!];
+        const membershipQueries = async () => sum(await scrape(natter!.queryUrl), 'natter_query_rpc_requests_total', { subject: 'natter.query.user-rooms' });
         results.natter.idle = await idleScenario({
           target: 'natter', dialect: 'natter', sockets: opts.idleSockets, urlFor: (i) => `${natter!.edgeWsUrl}?access_token=${users[i % users.length].accessToken}`,
           serverPids: edgePids ?? (() => []), procs: natter!.procs, workers: opts.workers, fdLimit: fd, concurrency: 50,
+          storm: { concurrency: opts.idleSockets, membershipQueries },
         }, say);
         results.notes.push(`Idle sockets: ${opts.idleSockets} sockets over ${users.length} registered users (${Math.ceil(opts.idleSockets / users.length)} devices per user).`);
       });
@@ -185,9 +191,9 @@ try {
   if (has('saturation')) {
     const s = { rooms: 100, members: 10, startRate: opts.satStartRate, factor: opts.satFactor, stepMs: opts.stepS * 1000, maxPerSender: opts.maxPerSender, workers: opts.workers, textBytes: opts.textBytes, p99LimitMs: opts.p99LimitMs };
     await step('raw saturation (generator ceiling)', async () => {
-      results.baselines.rawSaturation = await saturationScenario(rawT, { ...s, maxSteps: opts.rawSatMaxSteps, maxPerSender: 1e9 }, say);
+      results.baselines.rawSaturation = await saturationScenario(rawT, { ...s, maxSteps: opts.rawSatMaxSteps, maxPerSender: 1e9, overloadSteps: 0 }, say);
     });
-    if (natterT) await step('Natter saturation', async () => void (results.natter.saturation = await saturationScenario(natterT!, { ...s, maxSteps: opts.satMaxSteps }, say)));
+    if (natterT) await step('Natter saturation', async () => void (results.natter.saturation = await saturationScenario(natterT!, { ...s, maxSteps: opts.satMaxSteps, overloadSteps: opts.satOverloadSteps }, say)));
   }
   if (has('saturation-cluster') && !opts.rawOnly) {
     // The same saturation against the cluster topology, started for this step alone (the single-node stack
@@ -198,7 +204,7 @@ try {
       try {
         const cpop = new Population(new NatterApi(cluster.commandUrl, cluster.queryUrl), `c${Date.now().toString(36)}`, say);
         await cpop.ensureUsers(opts.users);
-        const t = natterTarget(cluster.edgeWsUrls, cpop, cluster.procs, 'natter-cluster');
+        const t = natterTarget(cluster.edgeWsUrls, cpop, cluster.procs, { name: 'natter-cluster' });
         results.natter.saturationCluster = await saturationScenario(t, { ...s, maxSteps: opts.satMaxSteps }, say);
       } finally {
         await cluster.stop();
@@ -241,6 +247,7 @@ try {
     });
   }
 } finally {
+  await probe?.close().catch(() => {});
   await raw?.stop().catch(() => {});
   if (natter) {
     say('stopping Natter');
@@ -252,7 +259,8 @@ results.finishedAt = new Date().toISOString();
 results.notes.push(
   'Latency is send time (embedded in the message text) to receive time on one monotonic clock shared by the generator threads.',
   'The generator, Natter, NATS and Postgres share the same 2 cores: the raw uWS saturation is the generator ceiling on this box.',
-  "Senders are limited to 8-10 msg/s each (command-api's per-user send limit is 10/s), so higher rates use more members of a room as senders.",
+  'One sender per room: the stack runs with its per-user send limit and per-socket frame limit raised (COMMAND_API_SENDS_PER_SECOND, EDGE_COMMANDS_PER_SECOND, EDGE_COMMAND_BURST; natter/stack-handle.ts).',
+  'CPU per message: CPU time of each process over a window from the first send until every acknowledged message was delivered, divided by the acknowledged messages (edge and raw uWS also per delivery).',
 );
 if (results.natter.history) results.notes.push('History seed: MessageSent events appended straight to the stream (async JetStream publishes); the live projector built the read model.');
 const md = await writeReport(outDir, results, opts.p99LimitMs);

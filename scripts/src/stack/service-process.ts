@@ -20,13 +20,15 @@ export async function startService(o: {
   entry: string;
   port: number;
   env: Record<string, string>;
+  /** Node.js / V8 options of this service (before the entry). */
+  nodeArgs?: string[];
   logFile: string;
   readyTimeoutMs?: number;
   signal?: AbortSignal;
 }): Promise<ServiceRun> {
   const out = createWriteStream(o.logFile, { flags: 'a' });
   await new Promise((r) => out.once('open', r));
-  const proc = spawnTied(process.execPath, ['--import', 'tsx', o.entry], {
+  const proc = spawnTied(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', o.entry], {
     cwd: repoRoot,
     env: { ...process.env, ...o.env },
     stdio: ['ignore', out, out],

@@ -101,6 +101,14 @@ const entries = {
 };
 
 /**
+ * V8's young generation of an edge capped at 8 MiB semi-spaces (the default grows to 16 MiB each): an edge
+ * holds tens of thousands of small long-lived objects, and a connect storm grew the young generation to its
+ * maximum, which stayed in RSS (docs/benchmarks.md: idle memory). Delivery allocates little (one frame per event),
+ * so the smaller young generation costs no measurable CPU. Operators running the edge themselves: NODE_OPTIONS.
+ */
+const edgeNodeArgs = ['--max-semi-space-size=8'];
+
+/**
  * Start Natter: NATS and Postgres unless given, provisioning, every service, and the nginx gateway, each as a
  * supervised process (supervisor.ts): one that exits unexpectedly is restarted on the same port and data while
  * the others keep serving, always (the e2e tests run supervised stacks too).
@@ -182,13 +190,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       ...(o.env ?? {}),
     };
     // Each service reads its own port variable (COMMAND_API_PORT, ...): docs/architecture.md, Configuration.
-    const start = async (name: string, entry: string, portVar: string, p: number, env: Record<string, string> = {}): Promise<ServiceProcess> => {
+    const start = async (name: string, entry: string, portVar: string, p: number, env: Record<string, string> = {}, nodeArgs?: string[]): Promise<ServiceProcess> => {
       progress(`starting ${name}`);
       const logFile = join(logsDir, `${name}.log`);
       const unit = await supervisor.start({
         name,
         logFile,
-        start: (signal) => startService({ name, entry, port: p, env: { ...common, [portVar]: String(p), ...env }, logFile, signal }),
+        start: (signal) => startService({ name, entry, port: p, env: { ...common, [portVar]: String(p), ...env }, nodeArgs, logFile, signal }),
       });
       return serviceOf(unit, p);
     };
@@ -202,7 +210,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const commandApis = await many('command-api', entries.commandApi, 'COMMAND_API_PORT', 0, count(o.instances?.commandApi), { NATTER_JWT_PRIVATE_KEY_FILE: keys.privateKeyFile });
     const queryApis = await many('query-api', entries.queryApi, 'QUERY_API_PORT', 1, count(o.instances?.queryApi));
     const edgePorts = await ports(Array.from({ length: o.edges ?? (o.cluster ? 2 : 1) }, (_, i) => 10 + i));
-    const edges = await Promise.all(edgePorts.map((p, i) => start(`edge-${i + 1}`, entries.edge, 'EDGE_PORT', p, { EDGE_NODE_ID: `edge-${i + 1}` })));
+    const edges = await Promise.all(edgePorts.map((p, i) => start(`edge-${i + 1}`, entries.edge, 'EDGE_PORT', p, { EDGE_NODE_ID: `edge-${i + 1}` }, edgeNodeArgs)));
 
     let gatewayUrl: string | undefined;
     if (o.gateway !== false) {

@@ -288,6 +288,22 @@ describe('rate limiting', () => {
   });
 });
 
+describe('load shedding', () => {
+  it('a send refused as overloaded waits at least the hinted retryAfterMs, then goes again with the same clientMsgId', async () => {
+    const h = harness();
+    await online(h, { r1: 1 });
+    const a = h.client.send('r1', 'one');
+    const [first] = h.last().sentOfType('send');
+    h.last().deliver({ type: 'error', id: first.id, code: 'overloaded', message: 'at capacity', retryAfterMs: 20_000 });
+    expect(h.outbox.get(a)?.status).toBe('pending');
+    await vi.advanceTimersByTimeAsync(19_000); // past any plain backoff of a first attempt (at most 2 s)
+    expect(h.last().sentOfType('send')).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const sends = h.last().sentOfType('send');
+    expect(sends.map((f) => f.clientMsgId)).toEqual([a, a]);
+  });
+});
+
 describe('close codes and auth', () => {
   it('backs off with growing delays on 40xx and network closes, and resets once synced', async () => {
     const h = harness({ backoff: { baseMs: 1000, maxMs: 8000 } });

@@ -30,7 +30,7 @@ export interface RealtimeOptions {
 }
 
 /** Error codes worth retrying by themselves; any other error fails the message until the user retries. */
-const TRANSIENT = new Set(['rate_limited', 'unavailable', 'internal', 'conflict', 'projection_lagging']);
+const TRANSIENT = new Set(['rate_limited', 'unavailable', 'overloaded', 'internal', 'conflict', 'projection_lagging']);
 
 type InFlight = { clientMsgId: string; roomId: string; timer: ReturnType<typeof setTimeout> };
 
@@ -244,7 +244,7 @@ export class RealtimeClient {
           this.presenceRequest = null;
           return this.opts.log?.('presence_subscribe refused', { code: frame.code, message: frame.message });
         }
-        if (frame.id && this.inFlight.has(frame.id)) return this.onSendError(frame.id, frame.code, frame.message);
+        if (frame.id && this.inFlight.has(frame.id)) return this.onSendError(frame.id, frame.code, frame.message, frame.retryAfterMs);
         return this.onUnnamedError(frame.code, frame.message);
       case 'pong':
         return;
@@ -354,7 +354,8 @@ export class RealtimeClient {
     this.flush();
   }
 
-  private onSendError(id: string, code: string, message: string): void {
+  /** `retryAfterMs`: the server's hint (overloaded), a floor under the backoff. */
+  private onSendError(id: string, code: string, message: string, retryAfterMs = 0): void {
     const f = this.takeInFlight(id);
     if (!f) return;
     const entry = this.opts.outbox.get(f.clientMsgId);
@@ -367,7 +368,7 @@ export class RealtimeClient {
           this.retryTimers.delete(t);
           if (this.sendingRoom.get(f.roomId) === hold) this.sendingRoom.delete(f.roomId);
           this.flush();
-        }, backoffDelay(entry.attempts, { baseMs: 1000, maxMs: 10_000 }, this.opts.random));
+        }, Math.max(retryAfterMs, backoffDelay(entry.attempts, { baseMs: 1000, maxMs: 10_000 }, this.opts.random)));
         this.retryTimers.add(t);
         return;
       }

@@ -3,6 +3,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { encodeEvent, newId, Subjects } from '@natter/contracts';
 import { eventStreamConfig } from '@natter/infra/provision';
 import { startNats } from '@natter/infra/testing';
+import { sampleProc } from '../procstat';
 
 export interface JetStreamBaseline {
   messages: number;
@@ -10,6 +11,9 @@ export interface JetStreamBaseline {
   msgPerSec: number;
   inFlight: number;
   bodyBytes: number;
+  /** CPU µs per stored message of the nats-server, and of the publishing client (this process). */
+  natsServerUsPerMessage: number;
+  publisherUsPerMessage: number;
 }
 
 /** A MessageSent envelope like command-api's, for the raw publish baseline and for seeding. */
@@ -32,6 +36,8 @@ export async function jetStreamBaseline(o: { messages: number; inFlight: number 
     const rooms = Array.from({ length: 100 }, () => newId());
     const senderId = newId();
     const sample = messageSentBody(rooms[0], senderId, 0, 'x'.repeat(64));
+    const cpu0 = process.cpuUsage();
+    const server0 = sampleProc(server.proc.pid!)?.cpuTicks ?? 0;
     const t0 = performance.now();
     const window = new Set<Promise<unknown>>();
     for (let i = 0; i < o.messages; i++) {
@@ -45,7 +51,13 @@ export async function jetStreamBaseline(o: { messages: number; inFlight: number 
     }
     await Promise.all(window);
     const seconds = (performance.now() - t0) / 1000;
-    return { messages: o.messages, seconds: Math.round(seconds * 100) / 100, msgPerSec: Math.round(o.messages / seconds), inFlight: o.inFlight, bodyBytes: sample.body.length };
+    const serverUs = ((sampleProc(server.proc.pid!)?.cpuTicks ?? 0) - server0) * 10_000; // 100 ticks per second
+    const c = process.cpuUsage(cpu0);
+    const per = (us: number) => Math.round((us / o.messages) * 10) / 10;
+    return {
+      messages: o.messages, seconds: Math.round(seconds * 100) / 100, msgPerSec: Math.round(o.messages / seconds), inFlight: o.inFlight, bodyBytes: sample.body.length,
+      natsServerUsPerMessage: per(serverUs), publisherUsPerMessage: per(c.user + c.system),
+    };
   } finally {
     await nc.close();
     await server.stop();

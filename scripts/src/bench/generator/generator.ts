@@ -144,13 +144,16 @@ export class LoadGenerator {
     textBytes?: number;
     maxInFlight?: number;
     drainMs?: number;
-    /** Called as the send window opens and once every send is acknowledged (CPU is measured in between). */
-    onWindow?: (phase: 'begin' | 'end') => void;
+    /**
+     * Called as the send window opens and once every acknowledged message has been delivered (or drainMs passed):
+     * CPU is measured in between, so the window holds all the work the messages caused.
+     */
+    onWindow?: (phase: 'begin' | 'end') => Promise<void> | void;
   }): Promise<FanoutOutcome> {
     const step = ++this.step;
     const startAt = nowMs() + 300;
     await this.all(() => ({ op: 'reset', step, startAt }));
-    opts.onWindow?.('begin');
+    await opts.onWindow?.('begin');
     await this.all(() => ({
       op: 'run',
       step,
@@ -161,15 +164,15 @@ export class LoadGenerator {
       maxInFlight: opts.maxInFlight ?? 1000,
       ackTimeoutMs: 10_000,
     }));
-    opts.onWindow?.('end');
     let s = await this.stats();
     const expectedOf = (st: GeneratorStats) =>
       Object.entries(st.ackedByRoom).reduce((a, [room, n]) => a + n * (opts.receivers.get(room) ?? 0), 0);
     const until = nowMs() + (opts.drainMs ?? 10_000);
     while (s.delivered + s.duplicates < expectedOf(s) && nowMs() < until) {
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 20));
       s = await this.stats();
     }
+    await opts.onWindow?.('end');
     const expected = expectedOf(s);
     const durationS = opts.durationMs / 1000;
     return {
@@ -192,6 +195,11 @@ export class LoadGenerator {
       timeline: s.perSecond.slice(0, Math.ceil(durationS) + 5),
       unexpectedCloses: s.closes,
     };
+  }
+
+  /** Closes every connection (TCP reset, like a network failure) and waits until each socket is gone. */
+  async drop(): Promise<void> {
+    await this.all(() => ({ op: 'drop' }));
   }
 
   async close(): Promise<void> {

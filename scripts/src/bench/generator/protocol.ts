@@ -31,6 +31,7 @@ export type WorkerRequest =
   | { rid: number; op: 'run'; step: number; senders: SenderSpec[]; startAt: number; durationMs: number; textBytes: number; maxInFlight: number; ackTimeoutMs: number }
   | { rid: number; op: 'reset'; step: number; startAt: number }
   | { rid: number; op: 'stats' }
+  | { rid: number; op: 'drop' }
   | { rid: number; op: 'close' };
 
 export interface ConnectResult {

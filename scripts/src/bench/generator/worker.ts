@@ -223,6 +223,13 @@ async function close(): Promise<void> {
   for (const c of conns) if (c) c.ws.terminate();
 }
 
+/** Every connection reset at once; resolves when all are closed (the next `connect` opens new ones). */
+async function drop(): Promise<void> {
+  const closing = conns.filter((c) => c && c.ws.readyState !== WebSocket.CLOSED).map((c) => new Promise<void>((r) => c.ws.once('close', () => r())));
+  for (const c of conns) if (c) c.ws.terminate();
+  await Promise.all(closing);
+}
+
 port.on('message', async (req: WorkerRequest) => {
   try {
     let result: unknown = null;
@@ -231,6 +238,7 @@ port.on('message', async (req: WorkerRequest) => {
     else if (req.op === 'reset') tracker.reset(req.step, req.startAt, conns.length);
     else if (req.op === 'stats') result = stats();
     else if (req.op === 'close') await close();
+    else if (req.op === 'drop') await drop();
     reply({ rid: req.rid, ok: true, result });
   } catch (err) {
     reply({ rid: req.rid, ok: false, error: String((err as Error)?.stack ?? err) });

@@ -13,6 +13,8 @@ export interface NatterHandle {
   edgeWsUrl: string;
   /** Every edge (several in the cluster topology). */
   edgeWsUrls: string[];
+  /** The projector's ops server (/metrics: applied sequence), when known. */
+  projectorsUrl?: string;
   natsUrl: string;
   databaseUrl: string;
   procs: Record<string, () => number[]>;
@@ -21,6 +23,23 @@ export interface NatterHandle {
 }
 
 const portOf = (url: string, dflt: number) => Number(new URL(url.split(',')[0]).port || dflt);
+
+/**
+ * The bench drives one sender per room at up to hundreds of messages per second, so its stack runs with the
+ * deployment's per-user send limit (COMMAND_API_SENDS_PER_SECOND, default 10/s) and per-socket frame limit
+ * (EDGE_COMMANDS_PER_SECOND / EDGE_COMMAND_BURST, default 20/s, bursts of 40) raised, as an operator would set
+ * them (docs/architecture.md, Configuration); and the population registers thousands of users and rooms from
+ * one address, which the per-address and per-user limits on those would refuse. A running Natter given by
+ * environment must be started with them.
+ */
+export const benchLimits: Record<string, string> = {
+  COMMAND_API_SENDS_PER_SECOND: '100000',
+  EDGE_COMMANDS_PER_SECOND: '10000',
+  EDGE_COMMAND_BURST: '10000',
+  COMMAND_API_REGISTER_PER_ADDRESS: '1000000/1',
+  COMMAND_API_LOGIN_PER_ADDRESS: '1000000/1',
+  COMMAND_API_ROOMS_PER_USER: '1000000/1',
+};
 
 function infraProcs(natsUrl: string | undefined, databaseUrl: string): Record<string, () => number[]> {
   const nats = natsUrl && pidListeningOn(portOf(natsUrl, 4222));
@@ -33,7 +52,8 @@ function infraProcs(natsUrl: string | undefined, databaseUrl: string): Record<st
 
 /**
  * A running Natter from the environment (NATTER_BENCH_COMMAND_URL, NATTER_BENCH_QUERY_URL,
- * NATTER_BENCH_EDGE_URL, NATS_URL, DATABASE_URL; service pids found by their listening ports), or a fresh one
+ * NATTER_BENCH_EDGE_URL, NATTER_BENCH_PROJECTORS_URL (optional), NATS_URL, DATABASE_URL; service pids found by
+ * their listening ports), or a fresh one
  * from startStack in a temp dir (no gateway: the bench talks to the services directly), removed on stop().
  */
 export async function acquireNatter(o: { log: Logger; env?: Record<string, string>; progress: (s: string) => void; cluster?: boolean }): Promise<NatterHandle> {
@@ -46,14 +66,13 @@ export async function acquireNatter(o: { log: Logger; env?: Record<string, strin
       const pid = pidListeningOn(portOf(url.replace(/^ws/, 'http'), 80));
       if (pid) procs[name] = () => [pid];
     }
-    return { commandUrl: e.NATTER_BENCH_COMMAND_URL, queryUrl: e.NATTER_BENCH_QUERY_URL, edgeWsUrl: e.NATTER_BENCH_EDGE_URL, edgeWsUrls: [e.NATTER_BENCH_EDGE_URL], natsUrl, databaseUrl, procs, started: false, stop: async () => {} };
+    const projectorsUrl = e.NATTER_BENCH_PROJECTORS_URL;
+    return { commandUrl: e.NATTER_BENCH_COMMAND_URL, queryUrl: e.NATTER_BENCH_QUERY_URL, projectorsUrl, edgeWsUrl: e.NATTER_BENCH_EDGE_URL, edgeWsUrls: [e.NATTER_BENCH_EDGE_URL], natsUrl, databaseUrl, procs, started: false, stop: async () => {} };
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'natter-bench-'));
   await chmod(dataDir, 0o755); // Postgres runs as the postgres user when we are root: it must reach dataDir/pg
-  // The population registers thousands of users and rooms from one address: the per-address and per-user
-  // limits on those would refuse it (sends keep theirs: the scenarios stay under 10/s per user).
   // The cluster topology: 3 NATS nodes (R3), 2 edges, 2 command-apis, 2 query-apis, 2 projectors.
-  const env = { COMMAND_API_REGISTER_PER_ADDRESS: '1000000/1', COMMAND_API_LOGIN_PER_ADDRESS: '1000000/1', COMMAND_API_ROOMS_PER_USER: '1000000/1', ...o.env };
+  const env = { ...benchLimits, ...o.env };
   const stack = await startStack({ dataDir, gateway: false, cluster: o.cluster, edges: o.cluster ? 2 : 1, log: o.log, env, onProgress: o.progress }).catch(async (err) => {
     await rm(dataDir, { recursive: true, force: true });
     throw err;
@@ -72,6 +91,7 @@ export async function acquireNatter(o: { log: Logger; env?: Record<string, strin
   return {
     commandUrl: stack.commandApi.url,
     queryUrl: stack.queryApi.url,
+    projectorsUrl: stack.projectors.url,
     edgeWsUrl: `ws://127.0.0.1:${edge.port}/ws`,
     edgeWsUrls: stack.edges.map((x) => `ws://127.0.0.1:${x.port}/ws`),
     natsUrl: stack.natsUrl,

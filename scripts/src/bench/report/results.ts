@@ -1,7 +1,8 @@
 import type { JetStreamBaseline } from '../baselines/jetstream';
+import type { CpuCost } from '../cost';
 import type { PostgresBaseline } from '../baselines/postgres';
 import type { HttpSendResult } from '../scenarios/command-latency';
-import type { FanoutResult, SaturationResult } from '../scenarios/fanout';
+import type { FanoutResult, SaturationResult, SaturationStep } from '../scenarios/fanout';
 import type { DirectoryResult } from '../scenarios/directory';
 import type { HistoryResult } from '../scenarios/history';
 import type { IdleResult } from '../scenarios/idle';
@@ -56,7 +57,32 @@ export function computeRatios(r: BenchResults): Record<string, number | null> {
     'big room deliveries/s, Natter / raw uWS': ratio(n.fanoutBig?.deliveredPerSec, b.rawFanoutBig?.deliveredPerSec),
     'idle KB per connection, Natter / raw uWS': ratio(n.idle?.kbPerConnection, b.rawIdle?.kbPerConnection),
     'idle connect rate, Natter / raw uWS': ratio(n.idle?.connectPerSec, b.rawIdle?.connectPerSec),
+    'reconnect storm rate, Natter / raw uWS': ratio(n.idle?.storm?.perSec, b.rawIdle?.storm?.perSec),
+    'edge CPU per delivery / raw uWS CPU per delivery (50 rooms x 20)': ratio(n.fanoutSmall?.cpu?.serverUsPerDelivery ?? undefined, b.rawFanoutSmall?.cpu?.serverUsPerDelivery ?? undefined),
+    'nats-server CPU per message, Natter send / raw JetStream publish (50 rooms x 20)': ratio(n.fanoutSmall?.cpu?.usPerMessage['nats-server'], b.jetstream?.natsServerUsPerMessage),
   };
+}
+
+/** The saturation step whose figures stand for the scenario: the highest that held, else the first. */
+export const kneeStep = (s: SaturationResult) => [...s.steps].reverse().find((x) => x.held) ?? s.steps[0];
+
+const PROCESS_ORDER = ['edge', 'command-api', 'projectors', 'query-api', 'nats-server', 'postgres', 'raw-uws'];
+const processRank = (name: string) => {
+  const i = PROCESS_ORDER.findIndex((p) => name === p || name.startsWith(`${p}-`));
+  return i < 0 ? PROCESS_ORDER.length : i;
+};
+
+/** One table: per scenario, CPU µs per persisted message of each process, the fan-out server's per delivery. */
+function cpuTable(rows: { label: string; cpu?: CpuCost; opsPerSend?: number | null }[]): string {
+  const present = rows.filter((r) => r.cpu);
+  if (!present.length) return '';
+  const names = [...new Set(present.flatMap((r) => Object.keys(r.cpu!.usPerMessage)))].sort((a, b) => processRank(a) - processRank(b) || a.localeCompare(b));
+  let md = `| scenario | messages | ${names.join(' | ')} | total µs/msg | server µs/delivery | JetStream requests/send |\n|---|---|${names.map(() => '---|').join('')}---|---|---|\n`;
+  for (const r of present) {
+    const c = r.cpu!;
+    md += `| ${r.label} | ${num(c.messages)} | ${names.map((n) => num(c.usPerMessage[n])).join(' | ')} | ${num(c.totalUsPerMessage)} | ${num(c.serverUsPerDelivery)} | ${num(r.opsPerSend)} |\n`;
+  }
+  return md;
 }
 
 const num = (v: number | undefined | null) => (v === undefined || v === null ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: 3 }));
@@ -67,6 +93,12 @@ function fanoutRows(label: string, f?: FanoutResult): string {
   return `| ${label} | ${f.target} | ${num(f.sent)} | ${num(f.expected)} | ${num(f.delivered)} | ${num(f.lost)} | ${num(f.duplicates)} | ${num(f.outOfOrder)} | ${f.latencyMs.p50} / ${f.latencyMs.p95} / ${f.latencyMs.p99} / ${f.latencyMs.max} | ${num(f.deliveredPerSec)} | ${f.generatorCpuPercent}% | ${f.machineCpuPercent}% | ${procs} |\n`;
 }
 
+function saturationRow(st: SaturationStep): string {
+  const lag = st.counts?.projectorLag;
+  const held = st.overload ? 'past the knee' : st.held ? 'yes' : 'no';
+  return `| ${num(st.rate)} | ${held} | ${num(st.admittedPerSec)} | ${num(st.shedPerSec)} | ${st.p50} | ${st.p99} | ${num(st.deliveredPerSec)} | ${num(st.lost)} | ${num(st.cpu?.totalUsPerMessage)} | ${lag ? `${num(lag.maxEvents)} / ${num(lag.maxMs)}, ${num(lag.catchUpMs)}` : '–'} | ${st.generatorCpuPercent}% | ${st.machineCpuPercent}% | ${st.procs.map((p) => `${p.name} ${p.cpuPercent}%`).join('; ')} | ${st.why.join('; ')} |\n`;
+}
+
 export function renderMarkdown(r: BenchResults): string {
   const n = r.natter;
   const b = r.baselines;
@@ -75,10 +107,27 @@ export function renderMarkdown(r: BenchResults): string {
   md += `## Ratios to the baselines\n\n| figure | ratio |\n|---|---|\n`;
   for (const [k, v] of Object.entries(r.ratios)) md += `| ${k} | ${num(v)} |\n`;
   md += `\n## Baselines\n\n| baseline | figure |\n|---|---|\n`;
-  if (b.jetstream) md += `| raw JetStream async publish (file storage, Natter's stream config, ${b.jetstream.inFlight} in flight, ${b.jetstream.bodyBytes} B) | ${num(b.jetstream.msgPerSec)} msg/s |\n`;
+  if (b.jetstream) md += `| raw JetStream async publish (file storage, Natter's stream config, ${b.jetstream.inFlight} in flight, ${b.jetstream.bodyBytes} B) | ${num(b.jetstream.msgPerSec)} msg/s; CPU per message: nats-server ${num(b.jetstream.natsServerUsPerMessage)} µs, publisher ${num(b.jetstream.publisherUsPerMessage)} µs |\n`;
   if (b.postgres) md += `| raw Postgres multi-row insert, batch ${b.postgres.batch} + checkpoint per transaction | ${num(b.postgres.rowsPerSec)} rows/s |\n`;
   if (b.rawSaturation) md += `| raw uWS pub/sub saturation (${b.rawSaturation.rooms} x ${b.rawSaturation.members}) = generator ceiling | ${num(b.rawSaturation.maxMsgPerSec)} msg/s, ${num(b.rawSaturation.maxDeliveriesPerSec)} deliveries/s |\n`;
-  if (b.rawIdle) md += `| raw uWS idle sockets (${num(b.rawIdle.connected)}) | ${b.rawIdle.kbPerConnection} KB/conn, ${num(b.rawIdle.connectPerSec)} conn/s |\n`;
+  if (b.rawIdle) md += `| raw uWS idle sockets (${num(b.rawIdle.connected)}) | ${b.rawIdle.kbPerConnection} KB/conn, ${num(b.rawIdle.connectPerSec)} conn/s${b.rawIdle.storm ? `; reconnect storm ${num(b.rawIdle.storm.perSec)} conn/s` : ''} |\n`;
+  const sat = n.saturation ? kneeStep(n.saturation) : undefined;
+  const rawSat = b.rawSaturation ? kneeStep(b.rawSaturation) : undefined;
+  const cpu = cpuTable([
+    { label: 'Natter 50 rooms x 20, 500 msg/s', cpu: n.fanoutSmall?.cpu, opsPerSend: n.fanoutSmall?.counts?.jetStreamOpsPerSendTotal },
+    { label: 'raw uWS 50 rooms x 20, 500 msg/s', cpu: b.rawFanoutSmall?.cpu },
+    { label: 'Natter 1 room x 500, 50 msg/s', cpu: n.fanoutBig?.cpu, opsPerSend: n.fanoutBig?.counts?.jetStreamOpsPerSendTotal },
+    { label: 'raw uWS 1 room x 500, 50 msg/s', cpu: b.rawFanoutBig?.cpu },
+    { label: `Natter saturation at ${num(sat?.rate)} msg/s (highest held)`, cpu: sat?.cpu, opsPerSend: sat?.counts?.jetStreamOpsPerSendTotal },
+    { label: `raw uWS saturation at ${num(rawSat?.rate)} msg/s (highest held)`, cpu: rawSat?.cpu },
+    { label: 'Natter command latency (WS)', cpu: n.commandLatency?.ws?.cpu, opsPerSend: n.commandLatency?.ws?.counts?.jetStreamOpsPerSendTotal },
+  ]);
+  if (cpu) {
+    md += `\n## CPU per persisted message (µs), process by process\n\nCPU time of each process from the first send of a window until its messages were delivered, per acknowledged message; the fan-out server (Natter's edge, or the raw uWS server) also per delivery. `;
+    md += `Raw JetStream publish (baseline above): nats-server ${num(b.jetstream?.natsServerUsPerMessage)} µs per message.\n\n${cpu}`;
+    const ops = n.fanoutSmall?.counts?.jetStreamOpsPerSend ?? sat?.counts?.jetStreamOpsPerSend;
+    if (ops) md += `\nJetStream requests per SendMessage by operation (command-api's natter_jetstream_requests_total): ${Object.entries(ops).map(([k, v]) => `${k} ${v}`).join(', ')}.\n`;
+  }
   md += `\n## Fan-out\n\n| scenario | target | sent | expected | delivered | lost | dup | out of order | latency ms p50 / p95 / p99 / max | delivered/s | generator CPU | machine CPU (of 200%) | CPU / RSS per process |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n`;
   md += fanoutRows('50 rooms x 20, 500 msg/s', n.fanoutSmall) + fanoutRows('50 rooms x 20, 500 msg/s', b.rawFanoutSmall);
   md += fanoutRows('1 room x 500, 50 msg/s', n.fanoutBig) + fanoutRows('1 room x 500, 50 msg/s', b.rawFanoutBig);
@@ -89,12 +138,16 @@ export function renderMarkdown(r: BenchResults): string {
   if (n.idle?.retries) md += `\nNatter idle: ${n.idle.retries} connection attempts were retried (${n.idle.errors.join('; ')}).\n`;
   for (const s of [n.saturation, n.saturationCluster, b.rawSaturation]) {
     if (!s) continue;
-    md += `\n## Saturation: ${s.target}, ${s.rooms} rooms x ${s.members}: highest rate that held ${num(s.maxMsgPerSec)} msg/s (${num(s.maxDeliveriesPerSec)} deliveries/s)\n\n| msg/s | held | p50 ms | p99 ms | delivered/s | lost | generator CPU | machine CPU (of 200%) | processes | why not |\n|---|---|---|---|---|---|---|---|---|---|\n`;
-    for (const st of s.steps) {
-      md += `| ${num(st.rate)} | ${st.held ? 'yes' : 'no'} | ${st.p50} | ${st.p99} | ${num(st.deliveredPerSec)} | ${num(st.lost)} | ${st.generatorCpuPercent}% | ${st.machineCpuPercent}% | ${st.procs.map((p) => `${p.name} ${p.cpuPercent}%`).join('; ')} | ${st.why.join('; ')} |\n`;
-    }
+    md += `\n## Saturation: ${s.target}, ${s.rooms} rooms x ${s.members}: highest rate that held ${num(s.maxMsgPerSec)} msg/s (${num(s.maxDeliveriesPerSec)} deliveries/s)\n\n`;
+    md += `| msg/s offered | held | admitted msg/s | shed msg/s | p50 ms | p99 ms (admitted) | delivered/s | lost | CPU µs/msg | projector lag max events / ms, catch-up ms | generator CPU | machine CPU (of 200%) | processes | why not |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n`;
+    for (const st of s.steps) md += saturationRow(st);
   }
   if (n.idle) md += `\n## Idle connections (Natter)\n\n${num(n.idle.connected)} of ${num(n.idle.sockets)} sockets, ${num(n.idle.connectPerSec)} conn/s, edge RSS ${n.idle.rssBeforeMb} -> ${n.idle.rssAfterMb} MB = ${n.idle.kbPerConnection} KB per connection (fd limit ${n.idle.fdLimit}). CPU while connecting: ${n.idle.procs.map((p) => `${p.name} ${p.cpuPercent}%`).join('; ')}.\n`;
+  for (const i of [n.idle, b.rawIdle]) {
+    const st = i?.storm;
+    if (!st) continue;
+    md += `\nReconnect storm (${i!.target}): all ${num(st.sockets)} sockets reset at once and reconnected at once: ${num(st.connected)} back in ${st.seconds} s (${num(st.perSec)} conn/s, ${num(st.retries)} retried, ${num(st.failed)} failed)${st.membershipQueries === null ? '' : `, ${num(st.membershipQueries)} membership queries to query-api`}. CPU: ${st.procs.map((p) => `${p.name} ${p.cpuPercent}%`).join('; ')}.\n`;
+  }
   if (n.history) {
     const h = n.history;
     md += `\n## History (room of ${num(h.seed.messages)} messages, seeded by direct JetStream appends, projected by the live projector)\n\n`;

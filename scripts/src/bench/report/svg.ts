@@ -53,3 +53,16 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     `<text x="16" y="${(m.t + h - m.b) / 2}" transform="rotate(-90 16 ${(m.t + h - m.b) / 2})" text-anchor="middle">${esc(yLabel)}</text>` +
     `${limit}${lines.join('')}</svg>\n`;
 }
+
+/** Charts of the same size one above the other, in one SVG document. */
+export function stackCharts(charts: string[]): string {
+  const inner = charts.map((c) => /<svg[^>]*width="(\d+)" height="(\d+)"[^>]*>([\s\S]*)<\/svg>/.exec(c)!);
+  const w = Math.max(...inner.map((m) => Number(m[1])));
+  let y = 0;
+  const parts = inner.map((m) => {
+    const g = `<g transform="translate(0,${y})">${m[3]}</g>`;
+    y += Number(m[2]);
+    return g;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${y}" font-family="sans-serif" font-size="12">${parts.join('')}</svg>\n`;
+}

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { computeRatios, renderMarkdown, type BenchResults } from './results';
-import { barChart, lineChart } from './svg';
+import { barChart, lineChart, stackCharts } from './svg';
 
 /** Writes results.json, results.md, ratios.svg and saturation.svg into outDir; returns the markdown. */
 export async function writeReport(outDir: string, results: BenchResults, p99LimitMs: number): Promise<string> {
@@ -12,10 +12,20 @@ export async function writeReport(outDir: string, results: BenchResults, p99Limi
   await writeFile(join(outDir, 'results.md'), md);
   const ratioItems = Object.entries(results.ratios).filter(([, v]) => v !== null).map(([label, value]) => ({ label: label.replace(/ \(lower bound.*\)$/, ' (≥)'), value: value as number }));
   await writeFile(join(outDir, 'ratios.svg'), barChart('Natter as a ratio of its baselines', ratioItems, 'x'));
-  const sat = [results.natter.saturation, results.natter.saturationCluster, results.baselines.rawSaturation].filter((s) => s !== undefined);
+  const sat = [results.natter.saturation, results.natter.saturationCluster, results.baselines.rawSaturation].filter((x) => x !== undefined);
   if (sat.length) {
-    const series = sat.map((s) => ({ name: s.target, points: s.steps.map((x) => [x.rate, x.p99] as [number, number]) }));
-    await writeFile(join(outDir, 'saturation.svg'), lineChart('Saturation: p99 latency vs send rate (100 rooms x 10)', 'msg/s sent', 'p99 ms', series, p99LimitMs));
+    const latency = sat.map((x) => ({ name: `${x.target} p99${x.target === 'natter' ? ' (admitted)' : ''}`, points: x.steps.map((st) => [st.rate, st.p99] as [number, number]) }));
+    const charts = [lineChart('Saturation: p99 latency vs offered send rate (100 rooms x 10)', 'msg/s offered', 'p99 ms', latency, p99LimitMs)];
+    const n = results.natter.saturation;
+    if (n?.steps.some((st) => st.admittedPerSec !== undefined)) {
+      const flow = [
+        { name: 'natter admitted', points: n.steps.map((st) => [st.rate, st.admittedPerSec ?? 0] as [number, number]) },
+        { name: 'natter shed (overloaded)', points: n.steps.map((st) => [st.rate, st.shedPerSec ?? 0] as [number, number]) },
+        { name: 'offered', points: n.steps.map((st) => [st.rate, st.rate] as [number, number]) },
+      ];
+      charts.push(lineChart('Past the knee: admitted and shed messages vs offered', 'msg/s offered', 'msg/s', flow));
+    }
+    await writeFile(join(outDir, 'saturation.svg'), stackCharts(charts));
   }
   return md;
 }

@@ -11,7 +11,7 @@ import type { MessageControls } from './message-controls';
 import { MessageItem } from './MessageItem';
 import { MessageList } from './MessageList';
 
-const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'internal']);
+const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'overloaded', 'internal']);
 
 /**
  * A room's messages (history + live + own pending ones) and the composer (a notice instead when the room is

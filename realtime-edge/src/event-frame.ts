@@ -1,0 +1,14 @@
+import { toEnvelope, type ServerFrame, type StoredEvent } from '@natter/contracts';
+
+/** Serialized once per event, whoever sends it (a topic publish, or the sockets still on the per-socket path). */
+const cache = new WeakMap<StoredEvent, string>();
+
+/** The `event` frame of `ev` in `roomId`. */
+export function eventFrameText(roomId: string, ev: StoredEvent): string {
+  let text = cache.get(ev);
+  if (!text) {
+    text = JSON.stringify({ type: 'event', room: roomId, seq: ev.seq, event: toEnvelope(ev) } satisfies ServerFrame);
+    cache.set(ev, text);
+  }
+  return text;
+}
