@@ -68,12 +68,13 @@ export const relaxedRateLimits = {
 /**
  * The read side runs too (projectors and query-api, in process): changes to messages are decided on the
  * read model (natter.query.message-state) and a retried send of a deleted message is answered without its
- * text, so command-api is not complete without it.
+ * text, so command-api is not complete without it. `projectors: false` leaves the projector out (a test of what
+ * command-api does while none runs; the read model then moves only when the test writes it).
  *
  * `cluster: true` runs a 3-node JetStream cluster with the event stream and buckets at R3, and connects the
  * first command-api instance to node 1 only (a second instance can be pointed at another node).
  */
-export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: number; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: number; env?: Record<string, string>; projectors?: boolean } = {}): Promise<Harness> {
   const nats = opts.cluster ? await startNatsCluster(3) : await startNats();
   const natsUrls = 'nodes' in nats ? nats.nodes.map((n) => n.url) : [nats.url];
   const database: TestDatabase = await createTestDatabase();
@@ -92,11 +93,11 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
     COMMAND_API_PORT: '0',
     NATTER_JWT_PRIVATE_KEY: keys.privateKeyPem,
     NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem,
-    // No projector runs here: the backstop writes the sends' dedupe records, promptly.
+    // The backstop writes the sends' dedupe records promptly, whether or not the projector got there first.
     COMMAND_API_DEDUPE_BACKSTOP_MS: '50',
     ...opts.env,
   });
-  const projectors = await startProjectors(projectorsConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, PROJECTORS_PORT: '0', PROJECTOR_LOCK_RETRY_MS: '100' }), log);
+  const projectors = (opts.projectors ?? true) ? await startProjectors(projectorsConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, PROJECTORS_PORT: '0', PROJECTOR_LOCK_RETRY_MS: '100' }), log) : undefined;
   const queryApi = await startQueryApi(queryApiConfig({ NATS_URL: natsUrls[0], DATABASE_URL: database.url, QUERY_API_PORT: '0', NATTER_JWT_PUBLIC_KEY: keys.publicKeyPem, LOG_LEVEL: 'silent' }), log);
   const api = await startCommandApi(config, log);
   const base = `http://127.0.0.1:${api.port}`;
@@ -144,7 +145,7 @@ export async function startHarness(opts: { cluster?: boolean; sendsPerSecond?: n
       for (const other of extra) await other.close().catch((err) => console.error('second api.close failed', err));
       await api.close().catch((err) => console.error("api.close failed", err));
       await queryApi.close().catch((err) => console.error('queryApi.close failed', err));
-      await projectors.close().catch((err) => console.error('projectors.close failed', err));
+      await projectors?.close().catch((err) => console.error('projectors.close failed', err));
       await nc.close().catch(() => {});
       await db.destroy().catch(() => {});
       await waitForNoConnections(database.url);

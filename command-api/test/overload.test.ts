@@ -37,7 +37,7 @@ it('HTTP: 503 overloaded with Retry-After and a retryAfterMs hint; nothing store
   const { result, stored } = await whileBusy((i) => h.http('POST', '/api/rooms', body(i), alice.accessToken), (r) => r.status === 503);
   expect(result.body.error).toMatchObject({ code: 'overloaded', details: { retryAfterMs: expect.any(Number) } });
   expect(Number(result.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-  expect(stored).toBe(1); // the registration's UserRegistered only
+  expect(stored).toBe(2); // the registration's UserRegistered and SessionStarted only
   const retry = await h.http('POST', '/api/rooms', body(99), alice.accessToken);
   expect(retry.status).toBe(201);
 });
@@ -48,7 +48,7 @@ it('NATS: an overloaded reply with retryAfterMs; nothing stored; the retry with 
   const input = (i: number) => ({ roomId: room.body.roomId, clientMsgId: `busy-${i}`, text: 'later' });
   const { result, i, stored } = await whileBusy((n) => h.rpc('SendMessage', auth, input(n)), (r) => !r.ok && r.error.code === 'overloaded');
   expect(result).toMatchObject({ ok: false, error: { code: 'overloaded', details: { retryAfterMs: expect.any(Number) } } });
-  expect(stored).toBe(1);
+  expect(stored).toBe(2); // the registration's two events only
   const retry = await h.rpc('SendMessage', auth, input(i));
   expect(retry).toMatchObject({ ok: true, result: { duplicate: false } });
 });

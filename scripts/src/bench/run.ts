@@ -205,7 +205,7 @@ try {
         const cpop = new Population(new NatterApi(cluster.commandUrl, cluster.queryUrl), `c${Date.now().toString(36)}`, say);
         await cpop.ensureUsers(opts.users);
         const t = natterTarget(cluster.edgeWsUrls, cpop, cluster.procs, { name: 'natter-cluster' });
-        results.natter.saturationCluster = await saturationScenario(t, { ...s, maxSteps: opts.satMaxSteps }, say);
+        results.natter.saturationCluster = await saturationScenario(t, { ...s, maxSteps: opts.satMaxSteps, overloadSteps: 0 }, say);
       } finally {
         await cluster.stop();
       }
