@@ -10,13 +10,16 @@ set -eu
 : "${NATTER_EDGE_UPSTREAMS:?space-separated host:port of the realtime-edge instances}"
 template="${NATTER_GATEWAY_TEMPLATE:-/etc/natter/nginx.conf.template}"
 dir="${NATTER_GATEWAY_DIR:-/tmp/nginx}"
+# The access log never has the query string (tokens travel in it): the template's `natter` format.
+access_log="${NATTER_ACCESS_LOG:-/dev/stdout}"
+[ "$access_log" = off ] || access_log="$access_log natter"
 servers() { for s in $1; do printf 'server %s max_fails=1 fail_timeout=2s; ' "$s"; done; }
 mkdir -p "$dir/tmp"
 sed -e "s|{{WORKERS}}|${NGINX_WORKERS:-auto}|g" \
     -e "s|{{DIR}}|$dir|g" \
     -e "s|{{USER}}||g" \
     -e "s|{{MIME_TYPES}}|/etc/nginx/mime.types|g" \
-    -e "s|{{ACCESS_LOG}}|${NATTER_ACCESS_LOG:-/dev/stdout}|g" \
+    -e "s|{{ACCESS_LOG}}|$access_log|g" \
     -e "s|{{COMMAND_SERVERS}}|$(servers "$NATTER_COMMAND_UPSTREAMS")|g" \
     -e "s|{{QUERY_SERVERS}}|$(servers "$NATTER_QUERY_UPSTREAMS")|g" \
     -e "s|{{EDGE_SERVERS}}|$(servers "$NATTER_EDGE_UPSTREAMS")|g" \

@@ -43,7 +43,7 @@ export async function writeGatewayConfig(o: GatewayOptions): Promise<string> {
     // As root, workers would run as nobody and could not use our temp dirs: keep them as the launching user.
     .replaceAll('{{USER}}', process.getuid?.() === 0 ? 'user root root;' : '')
     .replaceAll('{{MIME_TYPES}}', '/etc/nginx/mime.types')
-    .replaceAll('{{ACCESS_LOG}}', o.accessLog ? `${o.dir}/access.log` : 'off')
+    .replaceAll('{{ACCESS_LOG}}', o.accessLog ? `${o.dir}/access.log natter` : 'off')
     .replaceAll('{{COMMAND_SERVERS}}', servers(o.commandPorts))
     .replaceAll('{{QUERY_SERVERS}}', servers(o.queryPorts))
     .replaceAll('{{EDGE_SERVERS}}', servers(o.edgePorts))
