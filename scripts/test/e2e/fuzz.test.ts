@@ -28,7 +28,7 @@ let httpCases = 0;
 let wsCases = 0;
 
 interface OpenApiOp {
-  parameters?: { name: string; in: 'path' | 'query'; required?: boolean }[];
+  parameters?: { name: string; in: 'path' | 'query'; required?: boolean; schema?: Schema }[];
   requestBody?: { content: Record<string, { schema: Schema }> };
 }
 interface Schema {
@@ -201,7 +201,11 @@ function httpCase(): fc.Arbitrary<HttpCase> {
         });
       } else if (bad === 'query') {
         const name = g.queryName ?? params.find((p) => p.in === 'query')?.name ?? 'nope';
-        query = g.rawQuery ?? `${encodeURIComponent(name)}=${encodeQueryValue(text(name === 'q' ? g.queryText : g.queryValue))}`;
+        // A text parameter (`q`, `type`, ...) takes any clean text, so only invalid strings are bad for it;
+        // a number parameter also refuses the bad numbers. Unknown names are bad whatever the value.
+        const param = params.find((p) => p.name === name);
+        const isText = name === 'q' || (param !== undefined && param.schema?.type === 'string');
+        query = g.rawQuery ?? `${encodeURIComponent(name)}=${encodeQueryValue(text(isText ? g.queryText : g.queryValue))}`;
       } else if (bad === 'token') {
         token = g.token ?? '';
       } else if (bad === 'contentType') {
