@@ -201,3 +201,10 @@ create table __SCHEMA__.room_settings (
   updated_seq         bigint not null
 );
 -- ---- end of issue 10
+
+-- ---- email (issue 13, read-model version 3) -------------------------------------------------------------
+-- Whether the user's current address is verified: EmailVerified sets it, EmailChanged (a new address) clears
+-- it. The command side appends EmailVerified only for the address the account has at that moment, so the
+-- last of the two in stream order is the truth.
+alter table __SCHEMA__.users add column email_verified boolean not null default false;
+-- ---- end of issue 13
