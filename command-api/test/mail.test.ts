@@ -94,6 +94,13 @@ describe('password reset by email', () => {
     expect([unknown.status, unknownEmail.status, known.status]).toEqual([202, 202, 202]);
     expect(unknown.body).toEqual(known.body);
     expect(unknownEmail.body).toEqual(known.body);
+    // Logins that cannot be a username at all are answered the same too (never a 5xx).
+    for (const login of ['with space', 'ümlaut', '../x', 'a.b*>', '@', 'x@']) {
+      expect((await h.http('POST', '/api/auth/password-reset/request', { login })).status, login).toBe(202);
+      // Login shares the lookup: such a login was a 500 before, and is now the plain wrong-credentials answer.
+      const r = await h.http('POST', '/api/auth/login', { login, password: 'whatever password' });
+      expect([r.status, r.body.error.code], login).toEqual([401, 'invalid_credentials']);
+    }
     await smtp.waitForMail((m) => m.to[0] === 'bob_exists@example.test' && m.subject.startsWith('Reset'), { after: before });
     // Bob's mail has arrived; the worker sends in order of queueing, so nothing for the unknown ones is on its way.
     const outbox = await sql<{ n: number }>`select count(*)::int as n from mail.outbox where to_address like 'nobody%'`.execute(h.db);
