@@ -1,14 +1,18 @@
 import type { CommandFactories } from '../shared/command-factories';
+import { ChangeEmailCommand } from './change-email.command';
+import { CompletePasswordResetCommand } from './complete-password-reset.command';
 import { DeactivateUserCommand } from './deactivate-user.command';
-import { ChangeEmailCommand, CompletePasswordResetCommand, RequestPasswordResetCommand, ResendVerificationCommand, VerifyEmailCommand } from './email.commands';
 import { ForceLogoutCommand } from './force-logout.command';
 import { LoginCommand } from './login.command';
 import { LogoutCommand } from './logout.command';
 import { ReactivateUserCommand } from './reactivate-user.command';
 import { RefreshCommand } from './refresh.command';
 import { RegisterCommand } from './register.command';
+import { RequestPasswordResetCommand } from './request-password-reset.command';
+import { ResendVerificationCommand } from './resend-verification.command';
 import { ResetPasswordCommand } from './reset-password.command';
 import { UpdateProfileCommand } from './update-profile.command';
+import { VerifyEmailCommand } from './verify-email.command';
 
 type AccountCommandName = 'Register' | 'Login' | 'Refresh' | 'Logout' | 'UpdateProfile' | 'DeactivateUser' | 'ReactivateUser' | 'ForceLogout' | 'ResetPassword'
   | 'RequestPasswordReset' | 'CompletePasswordReset' | 'VerifyEmail' | 'ResendVerification' | 'ChangeEmail';

@@ -9,7 +9,7 @@ import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limit
 import { CONFIG, LOGGER } from '../shared/tokens';
 import { AccountMail } from './account-mail';
 import { CredentialsRepository } from './credentials.repository';
-import { ChangeEmailCommand } from './email.commands';
+import { ChangeEmailCommand } from './change-email.command';
 import { emailKey, UniqueNames } from './unique-names';
 import { ownProfile, UserAggregate } from './user.aggregate';
 

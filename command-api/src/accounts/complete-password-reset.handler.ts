@@ -9,7 +9,7 @@ import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limit
 import { CONFIG } from '../shared/tokens';
 import type { AuthDB } from './auth.tables';
 import { EmailLinks } from './email-links';
-import { CompletePasswordResetCommand } from './email.commands';
+import { CompletePasswordResetCommand } from './complete-password-reset.command';
 import { UserSessions } from './user-sessions';
 import { UserAggregate } from './user.aggregate';
 

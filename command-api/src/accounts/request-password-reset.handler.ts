@@ -6,7 +6,7 @@ import { AggregateRepository } from '../shared/aggregates';
 import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limiter';
 import { CONFIG } from '../shared/tokens';
 import { AccountMail } from './account-mail';
-import { RequestPasswordResetCommand } from './email.commands';
+import { RequestPasswordResetCommand } from './request-password-reset.command';
 import { UniqueNames } from './unique-names';
 import { UserAggregate } from './user.aggregate';
 

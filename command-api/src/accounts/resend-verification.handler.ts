@@ -6,7 +6,7 @@ import { AggregateRepository } from '../shared/aggregates';
 import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limiter';
 import { CONFIG } from '../shared/tokens';
 import { AccountMail } from './account-mail';
-import { ResendVerificationCommand } from './email.commands';
+import { ResendVerificationCommand } from './resend-verification.command';
 import { UserAggregate } from './user.aggregate';
 
 /** A fresh verification link to the caller's current address (none if it is verified already). Limited per user. */

@@ -6,7 +6,7 @@ import { AggregateRepository } from '../shared/aggregates';
 import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limiter';
 import { CONFIG } from '../shared/tokens';
 import { EmailLinks } from './email-links';
-import { VerifyEmailCommand } from './email.commands';
+import { VerifyEmailCommand } from './verify-email.command';
 import { UserAggregate } from './user.aggregate';
 
 /**
