@@ -49,9 +49,9 @@ describe('chat projection', () => {
       const d = await dump(env.db);
       expect(d.checkpoint).toEqual([{ projection: 'chat', last_seq: 20 }]);
       expect(d.users).toEqual([
-        { id: 'u1', username: 'Alice', username_lower: 'alice', display_name: 'Alice', email: 'alice@example.org', deactivated: false, registered_seq: 1, updated_seq: 1, bio: '', status_text: '', server_admin: false, registered_at: at },
-        { id: 'u2', username: 'Bob', username_lower: 'bob', display_name: 'Bobby', email: 'bob@example.org', deactivated: false, registered_seq: 2, updated_seq: 13, bio: '', status_text: '', server_admin: false, registered_at: at },
-        { id: 'u3', username: 'Carol', username_lower: 'carol', display_name: 'Carol', email: 'carol@example.org', deactivated: true, registered_seq: 3, updated_seq: 18, bio: '', status_text: '', server_admin: false, registered_at: at },
+        { id: 'u1', username: 'Alice', username_lower: 'alice', display_name: 'Alice', email: 'alice@example.org', deactivated: false, registered_seq: 1, updated_seq: 1, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
+        { id: 'u2', username: 'Bob', username_lower: 'bob', display_name: 'Bobby', email: 'bob@example.org', deactivated: false, registered_seq: 2, updated_seq: 13, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
+        { id: 'u3', username: 'Carol', username_lower: 'carol', display_name: 'Carol', email: 'carol@example.org', deactivated: true, registered_seq: 3, updated_seq: 18, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
       ]);
       expect(d.rooms).toEqual([
         { id: 'r1', name: 'general', topic: 'general topic', visibility: 'public', created_by: 'u1', created_at: at, created_seq: 4, member_count: 3, last_seq: 19, kind: 'room', archived: false, deleted: false },
@@ -79,7 +79,7 @@ describe('chat projection', () => {
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ ok: true, nats: true, postgres: true, role: 'active', schema: 'rm_v2_0', appliedSeq: 20 });
+      expect(await ready.json()).toMatchObject({ ok: true, nats: true, postgres: true, role: 'active', schema: 'rm_v3_0', appliedSeq: 20 });
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('natter_projection_applied_seq{projection="chat"} 20');
       expect(metrics).toContain('natter_projection_lag{projection="chat"} 0');
