@@ -16,6 +16,8 @@ export type { EventEnvelope } from './events/envelope';
 export type { EventType, EventDataOf, Role, Visibility, AssignableRole } from './events/catalog';
 export type { AuthTokens, UserProfile, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, AccessClaims } from './api/auth';
 export type { Room, MyRoom, Member, CreateRoomBody, RoomCommandResult, RoomKind, Peer, UpdateRoomBody, BanBody, CreateInviteBody, Invite, CreateInviteResult, Ban } from './api/rooms';
+export type { MarkReadBody, MarkReadResult, UnreadState } from './api/read-state';
+export type { ReadMarker } from './events/read-state.events';
 export type { DirectoryEntry, PublicProfile, SendDirectMessageBody, SendDirectMessageResult } from './api/people';
 export type { AdminUser, UserSession, AuditEntry, RebuildStatus, ServiceStatus, SystemStatus, AdminUserResult } from './api/admin';
 export type { NatsCommandName, CommandInput, CommandResult } from './commands/catalog';

@@ -26,6 +26,8 @@ export type { MessageState, MessageEventLike } from './messages/fold';
 export { contentOf, redactContent } from './messages/redaction';
 export * from './api/query';
 export * from './api/people';
+export * from './api/read-state';
+export { ReadMarker } from './events/read-state.events';
 export * from './api/admin';
 export * from './rpc';
 export { Commands, natsCommandNames, LogoutResult, UpdateProfileResult } from './commands/catalog';
