@@ -41,4 +41,9 @@ export const Limits = Object.freeze({
   inviteMaxUses: 1000,
   auditPageMax: 200,
   refreshTokenSeconds: 30 * 24 * 3600,
+  // ---- email (issue 13)
+  /** A password reset link works once, for this long. */
+  passwordResetLinkSeconds: 60 * 60,
+  /** An email verification link works once, for this long. */
+  verifyEmailLinkSeconds: 7 * 24 * 3600,
 });

@@ -230,3 +230,9 @@ create table __SCHEMA__.read_markers (
   primary key (user_id, room_id, thread_root_seq)
 );
 -- ---- end of issue 12
+-- ---- email (issue 13, read-model version 3) -------------------------------------------------------------
+-- Whether the user's current address is verified: EmailVerified sets it, EmailChanged (a new address) clears
+-- it. The command side appends EmailVerified only for the address the account has at that moment, so the
+-- last of the two in stream order is the truth.
+alter table __SCHEMA__.users add column email_verified boolean not null default false;
+-- ---- end of issue 13

@@ -62,6 +62,12 @@ export class Api {
   register = (body: RegisterBody) => this.call<AuthTokens>('POST', '/api/auth/register', { body, auth: false });
   login = (body: LoginBody) => this.call<AuthTokens>('POST', '/api/auth/login', { body, auth: false });
   logout = () => this.call<{ ok: true; seq: number }>('POST', '/api/auth/logout', { body: {} });
+  // ---- email links (issue 13)
+  requestPasswordReset = (login: string) => this.call<{ ok: true }>('POST', '/api/auth/password-reset/request', { body: { login }, auth: false });
+  completePasswordReset = (token: string, password: string) => this.call<{ ok: true; seq: number }>('POST', '/api/auth/password-reset', { body: { token, password }, auth: false });
+  verifyEmail = (token: string) => this.call<{ ok: true; email: string; seq: number }>('POST', '/api/auth/verify-email', { body: { token }, auth: false });
+  resendVerification = () => this.call<{ ok: true }>('POST', '/api/me/email/verification', { body: {} });
+  changeEmail = (email: string, password: string) => this.call<{ user: UserProfile; seq: number }>('POST', '/api/me/email', { body: { email, password } });
 
   // me
   me = () => this.call<{ user: UserProfile; asOfSeq: number }>('GET', '/api/me');
