@@ -201,3 +201,9 @@ create table __SCHEMA__.room_settings (
   updated_seq         bigint not null
 );
 -- ---- end of issue 10
+
+-- ---- Issue 13: files (read-model version 3) ---------------------------------------------------------------
+-- A message's attachments as its MessageSent carries them (contracts' Attachment: id, name, sniffed type, size,
+-- image facts); cleared on a tombstone (the file reaper removes the objects).
+alter table __SCHEMA__.messages
+  add column attachments jsonb not null default '[]';
