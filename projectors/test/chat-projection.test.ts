@@ -68,6 +68,7 @@ describe('chat projection', () => {
       const untouched = {
         in_room: true, thread_root_seq: null, mentions: { userIds: [], room: false, here: false }, edited_text: null, edited_seq: null, edited_at: null,
         deleted: false, deleted_seq: null, deleted_by: null, deleted_at: null, reply_count: 0, last_reply_seq: null, last_reply_at: null,
+        attachments: [], // issue 13
       };
       expect(d.messages).toEqual([
         { room_id: 'r1', seq: 9, id: 'm-r1-1', sender_id: 'u1', client_msg_id: 'c1', text: 'hello 1', sent_at: at, ...untouched, ord: 1 },

@@ -236,3 +236,8 @@ create table __SCHEMA__.read_markers (
 -- last of the two in stream order is the truth.
 alter table __SCHEMA__.users add column email_verified boolean not null default false;
 -- ---- end of issue 13
+-- ---- Issue 13: files (read-model version 3) ---------------------------------------------------------------
+-- A message's attachments as its MessageSent carries them (contracts' Attachment: id, name, sniffed type, size,
+-- image facts); cleared on a tombstone (the file reaper removes the objects).
+alter table __SCHEMA__.messages
+  add column attachments jsonb not null default '[]';

@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Mentions, Role } from '@natter/contracts';
+import type { Attachment, Mentions, Role } from '@natter/contracts';
 
 /**
  * Row types of the chat read model (migrations/read-model/read-model.sql). Projectors write these tables and
@@ -65,6 +65,8 @@ export interface MessagesTable {
   ord: Generated<number | null>;
   last_reply_seq: number | null;
   last_reply_at: Date | string | null;
+  // issue 13 (read-model v3)
+  attachments: Generated<Attachment[]>;
 }
 export interface MessageEditsTable { room_id: string; message_seq: number; seq: number; text: string; edited_at: Date | string }
 export interface MessageReactionsTable { room_id: string; message_seq: number; emoji: string; user_id: string; seq: number }

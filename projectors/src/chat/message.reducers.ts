@@ -28,6 +28,7 @@ export const messageReducers: Reducers<ReadModelDB> = {
       in_room: inRoom,
       thread_root_seq: thread?.rootSeq ?? null,
       mentions: d.mentions,
+      ...(d.attachments?.length ? { attachments: d.attachments } : {}),
     });
     if (inRoom) out.patch('rooms', { id: d.roomId }, { last_seq: max(seq) });
     // Your own message is read (issue 12): the room's marker, and the thread's for a reply.
@@ -48,7 +49,7 @@ export const messageReducers: Reducers<ReadModelDB> = {
     out.tombstone(
       'messages',
       { room_id: d.roomId, seq: d.messageSeq },
-      { text: '', edited_text: null, edited_seq: null, edited_at: null, mentions: NoMentions, deleted_seq: seq, deleted_by: d.deletedBy, deleted_at: at },
+      { text: '', edited_text: null, edited_seq: null, edited_at: null, mentions: NoMentions, attachments: [], deleted_seq: seq, deleted_by: d.deletedBy, deleted_at: at },
     );
   },
   ReactionAdded: ({ seq, data: d }, out) => out.ensure('message_reactions', { room_id: d.roomId, message_seq: d.messageSeq, emoji: d.emoji, user_id: d.userId, seq }),

@@ -1,4 +1,4 @@
-import { Limits, type ClientFrame, type EventEnvelope, type Message, type SendMessageResult, type ServerFrame } from '@natter/contracts/browser';
+import { Limits, type Attachment, type ClientFrame, type EventEnvelope, type Message, type SendMessageResult, type ServerFrame } from '@natter/contracts/browser';
 import { backoffDelay } from './backoff';
 import { Connection } from './connection';
 import type { Outbox } from './outbox';
@@ -215,9 +215,12 @@ export class RealtimeClient {
     this.conn.networkLost();
   }
 
-  /** Write a message (or a reply): it goes to the outbox at once (pending) and is sent when the socket is online. */
-  send(roomId: string, text: string, reply?: ReplyTo): string {
-    const entry = this.opts.outbox.add(roomId, text, reply);
+  /**
+   * Write a message (or a reply): it goes to the outbox at once (pending) and is sent when the socket is
+   * online. `attachments`: files already uploaded to the room (the upload answered them).
+   */
+  send(roomId: string, text: string, reply?: ReplyTo, attachments?: Attachment[]): string {
+    const entry = this.opts.outbox.add(roomId, text, reply, attachments);
     this.flush();
     return entry.clientMsgId;
   }
@@ -362,7 +365,8 @@ export class RealtimeClient {
   private sendNext(roomId: string): void {
     for (let entry = this.opts.outbox.nextPending(roomId); entry; entry = this.opts.outbox.nextPending(roomId)) {
       const id = this.opts.newId();
-      const frame = JSON.stringify({ type: 'send', id, roomId, clientMsgId: entry.clientMsgId, text: entry.text, ...entry.reply } satisfies ClientFrame);
+      const files = entry.attachments?.length ? { attachments: entry.attachments.map((a) => a.fileId) } : {};
+      const frame = JSON.stringify({ type: 'send', id, roomId, clientMsgId: entry.clientMsgId, text: entry.text, ...entry.reply, ...files } satisfies ClientFrame);
       if (new TextEncoder().encode(frame).length > Limits.wsFrameBytes) {
         // The edge would close the socket (1009) and every resend would too: fail it here instead.
         this.opts.outbox.update(entry.clientMsgId, { status: 'failed', error: { code: 'body_too_large', message: 'This message is too large to send.' } });
