@@ -5,7 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, createMetricsRegistry, httpServerOptions, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, NatsFileStore, createKysely, createMetricsRegistry, httpServerOptions, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
 import { describeSmtp, MailOutbox, OutboxWorker, SmtpMailer } from '@natter/infra/mail';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -24,6 +24,7 @@ import { HttpErrorFilter } from './shared/http-error.filter';
 import { installJsonParser } from './shared/json-body';
 import { Metrics } from './shared/metrics';
 import { PinoNestLogger } from './shared/nest-logger';
+import { installFiles } from './files/files.wiring';
 
 export interface RunningCommandApi {
   close(): Promise<void>;
@@ -75,6 +76,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     installJsonParser(fastify);
     fastify.addHook('onResponse', async (req, reply) => metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
     app.get(CommandRoutes).register(fastify);
+    installFiles(app, fastify, { config, db: db as Kysely<unknown>, store: await NatsFileStore.open(nc), log: log.child({ component: 'files' }) });
     app.useGlobalFilters(new HttpErrorFilter(metrics, log.child({ component: 'http' })));
     await app.listen(config.port, config.host);
     const endpoints = app.get(CommandEndpoints);

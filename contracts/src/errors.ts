@@ -47,6 +47,15 @@ export const ErrorCodes = {
   link_used: { status: 410, message: 'This link was already used; request a new one if you need to.' },
   /** Refused before any work started: the service is at capacity. Retry after `retryAfterMs` (details, or the frame). */
   overloaded: { status: 503, message: 'The service is at capacity and did not do this; retry after the hinted delay.' },
+  // ---- files (issue 13)
+  file_empty: { status: 400, message: 'The file is empty.' },
+  file_too_large: { status: 413, message: 'The file is larger than allowed (details.maxBytes).' },
+  quota_exceeded: { status: 413, message: 'Your stored files would pass your quota (details.quotaBytes); delete some first.' },
+  file_type_mismatch: { status: 415, message: 'The file\'s content is not what its name or type says (checked by content, not by name).' },
+  image_too_large: { status: 422, message: 'The image has more pixels than allowed (details.maxPixels).' },
+  bad_image: { status: 422, message: 'The image cannot be decoded.' },
+  file_not_found: { status: 404, message: 'No such file in this room.' },
+  range_not_satisfiable: { status: 416, message: 'The range is outside the file (Content-Range says its size).' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -247,6 +247,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         commandPorts: commandApis.map((c) => c.port),
         queryPorts: queryApis.map((q) => q.port),
         edgePorts: edges.map((e) => e.port),
+        uploadMaxBytes: Number(o.env?.FILES_MAX_BYTES ?? process.env.FILES_MAX_BYTES) || undefined,
       };
       const confPath = await writeGatewayConfig(gw);
       const spec: UnitSpec = { name: 'nginx', logFile: join(gw.dir, 'error.log'), start: (signal) => startGatewayRun(gw, confPath, signal) };
