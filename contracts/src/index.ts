@@ -28,6 +28,7 @@ export * from './api/query';
 export * from './api/people';
 export * from './api/admin';
 export * from './rpc';
+export * from './notifications/index';
 export { Commands, natsCommandNames, LogoutResult, UpdateProfileResult } from './commands/catalog';
 export type { CommandName, NatsCommandName, CommandInput, CommandResult } from './commands/catalog';
 export { pathParams } from './commands/command-definition';

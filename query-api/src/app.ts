@@ -27,6 +27,9 @@ import { RoomMetaHeads } from './read-model/room-meta-heads';
 import { RoomsService } from './rooms/rooms.service';
 import { LastSeen } from './users/last-seen';
 import { UsersService } from './users/users.service';
+import { NotificationsRepository } from './notifications/notifications.repository';
+import { registerNotificationRoutes } from './notifications/notifications.routes';
+import { NotificationsService } from './notifications/notifications.service';
 
 export interface QueryApi {
   close(): Promise<void>;
@@ -134,7 +137,9 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     app.get('/api/openapi.json', async (_req, reply) => reply.type('application/json').send(openapi));
 
     const lastSeen = new LastSeen(await new Kvm(nc).open(Buckets.lastSeen));
-    registerQueryRoutes(app, new Authenticator(key, revocations), {
+    const authenticator = new Authenticator(key, revocations);
+    registerNotificationRoutes(app, authenticator, new NotificationsService(new NotificationsRepository(db)), config.vapidPublicKey);
+    registerQueryRoutes(app, authenticator, {
       users: new UsersService(reader.current, presence.directory, lastSeen),
       rooms: new RoomsService(reader.current),
       history: new HistoryService(reader.current),

@@ -1,0 +1,26 @@
+import { AsOfSeqHeader, MinSeqQuery, NotificationsQuery, parseOrThrow } from '@natter/contracts';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Authenticator } from '../http/auth';
+import type { NotificationsService } from './notifications.service';
+
+/** GET /api/me/notifications, /api/me/notification-settings and the VAPID public key (issue 13). */
+export function registerNotificationRoutes(app: FastifyInstance, auth: Authenticator, s: NotificationsService, vapidPublicKey: string | null): void {
+  app.get('/api/me/notifications', async (req, reply) => {
+    const caller = await auth.authenticate(req.headers.authorization);
+    const page = await s.list(caller, parseOrThrow(NotificationsQuery, req.query ?? {}));
+    void reply.header(AsOfSeqHeader, String(page.asOfSeq));
+    return page;
+  });
+  app.get('/api/me/notification-settings', async (req, reply) => {
+    const caller = await auth.authenticate(req.headers.authorization);
+    const view = await s.settings(caller, parseOrThrow(MinSeqQuery, req.query ?? {}).minSeq);
+    void reply.header(AsOfSeqHeader, String(view.asOfSeq));
+    return view;
+  });
+  // Public: a browser needs it to subscribe (applicationServerKey) before anything else.
+  app.get('/api/push/vapid-key', async (req) => {
+    parseOrThrow(z.strictObject({}), req.query ?? {});
+    return { publicKey: vapidPublicKey };
+  });
+}
