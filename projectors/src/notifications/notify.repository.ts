@@ -88,7 +88,7 @@ export class NotifyRepository {
   async insertNotifications(rows: { userId: string; kind: NotificationKind }[], n: { seq: number; roomId: string; messageSeq: number; threadRootSeq: number | null; actorId: string; excerpt: string; at: string }): Promise<void> {
     if (!rows.length) return;
     await sql`insert into notify.notifications (user_id, seq, kind, room_id, message_seq, thread_root_seq, actor_id, excerpt, at)
-      select u, ${n.seq}, k, ${n.roomId}, ${n.messageSeq}, ${n.threadRootSeq}, ${n.actorId}, ${n.excerpt}, ${n.at}::timestamptz
+      select u, ${n.seq}::bigint, k, ${n.roomId}::text, ${n.messageSeq}::bigint, ${n.threadRootSeq}::bigint, ${n.actorId}::text, ${n.excerpt}::text, ${n.at}::timestamptz
         from unnest(${rows.map((r) => r.userId)}::text[], ${rows.map((r) => r.kind)}::text[]) as x(u, k)
       on conflict do nothing`.execute(this.db);
   }
@@ -100,11 +100,11 @@ export class NotifyRepository {
   async insertDeliveries(userIds: string[], seq: number, roomId: string, at: string): Promise<void> {
     if (!userIds.length) return;
     await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
-      select m.user_id, ${seq}, 'push', ${roomId}, ${at}::timestamptz
+      select m.user_id, ${seq}::bigint, 'push', ${roomId}::text, ${at}::timestamptz
         from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
        where coalesce(s.push, true)
       union all
-      select m.user_id, ${seq}, 'email', ${roomId}, ${at}::timestamptz + make_interval(mins => coalesce(s.email_delay_minutes, 15))
+      select m.user_id, ${seq}::bigint, 'email', ${roomId}::text, ${at}::timestamptz + make_interval(mins => coalesce(s.email_delay_minutes, 15))
         from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
        where coalesce(s.email, true)
       on conflict do nothing`.execute(this.db);
