@@ -41,13 +41,13 @@ export const NotificationCommands = {
     resultDescription: 'Marked.', errors: ['conflict'],
   },
   SubscribePush: {
-    input: PushSubscriptionBody, result: PushSubscriptionResult, auth: 'bearer', nats: false,
+    input: PushSubscriptionBody, result: PushSubscriptionResult, auth: 'bearer', nats: true,
     http: { method: 'post', path: '/api/me/push-subscriptions', body: PushSubscriptionBody, status: 201 },
     summary: 'Register this browser for Web Push', description: 'The PushSubscription of the browser (subscription.toJSON()), made with the server\'s VAPID key (GET /api/push/vapid-key). Registering the same endpoint again moves it to you and answers the same id.',
     resultDescription: 'Registered.', errors: [],
   },
   UnsubscribePush: {
-    input: z.strictObject({ subscriptionId: Id }), result: OkResult, auth: 'bearer', nats: false,
+    input: z.strictObject({ subscriptionId: Id }), result: OkResult, auth: 'bearer', nats: true,
     http: { method: 'delete', path: '/api/me/push-subscriptions/:subscriptionId', status: 200 },
     summary: 'Stop Web Push to a browser', resultDescription: 'Removed.', errors: ['not_found'],
   },

@@ -18,8 +18,9 @@ export function registerNotificationRoutes(app: FastifyInstance, auth: Authentic
     void reply.header(AsOfSeqHeader, String(view.asOfSeq));
     return view;
   });
-  // Public: a browser needs it to subscribe (applicationServerKey) before anything else.
+  // Configuration, not the read model: no minSeq. Signed-in callers only, like every route but sign-in.
   app.get('/api/push/vapid-key', async (req) => {
+    await auth.authenticate(req.headers.authorization);
     parseOrThrow(z.strictObject({}), req.query ?? {});
     return { publicKey: vapidPublicKey };
   });

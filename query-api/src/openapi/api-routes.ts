@@ -198,7 +198,7 @@ export const apiRoutes: ApiRoute[] = [
     success: { status: 200, schema: NotificationsPage, description: 'One page, and the unread count.' }, errors: [] },
   { method: 'get', path: '/api/me/notification-settings', service: 'query-api', operationId: 'getNotificationSettings', summary: 'Your notification settings', auth: true, query: MinSeqQuery,
     success: { status: 200, schema: NotificationSettingsView, description: 'Your settings, room overrides and muted threads.' }, errors: [] },
-  { method: 'get', path: '/api/push/vapid-key', service: 'query-api', operationId: 'getVapidKey', summary: 'The server\'s Web Push (VAPID) public key', auth: false,
+  { method: 'get', path: '/api/push/vapid-key', service: 'query-api', operationId: 'getVapidKey', summary: 'The server\'s Web Push (VAPID) public key', auth: true,
     description: 'The `applicationServerKey` to subscribe a browser with; null when the server sends no push.',
     success: { status: 200, schema: VapidKeyResponse, description: 'The key.' }, errors: [] },
 ];

@@ -6,6 +6,16 @@ const doc = buildOpenApiDocument() as any;
 
 /** Every HTTP route of the shared brief, both services. */
 const briefRoutes: [string, string, number][] = [
+  // notifications (issue 13)
+  ['patch', '/api/me/notification-settings', 200],
+  ['patch', '/api/rooms/{roomId}/notification-settings', 200],
+  ['patch', '/api/rooms/{roomId}/messages/{messageSeq}/thread-mute', 200],
+  ['post', '/api/me/notifications/read', 200],
+  ['post', '/api/me/push-subscriptions', 201],
+  ['delete', '/api/me/push-subscriptions/{subscriptionId}', 200],
+  ['get', '/api/me/notifications', 200],
+  ['get', '/api/me/notification-settings', 200],
+  ['get', '/api/push/vapid-key', 200],
   ['post', '/api/auth/register', 201],
   ['post', '/api/auth/login', 200],
   ['post', '/api/auth/refresh', 200],
@@ -71,7 +81,7 @@ const briefRoutes: [string, string, number][] = [
 ];
 
 /** Reads of live state rather than the read model: no minSeq, no as-of header. */
-const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status'];
+const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status', '/api/push/vapid-key'];
 
 function refs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refs(n, out));
