@@ -8,6 +8,7 @@ export { CloseCode, shouldResume, mustReset } from './ws/close-codes';
 export { ClientFrameTypes, ServerFrameTypes, isClientFrameType, isServerFrameType } from './ws/frame-types';
 export type { ClientFrameType, ServerFrameType } from './ws/frame-types';
 export { membershipChange, concerns } from './events/membership';
+export { deliversToUser } from './events/user-delivery';
 export { RoleRank, roleAtLeast, outranks } from './roles';
 export type { MembershipChange } from './events/membership';
 export type { ErrorCode, ErrorBody } from './errors';

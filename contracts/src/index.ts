@@ -40,6 +40,7 @@ export type { CommandFrameType } from './ws/command-frames';
 export type { ClientFrameType, ServerFrameType } from './ws/frame-types';
 export { CloseCode, shouldResume, mustReset } from './ws/close-codes';
 export { membershipChange, concerns } from './events/membership';
+export { deliversToUser } from './events/user-delivery';
 export type { MembershipChange } from './events/membership';
 export { MsgDedupe } from './msg-dedupe';
 export type { MsgDedupeRecord } from './msg-dedupe';
