@@ -11,6 +11,7 @@ import {
   RoomNotificationSettingsBody,
   RoomNotificationSettingsInput,
   ThreadMuteBody,
+  UnsubscribeEmailBody,
 } from '../notifications/api';
 import type { CommandDefinitions } from './command-definition';
 
@@ -50,5 +51,11 @@ export const NotificationCommands = {
     input: z.strictObject({ subscriptionId: Id }), result: OkResult, auth: 'bearer', nats: true,
     http: { method: 'delete', path: '/api/me/push-subscriptions/:subscriptionId', status: 200 },
     summary: 'Stop Web Push to a browser', resultDescription: 'Removed.', errors: ['not_found'],
+  },
+  UnsubscribeEmail: {
+    input: UnsubscribeEmailBody, result: OkResult, auth: 'none', nats: false,
+    http: { method: 'post', path: '/api/notifications/unsubscribe', body: UnsubscribeEmailBody, status: 200 },
+    summary: 'Stop notification emails (the link in a digest mail)', description: 'Turns email notifications off for the account the link was sent to; no sign-in needed. Any link of any digest works, again and again.',
+    resultDescription: 'Email notifications are off.', errors: ['not_found'],
   },
 } as const satisfies CommandDefinitions;

@@ -86,3 +86,6 @@ export const VapidKeyResponse = z.object({ publicKey: z.string().nullable() });
 /** What a push message carries (the service worker shows it; `url` opens the message). Collapsed per room by `tag`. */
 export const PushPayload = z.object({ title: z.string(), body: z.string(), tag: z.string(), url: z.string(), seq: z.number().int(), roomId: Id, count: z.number().int() });
 export type PushPayload = z.infer<typeof PushPayload>;
+
+/** POST /api/notifications/unsubscribe: the token of a digest mail's unsubscribe link (no sign-in needed). */
+export const UnsubscribeEmailBody = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'must be an unsubscribe token') });

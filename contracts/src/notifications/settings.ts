@@ -25,8 +25,8 @@ const ClockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be H
 export const QuietHours = z.object({ start: ClockTime, end: ClockTime, timeZone: TimeZone });
 export type QuietHours = z.infer<typeof QuietHours>;
 
-/** Limits of the email delay, minutes: how long unread notifications wait before a digest mail. */
-export const EmailDelayMinutes = z.number().int().min(1).max(24 * 60);
+/** Limits of the email delay, minutes: how long unread notifications wait before a digest mail (0: as soon as you are offline). */
+export const EmailDelayMinutes = z.number().int().min(0).max(24 * 60);
 
 /** The defaults of someone who never changed a setting. */
 export const DefaultNotificationSettings = Object.freeze({ level: 'mentions' as NotificationLevel, push: true, email: true, emailDelayMinutes: 15, quietHours: null as QuietHours | null });

@@ -105,8 +105,9 @@ create table notify.push_subscriptions (
 );
 create index push_subscriptions_user on notify.push_subscriptions (user_id);
 
--- Email digests sent (one mail per user per batch of deliveries), for the unsubscribe link and idempotency.
+-- Unsubscribe links of digest mails: the SHA-256 of each link's random token (never the token), and whose.
 create table notify.email_unsubscribe (
   token_hash text primary key,
-  user_id    text not null unique
+  user_id    text not null,
+  created_at timestamptz not null default now()
 );

@@ -9,6 +9,8 @@ export interface NotificationsProjectionOptions {
    * this projection on an old stream) fills the center without mailing anyone about last year's messages.
    */
   deliveryHorizonMs: number;
+  /** How long one minute of email delay lasts (60000; tests shorten it). */
+  emailDelayMinuteMs?: number;
   now?: () => number;
 }
 
@@ -26,12 +28,12 @@ export function notificationsProjection(o: NotificationsProjectionOptions): Proj
     name: 'notifications',
     async apply(trx, _schema, events) {
       const repo = new NotifyRepository(trx);
-      for (const e of events) await applyOne(repo, e, now() - Date.parse(e.at) <= o.deliveryHorizonMs);
+      for (const e of events) await applyOne(repo, e, now() - Date.parse(e.at) <= o.deliveryHorizonMs, o.emailDelayMinuteMs ?? 60_000);
     },
   };
 }
 
-async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: boolean): Promise<void> {
+async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: boolean, minuteMs: number): Promise<void> {
   switch (e.type) {
     case 'UserRegistered':
       return repo.putUser(e.data.userId, e.data.displayName, e.data.email);
@@ -61,7 +63,7 @@ async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: boolean
       const named = [...(d.mentions?.userIds ?? []), ...followers, ...(d.thread ? [d.thread.rootSenderId] : [])];
       const recipients = decideRecipients(d, isDm, await repo.candidates(d.roomId, named, everyone, rootSeq, followers));
       await repo.insertNotifications(recipients, { seq: e.seq, roomId: d.roomId, messageSeq: e.seq, threadRootSeq: rootSeq, actorId: d.senderId, excerpt: excerptOf(d.text), at: e.at });
-      if (deliver) await repo.insertDeliveries(recipients.map((r) => r.userId), e.seq, d.roomId, e.at);
+      if (deliver) await repo.insertDeliveries(recipients.map((r) => r.userId), e.seq, d.roomId, e.at, minuteMs);
       if (rootSeq) await repo.follow(d.roomId, rootSeq, newFollowers(d));
       return;
     }

@@ -8,6 +8,8 @@ import { ProjectionRunner } from '../runtime/projection-runner';
 import type { NotifyConfig } from './notify.config';
 import { notificationsProjection } from './notifications.projection';
 import { NotifySchema } from './notify.repository';
+import { mailerFromEnv, type Mailer } from '@natter/infra/mail';
+import { EmailDigests } from './email-digests';
 import { PushDispatcher } from './push-dispatcher';
 import { webPushSender, type PushSender } from './push-sender';
 
@@ -16,6 +18,7 @@ export interface NotificationsService {
   metrics: ProjectorMetrics;
   registry: Registry;
   push: PushDispatcher | null;
+  email: EmailDigests | null;
   close(): Promise<void>;
 }
 
@@ -24,10 +27,10 @@ export interface NotificationsService {
  * on the others) and the push dispatcher (every instance may drain the outbox: rows are claimed with SKIP
  * LOCKED). Presence comes from the same KV mirror the other services use.
  */
-export function startNotifications(nc: NatsConnection, db: Kysely<ReadModelDB>, dbUrl: string, c: NotifyConfig, batch: { maxEvents: number; lingerMs: number }, lockRetryMs: number, log: Logger, port: number, sender?: PushSender): NotificationsService {
+export function startNotifications(nc: NatsConnection, db: Kysely<ReadModelDB>, dbUrl: string, c: NotifyConfig, batch: { maxEvents: number; lingerMs: number }, lockRetryMs: number, log: Logger, port: number, sender?: PushSender, env: NodeJS.ProcessEnv = process.env): NotificationsService {
   const registry = new Registry();
   const metrics = new ProjectorMetrics('notifications', registry);
-  const runner = new ProjectionRunner(nc, db, dbUrl, notificationsProjection({ deliveryHorizonMs: c.deliveryHorizonMs }), metrics, log.child({ component: 'projection', projection: 'notifications' }), {
+  const runner = new ProjectionRunner(nc, db, dbUrl, notificationsProjection({ deliveryHorizonMs: c.deliveryHorizonMs, emailDelayMinuteMs: c.emailDelayMinuteMs }), metrics, log.child({ component: 'projection', projection: 'notifications' }), {
     batch,
     lockRetryMs,
     schema: NotifySchema,
@@ -55,13 +58,38 @@ export function startNotifications(nc: NatsConnection, db: Kysely<ReadModelDB>, 
     );
     void presence.ready.then(() => push?.start());
   } else log.warn('no VAPID keys (NATTER_VAPID_PUBLIC_KEY/PRIVATE_KEY): Web Push is off');
+  // Email digests through the Mailer (infra/mail), when SMTP is configured.
+  let mailer: Mailer | null = null;
+  let email: EmailDigests | null = null;
+  if (c.email) {
+    mailer = mailerFromEnv(env, log);
+    email = new EmailDigests(
+      db,
+      mailer,
+      {
+        instance: `${hostname()}:${port}:${process.pid}`,
+        pollMs: c.emailPollMs,
+        maxAttempts: c.emailMaxAttempts,
+        retryBaseMs: c.emailRetryBaseMs,
+        claimTimeoutMs: c.claimTimeoutMs,
+        publicUrl: c.publicUrl,
+        isOnline: (u) => presence.directory.isOnline(u),
+      },
+      log.child({ component: 'email' }),
+      registry,
+    );
+    void presence.ready.then(() => email?.start());
+  } else log.info('no SMTP_URL: email digests are off');
   return {
     runner,
     metrics,
     registry,
     push,
+    email,
     close: async () => {
       await push?.stop();
+      await email?.stop();
+      await mailer?.close();
       await presence.stop();
       await runner.stop();
     },

@@ -16,8 +16,15 @@ export interface NotifyConfig {
   readonly pushRetryBaseMs: number;
   readonly pushTimeoutMs: number;
   readonly claimTimeoutMs: number;
-  /** The address people open Natter at: links in pushes and mails. */
+  /** The address people open Natter at: links in pushes and mails (PUBLIC_URL, as the mailer). */
   readonly publicUrl: string;
+  /** Email digests: on when the mailer is configured (SMTP_URL; `npm run up` runs a local catcher). */
+  readonly email: boolean;
+  readonly emailPollMs: number;
+  readonly emailMaxAttempts: number;
+  readonly emailRetryBaseMs: number;
+  /** How long one minute of a person's email delay lasts (60000; tests shorten it). */
+  readonly emailDelayMinuteMs: number;
 }
 
 const fromEnvOrFile = (env: NodeJS.ProcessEnv, name: string): string | undefined => {
@@ -39,6 +46,11 @@ export function loadNotifyConfig(env: NodeJS.ProcessEnv): NotifyConfig {
     pushRetryBaseMs: envInt(env, 'NOTIFY_PUSH_RETRY_BASE_MS', 2000, 10, 600_000),
     pushTimeoutMs: envInt(env, 'NOTIFY_PUSH_TIMEOUT_MS', 10_000, 100, 120_000),
     claimTimeoutMs: envInt(env, 'NOTIFY_CLAIM_TIMEOUT_MS', 60_000, 1000, 3600_000),
-    publicUrl: (env.NATTER_PUBLIC_URL || 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+    publicUrl: (env.PUBLIC_URL || 'http://127.0.0.1:8080').replace(/\/+$/, ''),
+    email: !!env.SMTP_URL?.trim() || env.NOTIFY_EMAIL === '1',
+    emailPollMs: envInt(env, 'NOTIFY_EMAIL_POLL_MS', 5000, 10, 600_000),
+    emailMaxAttempts: envInt(env, 'NOTIFY_EMAIL_MAX_ATTEMPTS', 8, 1, 100),
+    emailRetryBaseMs: envInt(env, 'NOTIFY_EMAIL_RETRY_BASE_MS', 30_000, 10, 3600_000),
+    emailDelayMinuteMs: envInt(env, 'NOTIFY_EMAIL_DELAY_MINUTE_MS', 60_000, 1, 60_000),
   });
 }

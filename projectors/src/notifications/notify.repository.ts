@@ -97,14 +97,14 @@ export class NotifyRepository {
    * The outbox rows for push and email, per the recipients' settings at this point of the stream. Email is due
    * after the person's delay (the digest waits for it); push at once. Already-present rows (a replay) stay.
    */
-  async insertDeliveries(userIds: string[], seq: number, roomId: string, at: string): Promise<void> {
+  async insertDeliveries(userIds: string[], seq: number, roomId: string, at: string, minuteMs = 60_000): Promise<void> {
     if (!userIds.length) return;
     await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
       select m.user_id, ${seq}::bigint, 'push', ${roomId}::text, ${at}::timestamptz
         from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
        where coalesce(s.push, true)
       union all
-      select m.user_id, ${seq}::bigint, 'email', ${roomId}::text, ${at}::timestamptz + make_interval(mins => coalesce(s.email_delay_minutes, 15))
+      select m.user_id, ${seq}::bigint, 'email', ${roomId}::text, ${at}::timestamptz + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
         from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
        where coalesce(s.email, true)
       on conflict do nothing`.execute(this.db);

@@ -16,6 +16,7 @@ const briefRoutes: [string, string, number][] = [
   ['get', '/api/me/notifications', 200],
   ['get', '/api/me/notification-settings', 200],
   ['get', '/api/push/vapid-key', 200],
+  ['post', '/api/notifications/unsubscribe', 200],
   ['post', '/api/auth/register', 201],
   ['post', '/api/auth/login', 200],
   ['post', '/api/auth/refresh', 200],
@@ -120,7 +121,7 @@ describe('OpenAPI document', () => {
   it('authenticated routes declare bearer security and 401; query routes declare minSeq and the as-of header', () => {
     for (const [method, path] of briefRoutes) {
       const op = doc.paths[path][method];
-      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh'].includes(path);
+      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh', '/api/notifications/unsubscribe'].includes(path);
       expect(op.security, path).toEqual(open ? [] : [{ bearer: [] }]);
       if (!open) expect(op.responses['401'].description).toContain('token_expired');
       if (method === 'get' && liveRoutes.includes(path)) {

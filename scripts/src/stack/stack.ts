@@ -194,7 +194,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       NATTER_JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
       HOST: '127.0.0.1',
       // Links in pushes and mails point at the gateway.
-      ...(o.gatewayPort ? { NATTER_PUBLIC_URL: `http://${o.host ?? '127.0.0.1'}:${o.gatewayPort}` } : {}),
+      ...(o.gatewayPort ? { PUBLIC_URL: `http://${o.host ?? '127.0.0.1'}:${o.gatewayPort}` } : {}),
       ...(vapid ? { NATTER_VAPID_PUBLIC_KEY_FILE: vapid.vapidPublicKeyFile } : {}),
       ...(o.env ?? {}),
     };
