@@ -33,3 +33,6 @@ export { foldMessage, messageTarget, NoMentions } from './messages/fold';
 export type { MessageState, MessageEventLike } from './messages/fold';
 export { CommandFrames, isCommandFrameType } from './ws/command-frames';
 export type { ClientFrame, ServerFrame, EventFrame, ResetReason } from './ws/frames';
+export type { NotificationView, NotificationsPage, NotificationSettingsView, NotificationSettingsBody, PushPayload } from './notifications/api';
+export type { NotificationLevel, QuietHours } from './notifications/settings';
+export type { NotificationKind } from './notifications/kinds';

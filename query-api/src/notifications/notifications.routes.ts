@@ -1,6 +1,5 @@
 import { AsOfSeqHeader, MinSeqQuery, NotificationsQuery, parseOrThrow } from '@natter/contracts';
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import type { Authenticator } from '../http/auth';
 import type { NotificationsService } from './notifications.service';
 
@@ -21,7 +20,7 @@ export function registerNotificationRoutes(app: FastifyInstance, auth: Authentic
   // Configuration, not the read model: no minSeq. Signed-in callers only, like every route but sign-in.
   app.get('/api/push/vapid-key', async (req) => {
     await auth.authenticate(req.headers.authorization);
-    parseOrThrow(z.strictObject({}), req.query ?? {});
+    parseOrThrow(MinSeqQuery, req.query ?? {}); // clients send their minSeq with every read; nothing to wait for here
     return { publicKey: vapidPublicKey };
   });
 }

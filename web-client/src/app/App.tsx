@@ -20,6 +20,8 @@ import { DirectoryPage } from '../features/people/DirectoryPage';
 import { NewDirectMessage } from '../features/people/NewDirectMessage';
 import { UserProfilePage } from '../features/people/UserProfilePage';
 import { InvitePage } from '../features/rooms/InvitePage';
+import { NotificationSettingsPage } from '../features/notifications/NotificationSettingsPage';
+import { UnsubscribePage } from '../features/notifications/UnsubscribePage';
 import { RealtimeProvider } from './realtime';
 import type { SocketFactory } from '../realtime';
 
@@ -51,6 +53,7 @@ export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
+      <Route path="/unsubscribe" element={<UnsubscribePage />} />
       <Route
         element={
           <RequireAuth createSocket={createSocket}>
@@ -67,6 +70,7 @@ export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
         <Route path="users/:userId" element={<UserProfilePage />} />
         <Route path="dm/new" element={<NewDirectMessage />} />
         <Route path="invite/:code" element={<InvitePage />} />
+        <Route path="settings/notifications" element={<NotificationSettingsPage />} />
         <Route path="admin" element={<AdminPage />}>
           <Route index element={<Navigate to="users" replace />} />
           <Route path="users" element={<AdminUsers />} />
