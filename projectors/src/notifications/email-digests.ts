@@ -135,7 +135,7 @@ export class EmailDigests {
     const line = (i: Item) => `${i.actor ?? 'Someone'} ${KindText[i.kind] ?? 'wrote'} in ${where(i)}: "${i.excerpt}"`;
     const first = items[0];
     const subject = items.length === 1 ? `${first.actor ?? 'Someone'} ${KindText[first.kind] ?? 'wrote'} in ${where(first)}` : `${items.length} new notifications in Natter`;
-    const url = `${this.opts.publicUrl}/rooms/${first.room_id}?seq=${first.seq}${first.thread_root_seq ? `&thread=${first.thread_root_seq}` : ''}`;
+    const url = `${this.opts.publicUrl}/rooms/${first.room_id}?m=${first.thread_root_seq ?? first.seq}`;
     const body = renderMail({
       heading: `Hi ${name}, while you were away`,
       paragraphs: items.map(line),

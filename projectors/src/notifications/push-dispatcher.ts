@@ -14,7 +14,7 @@ export interface PushDispatcherOptions {
   retryBaseMs: number;
   /** A claim older than this whose process never finished it is given up as `unknown` (never sent again). */
   claimTimeoutMs: number;
-  /** Where the service worker sends the person (`<publicUrl>/rooms/<id>?seq=<seq>`). */
+  /** Where the service worker sends the person (`<publicUrl>/rooms/<id>?m=<seq>`, the web client's message link). */
   publicUrl: string;
   isOnline: (userId: string) => boolean;
 }
@@ -123,7 +123,7 @@ export class PushDispatcher {
         title: top.is_dm ? `${top.actor ?? 'Someone'}` : `${top.actor ?? 'Someone'} in #${top.room ?? 'a room'}`,
         body: n.length > 1 ? `${top.excerpt} (+${n.length - 1} more)` : top.excerpt,
         tag: `room-${roomId}`,
-        url: `${this.opts.publicUrl}/rooms/${roomId}?seq=${top.seq}${top.thread_root_seq ? `&thread=${top.thread_root_seq}` : ''}`,
+        url: `${this.opts.publicUrl}/rooms/${roomId}?m=${top.thread_root_seq ?? top.seq}`,
         seq: Number(top.seq),
         roomId,
         count: n.length,

@@ -91,7 +91,7 @@ describe('email digests', () => {
     expect(mail.text).toContain('ann mentioned you in #ops');
     expect(mail.html).toContain('the deploy &lt;b&gt;failed&lt;/b&gt;');
     expect(mail.html).not.toContain('<b>failed');
-    expect(mail.text).toContain(`http://natter.test:8080/rooms/${roomId}?seq=`);
+    expect(mail.text).toContain(`http://natter.test:8080/rooms/${roomId}?m=`);
     const unsubscribe = /http:\/\/natter\.test:8080\/unsubscribe\?token=([A-Za-z0-9_-]+)/.exec(mail.text!)!;
     expect(unsubscribe).not.toBeNull();
     expect(mail.headerLines.find((h) => h.key === 'list-unsubscribe')?.line.replace(/\r\n\s+/g, ' ')).toBe(`List-Unsubscribe: <${unsubscribe[0]}>`); // folded as a long header

@@ -93,7 +93,7 @@ describe('Web Push', () => {
     await waitFor('push for bob', async () => push.for(bob.endpoint).length === 1, 15_000);
     const [got] = push.for(bob.endpoint);
     expect(got.payload).toMatchObject({ title: 'ann in #launch', body: `look @${bob.user.tokens.user.username} the launch is at noon`, tag: `room-${roomId}`, roomId, seq, count: 1 });
-    expect(got.payload.url).toMatch(new RegExp(`/rooms/${roomId}\\?seq=${seq}$`));
+    expect(got.payload.url).toMatch(new RegExp(`/rooms/${roomId}\\?m=${seq}$`));
     expect(got.topic).toBe(roomId.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32));
     const key = await bob.user.call('GET', '/api/push/vapid-key');
     expect(got.vapid.publicKey).toBe(key.body.publicKey);

@@ -12,8 +12,8 @@ const KIND_TEXT: Record<NotificationView['kind'], string> = {
   message: 'wrote',
 };
 
-/** Where a notification opens: the room at the message (its thread for a reply). */
-export const notificationHref = (n: NotificationView) => `/rooms/${encodeURIComponent(n.roomId)}?seq=${n.messageSeq}${n.threadRootSeq ? `&thread=${n.threadRootSeq}` : ''}`;
+/** Where a notification opens: the room at the message (`?m=`, the room's message links), or at its thread's root for a reply. */
+export const notificationHref = (n: NotificationView) => `/rooms/${encodeURIComponent(n.roomId)}?m=${n.threadRootSeq ?? n.messageSeq}`;
 
 /** The bell in the top bar: unread count, and the notification center as a panel under it. */
 export function NotificationBell() {

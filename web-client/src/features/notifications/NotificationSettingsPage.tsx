@@ -1,4 +1,4 @@
-import type { NotificationLevel, NotificationSettingsBody } from '@natter/contracts/browser';
+import type { NotificationLevel, NotificationSettingsBody, NotificationSettingsView } from '@natter/contracts/browser';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { describeError } from '../../api/errors';
@@ -36,7 +36,19 @@ export function NotificationSettingsPage() {
       setState({ error: describeError(err) });
     }
   };
-  const change = (body: NotificationSettingsBody, what: string) => void save(what, () => api.updateNotificationSettings(body));
+  // Shown at once (the controls are controlled by the query's data), confirmed by the refetch after the save.
+  const optimistic = (patch: (v: NotificationSettingsView) => NotificationSettingsView) => qc.setQueryData<NotificationSettingsView>(notificationKeys.settings, (v) => (v ? patch(v) : v));
+  const change = (body: NotificationSettingsBody, what: string) => {
+    optimistic((v) => ({ ...v, ...body }));
+    void save(what, () => api.updateNotificationSettings(body));
+  };
+  const changeRoom = (roomId: string, body: { level?: NotificationLevel | null; muted?: boolean }, what: string) => {
+    optimistic((v) => {
+      const old = v.rooms.find((r) => r.roomId === roomId) ?? { roomId, level: null, muted: false };
+      return { ...v, rooms: [...v.rooms.filter((r) => r.roomId !== roomId), { ...old, ...body }] };
+    });
+    void save(what, () => api.updateRoomNotifications(roomId, body));
+  };
 
   if (!s.data) return <section className="page">{s.isError ? <p className="form__error">{describeError(s.error)}</p> : <p>Loading…</p>}</section>;
   const v = s.data;
@@ -123,7 +135,7 @@ export function NotificationSettingsPage() {
                       className="input input--small"
                       aria-label={`Notifications for ${name}`}
                       value={o?.level ?? 'default'}
-                      onChange={(e) => void save(`${name} saved.`, () => api.updateRoomNotifications(r.id, { level: e.target.value === 'default' ? null : (e.target.value as NotificationLevel) }))}
+                      onChange={(e) => changeRoom(r.id, { level: e.target.value === 'default' ? null : (e.target.value as NotificationLevel) }, `${name} saved.`)}
                     >
                       <option value="default">Default ({LEVELS.find((l) => l.value === v.level)?.label.toLowerCase()})</option>
                       {LEVELS.map((l) => (
@@ -135,7 +147,7 @@ export function NotificationSettingsPage() {
                   </td>
                   <td>
                     <label className="checkbox">
-                      <input type="checkbox" checked={o?.muted ?? false} onChange={(e) => void save(`${name} saved.`, () => api.updateRoomNotifications(r.id, { muted: e.target.checked }))} /> Mute
+                      <input type="checkbox" checked={o?.muted ?? false} onChange={(e) => changeRoom(r.id, { muted: e.target.checked }, `${name} saved.`)} /> Mute
                     </label>
                   </td>
                 </tr>
