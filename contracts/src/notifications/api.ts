@@ -74,7 +74,7 @@ export type NotificationView = z.infer<typeof NotificationView>;
 export const NotificationsQuery = z.strictObject({
   minSeq: z.coerce.number().int().nonnegative().optional(),
   /** Older than this notification seq (paging back). */
-  before: z.coerce.number().int().positive().optional(),
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(30),
   unread: z.enum(['true', 'false']).optional(),
 });

@@ -9,6 +9,12 @@ export interface NotifyConfig {
   readonly deliveryHorizonMs: number;
   /** Web Push (VAPID); null: no push is sent (the push rows are skipped), the center still works. */
   readonly vapid: { publicKey: string; privateKey: string; subject: string } | null;
+  /**
+   * The push services we send to: hosts, or `.suffix` for a domain's hosts. A subscription's endpoint is a URL
+   * a client chose, so anything else (an internal address: SSRF) is never contacted and the subscription is
+   * dropped. Default: the browsers' push services (Chrome/Edge via FCM, Firefox, Safari, Windows).
+   */
+  readonly pushHosts: readonly string[];
   /** An extra CA (PEM file) trusted for push services (tests run their own over https). */
   readonly pushCaFile: string | undefined;
   readonly pushPollMs: number;
@@ -41,6 +47,7 @@ export function loadNotifyConfig(env: NodeJS.ProcessEnv): NotifyConfig {
     deliveryHorizonMs: envInt(env, 'NOTIFY_DELIVERY_HORIZON_MS', 600_000, 0, 7 * 24 * 3600_000),
     vapid: publicKey && privateKey ? { publicKey, privateKey, subject: env.NATTER_VAPID_SUBJECT || 'mailto:admin@localhost' } : null,
     pushCaFile: env.NOTIFY_PUSH_CA_FILE || undefined,
+    pushHosts: Object.freeze((env.NOTIFY_PUSH_HOSTS || 'fcm.googleapis.com,android.googleapis.com,.push.services.mozilla.com,.push.apple.com,.notify.windows.com').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),
     pushPollMs: envInt(env, 'NOTIFY_PUSH_POLL_MS', 500, 10, 60_000),
     pushMaxAttempts: envInt(env, 'NOTIFY_PUSH_MAX_ATTEMPTS', 6, 1, 100),
     pushRetryBaseMs: envInt(env, 'NOTIFY_PUSH_RETRY_BASE_MS', 2000, 10, 600_000),

@@ -17,6 +17,20 @@ export interface PushDispatcherOptions {
   /** Where the service worker sends the person (`<publicUrl>/rooms/<id>?m=<seq>`, the web client's message link). */
   publicUrl: string;
   isOnline: (userId: string) => boolean;
+  /** Push service hosts we may contact (`.suffix` for a domain); see NotifyConfig.pushHosts. */
+  pushHosts: readonly string[];
+}
+
+/** Whether an endpoint is an https URL on one of the allowed push service hosts. */
+export function allowedEndpoint(endpoint: string, hosts: readonly string[]): boolean {
+  let u: URL;
+  try {
+    u = new URL(endpoint);
+  } catch {
+    return false;
+  }
+  const host = u.hostname.toLowerCase();
+  return u.protocol === 'https:' && hosts.some((h) => (h.startsWith('.') ? host.endsWith(h) : host === h));
 }
 
 interface Claimed {
@@ -116,7 +130,13 @@ export class PushDispatcher {
            where n.user_id = ${userId} and n.seq = any(${seqs}::bigint[]) and not n.read order by n.seq desc`.execute(this.db)
       ).rows;
       if (!n.length) return await this.finish(userId, seqs, 'skipped', 'read or deleted', 'read');
-      const subs = (await sql<PushTarget>`select id, endpoint, p256dh, auth from notify.push_subscriptions where user_id = ${userId}`.execute(this.db)).rows;
+      const all = (await sql<PushTarget>`select id, endpoint, p256dh, auth from notify.push_subscriptions where user_id = ${userId}`.execute(this.db)).rows;
+      const subs = all.filter((x) => allowedEndpoint(x.endpoint, this.opts.pushHosts));
+      for (const bad of all.filter((x) => !subs.includes(x))) {
+        // Never contacted: a client-chosen URL outside the push services (an internal address would be SSRF).
+        await sql`delete from notify.push_subscriptions where id = ${bad.id}`.execute(this.db);
+        this.log.warn({ userId, subscriptionId: bad.id, host: URL.canParse(bad.endpoint) ? new URL(bad.endpoint).hostname : null }, 'push subscription to a host that is not a known push service: removed');
+      }
       if (!subs.length) return await this.finish(userId, seqs, 'skipped', 'no subscription', 'no_subscription');
       const top = n[0];
       const payload: PushPayload = {

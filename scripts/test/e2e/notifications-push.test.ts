@@ -40,6 +40,7 @@ beforeAll(async () => {
       ...relaxedRateLimits,
       COMMAND_API_SENDS_PER_SECOND: '1000',
       NOTIFY_PUSH_CA_FILE: push.caFile,
+      NOTIFY_PUSH_HOSTS: '127.0.0.1',
       NOTIFY_PUSH_POLL_MS: '100',
       NOTIFY_PUSH_RETRY_BASE_MS: '300',
       NOTIFY_CLAIM_TIMEOUT_MS: '2000',
@@ -145,6 +146,15 @@ describe('Web Push', () => {
     expect(push.for(fay.endpoint)).toHaveLength(1);
     // The browser's own unsubscribe answers not_found now, and nobody else's id is removable either.
     expect((await fay.user.call('DELETE', `/api/me/push-subscriptions/${fay.subscriptionId}`)).status).toBe(404);
+
+    // An endpoint outside the allowed push service hosts (here: anything but 127.0.0.1) is never contacted: dropped.
+    const { keys } = push.subscribe();
+    const odd = await fay.user.call('POST', '/api/me/push-subscriptions', { endpoint: 'https://localhost:9/push/elsewhere', keys });
+    expect(odd.status).toBe(201);
+    const s3 = await send(ann, `${'@'}${fay.user.tokens.user.username} and now?`);
+    await settled(s3);
+    expect((await deliveries(s3)).map((d) => [d.status, d.last_error])).toEqual([['skipped', 'no subscription']]);
+    expect((await db.query('select id from notify.push_subscriptions where user_id = $1', [fay.user.id])).rows).toEqual([]);
   }, 60_000);
 
   it('kill -9 of the projector in the middle of a batch of sends: nothing is pushed twice, and the rest goes out after the restart', async () => {
