@@ -173,4 +173,23 @@ describe('notifications in the browser', () => {
     expect(center.unread).toBe(0);
     expect(await count(desk).count()).toBe(0);
   }, 120_000);
+  it('"Mute thread" in a thread\'s header silences that thread only', async () => {
+    await api(desk, 'PATCH', `/api/rooms/${roomId}/notification-settings`, { muted: false });
+    const root = await say('a thread about the release');
+    await api(desk, 'POST', `/api/rooms/${roomId}/messages`, { clientMsgId: 'bob-reply', text: 'I am on it', threadRootSeq: root });
+    await desk.goto(`${stack.gatewayUrl}/rooms/${roomId}?m=${root}`);
+    await desk.locator(`[data-testid="message"][data-seq="${root}"] .message__thread`).click();
+    const thread = desk.getByTestId('thread');
+    await thread.getByRole('button', { name: 'Mute thread' }).click();
+    await thread.getByRole('button', { name: 'Unmute thread' }).waitFor();
+    await shot(desk, 'notifications-thread-muted-desktop');
+    const s = await api(desk, 'GET', '/api/me/notification-settings');
+    expect(s.mutedThreads).toEqual([{ roomId, rootSeq: root }]);
+    const inThread = (await api(ann, 'POST', `/api/rooms/${roomId}/messages`, { clientMsgId: 'ann-reply', text: 'thanks Bob', threadRootSeq: root })).seq as number;
+    const outside = await say('and in the room');
+    const center = await api(desk, 'GET', `/api/me/notifications?minSeq=${outside}`);
+    const seqs = center.items.map((i: { messageSeq: number }) => i.messageSeq);
+    expect(seqs).toContain(outside); // "all messages" still brings the room's
+    expect(seqs).not.toContain(inThread);
+  }, 120_000);
 });

@@ -125,6 +125,7 @@ export class Api {
   updateNotificationSettings = (body: NotificationSettingsBody) => this.call<{ seq: number }>('PATCH', '/api/me/notification-settings', { body });
   updateRoomNotifications = (roomId: string, body: { level?: NotificationLevel | null; muted?: boolean }) =>
     this.call<{ seq: number }>('PATCH', `/api/rooms/${enc(roomId)}/notification-settings`, { body });
+  muteThread = (roomId: string, rootSeq: number, muted: boolean) => this.call<{ seq: number }>('PATCH', `${msgPath(roomId, rootSeq)}/thread-mute`, { body: { muted } });
   markNotificationsRead = (body: { seqs: number[] } | { upToSeq: number }) => this.call<{ seq: number }>('POST', '/api/me/notifications/read', { body });
   vapidKey = () => this.call<{ publicKey: string | null }>('GET', '/api/push/vapid-key');
   subscribePush = (sub: { endpoint: string; keys: { p256dh: string; auth: string } }) => this.call<{ subscriptionId: string }>('POST', '/api/me/push-subscriptions', { body: sub });
