@@ -30,6 +30,7 @@ export * from './api/read-state';
 export { ReadMarker } from './events/read-state.events';
 export * from './api/admin';
 export * from './rpc';
+export * from './notifications/index';
 export { Commands, natsCommandNames, LogoutResult, UpdateProfileResult } from './commands/catalog';
 export type { CommandName, NatsCommandName, CommandInput, CommandResult } from './commands/catalog';
 export { pathParams } from './commands/command-definition';

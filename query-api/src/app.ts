@@ -29,6 +29,9 @@ import { RoomMetaHeads } from './read-model/room-meta-heads';
 import { RoomsService } from './rooms/rooms.service';
 import { LastSeen } from './users/last-seen';
 import { UsersService } from './users/users.service';
+import { NotificationsRepository } from './notifications/notifications.repository';
+import { registerNotificationRoutes } from './notifications/notifications.routes';
+import { NotificationsService } from './notifications/notifications.service';
 
 export interface QueryApi {
   close(): Promise<void>;
@@ -138,6 +141,7 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     const lastSeen = new LastSeen(await new Kvm(nc).open(Buckets.lastSeen));
     const authenticator = new Authenticator(key, revocations);
     registerFileRoutes(app, authenticator, new FilesService(reader.current, await NatsFileStore.open(nc)));
+    registerNotificationRoutes(app, authenticator, new NotificationsService(new NotificationsRepository(db)), config.vapidPublicKey);
     registerQueryRoutes(app, authenticator, {
       users: new UsersService(reader.current, presence.directory, lastSeen),
       rooms: new RoomsService(reader.current),

@@ -79,6 +79,7 @@ started = startStack({
   basePort: config.basePort || undefined,
   gatewayPort: config.gatewayPort,
   edges: config.edges,
+  push: true,
   log,
   signal: startAbort.signal,
   onProgress: say,

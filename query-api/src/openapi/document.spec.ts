@@ -6,6 +6,17 @@ const doc = buildOpenApiDocument() as any;
 
 /** Every HTTP route of the shared brief, both services. */
 const briefRoutes: [string, string, number][] = [
+  // notifications (issue 13)
+  ['patch', '/api/me/notification-settings', 200],
+  ['patch', '/api/rooms/{roomId}/notification-settings', 200],
+  ['patch', '/api/rooms/{roomId}/messages/{messageSeq}/thread-mute', 200],
+  ['post', '/api/me/notifications/read', 200],
+  ['post', '/api/me/push-subscriptions', 201],
+  ['delete', '/api/me/push-subscriptions/{subscriptionId}', 200],
+  ['get', '/api/me/notifications', 200],
+  ['get', '/api/me/notification-settings', 200],
+  ['get', '/api/push/vapid-key', 200],
+  ['post', '/api/notifications/unsubscribe', 200],
   ['post', '/api/auth/register', 201],
   ['post', '/api/auth/login', 200],
   ['post', '/api/auth/refresh', 200],
@@ -77,7 +88,7 @@ const briefRoutes: [string, string, number][] = [
 ];
 
 /** Reads of live state rather than the read model: no minSeq, no as-of header. */
-const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status', '/api/rooms/{roomId}/files/{fileId}', '/api/rooms/{roomId}/files/{fileId}/thumb'];
+const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status', '/api/rooms/{roomId}/files/{fileId}', '/api/rooms/{roomId}/files/{fileId}/thumb', '/api/push/vapid-key'];
 
 function refs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refs(n, out));
@@ -116,7 +127,7 @@ describe('OpenAPI document', () => {
   it('authenticated routes declare bearer security and 401; query routes declare minSeq and the as-of header', () => {
     for (const [method, path] of briefRoutes) {
       const op = doc.paths[path][method];
-      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh'].includes(path);
+      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh', '/api/notifications/unsubscribe'].includes(path);
       expect(op.security, path).toEqual(open ? [] : [{ bearer: [] }]);
       if (!open) expect(op.responses['401'].description).toContain('token_expired');
       if (method === 'get' && liveRoutes.includes(path)) {

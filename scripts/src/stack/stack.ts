@@ -8,7 +8,7 @@ import { createKysely } from '@natter/infra/runtime';
 import { ensureDatabase, provisionAll, provisionBuckets, provisionStreams, startLocalPostgres } from '@natter/infra/provision';
 import { freePort } from '@natter/infra/testing';
 import { startGatewayRun, writeGatewayConfig } from './gateway';
-import { ensureJwtKeys } from './keys';
+import { ensureJwtKeys, ensureVapidKeys } from './keys';
 import { natsUnit } from './nats-unit';
 import { startService } from './service-process';
 import { watchReadModelUpgrade } from './upgrade-progress';
@@ -43,6 +43,11 @@ export interface StackOptions {
   basePort?: number;
   log: Logger;
   env?: Record<string, string>;
+  /**
+   * Web Push on (`npm run up`): a VAPID key pair kept in dataDir/keys for projectors (sending) and query-api
+   * (the public key browsers subscribe with). Off by default: a test stack sends no push unless it asks.
+   */
+  push?: boolean;
   /** Human progress lines: each start-up step, and every restart and give-up of a supervised process. */
   onProgress?: (step: string) => void;
   /** Restart backoff and crash-loop limit (defaultRestartPolicy). */
@@ -196,12 +201,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const gatewayHost = o.host ?? '127.0.0.1';
     const gatewayPort = o.gateway !== false ? (o.gatewayPort ?? (await freePort())) : undefined;
     const publicUrl = o.env?.PUBLIC_URL ?? process.env.PUBLIC_URL ?? (gatewayPort ? `http://${gatewayHost}:${gatewayPort}` : undefined);
+    const vapid = o.push ? await ensureVapidKeys(join(o.dataDir, 'keys')) : null;
     const common = {
       NATS_URL: natsUrl,
       ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}),
       DATABASE_URL: databaseUrl,
       NATTER_JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
       HOST: '127.0.0.1',
+      // Links in pushes and mails point at the gateway.
+      ...(o.gatewayPort ? { PUBLIC_URL: `http://${o.host ?? '127.0.0.1'}:${o.gatewayPort}` } : {}),
+      ...(vapid ? { NATTER_VAPID_PUBLIC_KEY_FILE: vapid.vapidPublicKeyFile } : {}),
       ...(o.env ?? {}),
     };
     // Each service reads its own port variable (COMMAND_API_PORT, ...): docs/architecture.md, Configuration.
@@ -231,7 +240,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       mailCatcher = { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, dir, pageUrl: svc.url + '/' };
       Object.assign(common, { SMTP_URL: mailCatcher.smtpUrl });
     }
-    const projectors = await many('projectors', entries.projectors, 'PROJECTORS_PORT', 3, count(o.instances?.projectors));
+    const projectors = await many('projectors', entries.projectors, 'PROJECTORS_PORT', 3, count(o.instances?.projectors), vapid ? { NATTER_VAPID_PRIVATE_KEY_FILE: vapid.vapidPrivateKeyFile } : {});
     const commandApis = await many('command-api', entries.commandApi, 'COMMAND_API_PORT', 0, count(o.instances?.commandApi), { NATTER_JWT_PRIVATE_KEY_FILE: keys.privateKeyFile });
     const queryApis = await many('query-api', entries.queryApi, 'QUERY_API_PORT', 1, count(o.instances?.queryApi));
     const edgePorts = await ports(Array.from({ length: o.edges ?? (o.cluster ? 2 : 1) }, (_, i) => 10 + i));
