@@ -21,6 +21,11 @@ const briefRoutes: [string, string, number][] = [
   ['post', '/api/auth/login', 200],
   ['post', '/api/auth/refresh', 200],
   ['post', '/api/auth/logout', 200],
+  ['post', '/api/auth/password-reset/request', 202],
+  ['post', '/api/auth/password-reset', 200],
+  ['post', '/api/auth/verify-email', 200],
+  ['post', '/api/me/email/verification', 202],
+  ['post', '/api/me/email', 200],
   ['patch', '/api/me', 200],
   ['post', '/api/rooms', 201],
   ['post', '/api/rooms/{roomId}/join', 200],
@@ -127,7 +132,7 @@ describe('OpenAPI document', () => {
   it('authenticated routes declare bearer security and 401; query routes declare minSeq and the as-of header', () => {
     for (const [method, path] of briefRoutes) {
       const op = doc.paths[path][method];
-      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh', '/api/notifications/unsubscribe'].includes(path);
+      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh', '/api/auth/password-reset/request', '/api/auth/password-reset', '/api/auth/verify-email', '/api/notifications/unsubscribe'].includes(path);
       expect(op.security, path).toEqual(open ? [] : [{ bearer: [] }]);
       if (!open) expect(op.responses['401'].description).toContain('token_expired');
       if (method === 'get' && liveRoutes.includes(path)) {
