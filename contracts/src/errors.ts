@@ -42,6 +42,9 @@ export const ErrorCodes = {
   registration_closed: { status: 403, message: 'Registration is closed on this server; you need an invite.' },
   invite_invalid: { status: 404, message: 'This invite is unknown, expired, used up or revoked.' },
   /** Refused before any work started: the service is at capacity. Retry after `retryAfterMs` (details, or the frame). */
+  // ---- search (issue 12)
+  /** The search index is still being built from the log (back-fill); details: appliedSeq, targetSeq. Retry later. */
+  search_not_ready: { status: 503, message: 'The search index is still being built from history; try again shortly.' },
   overloaded: { status: 503, message: 'The service is at capacity and did not do this; retry after the hinted delay.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

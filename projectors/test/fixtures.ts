@@ -107,7 +107,7 @@ export async function appendAll(js: JetStreamClient, events: readonly Ev[]): Pro
 
 export async function checkpointOf(db: Kysely<ReadModelDB>, schema?: string): Promise<number> {
   const s = schema ?? (await activeReadModelSchema(db));
-  const r = await db.withSchema(s).selectFrom('checkpoint').select('last_seq').executeTakeFirst();
+  const r = await db.withSchema(s).selectFrom('checkpoint').select('last_seq').where('projection', '=', 'chat').executeTakeFirst();
   return r ? Number(r.last_seq) : 0;
 }
 
@@ -120,7 +120,7 @@ export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
   const s = schema ?? (await activeReadModelSchema(db));
   const d = db.withSchema(s);
   return {
-    checkpoint: await d.selectFrom('checkpoint').selectAll().execute(),
+    checkpoint: await d.selectFrom('checkpoint').selectAll().where('projection', '=', 'chat').execute(),
     users: await d.selectFrom('users').selectAll().orderBy('id').execute(),
     rooms: await d.selectFrom('rooms').selectAll().orderBy('id').execute(),
     room_members: await d.selectFrom('room_members').selectAll().orderBy('room_id').orderBy('user_id').execute(),
