@@ -16,6 +16,7 @@ export type { EventType, EventDataOf, Role, Visibility, AssignableRole } from '.
 export type { AuthTokens, UserProfile, RegisterBody, LoginBody, RefreshBody, UpdateProfileBody, AccessClaims } from './api/auth';
 export type { Room, MyRoom, Member, CreateRoomBody, RoomCommandResult, RoomKind, Peer, UpdateRoomBody, BanBody, CreateInviteBody, Invite, CreateInviteResult, Ban } from './api/rooms';
 export type { DirectoryEntry, PublicProfile, SendDirectMessageBody, SendDirectMessageResult } from './api/people';
+export type { SearchHit, SearchResponse, SnippetSegment } from './api/search';
 export type { AdminUser, UserSession, AuditEntry, RebuildStatus, ServiceStatus, SystemStatus, AdminUserResult } from './api/admin';
 export type { NatsCommandName, CommandInput, CommandResult } from './commands/catalog';
 export type { Message, SendMessageBody, SendMessageResult, HistoryPage, MessageView, ReactionGroup } from './api/messages';

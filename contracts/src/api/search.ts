@@ -14,6 +14,8 @@ export const SearchQuery = z.strictObject({
   q: Text({ max: 256 }),
   cursor: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a nextCursor of this query').optional(),
   limit: z.coerce.number().int().min(1).max(SearchPageMax).default(20),
+  /** Wait (at most Limits.minSeqWaitMsMax) until both the index and the memberships are current to this seq. */
+  minSeq: z.coerce.number().int().nonnegative().optional(),
 });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 

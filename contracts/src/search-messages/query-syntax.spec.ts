@@ -55,4 +55,18 @@ describe('snippetSegments', () => {
     ]);
     expect(snippetSegments('<b>plain</b>')).toEqual([{ text: '<b>plain</b>', hit: false }]);
   });
+
+  it('cuts long texts to a window around the first match, at word boundaries, marking the cuts', () => {
+    const words = Array.from({ length: 200 }, (_, i) => `w${i}`);
+    words[120] = '\u0001needle\u0002';
+    const segs = snippetSegments(words.join(' '), 100);
+    const text = segs.map((s) => s.text).join('');
+    expect(segs.find((s) => s.hit)?.text).toBe('needle');
+    expect(text.startsWith('…w')).toBe(true);
+    expect(text.endsWith('…')).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(102);
+    expect(text.indexOf('needle')).toBeGreaterThan(10);
+    // every word in the window is whole
+    for (const w of text.replace(/…/g, '').split(' ')) expect(w).toMatch(/^(w\d+|needle)$/);
+  });
 });

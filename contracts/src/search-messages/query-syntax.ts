@@ -113,18 +113,59 @@ export function hasLink(text: string): boolean {
 export const HighlightStart = '\u0001';
 export const HighlightStop = '\u0002';
 
-/** A snippet with markers as segments: `hit` marks matched words. */
-export function snippetSegments(marked: string): { text: string; hit: boolean }[] {
-  const out: { text: string; hit: boolean }[] = [];
+/**
+ * A message's text with markers around its matched words (Postgres ts_headline with HighlightAll, which keeps
+ * the text as written: its fragment mode drops anything that looks like an HTML tag) as segments, cut to a
+ * window of about `maxChars` around the first match, with "…" where text was left out. `hit` marks matches.
+ */
+export function snippetSegments(marked: string, maxChars = 240): { text: string; hit: boolean }[] {
+  const all: { text: string; hit: boolean }[] = [];
   let hit = false;
   for (const part of marked.split(/([\u0001\u0002])/)) {
     if (part === HighlightStart) hit = true;
     else if (part === HighlightStop) hit = false;
     else if (part) {
-      const last = out[out.length - 1];
+      const last = all[all.length - 1];
       if (last && last.hit === hit) last.text += part;
-      else out.push({ text: part, hit });
+      else all.push({ text: part, hit });
     }
+  }
+  const total = all.reduce((n, s) => n + s.text.length, 0);
+  if (total <= maxChars) return all;
+  // Window: start a little before the first hit (at a word boundary), end maxChars later (at a word boundary).
+  let firstHit = 0;
+  for (const s of all) {
+    if (s.hit) break;
+    firstHit += s.text.length;
+  }
+  let start = Math.max(0, Math.min(firstHit - Math.floor(maxChars / 4), total - maxChars));
+  const flat = all.map((s) => s.text).join('');
+  if (start > 0) {
+    const space = flat.indexOf(' ', start);
+    if (space !== -1 && space < firstHit) start = space + 1;
+  }
+  let end = Math.min(total, start + maxChars);
+  if (end < total) {
+    const space = flat.lastIndexOf(' ', end);
+    if (space > firstHit) end = space;
+  }
+  const out: { text: string; hit: boolean }[] = start > 0 ? [{ text: '…', hit: false }] : [];
+  let at = 0;
+  for (const s of all) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + s.text.length);
+    if (to > from) {
+      const text = s.text.slice(from - at, to - at);
+      const last = out[out.length - 1];
+      if (last && last.hit === s.hit) last.text += text;
+      else out.push({ text, hit: s.hit });
+    }
+    at += s.text.length;
+  }
+  if (end < total) {
+    const last = out[out.length - 1];
+    if (last && !last.hit) last.text += '…';
+    else out.push({ text: '…', hit: false });
   }
   return out;
 }

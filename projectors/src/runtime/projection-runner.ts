@@ -147,7 +147,8 @@ export class ProjectionRunner {
 /**
  * Progress lines while a projection is far behind the stream (a back-fill: a projection added to a running
  * deployment starts at 0; a projector that was down catches up): every 2 s while more than a few batches
- * behind, with the rate, and once when it has caught up. Quiet in the steady state.
+ * behind (more than `farEvents`), with the rate, and once when it is within `nearEvents` of the stream's end.
+ * Quiet in the steady state.
  */
 class CatchUpLog {
   private lastAt = performance.now();
@@ -156,7 +157,7 @@ class CatchUpLog {
   private readonly startedAt = performance.now();
   private readonly startSeq: number;
 
-  constructor(private readonly projection: string, private readonly schema: string, fromSeq: number, private readonly log: Logger, private readonly everyMs = 2000, private readonly farEvents = 2000) {
+  constructor(private readonly projection: string, private readonly schema: string, fromSeq: number, private readonly log: Logger, private readonly everyMs = 2000, private readonly farEvents = 2000, private readonly nearEvents = 100) {
     this.lastSeq = fromSeq;
     this.startSeq = fromSeq;
   }
@@ -174,7 +175,7 @@ class CatchUpLog {
         this.lastAt = now;
         this.lastSeq = seq;
       }
-    } else if (this.behind) {
+    } else if (this.behind && lag <= this.nearEvents) {
       this.behind = false;
       const ms = now - this.startedAt;
       this.log.info({ projection: this.projection, schema: this.schema, seq, events: seq - this.startSeq, ms: Math.round(ms), eventsPerSec: ms > 0 ? Math.round(((seq - this.startSeq) * 1000) / ms) : 0 }, 'projection caught up');

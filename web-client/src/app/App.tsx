@@ -20,6 +20,7 @@ import { DirectoryPage } from '../features/people/DirectoryPage';
 import { NewDirectMessage } from '../features/people/NewDirectMessage';
 import { UserProfilePage } from '../features/people/UserProfilePage';
 import { InvitePage } from '../features/rooms/InvitePage';
+import { SearchPage } from '../features/search/SearchPage';
 import { RealtimeProvider } from './realtime';
 import type { SocketFactory } from '../realtime';
 
@@ -67,6 +68,7 @@ export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
         <Route path="users/:userId" element={<UserProfilePage />} />
         <Route path="dm/new" element={<NewDirectMessage />} />
         <Route path="invite/:code" element={<InvitePage />} />
+        <Route path="search" element={<SearchPage />} />
         <Route path="admin" element={<AdminPage />}>
           <Route index element={<Navigate to="users" replace />} />
           <Route path="users" element={<AdminUsers />} />
