@@ -151,4 +151,14 @@ describe('search in the browser', () => {
     await box.press('Enter');
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'No messages match' }).count(), { timeout: 15_000 }).toBe(1);
   }, 60_000);
+
+  it("the admin panel's System page shows the search index (Ada registered first: server admin)", async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${stack.gatewayUrl}/admin/system`);
+    const index = page.getByTestId('search-index');
+    await expect.poll(() => index.getAttribute('data-ready'), { timeout: 15_000 }).toBe('true');
+    expect(await index.textContent()).toMatch(/^Ready, at seq \d+: lag \d+$/);
+    await index.scrollIntoViewIfNeeded();
+    await shot(page, 'search-admin-status');
+  }, 60_000);
 });
