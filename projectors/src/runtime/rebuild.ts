@@ -81,7 +81,10 @@ export interface TableComparison {
 export interface RebuildResult {
   schema: string;
   liveSchema: string;
+  /** The chat projection's replay (what query-api waits for). */
   replay: CatchUpResult & { eventsPerSec: number };
+  /** Each projection's replay into the new schema, in order (chat, then search), each from checkpoint 0. */
+  projections: Record<string, CatchUpResult & { eventsPerSec: number }>;
   /** The sequence both schemas were brought to under the lock (verify/swap). */
   finalSeq: number | null;
   comparison: TableComparison[] | null;
@@ -167,11 +170,13 @@ export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelD
   for (const p of schemaProjections) {
     parts.push(await catchUp(nc, db, schema, p, target, log.child({ projection: p.name }), { batch, onProgress: (x) => opts.onProgress?.({ ...x, phase: 'replaying' }) }));
   }
+  const rate = (x: CatchUpResult) => ({ ...x, eventsPerSec: x.ms > 0 ? Math.round((x.events * 1000) / x.ms) : 0 });
   const r = parts[0];
-  const replay = { ...r, eventsPerSec: r.ms > 0 ? Math.round((r.events * 1000) / r.ms) : 0 };
+  const replay = rate(r);
+  const projections = Object.fromEntries(schemaProjections.map((p, i) => [p.name, rate(parts[i])]));
   log.info({ schema, events: r.events, ms: Math.round(r.ms), eventsPerSec: replay.eventsPerSec, checkpoint: r.checkpoint }, 'replay done');
 
-  const result: RebuildResult = { schema, liveSchema, replay, finalSeq: null, comparison: null, equal: null, swapped: false, dropped: null };
+  const result: RebuildResult = { schema, liveSchema, replay, projections, finalSeq: null, comparison: null, equal: null, swapped: false, dropped: null };
   if (opts.verify && !liveSchema.startsWith(`rm_v${READ_MODEL_VERSION}_`)) {
     throw new Error(`cannot verify: live schema ${liveSchema} is another read-model version than ${schema}`);
   }
