@@ -136,6 +136,8 @@ export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
     message_pins: await d.selectFrom('message_pins').selectAll().orderBy('room_id').orderBy('message_seq').execute(),
     thread_participants: await d.selectFrom('thread_participants').selectAll().orderBy('room_id').orderBy('root_seq').orderBy('user_id').execute(),
     room_settings: await d.selectFrom('room_settings').selectAll().orderBy('room_id').execute(),
+    // issue 12: the search projection's table (empty where it does not run)
+    search_messages: await d.selectFrom('search_messages').selectAll().orderBy('room_id').orderBy('seq').execute(),
   };
 }
 
