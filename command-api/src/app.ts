@@ -5,7 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
-import { connectNats, createKysely, createMetricsRegistry, httpServerOptions, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { connectNats, NatsFileStore, createKysely, createMetricsRegistry, httpServerOptions, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { describeSmtp, MailOutbox, OutboxWorker, SmtpMailer } from '@natter/infra/mail';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
@@ -23,6 +24,7 @@ import { HttpErrorFilter } from './shared/http-error.filter';
 import { installJsonParser } from './shared/json-body';
 import { Metrics } from './shared/metrics';
 import { PinoNestLogger } from './shared/nest-logger';
+import { installFiles } from './files/files.wiring';
 
 export interface RunningCommandApi {
   close(): Promise<void>;
@@ -38,6 +40,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
   const nc = await connectNats(config.natsUrl, 'command-api', log.child({ component: 'nats' }));
   const db = createKysely<AuthDB>(config.databaseUrl);
   let revocations: RevocationWatch | undefined;
+  let closeMail: (() => Promise<void>) | undefined;
   try {
     const kvm = new Kvm(nc);
     const buckets = { unique: await kvm.open(Buckets.unique), msgDedupe: await kvm.open(Buckets.msgDedupe), revoked: await kvm.open(Buckets.revoked) };
@@ -52,9 +55,20 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const messageReads = new NatsMessageReads(nc);
     const backstop = new DedupeBackstop(new MsgDedupeWriter(requests), DedupeBackstop.checkpointReader(db), config.dedupeBackstopMs, metrics, log.child({ component: 'dedupe-backstop' }));
 
+    // Mail (issue 13): requests enqueue into the outbox; this worker sends, retrying with backoff.
+    const mailer = new SmtpMailer(config.mail, log.child({ component: 'mailer' }));
+    const outbox = new MailOutbox(db as Kysely<any>);
+    const mailWorker = new OutboxWorker(outbox, mailer, log.child({ component: 'mail-outbox' }), config.mailWorker, metrics.registry);
+    log.info({ smtp: describeSmtp(config.mail.smtpUrl), from: config.mail.from, publicUrl: config.mail.publicUrl }, 'mail configured');
+    closeMail = async () => {
+      await mailWorker.stop();
+      await mailer.close();
+    };
+    const mail = { outbox, publicUrl: config.mail.publicUrl, nudge: () => mailWorker.nudge() };
+
     const adapter = new FastifyAdapter({ ...httpServerOptions(Limits.httpBodyBytes), trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, messageReads, backstop, metrics, revocations }),
+      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, messageReads, backstop, metrics, revocations, mail }),
       adapter,
       { bodyParser: false, logger: new PinoNestLogger(log.child({ component: 'nest' })) },
     );
@@ -62,10 +76,12 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     installJsonParser(fastify);
     fastify.addHook('onResponse', async (req, reply) => metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
     app.get(CommandRoutes).register(fastify);
+    installFiles(app, fastify, { config, db: db as Kysely<unknown>, store: await NatsFileStore.open(nc), log: log.child({ component: 'files' }) });
     app.useGlobalFilters(new HttpErrorFilter(metrics, log.child({ component: 'http' })));
     await app.listen(config.port, config.host);
     const endpoints = app.get(CommandEndpoints);
     endpoints.start();
+    mailWorker.start();
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ host: config.host, port }, 'command-api listening');
@@ -86,6 +102,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
         await endpoints.stop();
         await app.close();
         await backstop.close(); // the records of sends the projector has not applied yet
+        await closeMail?.(); // the mail batch in progress is finished and marked; the rest waits in the outbox
         await revocations?.stop();
         await nc.drain().catch(() => nc.close());
         requests.close();
@@ -95,6 +112,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
       })());
     return { close, port };
   } catch (err) {
+    await closeMail?.().catch(() => {});
     await revocations?.stop();
     await nc.close().catch(() => {});
     await db.destroy().catch(() => {});

@@ -1,4 +1,6 @@
 import type { CryptoKey } from 'jose';
+import { mailConfigFromEnv, outboxWorkerOptionsFromEnv, type MailConfig, type OutboxWorkerOptions } from '@natter/infra/mail';
+import { FileLimits } from '@natter/contracts';
 import { envInt, loadSigningKey, loadVerifyKey } from '@natter/infra/runtime';
 import { perSecond, perWindow, type Rate } from './shared/rate-limits/rate-limiter';
 
@@ -28,6 +30,31 @@ export interface RateLimitSettings {
   readonly roomsPerUser: Rate;
   /** Message sends per user: COMMAND_API_SENDS_PER_SECOND (10) sustained, bursts of twice that. */
   readonly sends: Rate;
+  /** Password reset requests per client address (COMMAND_API_PASSWORD_RESET_PER_ADDRESS, 10/3600). */
+  readonly passwordResetPerAddress: Rate;
+  /**
+   * Password reset requests per login as typed, known or not (COMMAND_API_PASSWORD_RESET_PER_LOGIN, 3/3600): a
+   * mailbox is not flooded, and a 429 here says nothing about whether the account exists.
+   */
+  readonly passwordResetPerLogin: Rate;
+  /** Reset and verification links presented per client address (COMMAND_API_EMAIL_LINKS_PER_ADDRESS, 30/60). */
+  readonly emailLinksPerAddress: Rate;
+  /** Verification mails asked for and email changes per user (COMMAND_API_EMAIL_MAILS_PER_USER, 5/3600). */
+  readonly emailMailsPerUser: Rate;
+  /** File and avatar uploads per user (COMMAND_API_UPLOADS_PER_USER, 60/60). */
+  readonly uploadsPerUser: Rate;
+}
+
+/** Uploads (issue 13; docs/architecture.md, "Files"). Defaults: contracts' FileLimits. */
+export interface FileSettings {
+  /** One file, bytes (FILES_MAX_BYTES, 25 MiB). The gateway's upload route allows this plus 64 KiB of multipart framing. */
+  readonly maxBytes: number;
+  /** What one user may keep stored, bytes (FILES_USER_QUOTA_BYTES, 1 GiB). */
+  readonly userQuotaBytes: number;
+  /** Images with more pixels are refused before decoding (FILES_IMAGE_MAX_PIXELS, 50 M). */
+  readonly imageMaxPixels: number;
+  /** Images processed at once by this process (FILES_IMAGE_CONCURRENCY, 2). */
+  readonly imageConcurrency: number;
 }
 
 /** command-api settings, parsed once at start-up and frozen. A missing key or a bad value fails fast. */
@@ -39,6 +66,7 @@ export interface CommandApiConfig {
   readonly port: number;
   readonly logLevel: string;
   readonly limits: RateLimitSettings;
+  readonly files: FileSettings;
   /** Usernames (lower-case) that become server admins when they register (NATTER_ADMIN_USERNAMES, comma-separated). */
   readonly adminUsernames: readonly string[];
   /** Commands handled at once by this process (HTTP and NATS); one more is refused `overloaded` (infra Admission). */
@@ -47,6 +75,10 @@ export interface CommandApiConfig {
   readonly dedupeBackstopMs: number;
   readonly signingKey: CryptoKey;
   readonly verifyKey: CryptoKey;
+  /** SMTP_URL, MAIL_FROM, PUBLIC_URL, MAIL_TIMEOUT_MS (infra's mail config). */
+  readonly mail: MailConfig;
+  /** The outbox worker's polling, retries and backoff (MAIL_POLL_MS, MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, MAIL_MAX_ATTEMPTS, MAIL_LEASE_MS). */
+  readonly mailWorker: OutboxWorkerOptions;
 }
 
 /** A rate setting `<count>/<seconds>` (both positive integers), or `fallback`. */
@@ -68,6 +100,20 @@ export function loadLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
     refreshPerAddress: envRate(env, 'COMMAND_API_REFRESH_PER_ADDRESS', '60/60'),
     roomsPerUser: envRate(env, 'COMMAND_API_ROOMS_PER_USER', '20/3600'),
     sends: perSecond(sends, 2 * sends),
+    passwordResetPerAddress: envRate(env, 'COMMAND_API_PASSWORD_RESET_PER_ADDRESS', '10/3600'),
+    passwordResetPerLogin: envRate(env, 'COMMAND_API_PASSWORD_RESET_PER_LOGIN', '3/3600'),
+    emailLinksPerAddress: envRate(env, 'COMMAND_API_EMAIL_LINKS_PER_ADDRESS', '30/60'),
+    emailMailsPerUser: envRate(env, 'COMMAND_API_EMAIL_MAILS_PER_USER', '5/3600'),
+    uploadsPerUser: envRate(env, 'COMMAND_API_UPLOADS_PER_USER', '60/60'),
+  });
+}
+
+export function loadFileSettings(env: NodeJS.ProcessEnv): FileSettings {
+  return Object.freeze({
+    maxBytes: envInt(env, 'FILES_MAX_BYTES', FileLimits.fileMaxBytes, 1, 1024 ** 3),
+    userQuotaBytes: envInt(env, 'FILES_USER_QUOTA_BYTES', FileLimits.userQuotaBytes, 1, Number.MAX_SAFE_INTEGER),
+    imageMaxPixels: envInt(env, 'FILES_IMAGE_MAX_PIXELS', FileLimits.imageMaxPixels, 1, 1_000_000_000),
+    imageConcurrency: envInt(env, 'FILES_IMAGE_CONCURRENCY', 2, 1, 64),
   });
 }
 
@@ -85,11 +131,14 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     port: envInt(env, 'COMMAND_API_PORT', 3001, 0, 65535),
     logLevel: env.LOG_LEVEL || 'info',
     limits: loadLimits(env),
+    files: loadFileSettings(env),
     adminUsernames: Object.freeze(usernames(env.NATTER_ADMIN_USERNAMES)),
     maxInFlight: envInt(env, 'COMMAND_API_MAX_IN_FLIGHT', 512, 1, 1_000_000),
     // Well inside the stream's 2-minute duplicate window, which covers a retry until the record exists.
     dedupeBackstopMs: envInt(env, 'COMMAND_API_DEDUPE_BACKSTOP_MS', 30_000, 10, 60_000),
     signingKey: await loadSigningKey(env),
     verifyKey: await loadVerifyKey(env),
+    mail: mailConfigFromEnv(env),
+    mailWorker: outboxWorkerOptionsFromEnv(env),
   });
 }

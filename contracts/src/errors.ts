@@ -41,11 +41,24 @@ export const ErrorCodes = {
   room_archived: { status: 403, message: 'This room is archived (read-only).' },
   registration_closed: { status: 403, message: 'Registration is closed on this server; you need an invite.' },
   invite_invalid: { status: 404, message: 'This invite is unknown, expired, used up or revoked.' },
+  // ---- email links (issue 13): password reset and email verification
+  link_invalid: { status: 400, message: 'This link is not valid; request a new one.' },
+  link_expired: { status: 410, message: 'This link has expired; request a new one.' },
+  link_used: { status: 410, message: 'This link was already used; request a new one if you need to.' },
   /** Refused before any work started: the service is at capacity. Retry after `retryAfterMs` (details, or the frame). */
   // ---- search (issue 12)
   /** The search index is still being built from the log (back-fill); details: appliedSeq, targetSeq. Retry later. */
   search_not_ready: { status: 503, message: 'The search index is still being built from history; try again shortly.' },
   overloaded: { status: 503, message: 'The service is at capacity and did not do this; retry after the hinted delay.' },
+  // ---- files (issue 13)
+  file_empty: { status: 400, message: 'The file is empty.' },
+  file_too_large: { status: 413, message: 'The file is larger than allowed (details.maxBytes).' },
+  quota_exceeded: { status: 413, message: 'Your stored files would pass your quota (details.quotaBytes); delete some first.' },
+  file_type_mismatch: { status: 415, message: 'The file\'s content is not what its name or type says (checked by content, not by name).' },
+  image_too_large: { status: 422, message: 'The image has more pixels than allowed (details.maxPixels).' },
+  bad_image: { status: 422, message: 'The image cannot be decoded.' },
+  file_not_found: { status: 404, message: 'No such file in this room.' },
+  range_not_satisfiable: { status: 416, message: 'The range is outside the file (Content-Range says its size).' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ErrorCodes;

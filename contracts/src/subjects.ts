@@ -24,6 +24,12 @@ export const Buckets = Object.freeze({
   lastSeen: 'natter_last_seen',
 });
 
+/** Object store buckets (JetStream Object Store, `@nats-io/obj`). */
+export const ObjectStores = Object.freeze({
+  /** Uploaded files, their thumbnails and avatars (contracts' FileObjects names them). */
+  files: 'natter_files',
+});
+
 export const Subjects = Object.freeze({
   all: 'ev.>',
   user: (userId: string) => `ev.user.${userId}`,

@@ -6,7 +6,8 @@
 // build is shared and each image copies only its own directory: node + main.mjs + a few MB of natives.
 // scripts/test/deploy.test.ts runs this bundle and starts the bundled services against real NATS and Postgres.
 import { build } from 'esbuild';
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,10 +24,10 @@ export const services = {
   provision: 'infra/deploy/provision.ts',
 };
 /** Native code (loaded by a computed path) stays a package next to the bundle. */
-const natives = { 'command-api': ['@node-rs/argon2'], 'realtime-edge': ['uWebSockets.js'] };
+const natives = { 'command-api': ['@node-rs/argon2', 'sharp'], 'realtime-edge': ['uWebSockets.js'] };
 // Optional packages NestJS and pg load lazily inside try/catch (not installed, never used here) stay unresolved.
 const optional = ['pg-native', '@nestjs/microservices', '@nestjs/websockets', '@nestjs/platform-express', 'class-transformer', 'class-validator', '@fastify/static', '@fastify/view', '@nestjs/microservices/microservices-module', '@nestjs/websockets/socket-module'];
-const external = ['uWebSockets.js', '@node-rs/argon2', ...optional];
+const external = ['uWebSockets.js', '@node-rs/argon2', 'sharp', ...optional];
 
 async function copyPackage(name, dest) {
   const pkgDir = dirname(require.resolve(`${name}/package.json`));
@@ -40,12 +41,31 @@ async function copyPackage(name, dest) {
     await cp(join(pkgDir, 'binaries', binary), join(target, 'binaries', binary));
     return;
   }
+  if (name === 'sharp') {
+    // sharp (libvips, the image worker) with its dependencies and the platform packages npm installed for it
+    // (@img/sharp-<platform>, @img/sharp-libvips-<platform>): its optional dependencies that are on disk.
+    await copyWithDependencies(name, dest, new Set());
+    return;
+  }
   await cp(pkgDir, target, { recursive: true, dereference: true });
   if (name === '@node-rs/argon2') {
     // Its platform package (e.g. @node-rs/argon2-linux-x64-gnu), found where npm put it.
     const scope = dirname(pkgDir);
     for (const d of await readdir(scope)) if (d.startsWith('argon2-')) await cp(join(scope, d), join(dest, 'node_modules/@node-rs', d), { recursive: true, dereference: true });
   }
+}
+
+/** A package and, recursively, its dependencies and those optional dependencies that are installed. */
+async function copyWithDependencies(name, dest, seen) {
+  if (seen.has(name)) return;
+  seen.add(name);
+  // Where npm put it (hoisted; its package.json is not always exported, so no require.resolve).
+  const pkgJson = join(root, 'node_modules', name, 'package.json');
+  if (!existsSync(pkgJson)) return; // an optional dependency for another platform: not installed
+  const pkgDir = dirname(pkgJson);
+  await cp(pkgDir, join(dest, 'node_modules', name), { recursive: true, dereference: true });
+  const pkg = JSON.parse(await readFile(pkgJson, 'utf8'));
+  for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) await copyWithDependencies(dep, dest, seen);
 }
 
 await rm(out, { recursive: true, force: true });

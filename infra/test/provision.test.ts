@@ -39,7 +39,7 @@ describe('provisioning', () => {
     expect(info.config.deny_purge).toBe(true);
     expect(info.config.republish).toMatchObject({ src: 'ev.>', dest: 'live.>' });
     const schema = await activeReadModelSchema(k);
-    expect(schema).toBe('rm_v2_0');
+    expect(schema).toBe('rm_v3_0');
     const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema} order by 1`.execute(k);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'audit_log', 'checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'room_bans', 'room_invites', 'room_members',

@@ -1,8 +1,9 @@
 import { hostname } from 'node:os';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { connectNats, createKysely, createMetricsRegistry, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, type ReadModelDB } from '@natter/infra/runtime';
+import { connectNats, NatsFileStore, createKysely, createMetricsRegistry, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, type ReadModelDB } from '@natter/infra/runtime';
 import { chatProjection } from './chat/chat.projection';
+import { startFileReaper } from './files/file-reaper';
 import type { ProjectionName, ProjectorsConfig } from './config';
 import type { BatchEffects, Projection } from './runtime/projection';
 import { searchProjection } from './search/search.projection';
@@ -78,6 +79,8 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
   })();
 
   const streamStats = await watchStreamStats(nc, [...projections.values()].map((p) => p.metrics), registry, log.child({ component: 'stream-stats' }));
+  // Deleting a message deletes its files (issue 13): a durable consumer of its own, beside the projection.
+  const reaper = await startFileReaper(nc, db as unknown as Kysely<unknown>, await NatsFileStore.open(nc), registry, log.child({ component: 'file-reaper' }));
 
   const ops = await startOpsServer(config.host, config.port, {
     ready: async () => {
@@ -111,6 +114,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
       statusSub.unsubscribe();
       rebuild.stop();
       streamStats.stop();
+      await reaper.stop();
       stopping.abort();
       await started;
       await new Promise<void>((r) => ops.server.close(() => r()));

@@ -2,7 +2,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import { hostname } from 'node:os';
 import { Buckets, Limits } from '@natter/contracts';
-import { Admission, connectNats, createKysely, createMetricsRegistry, exposeValues, httpServerOptions, instrumentNats, NatsRequester, PgChannels, loadVerifyKey, serveStatus, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
+import { Admission, NatsFileStore, connectNats, createKysely, createMetricsRegistry, exposeValues, httpServerOptions, instrumentNats, NatsRequester, PgChannels, loadVerifyKey, serveStatus, watchPresence, watchRevocations, type ReadModelDB } from '@natter/infra/runtime';
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
@@ -15,6 +15,8 @@ import { Metrics } from './http/metrics';
 import { registerQueryRoutes } from './http/routes';
 import { HistoryService } from './messages/history.service';
 import { SearchService } from './search/search.service';
+import { FilesService } from './files/files.service';
+import { registerFileRoutes } from './files/file-routes';
 import { serveMessageQueries } from './nats/messages.endpoints';
 import { serveSharesRoom } from './nats/shares-room.endpoint';
 import { serveUserRooms } from './nats/user-rooms.endpoint';
@@ -135,7 +137,9 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     app.get('/api/openapi.json', async (_req, reply) => reply.type('application/json').send(openapi));
 
     const lastSeen = new LastSeen(await new Kvm(nc).open(Buckets.lastSeen));
-    registerQueryRoutes(app, new Authenticator(key, revocations), {
+    const authenticator = new Authenticator(key, revocations);
+    registerFileRoutes(app, authenticator, new FilesService(reader.current, await NatsFileStore.open(nc)));
+    registerQueryRoutes(app, authenticator, {
       users: new UsersService(reader.current, presence.directory, lastSeen),
       rooms: new RoomsService(reader.current),
       history: new HistoryService(reader.current),

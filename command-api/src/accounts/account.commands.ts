@@ -1,5 +1,6 @@
 import type { CommandFactories } from '../shared/command-factories';
 import { DeactivateUserCommand } from './deactivate-user.command';
+import { ChangeEmailCommand, CompletePasswordResetCommand, RequestPasswordResetCommand, ResendVerificationCommand, VerifyEmailCommand } from './email.commands';
 import { ForceLogoutCommand } from './force-logout.command';
 import { LoginCommand } from './login.command';
 import { LogoutCommand } from './logout.command';
@@ -9,7 +10,8 @@ import { RegisterCommand } from './register.command';
 import { ResetPasswordCommand } from './reset-password.command';
 import { UpdateProfileCommand } from './update-profile.command';
 
-type AccountCommandName = 'Register' | 'Login' | 'Refresh' | 'Logout' | 'UpdateProfile' | 'DeactivateUser' | 'ReactivateUser' | 'ForceLogout' | 'ResetPassword';
+type AccountCommandName = 'Register' | 'Login' | 'Refresh' | 'Logout' | 'UpdateProfile' | 'DeactivateUser' | 'ReactivateUser' | 'ForceLogout' | 'ResetPassword'
+  | 'RequestPasswordReset' | 'CompletePasswordReset' | 'VerifyEmail' | 'ResendVerification' | 'ChangeEmail';
 
 /** The accounts commands of contracts' `Commands` (the user-administration ones included), built from their validated input. */
 export const accountCommands: CommandFactories<AccountCommandName> = {
@@ -22,4 +24,10 @@ export const accountCommands: CommandFactories<AccountCommandName> = {
   ReactivateUser: ({ userId }, { caller }) => new ReactivateUserCommand(caller, userId),
   ForceLogout: ({ userId }, { caller }) => new ForceLogoutCommand(caller, userId),
   ResetPassword: ({ userId, password }, { caller }) => new ResetPasswordCommand(caller, userId, password),
+  // ---- email links (issue 13)
+  RequestPasswordReset: ({ login }, { ip }) => new RequestPasswordResetCommand(login, ip),
+  CompletePasswordReset: (input, { ip }) => new CompletePasswordResetCommand(input, ip),
+  VerifyEmail: ({ token }, { ip }) => new VerifyEmailCommand(token, ip),
+  ResendVerification: (_input, { caller }) => new ResendVerificationCommand(caller),
+  ChangeEmail: (input, { caller }) => new ChangeEmailCommand(caller, input),
 };

@@ -10,8 +10,8 @@ type MessageCommandNames = 'SendMessage' | 'EditMessage' | 'DeleteMessage' | 'Ad
 
 /** The messages commands of contracts' `Commands`, built from their validated input. */
 export const messageCommands: CommandFactories<MessageCommandNames> = {
-  SendMessage: ({ roomId, clientMsgId, text, threadRootSeq, alsoToRoom }, { caller }) =>
-    new SendMessageCommand(caller, roomId, clientMsgId, text, threadRootSeq === undefined ? null : { rootSeq: threadRootSeq, alsoToRoom: alsoToRoom ?? false }),
+  SendMessage: ({ roomId, clientMsgId, text, threadRootSeq, alsoToRoom, attachments }, { caller }) =>
+    new SendMessageCommand(caller, roomId, clientMsgId, text, threadRootSeq === undefined ? null : { rootSeq: threadRootSeq, alsoToRoom: alsoToRoom ?? false }, attachments ?? []),
   EditMessage: ({ roomId, messageSeq, clientOpId, text }, { caller }) => new EditMessageCommand(caller, roomId, messageSeq, clientOpId, text),
   DeleteMessage: ({ roomId, messageSeq }, { caller }) => new DeleteMessageCommand(caller, roomId, messageSeq),
   AddReaction: ({ roomId, messageSeq, clientOpId, emoji }, { caller }) => new ReactToMessageCommand(caller, roomId, messageSeq, clientOpId, emoji, true),

@@ -10,6 +10,8 @@ export class SendMessageCommand extends Command<SendMessageResult> {
     readonly text: string,
     /** A reply: the message replied to (its thread, or the thread it is in) and whether it also shows in the room. */
     readonly reply: { rootSeq: number; alsoToRoom: boolean } | null = null,
+    /** Files the sender uploaded to this room (file ids), attached in this order. */
+    readonly attachments: readonly string[] = [],
   ) {
     super();
   }

@@ -7,7 +7,10 @@ import { EVENT_STORE } from '../shared/event-store.provider';
 import type { EventStore } from '../shared/event-store';
 import type { CommandApiConfig } from '../config';
 import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limiter';
-import { CONFIG } from '../shared/tokens';
+import { CONFIG, KYSELY } from '../shared/tokens';
+import type { Kysely } from 'kysely';
+import { UploadsRepository } from '../files/uploads.repository';
+import type { FilesDB } from '../files/uploads.table';
 import { DEDUPE_BACKSTOP, type DedupeBackstop } from './dedupe-backstop';
 import { DEDUPE_RECORDS, type DedupeRecords } from './dedupe-records';
 import { decideMentions, decideThread } from './message.aggregate';
@@ -30,6 +33,7 @@ import { SendMessageCommand } from './send-message.command';
  */
 @CommandHandler(SendMessageCommand)
 export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
+  private readonly uploads: UploadsRepository;
   constructor(
     @Inject(AggregateRepository) private readonly aggregates: AggregateRepository,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -38,9 +42,13 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     @Inject(DEDUPE_BACKSTOP) private readonly backstop: DedupeBackstop,
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Inject(CONFIG) private readonly config: CommandApiConfig,
-  ) {}
+    @Inject(KYSELY) db: Kysely<unknown>,
+  ) {
+    this.uploads = new UploadsRepository(db as Kysely<FilesDB>);
+  }
 
-  async execute({ caller, roomId, clientMsgId, text, reply }: SendMessageCommand): Promise<SendMessageResult> {
+  async execute({ caller, roomId, clientMsgId, text, reply, attachments: fileIds }: SendMessageCommand): Promise<SendMessageResult> {
+    if (text.trim() === '' && fileIds.length === 0) throw new NatterError('validation_failed', undefined, [{ path: 'text', message: 'must not be blank (unless the message has attachments)' }]);
     const dedupeKey = MsgDedupe.key(roomId, caller.userId, clientMsgId);
     // The limit (Postgres) and both reads go out together (one round trip, not three): the refresh is
     // requested after this send arrived, so the membership check below is still against room state at least
@@ -66,11 +74,22 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
     const hasMentions = mentioned.mentions.userIds.length > 0 || parsed.room || parsed.here;
     const messageId = newId();
     const event = decideSend(state, { actor: caller.userId, messageId, clientMsgId, text, thread, ...(hasMentions ? { mentions: mentioned.mentions } : {}) });
-    const appended = await this.store.appendIdempotent(Subjects.roomMsg(roomId), `msg:${roomId}:${caller.userId}:${clientMsgId}`, event, caller.userId);
+    // Files: claimed for this send (by sender and clientMsgId, so a retry claims them again) after the room's
+    // rules passed, carried whole in the event; given back if the append fails.
+    const claim = `${caller.userId}:${clientMsgId}`;
+    const attachments = fileIds.length ? await this.uploads.claim(fileIds, roomId, caller.userId, claim) : [];
+    if (attachments.length) event.data.attachments = attachments;
+    let appended: Awaited<ReturnType<EventStore['appendIdempotent']>>;
+    try {
+      appended = await this.store.appendIdempotent(Subjects.roomMsg(roomId), `msg:${roomId}:${caller.userId}:${clientMsgId}`, event, caller.userId);
+    } catch (err) {
+      if (attachments.length) await this.uploads.release(fileIds, claim).catch(() => {});
+      throw err;
+    }
     if (appended.duplicate) {
       return { seq: appended.seq, message: await this.storedMessage(appended.seq), duplicate: true };
     }
-    const message: Message = { id: messageId, roomId, seq: appended.seq, senderId: caller.userId, clientMsgId, text, sentAt: appended.envelope.at };
+    const message: Message = { id: messageId, roomId, seq: appended.seq, senderId: caller.userId, clientMsgId, text, sentAt: appended.envelope.at, ...(attachments.length ? { attachments } : {}) };
     // The record is the projector's to write; the backstop writes it if the projector is late (see above).
     this.backstop.appended(dedupeKey, { seq: appended.seq, messageId, sentAt: message.sentAt });
     return { seq: appended.seq, message, duplicate: false, ...(mentioned.notInRoom.length ? { notInRoom: mentioned.notInRoom } : {}) };
@@ -98,5 +117,8 @@ export class SendMessageHandler implements ICommandHandler<SendMessageCommand> {
 }
 
 function toMessage(e: StoredEvent<'MessageSent'>): Message {
-  return { id: e.data.messageId, roomId: e.data.roomId, seq: e.seq, senderId: e.data.senderId, clientMsgId: e.data.clientMsgId, text: e.data.text, sentAt: e.at };
+  return {
+    id: e.data.messageId, roomId: e.data.roomId, seq: e.seq, senderId: e.data.senderId, clientMsgId: e.data.clientMsgId, text: e.data.text, sentAt: e.at,
+    ...(e.data.attachments?.length ? { attachments: e.data.attachments } : {}),
+  };
 }

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { Limits } from '../limits';
 import { Text } from '../text';
+import { Id } from '../ids';
 import { Mentions } from '../events/message.events';
+import { Attachment } from '../files/files';
+import { FileLimits } from '../files/file-limits';
 
 export const ClientMsgId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ -');
 
@@ -11,7 +14,8 @@ export const MessageText = Text({ min: 1, max: Limits.messageTextChars, multilin
 export const SendMessageBody = z.strictObject({
   /** Chosen by the client; a retry with the same id returns the first result and stores nothing new. */
   clientMsgId: ClientMsgId,
-  text: MessageText,
+  /** May be empty ('') only when the message carries attachments. */
+  text: MessageText.or(z.literal('')),
   /**
    * Reply in the thread of this message (its sequence). A reply to a reply joins the same thread: threads
    * are one level deep, rooted at a message of the room.
@@ -19,6 +23,8 @@ export const SendMessageBody = z.strictObject({
   threadRootSeq: z.number().int().positive().optional(),
   /** A reply that also shows in the room's timeline ("also send to room"); ignored without threadRootSeq. */
   alsoToRoom: z.boolean().optional(),
+  /** Files you uploaded to this room (POST /api/rooms/{roomId}/files) and not yet attached to another message. */
+  attachments: z.array(Id).min(1).max(FileLimits.attachmentsPerMessage).optional(),
 });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
@@ -30,6 +36,7 @@ export const Message = z.object({
   clientMsgId: z.string(),
   text: z.string(),
   sentAt: z.string(),
+  attachments: z.array(Attachment).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
@@ -63,6 +70,8 @@ export const MessageView = Message.extend({
   /** Grouped by emoji, in the order each emoji was first added. */
   reactions: z.array(ReactionGroup),
   pinned: z.object({ by: z.string(), seq: Seq, at: z.string() }).nullable(),
+  /** Its files (none on a tombstone: deleting the message deleted them). */
+  attachments: z.array(Attachment),
 });
 export type MessageView = z.infer<typeof MessageView>;
 

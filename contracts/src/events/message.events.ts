@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../ids';
+import { Attachment } from '../files/files';
 import type { EventDefinitions } from './event-definition';
 
 /** Stream sequence of the message an event is about (its MessageSent's seq: the message's reference). */
@@ -20,7 +21,7 @@ export type Mentions = z.infer<typeof Mentions>;
  * deleted message stays deleted and nothing else changes it afterwards except its thread's reply count;
  * reactions and pins are sets (adding what is there, or removing what is not, changes nothing).
  *
- * MessageSent's `mentions` and `thread` are optional additions (events stored before them have neither).
+ * MessageSent's `mentions`, `thread` and `attachments` are optional additions (events stored before them have neither).
  */
 export const MessageEvents = {
   MessageSent: {
@@ -34,6 +35,8 @@ export const MessageEvents = {
       mentions: Mentions.optional(),
       /** A reply in a thread: its root (never itself a reply), the root's author, and whether the reply also shows in the room. */
       thread: z.object({ rootSeq: MessageSeq, rootSenderId: Id, alsoToRoom: z.boolean() }).optional(),
+      /** Files uploaded for this message (issue 13), as stored: sniffed type, size, image facts. Deleting the message deletes them. */
+      attachments: z.array(Attachment).optional(),
     }),
   },
   /** The author replaced the text (the earlier versions stay readable in the edit history until a delete). */

@@ -101,9 +101,11 @@ export function foldMessage<T extends MessageState>(m: T, seq: number, ev: Messa
   }
 }
 
-/** What is left of a deleted message: who deleted it and when, and its thread summary. */
+/** What is left of a deleted message: who deleted it and when, and its thread summary (its files are gone too). */
 export function tombstone<T extends MessageState>(m: T, deleted: NonNullable<MessageState['deleted']>): T {
-  return { ...m, text: '', mentions: NoMentions, edited: null, reactions: [], pinned: null, deleted };
+  const t = { ...m, text: '', mentions: NoMentions, edited: null, reactions: [], pinned: null, deleted };
+  if ((m as { attachments?: unknown }).attachments !== undefined) (t as { attachments?: unknown[] }).attachments = [];
+  return t;
 }
 
 const emojiOrder = new Map(EmojiNames.map((n, i) => [n, i]));

@@ -14,9 +14,10 @@ export function contentOf(seq: number, ev: { type: string; data: unknown }): num
   return null;
 }
 
-/** The event without its content: empty text, no mentions. Everything else (ids, thread) stays. */
+/** The event without its content: empty text, no mentions, no attachments. Everything else (ids, thread) stays. */
 export function redactContent<E extends { type: string; data: unknown }>(ev: E): E {
   if (ev.type !== 'MessageSent' && ev.type !== 'MessageEdited') return ev;
-  const data = ev.data as { text: string; mentions?: unknown };
-  return { ...ev, data: { ...data, text: '', ...(data.mentions === undefined ? {} : { mentions: NoMentions }) } };
+  const data = ev.data as { text: string; mentions?: unknown; attachments?: unknown };
+  const { attachments: _gone, ...rest } = data;
+  return { ...ev, data: { ...rest, text: '', ...(data.mentions === undefined ? {} : { mentions: NoMentions }) } };
 }

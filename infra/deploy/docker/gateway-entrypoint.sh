@@ -25,6 +25,7 @@ sed -e "s|{{WORKERS}}|${NGINX_WORKERS:-auto}|g" \
     -e "s|{{EDGE_SERVERS}}|$(servers "$NATTER_EDGE_UPSTREAMS")|g" \
     -e "s|{{LISTEN}}|0.0.0.0:${NATTER_GATEWAY_PORT:-8080}|g" \
     -e "s|{{WEB_ROOT}}|${NATTER_WEB_ROOT:-/usr/share/natter/web}|g" \
+    -e "s|{{UPLOAD_MAX_BODY}}|$(( (${FILES_MAX_BYTES:-26214400} + 1023) / 1024 + 64 ))k|g" \
     -e "s|{{ERROR_PAGES}}|    include ${NATTER_ERROR_PAGES:-/etc/natter/error-pages.conf};|g" \
     "$template" > "$dir/nginx.conf"
 if grep -q '{{[A-Z_]*}}' "$dir/nginx.conf"; then

@@ -1,6 +1,7 @@
 import { StorageType } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
-import { Buckets, Limits, MsgDedupe } from '@natter/contracts';
+import { Objm } from '@nats-io/obj';
+import { Buckets, Limits, MsgDedupe, ObjectStores } from '@natter/contracts';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 
@@ -24,4 +25,8 @@ export async function provisionBuckets(nc: NatsConnection, log: Logger, opts: { 
   await kvm.create(Buckets.revoked, { history: 1, replicas, ttl: RevokedTtlMs, storage: StorageType.File });
   await kvm.create(Buckets.lastSeen, { history: 1, replicas, storage: StorageType.File });
   log.info({ buckets: Object.values(Buckets) }, 'kv buckets present');
+  // Uploaded files (issue 13): an Object Store bucket, file storage, no TTL (a file lives until its message is
+  // deleted). Objm.create opens an existing bucket as it is.
+  await new Objm(nc).create(ObjectStores.files, { storage: StorageType.File, replicas });
+  log.info({ bucket: ObjectStores.files }, 'object store present');
 }

@@ -30,3 +30,6 @@ export { readLimitedBody, parseJsonBody, acceptJsonBodiesOnly } from './http-bod
 export type { BodyParsers } from './http-body';
 export { createMetricsRegistry, instrumentNats, exposeValues, latencyBuckets, Counter, Gauge, Histogram, Registry } from './metrics';
 export type { ExposedValue } from './metrics';
+export { sliceBytes } from './file-store';
+export type { FileStore, StoredObject, ByteRange } from './file-store';
+export { NatsFileStore } from './file-store.nats';

@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Mentions, Role } from '@natter/contracts';
+import type { Attachment, Mentions, Role } from '@natter/contracts';
 
 /**
  * Row types of the chat read model (migrations/read-model/read-model.sql). Projectors write these tables and
@@ -20,6 +20,8 @@ export interface UsersTable {
   status_text: Generated<string>;
   server_admin: Generated<boolean>;
   registered_at: Date | string | null;
+  // read-model v3 (issue 13)
+  email_verified: Generated<boolean>;
 }
 export interface RoomsTable {
   id: string;
@@ -35,6 +37,8 @@ export interface RoomsTable {
   kind: Generated<'room' | 'dm'>;
   archived: Generated<boolean>;
   deleted: Generated<boolean>;
+  /** Issue 12: the last `messages.ord` given in the room (its timeline's message count, deleted ones included). */
+  msg_ord: Generated<number>;
 }
 export interface RoomMembersTable { room_id: string; user_id: string; role: Role; joined_seq: number }
 export interface MessagesTable {
@@ -57,8 +61,12 @@ export interface MessagesTable {
   deleted_by: string | null;
   deleted_at: Date | string | null;
   reply_count: Generated<number>;
+  /** Issue 12: the message's position in the room's timeline (in_room), given by the projection; null for thread-only replies. */
+  ord: Generated<number | null>;
   last_reply_seq: number | null;
   last_reply_at: Date | string | null;
+  // issue 13 (read-model v3)
+  attachments: Generated<Attachment[]>;
 }
 export interface MessageEditsTable { room_id: string; message_seq: number; seq: number; text: string; edited_at: Date | string }
 export interface MessageReactionsTable { room_id: string; message_seq: number; emoji: string; user_id: string; seq: number }
@@ -105,6 +113,9 @@ export interface SearchMessagesTable {
   deleted: Generated<boolean>;
   tsv: Generated<string>;
 }
+// ---- read-model v3 (issue 12): read state
+/** A reader's marker in a room (`thread_root_seq` 0) or one of its threads: read up to `seq` (the greatest moved to). */
+export interface ReadMarkersTable { user_id: string; room_id: string; thread_root_seq: number; seq: number }
 
 export interface ReadModelDB {
   checkpoint: CheckpointTable;
@@ -125,6 +136,7 @@ export interface ReadModelDB {
   room_settings: RoomSettingsTable;
   // issue 12: the search projection (its own checkpoint row, `search`)
   search_messages: SearchMessagesTable;
+  read_markers: ReadMarkersTable;
 }
 export type UserRow = Selectable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;

@@ -23,6 +23,8 @@ export const chatTables: PrimaryKeys<ReadModelDB> = {
   message_pins: ['room_id', 'message_seq'],
   thread_participants: ['room_id', 'root_seq', 'user_id'],
   room_settings: ['room_id'],
+  // read-model v3 (issue 12)
+  read_markers: ['user_id', 'room_id', 'thread_root_seq'],
 };
 
 /**
@@ -32,6 +34,6 @@ export const chatTables: PrimaryKeys<ReadModelDB> = {
  */
 const ownedByMessage = { table: 'messages', columns: { room_id: 'room_id', seq: 'message_seq' } } as const;
 export const chatTableRules: TableRules<ReadModelDB> = {
-  tombstones: { messages: { flag: 'deleted', content: ['text', 'edited_text', 'edited_seq', 'edited_at', 'mentions'] } },
+  tombstones: { messages: { flag: 'deleted', content: ['text', 'edited_text', 'edited_seq', 'edited_at', 'mentions', 'attachments'] } },
   owners: { message_edits: ownedByMessage, message_reactions: ownedByMessage, message_pins: ownedByMessage },
 };

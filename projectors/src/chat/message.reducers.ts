@@ -3,6 +3,7 @@ import type { ReadModelDB } from '@natter/infra/runtime';
 import { add, max, set } from '../runtime/change-set';
 import { pgText } from '../runtime/pg-text';
 import type { Reducers } from '../runtime/reduced-projection';
+import { moveMarker } from './read-state.reducers';
 
 /**
  * `messages`, keyed and ordered by (room_id, seq): the history cursor. A message of the room's timeline raises
@@ -27,8 +28,12 @@ export const messageReducers: Reducers<ReadModelDB> = {
       in_room: inRoom,
       thread_root_seq: thread?.rootSeq ?? null,
       mentions: d.mentions,
+      ...(d.attachments?.length ? { attachments: d.attachments } : {}),
     });
     if (inRoom) out.patch('rooms', { id: d.roomId }, { last_seq: max(seq) });
+    // Your own message is read (issue 12): the room's marker, and the thread's for a reply.
+    if (inRoom) moveMarker(out, d.senderId, d.roomId, 0, seq);
+    if (thread) moveMarker(out, d.senderId, d.roomId, thread.rootSeq, seq);
     if (thread) {
       out.patch('messages', { room_id: d.roomId, seq: thread.rootSeq }, { reply_count: add(1), last_reply_seq: max(seq), last_reply_at: set(at) });
       out.insert('thread_participants', { room_id: d.roomId, root_seq: thread.rootSeq, user_id: thread.rootSenderId, first_seq: thread.rootSeq });
@@ -44,7 +49,7 @@ export const messageReducers: Reducers<ReadModelDB> = {
     out.tombstone(
       'messages',
       { room_id: d.roomId, seq: d.messageSeq },
-      { text: '', edited_text: null, edited_seq: null, edited_at: null, mentions: NoMentions, deleted_seq: seq, deleted_by: d.deletedBy, deleted_at: at },
+      { text: '', edited_text: null, edited_seq: null, edited_at: null, mentions: NoMentions, attachments: [], deleted_seq: seq, deleted_by: d.deletedBy, deleted_at: at },
     );
   },
   ReactionAdded: ({ seq, data: d }, out) => out.ensure('message_reactions', { room_id: d.roomId, message_seq: d.messageSeq, emoji: d.emoji, user_id: d.userId, seq }),

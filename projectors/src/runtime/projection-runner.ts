@@ -125,7 +125,7 @@ export class ProjectionRunner {
     this.setRole('active');
     this.log.info({ projection: this.projection.name, schema: this.schema, fromSeq: checkpoint + 1 }, 'projecting');
     const source = StreamReader.open(this.nc, checkpoint + 1, this.opts.batch, this.log);
-    const progress = new CatchUpLog(this.projection.name, this.schema, checkpoint, this.log);
+    const progress = new CatchUpLog(this.schema, checkpoint, this.log);
     try {
       while (!cycle.signal.aborted) {
         const batch = await source.next(cycle.signal);
@@ -157,7 +157,8 @@ class CatchUpLog {
   private readonly startedAt = performance.now();
   private readonly startSeq: number;
 
-  constructor(private readonly projection: string, private readonly schema: string, fromSeq: number, private readonly log: Logger, private readonly everyMs = 2000, private readonly farEvents = 2000, private readonly nearEvents = 100) {
+  /** `log` is the runner's, which names the projection. */
+  constructor(private readonly schema: string, fromSeq: number, private readonly log: Logger, private readonly everyMs = 2000, private readonly farEvents = 2000, private readonly nearEvents = 100) {
     this.lastSeq = fromSeq;
     this.startSeq = fromSeq;
   }
@@ -166,19 +167,19 @@ class CatchUpLog {
     const lag = streamLastSeq - seq;
     const now = performance.now();
     if (lag > this.farEvents) {
-      if (!this.behind) this.log.info({ projection: this.projection, schema: this.schema, seq, lastSeq: streamLastSeq }, 'projection catching up (back-fill)');
+      if (!this.behind) this.log.info({ schema: this.schema, seq, lastSeq: streamLastSeq }, 'projection catching up (back-fill)');
       this.behind = true;
       if (now - this.lastAt >= this.everyMs) {
         const eventsPerSec = Math.round(((seq - this.lastSeq) * 1000) / (now - this.lastAt));
         const percent = streamLastSeq > 0 ? Math.floor((seq / streamLastSeq) * 1000) / 10 : 100;
-        this.log.info({ projection: this.projection, schema: this.schema, seq, lastSeq: streamLastSeq, percent, eventsPerSec }, 'projection back-fill progress');
+        this.log.info({ schema: this.schema, seq, lastSeq: streamLastSeq, percent, eventsPerSec }, 'projection back-fill progress');
         this.lastAt = now;
         this.lastSeq = seq;
       }
     } else if (this.behind && lag <= this.nearEvents) {
       this.behind = false;
       const ms = now - this.startedAt;
-      this.log.info({ projection: this.projection, schema: this.schema, seq, events: seq - this.startSeq, ms: Math.round(ms), eventsPerSec: ms > 0 ? Math.round(((seq - this.startSeq) * 1000) / ms) : 0 }, 'projection caught up');
+      this.log.info({ schema: this.schema, seq, events: seq - this.startSeq, ms: Math.round(ms), eventsPerSec: ms > 0 ? Math.round(((seq - this.startSeq) * 1000) / ms) : 0 }, 'projection caught up');
     }
   }
 }

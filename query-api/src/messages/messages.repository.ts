@@ -40,6 +40,7 @@ export function rowToView(r: ViewRow): MessageView {
     replies: r.reply_count > 0 ? { count: r.reply_count, lastSeq: Number(r.last_reply_seq), lastAt: iso(r.last_reply_at!) } : null,
     reactions: groupReactions(r.reaction_list),
     pinned: r.pinned_by !== null ? { by: r.pinned_by, seq: Number(r.pinned_seq), at: iso(r.pinned_at!) } : null,
+    attachments: r.deleted ? [] : (r.attachments ?? []),
   };
 }
 

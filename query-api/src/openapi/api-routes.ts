@@ -27,6 +27,9 @@ import {
   RoomSettingsResponse,
   RoomSettingsResult,
   ThreadPage,
+  FileParams,
+  FileLimits,
+  UploadResult,
   pathParams,
   RoomCommandResult,
   SendMessageResult,
@@ -77,6 +80,8 @@ export interface ApiRoute {
   success: { status: number; schema: z.ZodType; description: string };
   /** Route-specific error codes; auth, validation, minSeq and internal ones are added by the generator. */
   errors: ErrorCode[];
+  /** Not JSON: an upload's multipart body, or a download's bytes (issue 13). */
+  media?: { body?: 'multipart'; success?: 'binary' };
 }
 
 
@@ -122,6 +127,8 @@ export const outputComponents: Record<string, z.ZodType> = {
   SystemStatus,
   // ---- search (issue 12)
   SearchResponse,
+  // ---- files (issue 13)
+  UploadResult,
 };
 /** Request bodies are named after the command (`RegisterBody`, `SendMessageBody`, ...). */
 export const inputComponents: Record<string, z.ZodType> = Object.fromEntries(
@@ -131,6 +138,16 @@ export const inputComponents: Record<string, z.ZodType> = Object.fromEntries(
 
 export const apiRoutes: ApiRoute[] = [
   ...(Object.entries(Commands) as [string, CommandDefinition][]).map(([name, c]) => commandRoute(name, c)),
+  // ---- files (issue 13): a multipart upload (command-api, streamed) and downloads (query-api, bytes)
+  { method: 'post', path: '/api/rooms/:roomId/files', service: 'command-api', operationId: 'uploadFile', summary: 'Upload a file into a room', auth: true, params: RoomIdParams, media: { body: 'multipart' },
+    description: `multipart/form-data with one part named \`file\` (its filename is kept, cleaned). Members of a writable room only. The type is found by the content (JPEG, PNG, GIF, WebP, PDF, ZIP, MP4, WebM, MP3, Ogg, WAV; anything else is application/octet-stream and only ever downloads); a name or part type that claims a checkable type the content is not is 415 file_type_mismatch. At most ${FileLimits.fileMaxBytes / 1024 / 1024} MiB per file by default (FILES_MAX_BYTES), a quota per user (FILES_USER_QUOTA_BYTES). Images are re-encoded without metadata (EXIF, GPS) and get a thumbnail (at most ${FileLimits.thumbMaxPx} px); more than ${FileLimits.imageMaxPixels / 1e6} M pixels is refused before decoding. Send the answer's \`file.fileId\` in SendMessage's \`attachments\` (one message per file); deleting that message deletes the file.`,
+    success: { status: 201, schema: UploadResult, description: 'Stored; attach it to a message.' }, errors: ['not_member', 'room_not_found', 'room_archived', 'file_empty', 'file_too_large', 'quota_exceeded', 'file_type_mismatch', 'image_too_large', 'bad_image', 'unsupported_media_type', 'rate_limited'] },
+  { method: 'get', path: '/api/rooms/:roomId/files/:fileId', service: 'query-api', operationId: 'downloadFile', summary: 'Download a file of a room', auth: true, params: FileParams, media: { success: 'binary' },
+    description: 'Members only, checked on every request (a file of another room, an unknown id or a deleted message\'s file: 404 file_not_found). `Range: bytes=a-b` answers 206 with that part (one range). Served with the sniffed type, `X-Content-Type-Options: nosniff`, a `Content-Security-Policy` with `sandbox` (nothing in it can run on this origin), `Content-Disposition: inline` for images, audio and video and `attachment` for everything else, an `ETag`, and `Cache-Control: private, no-cache`.',
+    success: { status: 200, schema: z.string(), description: 'The bytes (206: the range asked for).' }, errors: ['not_member', 'room_not_found', 'file_not_found', 'range_not_satisfiable'] },
+  { method: 'get', path: '/api/rooms/:roomId/files/:fileId/thumb', service: 'query-api', operationId: 'downloadThumbnail', summary: "An image's thumbnail (WebP)", auth: true, params: FileParams, media: { success: 'binary' },
+    description: 'As the file itself: members only, the same headers. Only images have one (else 404 file_not_found).',
+    success: { status: 200, schema: z.string(), description: 'The thumbnail.' }, errors: ['not_member', 'room_not_found', 'file_not_found'] },
   // ---- query-api
   { method: 'get', path: '/api/search', service: 'query-api', operationId: 'searchMessages', summary: 'Full-text search over the messages you can read', auth: true, query: SearchQuery,
     description: [

@@ -25,6 +25,10 @@ const briefRoutes: [string, string, number][] = [
   ['get', '/api/rooms/{roomId}', 200],
   ['get', '/api/rooms/{roomId}/members', 200],
   ['get', '/api/rooms/{roomId}/messages', 200],
+  // files (issue 13)
+  ['post', '/api/rooms/{roomId}/files', 201],
+  ['get', '/api/rooms/{roomId}/files/{fileId}', 200],
+  ['get', '/api/rooms/{roomId}/files/{fileId}/thumb', 200],
   // ---- people and administration (issue 11)
   ['patch', '/api/rooms/{roomId}', 200],
   ['post', '/api/rooms/{roomId}/archive', 200],
@@ -70,10 +74,12 @@ const briefRoutes: [string, string, number][] = [
   ['get', '/api/rooms/{roomId}/settings', 200],
   // issue 12
   ['get', '/api/search', 200],
+  // issue 12: read markers
+  ['post', '/api/me/read-markers', 200],
 ];
 
 /** Reads of live state rather than the read model: no minSeq, no as-of header. */
-const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status'];
+const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status', '/api/rooms/{roomId}/files/{fileId}', '/api/rooms/{roomId}/files/{fileId}/thumb'];
 
 function refs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refs(n, out));
@@ -116,7 +122,7 @@ describe('OpenAPI document', () => {
       expect(op.security, path).toEqual(open ? [] : [{ bearer: [] }]);
       if (!open) expect(op.responses['401'].description).toContain('token_expired');
       if (method === 'get' && liveRoutes.includes(path)) {
-        expect(op.parameters.map((p: { name: string }) => p.name)).toEqual(path.includes('{userId}') ? ['userId'] : []);
+        expect(op.parameters.map((p: { name: string }) => p.name)).toEqual([...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]));
         expect(op.responses['200'].headers).toBeUndefined();
       } else if (method === 'get') {
         expect(op.parameters.map((p: { name: string }) => p.name)).toContain('minSeq');

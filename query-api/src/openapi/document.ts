@@ -78,7 +78,10 @@ function operation(r: ApiRoute): Json {
   const inId = r.body && componentId(r.body, inputComponents);
   const success: Json = {
     description: r.success.description,
-    content: { 'application/json': { schema: outId ? { $ref: ref(outId) } : inline(r.success.schema, 'output') } },
+    content:
+      r.media?.success === 'binary'
+        ? { '*/*': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } }
+        : { 'application/json': { schema: outId ? { $ref: ref(outId) } : inline(r.success.schema, 'output') } },
   };
   // Reads of the read model carry the as-of header; live-state reads (presence) take no minSeq and have none.
   if (r.service === 'query-api' && r.query?.shape.minSeq) {
@@ -92,6 +95,10 @@ function operation(r: ApiRoute): Json {
     security: r.auth ? [{ bearer: [] }] : [],
     'x-natter-service': r.service,
     parameters: parameters(r),
+    ...(r.media?.body === 'multipart'
+      ? { requestBody: { required: true, content: { 'multipart/form-data': { schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', contentMediaType: 'application/octet-stream' } } } } } } }
+      : {}),
+    ...(r.media?.success === 'binary' ? { 'x-natter-ranges': true } : {}),
     ...(r.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: inId ? { $ref: ref(inId) } : inline(r.body, 'input') } } } }
       : {}),

@@ -55,7 +55,8 @@ export class SearchRepository {
     // the plan whose cost follows the number of matches, not the number of messages.
     const matched = q
       .selectFrom('search_messages as m')
-      .select(['m.room_id', 'm.seq', 'm.thread_root_seq', 'm.sender_id', 'm.sent_at', 'm.text'])
+      // No text here: every match is materialized, and only the page's rows need it (the snippet, below).
+      .select(['m.room_id', 'm.seq', 'm.thread_root_seq', 'm.sender_id', 'm.sent_at'])
       .select([sql<boolean>`m.edited_seq is not null`.as('edited'), rank.as('rank')])
       .where('m.deleted', '=', false)
       .$if(hasWords, (b) => b.where(sql<boolean>`m.tsv @@ ${tsq}`))
@@ -66,7 +67,7 @@ export class SearchRepository {
       .$if(p.hasLink, (b) => b.where('m.has_link', '=', true))
       .$if(p.threadOnly, (b) => b.where('m.thread_root_seq', 'is not', null))
       .$if(cursor !== null, (b) => b.where(sql<boolean>`(${rank}, m.seq) < (${cursor!.rank}::real, ${cursor!.seq}::bigint)`));
-    const snippet = hasWords ? sql<string>`ts_headline('english', s.text, ${tsq}, ${headlineOptions})` : sql<string>`left(s.text, 400)`;
+    const snippet = hasWords ? sql<string>`ts_headline('english', t.text, ${tsq}, ${headlineOptions})` : sql<string>`left(t.text, 400)`;
     const rows = await q
       .with((w) => (hasWords ? w('matched').materialized() : w('matched')), () => matched)
       // Authorization: only rooms the caller is a member of NOW (chat tables, same snapshot), not deleted.
@@ -75,12 +76,13 @@ export class SearchRepository {
           .selectFrom('matched as m')
           .innerJoin('room_members as mine', (j) => j.onRef('mine.room_id', '=', 'm.room_id').on('mine.user_id', '=', userId))
           .innerJoin('rooms as r', (j) => j.onRef('r.id', '=', 'm.room_id').on('r.deleted', '=', false))
-          .select(['m.room_id', 'm.seq', 'm.thread_root_seq', 'm.sender_id', 'm.sent_at', 'm.text', 'm.edited', 'm.rank', 'r.name as room_name', 'r.kind as room_kind'])
+          .select(['m.room_id', 'm.seq', 'm.thread_root_seq', 'm.sender_id', 'm.sent_at', 'm.edited', 'm.rank', 'r.name as room_name', 'r.kind as room_kind'])
           .orderBy('m.rank', 'desc')
           .orderBy('m.seq', 'desc')
           .limit(limit + 1),
       )
       .selectFrom('page as s')
+      .innerJoin('search_messages as t', (j) => j.onRef('t.room_id', '=', 's.room_id').onRef('t.seq', '=', 's.seq'))
       .leftJoin('users as u', 'u.id', 's.sender_id')
       .select(['s.room_id', 's.seq', 's.thread_root_seq', 's.sender_id', 's.sent_at', 's.edited', 's.rank', 's.room_kind', 'u.username', 'u.display_name'])
       .select((eb) => [

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ErrorCodes, NatterError, type ErrorCode } from '@natter/contracts';
+import { ErrorCodes, FileLimits, NatterError, type ErrorCode } from '@natter/contracts';
 import { spawnTied, stopChild } from '@natter/infra/provision';
 
 const template = fileURLToPath(new URL('../../../infra/gateway/nginx.conf.template', import.meta.url));
@@ -18,6 +18,8 @@ export interface GatewayOptions {
   edgePorts: number[];
   webRoot?: string;
   accessLog?: boolean;
+  /** The upload route's body limit in bytes (default: contracts' FileLimits.fileMaxBytes; set FILES_MAX_BYTES alike). */
+  uploadMaxBytes?: number;
 }
 
 export interface GatewayRun {
@@ -49,7 +51,8 @@ export async function writeGatewayConfig(o: GatewayOptions): Promise<string> {
     .replaceAll('{{EDGE_SERVERS}}', servers(o.edgePorts))
     .replaceAll('{{LISTEN}}', `${o.host}:${o.port}`)
     .replaceAll('{{WEB_ROOT}}', webRoot)
-    .replaceAll('{{ERROR_PAGES}}', errorPages());
+    .replaceAll('{{ERROR_PAGES}}', errorPages())
+    .replaceAll('{{UPLOAD_MAX_BODY}}', `${Math.ceil((o.uploadMaxBytes ?? FileLimits.fileMaxBytes) / 1024) + 64}k`);
   const confPath = join(o.dir, 'nginx.conf');
   await writeFile(confPath, conf);
   return confPath;

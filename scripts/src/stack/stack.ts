@@ -85,6 +85,8 @@ export interface Stack {
   services: { commandApi: ServiceProcess[]; queryApi: ServiceProcess[]; projectors: ServiceProcess[] };
   /** The nats-servers started here (none when NATS_URL was given). */
   natsNodes: NatsNode[];
+  /** The local mail catcher, started when no SMTP_URL is configured: where mail sent by Natter can be read. */
+  mailCatcher?: MailCatcherInfo;
   /** Every supervised process in start order: nats-server and postgres (when started here), services, nginx. */
   units: Unit[];
   publicKeyFile: string;
@@ -93,11 +95,19 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The mail catcher of a stack: the SMTP URL services send to, the folder of .eml files, and its page. */
+export interface MailCatcherInfo {
+  smtpUrl: string;
+  dir: string;
+  pageUrl: string;
+}
+
 const entries = {
   commandApi: 'command-api/src/main.ts',
   queryApi: 'query-api/src/main.ts',
   projectors: 'projectors/src/main.ts',
   edge: 'realtime-edge/src/main.ts',
+  mailCatcher: 'infra/src/mail-catcher/main.ts',
 };
 
 /**
@@ -182,8 +192,13 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const keys = await ensureJwtKeys(join(o.dataDir, 'keys'));
     // Fixed ports from basePort + offset, or distinct free ones (asked for together, so none is handed out twice).
     const ports = async (offsets: number[]) => (o.basePort ? offsets.map((i) => o.basePort! + i) : freePorts(offsets.length));
+    // The gateway's port is chosen now: links in mail (PUBLIC_URL) point at it.
+    const gatewayHost = o.host ?? '127.0.0.1';
+    const gatewayPort = o.gateway !== false ? (o.gatewayPort ?? (await freePort())) : undefined;
+    const publicUrl = o.env?.PUBLIC_URL ?? process.env.PUBLIC_URL ?? (gatewayPort ? `http://${gatewayHost}:${gatewayPort}` : undefined);
     const common = {
       NATS_URL: natsUrl,
+      ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}),
       DATABASE_URL: databaseUrl,
       NATTER_JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
       HOST: '127.0.0.1',
@@ -206,6 +221,16 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const got = await ports(Array.from({ length: n }, (_, i) => offset + 20 * i));
       return Promise.all(got.map((p, i) => start(n > 1 ? `${name}-${i + 1}` : name, entry, portVar, p, env)));
     };
+    // No SMTP server configured: a local mail catcher receives what Natter sends (reset and verification
+    // links), so those work out of the box and nothing leaves the machine. Supervised like every service.
+    let mailCatcher: MailCatcherInfo | undefined;
+    if (!(o.env?.SMTP_URL ?? process.env.SMTP_URL)?.trim()) {
+      const [smtpPort, httpPort] = await ports([95, 96]);
+      const dir = join(o.dataDir, 'mail');
+      const svc = await start('mail-catcher', entries.mailCatcher, 'MAIL_CATCHER_HTTP_PORT', httpPort, { MAIL_CATCHER_DIR: dir, MAIL_CATCHER_SMTP_PORT: String(smtpPort) });
+      mailCatcher = { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, dir, pageUrl: svc.url + '/' };
+      Object.assign(common, { SMTP_URL: mailCatcher.smtpUrl });
+    }
     const projectors = await many('projectors', entries.projectors, 'PROJECTORS_PORT', 3, count(o.instances?.projectors));
     const commandApis = await many('command-api', entries.commandApi, 'COMMAND_API_PORT', 0, count(o.instances?.commandApi), { NATTER_JWT_PRIVATE_KEY_FILE: keys.privateKeyFile });
     const queryApis = await many('query-api', entries.queryApi, 'QUERY_API_PORT', 1, count(o.instances?.queryApi));
@@ -217,11 +242,12 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       progress('starting the nginx gateway');
       const gw = {
         dir: join(o.dataDir, 'gateway'),
-        host: o.host ?? '127.0.0.1',
-        port: o.gatewayPort ?? (await freePort()),
+        host: gatewayHost,
+        port: gatewayPort!,
         commandPorts: commandApis.map((c) => c.port),
         queryPorts: queryApis.map((q) => q.port),
         edgePorts: edges.map((e) => e.port),
+        uploadMaxBytes: Number(o.env?.FILES_MAX_BYTES ?? process.env.FILES_MAX_BYTES) || undefined,
       };
       const confPath = await writeGatewayConfig(gw);
       const spec: UnitSpec = { name: 'nginx', logFile: join(gw.dir, 'error.log'), start: (signal) => startGatewayRun(gw, confPath, signal) };
@@ -239,6 +265,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       edges,
       services: { commandApi: commandApis, queryApi: queryApis, projectors },
       natsNodes,
+      mailCatcher,
       units: supervisor.units,
       ...keys,
       stop,

@@ -35,6 +35,7 @@ import type {
   RoomSettingsResult,
   ThreadPage,
   SearchResponse,
+  UploadResult,
 } from '@natter/contracts/browser';
 import { ApiError } from './errors';
 import type { Session } from './session';
@@ -63,6 +64,12 @@ export class Api {
   register = (body: RegisterBody) => this.call<AuthTokens>('POST', '/api/auth/register', { body, auth: false });
   login = (body: LoginBody) => this.call<AuthTokens>('POST', '/api/auth/login', { body, auth: false });
   logout = () => this.call<{ ok: true; seq: number }>('POST', '/api/auth/logout', { body: {} });
+  // ---- email links (issue 13)
+  requestPasswordReset = (login: string) => this.call<{ ok: true }>('POST', '/api/auth/password-reset/request', { body: { login }, auth: false });
+  completePasswordReset = (token: string, password: string) => this.call<{ ok: true; seq: number }>('POST', '/api/auth/password-reset', { body: { token, password }, auth: false });
+  verifyEmail = (token: string) => this.call<{ ok: true; email: string; seq: number }>('POST', '/api/auth/verify-email', { body: { token }, auth: false });
+  resendVerification = () => this.call<{ ok: true }>('POST', '/api/me/email/verification', { body: {} });
+  changeEmail = (email: string, password: string) => this.call<{ user: UserProfile; seq: number }>('POST', '/api/me/email', { body: { email, password } });
 
   // me
   me = () => this.call<{ user: UserProfile; asOfSeq: number }>('GET', '/api/me');
@@ -134,6 +141,55 @@ export class Api {
   react = (roomId: string, seq: number, emoji: string, add: boolean, clientOpId: string) =>
     this.call<MessageChangeResult>('POST', `${msgPath(roomId, seq)}/${add ? 'react' : 'unreact'}`, { body: { clientOpId, emoji } });
   pin = (roomId: string, seq: number, pinned: boolean, clientOpId: string) => this.call<MessageChangeResult>('POST', `${msgPath(roomId, seq)}/${pinned ? 'pin' : 'unpin'}`, { body: { clientOpId } });
+
+  // ---- files (issue 13)
+  /**
+   * A file's bytes (or its thumbnail's) as a Blob, for an object URL: downloads need the bearer token, which
+   * an <img src> cannot send, and every download is authorized again (no shared cache holds a room's files).
+   */
+  fileBlob = async (roomId: string, fileId: string, thumb = false): Promise<Blob> => {
+    const path = `/api/rooms/${enc(roomId)}/files/${enc(fileId)}${thumb ? '/thumb' : ''}`;
+    const get = async (token: string | null) => this.fetchFn(path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    let res = await get(await this.session.getAccessToken());
+    if (res.status === 401) res = await get(await this.session.refresh());
+    if (!res.ok) {
+      const err = ((await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ApiError(res.status, (err?.code as ApiError['code']) ?? 'internal', err?.message ?? `HTTP ${res.status}`);
+    }
+    return res.blob();
+  };
+
+  /**
+   * Upload one file to a room (multipart, one part "file") with progress; `signal` cancels it. XMLHttpRequest,
+   * because fetch reports no upload progress. Answers the attachment to send with a message.
+   */
+  upload = async (roomId: string, file: Blob, name: string, onProgress: (sent: number, total: number) => void, signal?: AbortSignal): Promise<UploadResult> => {
+    const token = await this.session.getAccessToken();
+    if (!token) throw new ApiError(401, 'unauthenticated', 'Signed out.');
+    const form = new FormData();
+    form.append('file', file, name);
+    return new Promise<UploadResult>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', `/api/rooms/${enc(roomId)}/files`);
+      xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+      xhr.onload = () => {
+        let data: unknown;
+        try {
+          data = JSON.parse(xhr.responseText);
+        } catch {
+          data = undefined;
+        }
+        if (xhr.status === 201) return resolve(data as UploadResult);
+        const err = (data as { error?: { code?: string; message?: string; details?: unknown } } | undefined)?.error;
+        reject(new ApiError(xhr.status, (err?.code as ApiError['code']) ?? 'internal', err?.message ?? `HTTP ${xhr.status}`, err?.details));
+      };
+      xhr.onerror = () => reject(new ApiError(0, 'network', 'Cannot reach the server.'));
+      xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
+      signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(form);
+    });
+  };
 
   private async call<T>(
     method: string,

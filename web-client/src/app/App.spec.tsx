@@ -13,7 +13,7 @@ const far = new Date(Date.now() + 3600_000).toISOString();
 const tokens: AuthTokens = { accessToken: 'a1', accessTokenExpiresAt: far, refreshToken: 'r1', refreshTokenExpiresAt: far, user: alice, seq: 1 };
 
 function room(id: string, name: string, lastSeq: number): MyRoom {
-  return { id, name, topic: `about ${name}`, visibility: 'public', kind: 'room', archived: false, createdBy: 'bob', createdAt: '2026-01-01T00:00:00Z', memberCount: 2, lastSeq, role: 'member', joinedSeq: 1 };
+  return { id, name, topic: `about ${name}`, visibility: 'public', kind: 'room', archived: false, createdBy: 'bob', createdAt: '2026-01-01T00:00:00Z', memberCount: 2, lastSeq, role: 'member', joinedSeq: 1, unread: { readSeq: 0, unread: 0, mentions: 0, firstUnreadSeq: null } };
 }
 
 /** A scripted query/command API: answers by method and path, records every request. */

@@ -5,6 +5,8 @@ import { Api } from '../api/client';
 import { ApiError } from '../api/errors';
 import { Session } from '../api/session';
 import { LoginPage, RegisterPage } from '../features/auth/AuthPages';
+import { ForgotPasswordPage, ResetPasswordPage } from '../features/auth/PasswordResetPages';
+import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { BrowseRooms } from '../features/rooms/BrowseRooms';
 import { CreateRoom } from '../features/rooms/CreateRoom';
@@ -52,6 +54,9 @@ export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/verify-email" element={<VerifyEmailPage />} />
       <Route
         element={
           <RequireAuth createSocket={createSocket}>

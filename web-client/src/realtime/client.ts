@@ -1,4 +1,4 @@
-import { Limits, type ClientFrame, type EventEnvelope, type Message, type SendMessageResult, type ServerFrame } from '@natter/contracts/browser';
+import { Limits, type Attachment, type ClientFrame, type EventEnvelope, type Message, type SendMessageResult, type ServerFrame } from '@natter/contracts/browser';
 import { backoffDelay } from './backoff';
 import { Connection } from './connection';
 import type { Outbox } from './outbox';
@@ -27,7 +27,15 @@ export interface RealtimeOptions {
   log?: (msg: string, data?: unknown) => void;
   /** Typing and presence state (a fresh one by default). */
   signals?: LiveSignals;
+  /**
+   * Opt in to the user's own events (`user_event`: read markers, profile changes) on every connection: the
+   * first resume asks for them live from now (`user: "now"`), later ones from the last one applied.
+   */
+  userEvents?: boolean;
 }
+
+/** A `user_event` (seq, envelope), or the user's events in (after, upto] skipped (`user_truncated`) / void (`reset`). */
+export type UserEventListener = (seq: number, event: EventEnvelope) => void;
 
 /** Error codes worth retrying by themselves; any other error fails the message until the user retries. */
 const TRANSIENT = new Set(['rate_limited', 'unavailable', 'overloaded', 'internal', 'conflict', 'projection_lagging']);
@@ -69,6 +77,10 @@ export class RealtimeClient {
   private followed: string[] = [];
   private presenceRequest: string | null = null;
   private readonly typingSentAt = new Map<string, number>();
+  /** Last seq of the user's own subject applied (user_event / synced), null before the first synced. */
+  private userPos: number | null = null;
+  private readonly userEventListeners = new Set<UserEventListener>();
+  private readonly userSyncListeners = new Set<(seq: number) => void>();
 
   constructor(options: RealtimeOptions) {
     this.opts = {
@@ -78,6 +90,7 @@ export class RealtimeClient {
       ackTimeoutMs: 15_000,
       maxSendAttempts: 3,
       signals: new LiveSignals(),
+      userEvents: false,
       ...options,
     };
     const { url, createSocket, auth, backoff, random, heartbeatMs, log } = this.opts;
@@ -138,6 +151,27 @@ export class RealtimeClient {
     return () => this.eventListeners.delete(fn);
   }
 
+  /** The user's own events (user_event), each once, in seq order; only with the `userEvents` option. */
+  onUserEvent(fn: UserEventListener): () => void {
+    this.userEventListeners.add(fn);
+    return () => this.userEventListeners.delete(fn);
+  }
+
+  /**
+   * The user's own events are complete up to `seq` and what was derived from them may be stale: after every
+   * `synced` (a first connection, or one back from an absence) and a `user_truncated`. Reload the state built
+   * from them (e.g. `GET /api/me/rooms?minSeq=<seq>`) and apply only later user events on top.
+   */
+  onUserSynced(fn: (seq: number) => void): () => void {
+    this.userSyncListeners.add(fn);
+    return () => this.userSyncListeners.delete(fn);
+  }
+
+  /** Last seq of the user's own events applied (null before the first `synced` with `user`). */
+  get userPosition(): number | null {
+    return this.userPos;
+  }
+
   /** A room skipped events (`truncated`): what was derived from them (members, room details) is stale. */
   onRoomGap(fn: (roomId: string) => void): () => void {
     this.gapListeners.add(fn);
@@ -181,9 +215,12 @@ export class RealtimeClient {
     this.conn.networkLost();
   }
 
-  /** Write a message (or a reply): it goes to the outbox at once (pending) and is sent when the socket is online. */
-  send(roomId: string, text: string, reply?: ReplyTo): string {
-    const entry = this.opts.outbox.add(roomId, text, reply);
+  /**
+   * Write a message (or a reply): it goes to the outbox at once (pending) and is sent when the socket is
+   * online. `attachments`: files already uploaded to the room (the upload answered them).
+   */
+  send(roomId: string, text: string, reply?: ReplyTo, attachments?: Attachment[]): string {
+    const entry = this.opts.outbox.add(roomId, text, reply, attachments);
     this.flush();
     return entry.clientMsgId;
   }
@@ -210,7 +247,7 @@ export class RealtimeClient {
       case 'hello':
         this.userId = frame.userId;
         this.resetApplied = false;
-        this.conn.write(resumeFrame(timelines));
+        this.conn.write(resumeFrame(timelines, this.opts.userEvents ? (this.userPos ?? 'now') : undefined));
         return;
       case 'event':
         if (!applyEvent(timelines, this.userId, frame.room, frame.seq, frame.event)) return;
@@ -222,6 +259,7 @@ export class RealtimeClient {
         return;
       case 'synced':
         applySynced(timelines, frame);
+        if (frame.user !== undefined) this.userSynced(frame.user);
         this.conn.markOnline();
         this.flush();
         if (this.followed.length > 0) this.sendFollow();
@@ -246,6 +284,14 @@ export class RealtimeClient {
         }
         if (frame.id && this.inFlight.has(frame.id)) return this.onSendError(frame.id, frame.code, frame.message, frame.retryAfterMs);
         return this.onUnnamedError(frame.code, frame.message);
+      case 'user_event':
+        if (this.userPos !== null && frame.seq <= this.userPos) return;
+        this.userPos = frame.seq;
+        for (const fn of this.userEventListeners) fn(frame.seq, frame.event);
+        return;
+      case 'user_truncated':
+        this.userSynced(frame.upto);
+        return;
       case 'pong':
         return;
       case 'reconnect':
@@ -264,9 +310,15 @@ export class RealtimeClient {
     for (const fn of this.eventListeners) fn(roomId, seq, event);
   }
 
+  private userSynced(seq: number): void {
+    this.userPos = Math.max(this.userPos ?? 0, seq);
+    for (const fn of this.userSyncListeners) fn(this.userPos);
+  }
+
   private applyResetOnce(epoch: string | null): void {
     if (this.resetApplied) return;
     this.resetApplied = true;
+    this.userPos = null;
     this.opts.log?.('reset: dropping every position', { epoch });
     // Nothing may stay in flight: the outbox decides per message (resume.ts applyReset).
     for (const id of [...this.inFlight.keys()]) this.takeInFlight(id);
@@ -313,7 +365,8 @@ export class RealtimeClient {
   private sendNext(roomId: string): void {
     for (let entry = this.opts.outbox.nextPending(roomId); entry; entry = this.opts.outbox.nextPending(roomId)) {
       const id = this.opts.newId();
-      const frame = JSON.stringify({ type: 'send', id, roomId, clientMsgId: entry.clientMsgId, text: entry.text, ...entry.reply } satisfies ClientFrame);
+      const files = entry.attachments?.length ? { attachments: entry.attachments.map((a) => a.fileId) } : {};
+      const frame = JSON.stringify({ type: 'send', id, roomId, clientMsgId: entry.clientMsgId, text: entry.text, ...entry.reply, ...files } satisfies ClientFrame);
       if (new TextEncoder().encode(frame).length > Limits.wsFrameBytes) {
         // The edge would close the socket (1009) and every resend would too: fail it here instead.
         this.opts.outbox.update(entry.clientMsgId, { status: 'failed', error: { code: 'body_too_large', message: 'This message is too large to send.' } });

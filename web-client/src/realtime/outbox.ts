@@ -1,3 +1,4 @@
+import type { Attachment } from '@natter/contracts/browser';
 import type { OutboxEntry, OutboxStore, ReplyTo } from './types';
 
 type Listener = () => void;
@@ -42,7 +43,7 @@ export class Outbox {
     return [...new Set(this.entries.filter((e) => e.status === 'pending').map((e) => e.roomId))];
   }
 
-  add(roomId: string, text: string, reply?: ReplyTo): OutboxEntry {
+  add(roomId: string, text: string, reply?: ReplyTo, attachments?: Attachment[]): OutboxEntry {
     const order = Math.max(this.now(), this.lastOrder + 1);
     this.lastOrder = order;
     const entry: OutboxEntry = {
@@ -50,6 +51,7 @@ export class Outbox {
       roomId,
       text,
       ...(reply ? { reply } : {}),
+      ...(attachments?.length ? { attachments } : {}),
       order,
       createdAt: new Date(this.now()).toISOString(),
       status: 'pending',

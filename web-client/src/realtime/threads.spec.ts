@@ -4,7 +4,7 @@ import { message, messageEvent } from './testing';
 
 const view = (seq: number, text: string, extra: object = {}) => ({
   ...message('r', seq, text), senderName: 'Bob', inRoom: false, threadRootSeq: 1, mentions: { userIds: [], room: false, here: false },
-  edited: null, deleted: null, replies: null, reactions: [], pinned: null, ...extra,
+  edited: null, deleted: null, replies: null, reactions: [], pinned: null, attachments: [], ...extra,
 });
 const reply = (seq: number, rootSeq = 1) => ({ ...messageEvent('r', `live ${seq}`), data: { roomId: 'r', messageId: `m${seq}`, senderId: 'bob', clientMsgId: `c${seq}`, text: `live ${seq}`, thread: { rootSeq, rootSenderId: 'bob', alsoToRoom: false } } });
 

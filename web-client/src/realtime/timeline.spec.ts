@@ -44,7 +44,7 @@ describe('Timelines: changes to messages (contracts foldMessage)', () => {
   const env = (type: string, data: object, at = '2026-01-01T00:00:00.000Z') => ({ id: `x-${type}-${Math.random()}`, type, v: 1, at, actor: 'u1', data: { roomId: 'r', ...data } });
   const view = (seq: number, text: string, extra: object = {}) => ({
     ...message('r', seq, text), senderName: 'Bob', inRoom: true, threadRootSeq: null, mentions: { userIds: [], room: false, here: false },
-    edited: null, deleted: null, replies: null, reactions: [], pinned: null, ...extra,
+    edited: null, deleted: null, replies: null, reactions: [], pinned: null, attachments: [], ...extra,
   });
   const item = (t: Timelines, seq: number) => t.get('r').items.find((i) => i.seq === seq) as Extract<ReturnType<Timelines['get']>['items'][number], { kind: 'message' }>;
 

@@ -213,6 +213,7 @@ export function sentToItem(seq: number, e: EventEnvelope): MessageItem {
     replies: null,
     reactions: [],
     pinned: null,
+    ...(d.attachments?.length ? { attachments: d.attachments } : {}),
     asOf: seq,
   };
 }

@@ -1,4 +1,4 @@
-import { NoMentions, type EventEnvelope, type Message, type MessageState, type MessageView } from '@natter/contracts/browser';
+import { NoMentions, type Attachment, type EventEnvelope, type Message, type MessageState, type MessageView } from '@natter/contracts/browser';
 
 /** The part of the browser WebSocket the client uses, so tests can hand it a fake. */
 export interface SocketLike {
@@ -45,6 +45,8 @@ export type MessageItem = MessageState & {
   inRoom: boolean;
   /** A reply: its thread's root. */
   threadRootSeq: number | null;
+  /** Its files (emptied when the message is deleted). */
+  attachments?: Attachment[];
   asOf: number;
 };
 export type MemberItem = {
@@ -100,6 +102,8 @@ export interface OutboxEntry {
   text: string;
   /** A reply (absent: a message of the room). */
   reply?: ReplyTo;
+  /** Files already uploaded for it (sent as their ids). */
+  attachments?: Attachment[];
   /** Send order (monotonic within this browser). */
   order: number;
   createdAt: string;
@@ -139,6 +143,7 @@ export function messageToItem(m: Message | MessageView, asOf: number = m.seq, re
     replies: v?.replies ?? null,
     reactions: v?.reactions ?? [],
     pinned: v?.pinned ?? null,
+    ...(m.attachments?.length ? { attachments: m.attachments } : {}),
     asOf: Math.max(asOf, m.seq),
   };
 }

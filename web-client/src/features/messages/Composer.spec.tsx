@@ -24,7 +24,7 @@ describe('Composer: @-autocomplete, emoji, Up arrow', () => {
     await userEvent.keyboard('{ArrowDown}{ArrowDown}{Tab}');
     expect(box).toHaveValue('hi @Bob_x1 and @room ');
     await userEvent.keyboard('{Enter}');
-    expect(onSend).toHaveBeenCalledWith('hi @Bob_x1 and @room ');
+    expect(onSend).toHaveBeenCalledWith('hi @Bob_x1 and @room ', []);
   });
 
   it('Escape closes the list; an email is not a mention', async () => {

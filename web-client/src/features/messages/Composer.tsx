@@ -1,5 +1,7 @@
-import { Limits } from '@natter/contracts/browser';
-import { useId, useMemo, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { Limits, type Attachment } from '@natter/contracts/browser';
+import { useId, useMemo, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { PendingUploads } from '../files/PendingUploads';
+import type { Uploads } from '../files/useUploads';
 import { EmojiPicker } from './EmojiPicker';
 
 /** Someone the composer can complete after `@`. */
@@ -19,6 +21,8 @@ const SPECIAL: MentionCandidate[] = [
  * - `@` starts completing room members (and @room / @here): arrows choose, Enter or Tab takes, Escape closes.
  * - The emoji button inserts `:shortcode:` (drawn as the emoji).
  * - Up arrow in an empty composer edits your last message (`onEditLast`).
+ * - With `uploads`: files dropped on it, pasted into it or picked with the paperclip upload at once (progress,
+ *   cancel, retry) and go with the message; a message may then be files alone. Send waits for uploads in flight.
  */
 export function Composer({
   roomName,
@@ -29,11 +33,12 @@ export function Composer({
   members = [],
   onEditLast,
   extra,
+  uploads,
 }: {
   roomName: string;
   /** The input's label (default "Message <room>"). */
   label?: string;
-  onSend: (text: string) => void;
+  onSend: (text: string, attachments: Attachment[]) => void;
   onTyping?: () => void;
   disabled?: boolean;
   members?: MentionCandidate[];
@@ -41,6 +46,8 @@ export function Composer({
   onEditLast?: () => boolean;
   /** More controls under the input (the thread's "Also send to room"). */
   extra?: ReactNode;
+  /** Files for this message (useUploads); absent: no attachments here. */
+  uploads?: Uploads;
 }) {
   const [text, setText] = useState('');
   const [caret, setCaret] = useState(0);
@@ -51,7 +58,23 @@ export function Composer({
   const hintId = useId();
   const listId = useId();
   const tooLong = text.length > Limits.messageTextChars;
-  const canSend = !disabled && text.trim().length > 0 && !tooLong;
+  const ready = uploads?.ready ?? [];
+  const canSend = !disabled && (text.trim().length > 0 || ready.length > 0) && !tooLong && !uploads?.busy;
+  const [dragging, setDragging] = useState(false);
+  const picker = useRef<HTMLInputElement>(null);
+  const hasFiles = (e: DragEvent) => Array.from(e.dataTransfer?.types ?? []).includes('Files');
+  const onDrop = (e: DragEvent) => {
+    if (!uploads || !hasFiles(e)) return;
+    e.preventDefault();
+    setDragging(false);
+    uploads.add(Array.from(e.dataTransfer.files));
+  };
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const files = Array.from(e.clipboardData?.files ?? []);
+    if (!uploads || !files.length) return;
+    e.preventDefault(); // an image on the clipboard: attach it (its text form, if any, is not pasted)
+    uploads.add(files);
+  };
   const inputLabel = label ?? `Message ${roomName}`;
 
   const at = AT_CARET.exec(text.slice(0, caret));
@@ -86,7 +109,8 @@ export function Composer({
   const submit = (e?: FormEvent) => {
     e?.preventDefault();
     if (!canSend) return;
-    onSend(text);
+    onSend(text, ready);
+    uploads?.clear();
     update('', 0);
     ref.current?.focus();
   };
@@ -120,7 +144,19 @@ export function Composer({
   };
 
   return (
-    <form className="composer" onSubmit={submit}>
+    <form
+      className={`composer${dragging ? ' composer--drop' : ''}`}
+      onSubmit={submit}
+      data-testid="composer"
+      onDragOver={(e) => {
+        if (!uploads || !hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => e.currentTarget === e.target && setDragging(false)}
+      onDrop={onDrop}
+    >
+      {uploads && <PendingUploads uploads={uploads} />}
       <label className="visually-hidden" htmlFor={`${hintId}-input`}>
         {inputLabel}
       </label>
@@ -162,12 +198,31 @@ export function Composer({
           }}
           onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           disabled={disabled}
           aria-describedby={hintId}
           aria-invalid={tooLong || undefined}
         />
       </div>
       <div className="composer__buttons">
+        {uploads && (
+          <>
+            <button type="button" className="btn btn--ghost composer__attach" aria-label="Attach files" onClick={() => picker.current?.click()} disabled={disabled}>
+              📎
+            </button>
+            <input
+              ref={picker}
+              type="file"
+              multiple
+              hidden
+              data-testid="file-input"
+              onChange={(e) => {
+                uploads.add(Array.from(e.target.files ?? []));
+                e.target.value = '';
+              }}
+            />
+          </>
+        )}
         <button type="button" className="btn btn--ghost composer__emoji" aria-label="Insert emoji" onClick={() => setPicking((p) => !p)}>
           ☺︎
         </button>

@@ -59,7 +59,7 @@ describe('Composer', () => {
     expect(onSend).not.toHaveBeenCalled();
     await userEvent.clear(box);
     await userEvent.type(box, 'line one{Shift>}{Enter}{/Shift}line two{Enter}');
-    expect(onSend).toHaveBeenCalledWith('line one\nline two');
+    expect(onSend).toHaveBeenCalledWith('line one\nline two', []);
     expect(box).toHaveValue('');
   });
 });

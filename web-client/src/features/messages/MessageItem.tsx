@@ -1,5 +1,7 @@
+import type { Attachment } from '@natter/contracts/browser';
 import { memo, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import type { MessageItem as StoredItem } from '../../realtime';
+import { Attachments } from '../files/Attachments';
 import { EditBox } from './EditBox';
 import { renderMarkdown } from './markdown';
 import type { MessageControls } from './message-controls';
@@ -27,6 +29,8 @@ export interface MessageItemProps {
   inThread?: boolean;
   /** Drawn at the end of the row (the pinned list's buttons). */
   after?: ReactNode;
+  /** Files of a message not stored yet (the outbox's). */
+  files?: Attachment[];
 }
 
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -45,7 +49,7 @@ const LONG_PRESS_MS = 500;
  * stored message shows what happened to it: "(edited)" (opens the versions), a tombstone once deleted, its
  * reactions, its thread's reply count, a pin; and, with controls, its actions (hover toolbar, long press).
  */
-export const MessageItem = memo(function MessageItem({ author, at, text, status, seq, mine, error, onRetry, onDiscard, stored, controls, nameOf, inThread, after }: MessageItemProps) {
+export const MessageItem = memo(function MessageItem({ author, at, text, status, seq, mine, error, onRetry, onDiscard, stored, controls, nameOf, inThread, after, files }: MessageItemProps) {
   const time = formatTime(at);
   const [menuOpen, setMenuOpen] = useState(false);
   const press = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -105,8 +109,9 @@ export const MessageItem = memo(function MessageItem({ author, at, text, status,
       ) : editing && controls && stored ? (
         <EditBox initial={stored.text} onCancel={controls.cancelEdit} onSave={(t) => controls.saveEdit(stored.seq, t)} />
       ) : (
-        <div className="message__text markdown">{renderMarkdown(text, { mention: mentionOf })}</div>
+        text !== '' && <div className="message__text markdown">{renderMarkdown(text, { mention: mentionOf })}</div>
       )}
+      {!deleted && (stored?.attachments ?? files)?.length ? <Attachments files={(stored?.attachments ?? files)!} /> : null}
       {stored && !deleted && (
         <ReactionChips reactions={stored.reactions} me={controls?.me ?? ''} nameOf={names} onReact={controls && ((emoji, add) => controls.react(stored.seq, emoji, add))} />
       )}

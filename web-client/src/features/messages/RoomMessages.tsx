@@ -7,6 +7,7 @@ import { useOutbox, useRealtime, useTimeline } from '../../app/realtime';
 import { TimelineRow } from '../timeline/TimelineRow';
 import type { RowContext } from '../timeline/renderer';
 import { Composer, type MentionCandidate } from './Composer';
+import { useUploads } from '../files/useUploads';
 import type { MessageControls } from './message-controls';
 import { MessageItem } from './MessageItem';
 import { MessageList } from './MessageList';
@@ -37,6 +38,7 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
   const { timelines, client, markers } = useRealtime();
   const timeline = useTimeline(roomId);
   const outbox = useOutbox(roomId);
+  const uploads = useUploads(roomId);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const loadingNewest = useRef(false);
@@ -168,6 +170,7 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
             author={me.displayName}
             at={e.createdAt}
             text={e.text}
+            files={e.attachments}
             status={e.status}
             mine
             error={e.error?.message}
@@ -192,7 +195,7 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
           This room is archived: it can be read, not written in.
         </p>
       ) : (
-        <Composer roomName={roomName} members={members} onEditLast={editLast} onSend={(text) => client.send(roomId, text)} onTyping={() => client.typing(roomId)} />
+        <Composer roomName={roomName} members={members} onEditLast={editLast} uploads={uploads} onSend={(text, files) => client.send(roomId, text, undefined, files)} onTyping={() => client.typing(roomId)} />
       )}
     </>
   );

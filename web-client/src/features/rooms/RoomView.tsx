@@ -1,3 +1,4 @@
+import { RoomFilesProvider } from '../files/room-files';
 import { roleAtLeast, type MyRoom, type Room } from '@natter/contracts/browser';
 import type { ReactNode } from 'react';
 import { useEffect, useMemo, useState } from 'react';
@@ -149,6 +150,7 @@ function MemberRoom({ room, roomName }: { room: MyRoom; roomName: string }) {
   const manages = !isDm && roleAtLeast(room.role, 'admin');
 
   return (
+    <RoomFilesProvider roomId={roomId}>
     <section className="room" aria-labelledby="room-title">
       <RoomHeader info={room} roomName={roomName}>
         <button type="button" className="btn btn--ghost btn--small" aria-label={`Members (${room.memberCount})`} aria-expanded={panel === 'members'} aria-controls="members-panel" onClick={() => toggle('members')}>
@@ -207,6 +209,7 @@ function MemberRoom({ room, roomName }: { room: MyRoom; roomName: string }) {
       </div>
       {historySeq !== null && <EditHistoryDialog roomId={roomId} seq={historySeq} onClose={() => setHistorySeq(null)} />}
     </section>
+    </RoomFilesProvider>
   );
 }
 

@@ -1,0 +1,62 @@
+import { FileParams, parseOrThrow, type UploadResult } from '@natter/contracts';
+import type { Admission } from '@natter/infra/runtime';
+import type { BearerAuth } from '../shared/auth.guard';
+import type { FastifyServer } from '../shared/http-types';
+import type { RateLimiter, Rate } from '../shared/rate-limits/rate-limiter';
+import { withFilePart } from './multipart';
+import type { UploadFile } from './upload-file';
+
+const RoomParams = FileParams.pick({ roomId: true });
+
+/**
+ * `POST /api/rooms/:roomId/files` (multipart/form-data, one part named `file`): 201 `{file}` (contracts'
+ * UploadResult). Registered in a Fastify context of its own whose only body parser is multipart and which
+ * leaves the body unread, so the upload streams from the socket to the store instead of the JSON parser's
+ * 64 KiB buffer. Token, room and quota are checked before a byte of the body is read.
+ */
+export function registerFileRoutes(
+  fastify: FastifyServer,
+  deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; maxBytes: number },
+): void {
+  void fastify.register(async (child) => {
+    child.removeAllContentTypeParsers();
+    child.addContentTypeParser('multipart/form-data', (_req: unknown, _payload: unknown, done: (err: null, body?: unknown) => void) => done(null));
+    child.post('/api/rooms/:roomId/files', (req, reply) =>
+      deps.admission.run(async () => {
+        try {
+          const caller = await deps.auth.caller(req.headers.authorization);
+          const { roomId } = parseOrThrow(RoomParams, req.params);
+          await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
+          await deps.uploads.admit(caller, roomId);
+          const file = await withFilePart(req.raw, deps.maxBytes, (part) => deps.uploads.store(caller, roomId, part));
+          void reply.status(201);
+          return { file } satisfies UploadResult;
+        } catch (err) {
+          // Refused before or while reading: read (and drop) what the client still sends, so it sees the answer.
+          if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
+          throw err;
+        }
+      }),
+    );
+  });
+}
+
+/** Read and drop the rest of a request (bounded), so that an early answer is not turned into a reset. */
+function drain(req: NodeJS.ReadableStream & { destroy(): void }, maxBytes: number): Promise<void> {
+  return new Promise((resolve) => {
+    let n = 0;
+    const done = () => resolve();
+    req.on('data', (c: Buffer) => {
+      n += c.length;
+      if (n > maxBytes + 8 * 1024 * 1024) {
+        req.destroy();
+        done();
+      }
+    });
+    req.on('end', done);
+    req.on('close', done);
+    req.on('error', done);
+    req.resume();
+  });
+}
+

@@ -1,0 +1,69 @@
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import busboy from 'busboy';
+import { NatterError } from '@natter/contracts';
+
+/** The one file part of an upload: its stream (bytes as they arrive) and what the client said about it. */
+export interface FilePart {
+  name: string;
+  /** The part's Content-Type, a claim only (sniffing decides). */
+  claimedType: string | undefined;
+  stream: Readable;
+}
+
+/** Request bytes read past the limit (and discarded) before the connection is dropped instead (as http-body.ts). */
+const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Parse a multipart/form-data upload as a stream: `onFile` gets the part named `file` as soon as its headers
+ * arrive and consumes it (nothing is buffered here). Other parts are skipped. The promise settles after the
+ * whole request was read, so an error answered early (too large, wrong type) still reaches the client as
+ * an answer and not as a reset; past `maxBytes` + 8 MiB the request is destroyed instead. The part's stream
+ * ends (truncated) one byte after `maxBytes`, which is how the caller sees "too large".
+ */
+export async function withFilePart<T>(req: IncomingMessage, maxBytes: number, onFile: (part: FilePart) => Promise<T>): Promise<T> {
+  const type = String(req.headers['content-type'] ?? '');
+  if (!/^multipart\/form-data\b/i.test(type)) throw new NatterError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file".');
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 20 } });
+  } catch (err) {
+    throw new NatterError('bad_request', 'Malformed multipart body.', undefined, { cause: err });
+  }
+  let received = 0;
+  const onData = (chunk: Buffer) => {
+    received += chunk.length;
+    if (received > maxBytes + DRAIN_MAX_BYTES) req.destroy();
+  };
+  req.on('data', onData);
+  const finished = new Promise<void>((resolve, reject) => {
+    bb.on('close', resolve);
+    bb.on('error', (err) => reject(new NatterError('bad_request', 'Malformed multipart body.', undefined, { cause: err })));
+    req.on('error', reject);
+    req.on('close', () => (req.complete ? undefined : reject(new NatterError('bad_request', 'The upload was cut off.'))));
+  });
+  finished.catch(() => {});
+  let result: Promise<T> | undefined;
+  let part: Readable | undefined;
+  bb.on('file', (field, stream, info) => {
+    if (field !== 'file' || result) {
+      stream.resume();
+      return;
+    }
+    part = stream;
+    result = onFile({ name: info.filename ?? '', claimedType: info.mimeType, stream });
+    result.catch(() => stream.resume()); // an early refusal: read (and drop) the rest so the request ends
+  });
+  req.pipe(bb);
+  try {
+    await finished;
+  } catch (err) {
+    part?.destroy();
+    if (result) await result.catch(() => {});
+    throw err;
+  } finally {
+    req.off('data', onData);
+  }
+  if (!result) throw new NatterError('validation_failed', undefined, [{ path: 'file', message: 'a part named "file" is required' }]);
+  return result;
+}

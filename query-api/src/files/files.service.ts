@@ -1,0 +1,50 @@
+import { FileHeaders, FileObjects, isInlineType, NatterError } from '@natter/contracts';
+import type { ByteRange, FileStore, StoredObject } from '@natter/infra/runtime';
+import type { Caller } from '../http/auth';
+import { MembersRepository } from '../members/members.repository';
+import type { ReadModelReader } from '../read-model/reader';
+import { RoomsRepository } from '../rooms/rooms.repository';
+import { parseRange } from './byte-range';
+
+export interface FileDownload {
+  object: StoredObject;
+  /** The sniffed type the file is served with (thumbnails: their own). */
+  type: string;
+  name: string;
+  inline: boolean;
+  range: ByteRange | null;
+  body: AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Downloads, authorized on every request: the caller must be a member of the room now (behind the reader's
+ * membership fence, so a removal that has answered is never downloaded around), and the object must belong
+ * to that room (the room stored with it). Outsiders get what history gives them (404 room_not_found for a
+ * private room, 403 not_member for a public one); a file of another room, a guessed id, a deleted file:
+ * 404 file_not_found, all alike.
+ */
+export class FilesService {
+  constructor(
+    private readonly reader: ReadModelReader,
+    private readonly store: FileStore,
+    private readonly members = new MembersRepository(),
+    private readonly rooms = new RoomsRepository(),
+  ) {}
+
+  async open(caller: Caller, roomId: string, fileId: string, which: 'file' | 'thumb', rangeHeader: string | undefined): Promise<FileDownload | { unsatisfiable: number }> {
+    await this.reader.read({ callerId: caller.userId, roomId }, async (q) => {
+      if (await this.members.roleOf(q, roomId, caller.userId)) return;
+      const room = await this.rooms.findById(q, roomId);
+      throw new NatterError(room?.visibility === 'public' ? 'not_member' : 'room_not_found');
+    });
+    const key = which === 'file' ? FileObjects.file(fileId) : FileObjects.thumb(fileId);
+    const stat = await this.store.stat(key);
+    if (!stat || stat.meta[FileHeaders.room] !== roomId) throw new NatterError('file_not_found');
+    const parsed = parseRange(rangeHeader, stat.size);
+    if (parsed === 'unsatisfiable') return { unsatisfiable: stat.size };
+    const read = await this.store.read(key, parsed?.range);
+    if (!read) throw new NatterError('file_not_found'); // deleted between the two calls
+    const type = read.object.meta[FileHeaders.type] ?? 'application/octet-stream';
+    return { object: read.object, type, name: read.object.meta[FileHeaders.name] ?? 'file', inline: isInlineType(type), range: parsed?.range ?? null, body: read.body };
+  }
+}
