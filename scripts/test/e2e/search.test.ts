@@ -122,12 +122,13 @@ describe('message search', () => {
     // While it back-fills: the API says so with its progress, and the admin status shows the projection behind.
     const seen: unknown[] = [];
     const during = await waitFor('a 503 with progress', async () => {
+      if (process.env.SEARCH_TEST_DEBUG) console.log(JSON.stringify(searchLog.slice(-3).map((l) => l.msg)));
       const r = await search(u.ada, 'deploy');
       if (seen.length < 5 || r.status !== 503) seen.push([r.status, r.body]);
       // Anything but 503s while it back-fills is a failure: say what came instead.
       if (seen.length > 8) throw new Error(`not a back-fill 503: ${JSON.stringify(seen)}`);
       return r.status === 503 && r.body.error.details?.appliedSeq > 0 ? r : undefined;
-    }, 30_000, 20);
+    }, 60_000, 20);
     expect(during.body.error.code).toBe('search_not_ready');
     expect(during.body.error.details.targetSeq).toBeGreaterThan(during.body.error.details.appliedSeq);
     const status = await waitFor('admin status shows the back-fill', async () => {
