@@ -19,6 +19,7 @@ export type { Room, MyRoom, Member, CreateRoomBody, RoomCommandResult, RoomKind,
 export type { MarkReadBody, MarkReadResult, UnreadState } from './api/read-state';
 export type { ReadMarker } from './events/read-state.events';
 export type { DirectoryEntry, PublicProfile, SendDirectMessageBody, SendDirectMessageResult } from './api/people';
+export type { SearchHit, SearchResponse, SnippetSegment } from './api/search';
 export type { AdminUser, UserSession, AuditEntry, RebuildStatus, ServiceStatus, SystemStatus, AdminUserResult } from './api/admin';
 export type { NatsCommandName, CommandInput, CommandResult } from './commands/catalog';
 export type { Message, SendMessageBody, SendMessageResult, HistoryPage, MessageView, ReactionGroup } from './api/messages';

@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { connectNats, NatsFileStore, createKysely, createMetricsRegistry, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, type ReadModelDB } from '@natter/infra/runtime';
 import { chatProjection } from './chat/chat.projection';
 import { startFileReaper } from './files/file-reaper';
-import type { ProjectorsConfig } from './config';
+import type { ProjectionName, ProjectorsConfig } from './config';
+import type { BatchEffects, Projection } from './runtime/projection';
+import { searchProjection } from './search/search.projection';
 import { startOpsServer } from './http/ops-server';
 import { ProjectorMetrics } from './runtime/metrics';
 import { ProjectionRunner } from './runtime/projection-runner';
@@ -20,22 +22,47 @@ import { renderMetrics } from './runtime/render-metrics';
  * A live read model of an older version is first rebuilt into this code's version (upgrade.ts); the process
  * is ready meanwhile (its /readyz says `upgrading` with the progress) and projects once it is done.
  */
-export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics; notifications: NotificationsService | null }> {
+export interface RunningProjection {
+  runner: ProjectionRunner;
+  metrics: ProjectorMetrics;
+}
+
+/** What a projection's status says (admin panel, natter.status): role, checkpoint, lag; backfilling while far behind. */
+function projectionStatus(p: RunningProjection) {
+  const { role, schema } = p.runner;
+  const { appliedSeq, streamLastSeq, lag } = p.metrics;
+  return { role, schema, appliedSeq, streamLastSeq, lag, backfilling: role === 'active' && lag > 2000, percent: streamLastSeq > 0 ? Math.min(100, Math.floor((appliedSeq / streamLastSeq) * 1000) / 10) : 100 };
+}
+
+export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics; projections: ReadonlyMap<string, RunningProjection>; notifications: NotificationsService | null }> {
   const nc = await connectNats(config.natsUrl, 'projectors', log.child({ component: 'nats' }));
   const db = createKysely<ReadModelDB>(config.databaseUrl, 4);
   const registry = createMetricsRegistry();
   instrumentNats(nc, registry);
-  const metrics = new ProjectorMetrics(chatProjection.name, registry);
   // Every send's dedupe record is written here, from the committed event, before its batch commits: command-api
   // answers a send with one JetStream write, and no crash of command-api can lose a record (docs/architecture.md).
+  // Only the chat projection does it (one writer; the search projection has no effects outside Postgres).
   const requests = new NatsRequester(nc);
   const dedupe = new MsgDedupeWriter(requests);
-  const runner = new ProjectionRunner(nc, db, config.databaseUrl, chatProjection, metrics, log.child({ component: 'projection', projection: chatProjection.name }), {
-    batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs },
-    lockRetryMs: config.lockRetryMs,
-    effects: (events) => dedupe.putSends(events),
-  });
-  // Notifications (issue 13): a second projection, in its own schema with its own lock, plus the push outbox.
+  const known: Record<ProjectionName, { projection: Projection; effects?: BatchEffects }> = {
+    chat: { projection: chatProjection, effects: (events) => dedupe.putSends(events) },
+    search: { projection: searchProjection },
+  };
+  // Each projection has its own runner: its own advisory lock (active/standby), checkpoint and metrics label.
+  const projections = new Map<string, RunningProjection>();
+  for (const name of config.projections) {
+    const { projection, effects } = known[name];
+    const metrics = new ProjectorMetrics(projection.name, registry);
+    const runner = new ProjectionRunner(nc, db, config.databaseUrl, projection, metrics, log.child({ component: 'projection', projection: projection.name }), {
+      batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs },
+      lockRetryMs: config.lockRetryMs,
+      effects,
+    });
+    projections.set(name, { runner, metrics });
+  }
+  const main = projections.get('chat') ?? [...projections.values()][0];
+  const { runner, metrics } = main;
+  // Notifications (issue 13): a projection in its own schema with its own lock, plus the push and email outbox.
   const notifications = config.notify.enabled
     ? startNotifications(nc, db, config.databaseUrl, config.notify, { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs }, config.lockRetryMs, log.child({ component: 'notifications' }), config.port)
     : null;
@@ -47,7 +74,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
       try {
         await upgradeReadModel(nc, db, config.databaseUrl, upgradeLog, { signal: stopping.signal, onProgress: (s) => (upgrade = s) });
         upgrade = null;
-        if (!stopping.signal.aborted) runner.start();
+        if (!stopping.signal.aborted) for (const p of projections.values()) p.runner.start();
         return;
       } catch (err) {
         if (stopping.signal.aborted) return;
@@ -57,7 +84,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     }
   })();
 
-  const streamStats = await watchStreamStats(nc, metrics, registry, log.child({ component: 'stream-stats' }));
+  const streamStats = await watchStreamStats(nc, [...projections.values()].map((p) => p.metrics), registry, log.child({ component: 'stream-stats' }));
   // Deleting a message deletes its files (issue 13): a durable consumer of its own, beside the projection.
   const reaper = await startFileReaper(nc, db as unknown as Kysely<unknown>, await NatsFileStore.open(nc), registry, log.child({ component: 'file-reaper' }));
 
@@ -65,7 +92,8 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     ready: async () => {
       const natsOk = !nc.isClosed();
       const pgOk = await sql`select 1`.execute(db).then(() => true, () => false);
-      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, ...(upgrade ? { upgrade } : {}) };
+      const each = Object.fromEntries([...projections].map(([name, p]) => [name, projectionStatus(p)]));
+      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, projections: each, ...(upgrade ? { upgrade } : {}) };
     },
     metrics: { contentType: registry.contentType, render: () => renderMetrics([registry, ...(notifications ? [notifications.registry] : [])]) }, // the stream's figures come from the 2 s poll
   });
@@ -76,7 +104,11 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
   rebuild.start();
   const statusSub = serveStatus(nc, 'projectors', `${hostname()}:${ops.port}`, () => ({
     ok: !nc.isClosed(),
-    details: { role: runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, streamLastSeq: metrics.streamLastSeq, lag: metrics.lag, rebuild: rebuild.current },
+    details: {
+      role: runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, streamLastSeq: metrics.streamLastSeq, lag: metrics.lag, rebuild: rebuild.current,
+      // Per projection (issue 12): the search projection's back-fill shows here, in the admin panel's System page.
+      projections: Object.fromEntries([...projections].map(([name, p]) => [name, projectionStatus(p)])),
+    },
   }), log.child({ component: 'status' }));
 
   return {
@@ -84,6 +116,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     runner,
     metrics,
     notifications,
+    projections,
     close: async () => {
       await notifications?.close();
       statusSub.unsubscribe();
@@ -94,7 +127,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
       await started;
       await new Promise<void>((r) => ops.server.close(() => r()));
       ops.server.closeAllConnections();
-      await runner.stop();
+      await Promise.all([...projections.values()].map((p) => p.runner.stop()));
       await nc.drain().catch(() => nc.close());
       requests.close();
       await db.destroy();

@@ -17,6 +17,20 @@ export interface ProjectorsConfig {
   readonly lockRetryMs: number;
   /** Notifications (issue 13): see notifications/notify.config.ts. */
   readonly notify: NotifyConfig;
+  /** The projections this process runs (PROJECTOR_PROJECTIONS, comma-separated; default all: chat,search). */
+  readonly projections: readonly ProjectionName[];
+}
+
+export const ProjectionNames = ['chat', 'search'] as const;
+export type ProjectionName = (typeof ProjectionNames)[number];
+
+function projectionList(env: NodeJS.ProcessEnv): ProjectionName[] {
+  const raw = (env.PROJECTOR_PROJECTIONS ?? '').trim();
+  if (!raw) return [...ProjectionNames];
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const n of names) if (!(ProjectionNames as readonly string[]).includes(n)) throw new Error(`PROJECTOR_PROJECTIONS: unknown projection "${n}" (known: ${ProjectionNames.join(', ')})`);
+  if (!names.length) throw new Error('PROJECTOR_PROJECTIONS names no projection');
+  return [...new Set(names)] as ProjectionName[];
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorsConfig {
@@ -30,5 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorsConf
     batchLingerMs: envInt(env, 'PROJECTOR_BATCH_LINGER_MS', 20, 0, 10_000),
     lockRetryMs: envInt(env, 'PROJECTOR_LOCK_RETRY_MS', 1000, 10, 60_000),
     notify: loadNotifyConfig(env),
+    projections: projectionList(env),
   });
 }

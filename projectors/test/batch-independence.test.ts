@@ -5,6 +5,7 @@ import { createReadModelSchema } from '@natter/infra/provision';
 import { createTestDatabase, type TestDatabase } from '@natter/infra/testing';
 import type { Kysely } from 'kysely';
 import { applyBatch, chatProjection } from '../src/index';
+import { searchProjection } from '../src/search/search.projection';
 import { dump, ev, silent, type Ev } from './fixtures';
 
 /**
@@ -152,6 +153,7 @@ async function project(events: RawEvent[], cuts: number[]): Promise<string> {
   let from = 0;
   for (const to of [...cuts, events.length]) {
     await applyBatch(db, schema, chatProjection, events.slice(from, to), silent);
+    await applyBatch(db, schema, searchProjection, events.slice(from, to), silent);
     from = to;
   }
   return schema;
@@ -180,13 +182,17 @@ describe('batch independence of the chat projection', () => {
         expect(t.filter((row) => dead.has(`${row.room_id}:${row.message_seq}`)), `seed ${seed}`).toEqual([]);
       }
       expect(whole.messages.filter((m) => m.deleted && (m.text !== '' || m.edited_text !== null)), `seed ${seed}`).toEqual([]);
+      // the search index (issue 12) is the messages' current text: the edit if any, nothing for a tombstone
+      expect(whole.search_messages.map((m) => [m.room_id, m.seq, m.deleted, m.text]), `seed ${seed}`).toEqual(
+        whole.messages.map((m) => [m.room_id, m.seq, m.deleted, m.deleted ? '' : (m.edited_text ?? m.text)]),
+      );
       const single = events.map((_, i) => i + 1).slice(0, -1);
       const splits = [single, ...[0, 1, 2].map(() => [...new Set(Array.from({ length: 1 + Math.floor(rand() * 40) }, () => 1 + Math.floor(rand() * (events.length - 1))))].sort((a, b) => a - b))];
       for (const cuts of splits) {
         expect(await dump(db, await project(events, cuts)), `seed ${seed}, cuts ${cuts.join(',')}`).toEqual(whole);
       }
     }
-  });
+  }, 180_000);
 });
 
 describe('the chat projection follows the message rule (contracts foldMessage)', () => {

@@ -107,7 +107,7 @@ export async function appendAll(js: JetStreamClient, events: readonly Ev[]): Pro
 
 export async function checkpointOf(db: Kysely<ReadModelDB>, schema?: string): Promise<number> {
   const s = schema ?? (await activeReadModelSchema(db));
-  const r = await db.withSchema(s).selectFrom('checkpoint').select('last_seq').executeTakeFirst();
+  const r = await db.withSchema(s).selectFrom('checkpoint').select('last_seq').where('projection', '=', 'chat').executeTakeFirst();
   return r ? Number(r.last_seq) : 0;
 }
 
@@ -120,7 +120,7 @@ export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
   const s = schema ?? (await activeReadModelSchema(db));
   const d = db.withSchema(s);
   return {
-    checkpoint: await d.selectFrom('checkpoint').selectAll().execute(),
+    checkpoint: await d.selectFrom('checkpoint').selectAll().where('projection', '=', 'chat').execute(),
     users: await d.selectFrom('users').selectAll().orderBy('id').execute(),
     rooms: await d.selectFrom('rooms').selectAll().orderBy('id').execute(),
     room_members: await d.selectFrom('room_members').selectAll().orderBy('room_id').orderBy('user_id').execute(),
@@ -136,6 +136,8 @@ export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
     message_pins: await d.selectFrom('message_pins').selectAll().orderBy('room_id').orderBy('message_seq').execute(),
     thread_participants: await d.selectFrom('thread_participants').selectAll().orderBy('room_id').orderBy('root_seq').orderBy('user_id').execute(),
     room_settings: await d.selectFrom('room_settings').selectAll().orderBy('room_id').execute(),
+    // issue 12: the search projection's table (empty where it does not run)
+    search_messages: await d.selectFrom('search_messages').selectAll().orderBy('room_id').orderBy('seq').execute(),
   };
 }
 

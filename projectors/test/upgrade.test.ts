@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeReadModelSchema } from '@natter/infra/runtime';
 import { createReadModelSchema, READ_MODEL_VERSION } from '@natter/infra/provision';
 import { catchUp, chatProjection, upgradeReadModel } from '../src/index';
+import { searchProjection } from '../src/search/search.projection';
 import { appendAll, dump, ev, silent, startEnv, type Env, type Ev } from './fixtures';
 
 /**
@@ -44,6 +45,8 @@ describe('read-model upgrade', () => {
     const last = seqs.at(-1)!;
     // Built by "the previous version" and live, fully projected.
     await catchUp(env.nc, env.db, await activeReadModelSchema(env.db), chatProjection, last, silent, { batch: { maxEvents: 100, lingerMs: 1 } });
+    // (and its search index: an upgrade rebuilds both projections of the schema)
+    await catchUp(env.nc, env.db, await activeReadModelSchema(env.db), searchProjection, last, silent, { batch: { maxEvents: 100, lingerMs: 1 } });
     const expected = await dump(env.db);
     const old = await makeLiveSchemaOlder();
     // An instance started the upgrade and died halfway: its schema is there, recorded, with a checkpoint.

@@ -14,6 +14,7 @@ import { installErrorHandlers } from './http/errors';
 import { Metrics } from './http/metrics';
 import { registerQueryRoutes } from './http/routes';
 import { HistoryService } from './messages/history.service';
+import { SearchService } from './search/search.service';
 import { FilesService } from './files/files.service';
 import { registerFileRoutes } from './files/file-routes';
 import { serveMessageQueries } from './nats/messages.endpoints';
@@ -148,7 +149,8 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
       history: new HistoryService(reader.current),
       presence: new PresenceService(presence.directory),
       admin: new AdminService(reader.current),
-      status: new SystemStatusService(reader.current, active, nc, await jetstreamManager(nc)),
+      status: new SystemStatusService(reader.current, active, nc, await jetstreamManager(nc), config.searchReadyLag),
+      search: new SearchService(reader.current, config.searchReadyLag),
     });
 
     await app.listen({ host: config.host, port: config.port });

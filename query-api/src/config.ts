@@ -23,6 +23,8 @@ export interface QueryApiConfig {
   readonly schemaPollMs: number;
   /** API requests (HTTP under /api/ and NATS queries together) handled at once; one more is refused `overloaded`. */
   readonly maxInFlight: number;
+  /** Search answers `search_not_ready` while its index is more than this many events behind the chat read model. */
+  readonly searchReadyLag: number;
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
@@ -54,5 +56,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     minSeqPollMs: envInt(env, 'QUERY_API_MINSEQ_POLL_MS', 250, 10, 5000),
     schemaPollMs: envInt(env, 'QUERY_API_SCHEMA_POLL_MS', 10_000, 100, 600_000),
     maxInFlight: envInt(env, 'QUERY_API_MAX_IN_FLIGHT', 512, 1, 1_000_000),
+    searchReadyLag: envInt(env, 'QUERY_API_SEARCH_READY_LAG', 1000, 0, 100_000_000),
   });
 }

@@ -64,7 +64,7 @@ describe('rebuild by replay', () => {
     expect(r.equal).toBe(true);
     expect(r.comparison?.map((t) => t.table)).toEqual([
       'audit_log', 'checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'read_markers', 'room_bans', 'room_invites', 'room_members',
-      'room_settings', 'rooms', 'server_settings', 'thread_participants', 'user_search_terms', 'user_sessions', 'users',
+      'room_settings', 'rooms', 'search_messages', 'server_settings', 'thread_participants', 'user_search_terms', 'user_sessions', 'users',
     ]);
     expect(r.comparison?.every((t) => t.differing === 0 && t.newRows === t.liveRows && t.newRows > 0)).toBe(true);
     expect(r.swapped).toBe(false);

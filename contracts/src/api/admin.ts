@@ -100,6 +100,11 @@ export const SystemStatus = z.object({
   stream: z.object({ name: z.string(), messages: z.number().int(), bytes: z.number().int(), lastSeq: z.number().int() }),
   buckets: z.array(z.object({ name: z.string(), values: z.number().int(), bytes: z.number().int() })),
   projection: z.object({ schema: z.string(), checkpoint: z.number().int(), lag: z.number().int() }),
+  /**
+   * The search projection (issue 12): its checkpoint, how far behind the stream it is, and whether search
+   * answers (`ready`) or is still back-filling from history (`search_not_ready`); `percent` of the chat checkpoint.
+   */
+  search: z.object({ checkpoint: z.number().int(), lag: z.number().int(), ready: z.boolean(), percent: z.number() }),
   registrationOpen: z.boolean(),
   rebuild: RebuildStatus,
   asOf: z.string(),

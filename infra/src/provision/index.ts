@@ -8,7 +8,7 @@
  */
 export { eventStreamConfig, provisionStreams, isNotFound } from './streams';
 export { provisionBuckets, PresenceTtlMs, RevokedTtlMs } from './buckets';
-export { migrate, createReadModelSchema, readModelSchemaName, READ_MODEL_VERSION } from './migrate';
+export { migrate, createReadModelSchema, ensureSearchTables, readModelSchemaName, READ_MODEL_VERSION } from './migrate';
 export { provisionAll } from './provision';
 export { spawnTied, stopChild } from './child-process';
 export { startLocalPostgres, postgresReachable, ensureDatabase } from './local-postgres';

@@ -9,6 +9,7 @@ import { activeReadModelSchema, CHAT_PROJECTION } from '../runtime/read-model';
 const migrationsDir = process.env.NATTER_MIGRATIONS_DIR ?? fileURLToPath(new URL('../../migrations/', import.meta.url));
 const commandDir = join(migrationsDir, 'command/');
 const readModelFile = join(migrationsDir, 'read-model/read-model.sql');
+const searchFile = join(migrationsDir, 'read-model/search.sql');
 
 /** Bumped whenever read-model.sql changes: the new version is built by replay, never by ALTER. */
 export const READ_MODEL_VERSION = 3;
@@ -41,6 +42,9 @@ export async function migrate(db: Kysely<any>, log: Logger): Promise<void> {
           await sql`insert into natter.read_models (projection, active_schema) values (${CHAT_PROJECTION}, ${schema})`.execute(trx);
         });
         log.info({ schema }, 'read model schema created');
+      } else {
+        // A deployment that predates search (issue 12) gets its table in the live schema; the projection back-fills it.
+        await ensureSearchTables(conn, await activeReadModelSchema(conn));
       }
     } finally {
       await sql`select pg_advisory_unlock(hashtext('natter.migrate'))`.execute(conn);
@@ -56,5 +60,17 @@ export function readModelSchemaName(version: number, build: number): string {
 export async function createReadModelSchema(db: Kysely<any>, schema: string): Promise<void> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
   const text = (await readFile(readModelFile, 'utf8')).replaceAll('__SCHEMA__', schema);
+  await sql.raw(text).execute(db);
+  await ensureSearchTables(db, schema);
+}
+
+/**
+ * The search projection's tables (read-model/search.sql), added idempotently to an existing schema: the search
+ * projection runs this on the live schema before projecting, so adding search to a running deployment needs no
+ * read-model version bump and no rebuild of the chat tables (it back-fills from its own checkpoint).
+ */
+export async function ensureSearchTables(db: Kysely<any>, schema: string): Promise<void> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
+  const text = (await readFile(searchFile, 'utf8')).replaceAll('__SCHEMA__', schema);
   await sql.raw(text).execute(db);
 }

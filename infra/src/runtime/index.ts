@@ -18,7 +18,7 @@ export type { RevocationWatch, RevocationRecord, RevocationTarget } from './revo
 export { openPresence, watchPresence, PresenceDirectory } from './presence';
 export type { PresenceWatch, PresenceListener } from './presence';
 export { serveStatus } from './status';
-export { activeReadModelSchema, CHAT_PROJECTION, PgChannels, readModelVersionOf, currentReadModelBuild } from './read-model';
+export { activeReadModelSchema, CHAT_PROJECTION, SEARCH_PROJECTION, PgChannels, readModelVersionOf, currentReadModelBuild } from './read-model';
 export type { ReadModelBuild } from './read-model';
 export type {
   ReadModelDB, CheckpointTable, UsersTable, RoomsTable, RoomMembersTable, MessagesTable, UserRow, RoomRow, RoomMemberRow, MessageRow,

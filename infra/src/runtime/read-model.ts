@@ -9,9 +9,16 @@ import { sql, type Kysely } from 'kysely';
 /** The projection that builds users, rooms, members and messages. */
 export const CHAT_PROJECTION = 'chat';
 
+/** The projection that indexes messages for full-text search (issue 12): same schema, its own checkpoint. */
+export const SEARCH_PROJECTION = 'search';
+
 /** Postgres NOTIFY channels between projectors, the rebuild and query-api: one list, so no side renames alone. */
 export const PgChannels = Object.freeze({
-  /** Payload `<schema>:<seq>`, after every committed projection batch (wakes query-api's minSeq reads). */
+  /**
+   * Payload `<schema>:<seq>`, after every committed batch of the chat projection (wakes query-api's minSeq
+   * reads). Other projections send `<schema>/<projection>:<seq>`, which names no schema, so a minSeq waiter on
+   * the chat checkpoint is never woken by another projection's progress.
+   */
   projection: 'natter_projection',
   /** Payload: the new schema; natter.read_models changed (a rebuild switched schemas). */
   readModel: 'natter_read_model',

@@ -36,6 +36,7 @@ export async function catchUp(
   log: Logger,
   opts: { batch: BatchOptions; progressMs?: number; idleTimeoutMs?: number; onProgress?: (p: Progress) => void; effects?: BatchEffects },
 ): Promise<CatchUpResult> {
+  await projection.prepare?.(db, schema);
   const start = await readCheckpoint(db, schema, projection.name);
   const t0 = performance.now();
   let checkpoint = start;

@@ -1,6 +1,6 @@
 import { sql, type Transaction } from 'kysely';
 import type { Kysely } from 'kysely';
-import { PgChannels, type ReadModelDB } from '@natter/infra/runtime';
+import { CHAT_PROJECTION, PgChannels, type ReadModelDB } from '@natter/infra/runtime';
 
 /** Postgres channel told `<schema>:<lastSeq>` after every committed batch (query-api wakes `minSeq` reads). */
 export const ProjectionChannel = PgChannels.projection;
@@ -24,5 +24,7 @@ export async function saveCheckpoint(trx: Transaction<ReadModelDB>, schema: stri
     .values({ projection, last_seq: lastSeq })
     .onConflict((oc) => oc.column('projection').doUpdateSet({ last_seq: lastSeq }))
     .execute();
-  await sql`select pg_notify(${ProjectionChannel}, ${`${schema}:${lastSeq}`})`.execute(trx);
+  // query-api's minSeq waits are on the chat checkpoint; another projection's payload names no schema (PgChannels).
+  const target = projection === CHAT_PROJECTION ? schema : `${schema}/${projection}`;
+  await sql`select pg_notify(${ProjectionChannel}, ${`${target}:${lastSeq}`})`.execute(trx);
 }

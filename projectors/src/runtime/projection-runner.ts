@@ -121,11 +121,13 @@ export class ProjectionRunner {
     lock.lost.signal.addEventListener('abort', abort);
     this.stopCtl.signal.addEventListener('abort', abort);
     this.schema = this.opts.schema ?? (await activeReadModelSchema(this.db));
+    await this.projection.prepare?.(this.db, this.schema);
     const checkpoint = await readCheckpoint(this.db, this.schema, this.projection.name);
     this.metrics.appliedSeq = checkpoint;
     this.setRole('active');
     this.log.info({ projection: this.projection.name, schema: this.schema, fromSeq: checkpoint + 1 }, 'projecting');
     const source = StreamReader.open(this.nc, checkpoint + 1, this.opts.batch, this.log);
+    const progress = new CatchUpLog(this.schema, checkpoint, this.log);
     try {
       while (!cycle.signal.aborted) {
         const batch = await source.next(cycle.signal);
@@ -133,12 +135,53 @@ export class ProjectionRunner {
         const t0 = performance.now();
         const r = await applyBatch(this.db, this.schema, this.projection, batch, this.log, this.opts.effects);
         this.metrics.recordBatch(batch.length, r.applied + r.undecodable, r.undecodable, r.checkpoint, performance.now() - t0);
+        progress.batch(r.checkpoint, this.metrics.streamLastSeq);
       }
     } finally {
       lock.lost.signal.removeEventListener('abort', abort);
       this.stopCtl.signal.removeEventListener('abort', abort);
       this.cycle = null;
       await source.close();
+    }
+  }
+}
+
+/**
+ * Progress lines while a projection is far behind the stream (a back-fill: a projection added to a running
+ * deployment starts at 0; a projector that was down catches up): every 2 s while more than a few batches
+ * behind (more than `farEvents`), with the rate, and once when it is within `nearEvents` of the stream's end.
+ * Quiet in the steady state.
+ */
+class CatchUpLog {
+  private lastAt = performance.now();
+  private lastSeq: number;
+  private behind = false;
+  private readonly startedAt = performance.now();
+  private readonly startSeq: number;
+
+  /** `log` is the runner's, which names the projection. */
+  constructor(private readonly schema: string, fromSeq: number, private readonly log: Logger, private readonly everyMs = 2000, private readonly farEvents = 2000, private readonly nearEvents = 100) {
+    this.lastSeq = fromSeq;
+    this.startSeq = fromSeq;
+  }
+
+  batch(seq: number, streamLastSeq: number): void {
+    const lag = streamLastSeq - seq;
+    const now = performance.now();
+    if (lag > this.farEvents) {
+      if (!this.behind) this.log.info({ schema: this.schema, seq, lastSeq: streamLastSeq }, 'projection catching up (back-fill)');
+      this.behind = true;
+      if (now - this.lastAt >= this.everyMs) {
+        const eventsPerSec = Math.round(((seq - this.lastSeq) * 1000) / (now - this.lastAt));
+        const percent = streamLastSeq > 0 ? Math.floor((seq / streamLastSeq) * 1000) / 10 : 100;
+        this.log.info({ schema: this.schema, seq, lastSeq: streamLastSeq, percent, eventsPerSec }, 'projection back-fill progress');
+        this.lastAt = now;
+        this.lastSeq = seq;
+      }
+    } else if (this.behind && lag <= this.nearEvents) {
+      this.behind = false;
+      const ms = now - this.startedAt;
+      this.log.info({ schema: this.schema, seq, events: seq - this.startSeq, ms: Math.round(ms), eventsPerSec: ms > 0 ? Math.round(((seq - this.startSeq) * 1000) / ms) : 0 }, 'projection caught up');
     }
   }
 }

@@ -8,6 +8,11 @@ import { lockCheckpoint, saveCheckpoint } from './checkpoint';
 export interface Projection {
   readonly name: string;
   apply(trx: Transaction<ReadModelDB>, schema: string, events: StoredEvent[]): Promise<void>;
+  /**
+   * Makes sure the projection's tables exist in `schema` (idempotent), before it applies anything there: a
+   * projection whose tables are added to a live schema (search) creates them itself and back-fills.
+   */
+  prepare?(db: Kysely<ReadModelDB>, schema: string): Promise<void>;
 }
 
 /**

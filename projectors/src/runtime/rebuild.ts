@@ -36,10 +36,11 @@ import { activeReadModelSchema, CHAT_PROJECTION, MsgDedupeWriter, NatsRequester,
 // The read model's definition (its SQL and version) is provisioning's; projectors build new versions from it.
 import { createReadModelSchema, READ_MODEL_VERSION, readModelSchemaName } from '@natter/infra/provision';
 import { chatProjection } from '../chat/chat.projection';
+import { searchProjection } from '../search/search.projection';
 import { projectionLockName, ReadModelChannel, RebuildChannel } from './advisory-lock';
 import { catchUp, type CatchUpResult, type Progress } from './catch-up';
 import { readCheckpoint } from './checkpoint';
-import type { BatchEffects } from './projection';
+import type { BatchEffects, Projection } from './projection';
 import type { BatchOptions } from './stream-reader';
 
 export interface RebuildOptions {
@@ -80,7 +81,10 @@ export interface TableComparison {
 export interface RebuildResult {
   schema: string;
   liveSchema: string;
+  /** The chat projection's replay (what query-api waits for). */
   replay: CatchUpResult & { eventsPerSec: number };
+  /** Each projection's replay into the new schema, in order (chat, then search), each from checkpoint 0. */
+  projections: Record<string, CatchUpResult & { eventsPerSec: number }>;
   /** The sequence both schemas were brought to under the lock (verify/swap). */
   finalSeq: number | null;
   comparison: TableComparison[] | null;
@@ -90,6 +94,12 @@ export interface RebuildResult {
 }
 
 const defaultBatch: BatchOptions = { maxEvents: 1000, lingerMs: 5 };
+
+/**
+ * Every projection whose tables live in the read-model schema: a rebuild replays each from its own checkpoint,
+ * holds each one's lock for the final step, and compares and swaps the schema with all of them in it.
+ */
+const schemaProjections: readonly Projection[] = [chatProjection, searchProjection];
 
 /** Next build number of the current read-model version: one more than any schema of that version present. */
 export async function nextReadModelSchema(db: Kysely<ReadModelDB>): Promise<string> {
@@ -121,23 +131,27 @@ export async function compareSchemas(db: Kysely<ReadModelDB>, a: string, b: stri
   return out;
 }
 
-/** Holds the chat projection's advisory lock for `fn`, after asking the live projector to yield it. */
-async function withProjectionLock<T>(dbUrl: string, timeoutMs: number, log: Logger, fn: () => Promise<T>): Promise<T> {
+/** Holds the advisory locks of `projections` for `fn`, after asking each live projector to yield its own. */
+async function withProjectionLocks<T>(dbUrl: string, projections: readonly string[], timeoutMs: number, log: Logger, fn: () => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: dbUrl, application_name: 'natter-replay' });
   await c.connect();
+  const held: string[] = [];
   try {
     await c.query(`set lock_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
-    await c.query('select pg_notify($1, $2)', [RebuildChannel, CHAT_PROJECTION]);
-    log.info({ projection: CHAT_PROJECTION }, 'waiting for the projection lock (live projector yields it)');
-    await c.query('select pg_advisory_lock(hashtext($1))', [projectionLockName(CHAT_PROJECTION)]);
-    log.info({ projection: CHAT_PROJECTION }, 'projection lock held: live projector paused');
-    try {
-      return await fn();
-    } finally {
-      await c.query('select pg_advisory_unlock(hashtext($1))', [projectionLockName(CHAT_PROJECTION)]);
-      log.info({ projection: CHAT_PROJECTION }, 'projection lock released');
+    // Always in the same order (the list's), so two rebuilds could never hold one lock each.
+    for (const projection of projections) {
+      await c.query('select pg_notify($1, $2)', [RebuildChannel, projection]);
+      log.info({ projection }, 'waiting for the projection lock (live projector yields it)');
+      await c.query('select pg_advisory_lock(hashtext($1))', [projectionLockName(projection)]);
+      held.push(projection);
+      log.info({ projection }, 'projection lock held: live projector paused');
     }
+    return await fn();
   } finally {
+    for (const projection of held.reverse()) {
+      await c.query('select pg_advisory_unlock(hashtext($1))', [projectionLockName(projection)]).catch(() => {});
+      log.info({ projection }, 'projection lock released');
+    }
     await c.end().catch(() => {});
   }
 }
@@ -151,18 +165,25 @@ export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelD
   log.info({ schema, liveSchema, lastSeq: target }, 'replaying the stream into a new read-model schema');
   const step = (phase: RebuildProgress['phase'], seq: number, lastSeq: number) => opts.onProgress?.({ phase, schema, seq, lastSeq, eventsPerSec: 0 });
   step('replaying', 0, target);
-  const r = await catchUp(nc, db, schema, chatProjection, target, log, { batch, onProgress: (p) => opts.onProgress?.({ ...p, phase: 'replaying' }) });
-  const replay = { ...r, eventsPerSec: r.ms > 0 ? Math.round((r.events * 1000) / r.ms) : 0 };
+  // Chat first (what query-api needs), then search; each from its own checkpoint in the new schema.
+  const parts: CatchUpResult[] = [];
+  for (const p of schemaProjections) {
+    parts.push(await catchUp(nc, db, schema, p, target, log.child({ projection: p.name }), { batch, onProgress: (x) => opts.onProgress?.({ ...x, phase: 'replaying' }) }));
+  }
+  const rate = (x: CatchUpResult) => ({ ...x, eventsPerSec: x.ms > 0 ? Math.round((x.events * 1000) / x.ms) : 0 });
+  const r = parts[0];
+  const replay = rate(r);
+  const projections = Object.fromEntries(schemaProjections.map((p, i) => [p.name, rate(parts[i])]));
   log.info({ schema, events: r.events, ms: Math.round(r.ms), eventsPerSec: replay.eventsPerSec, checkpoint: r.checkpoint }, 'replay done');
 
-  const result: RebuildResult = { schema, liveSchema, replay, finalSeq: null, comparison: null, equal: null, swapped: false, dropped: null };
+  const result: RebuildResult = { schema, liveSchema, replay, projections, finalSeq: null, comparison: null, equal: null, swapped: false, dropped: null };
   if (opts.verify && !liveSchema.startsWith(`rm_v${READ_MODEL_VERSION}_`)) {
     throw new Error(`cannot verify: live schema ${liveSchema} is another read-model version than ${schema}`);
   }
   if (opts.verify || opts.swap) {
     const requests = new NatsRequester(nc);
     try {
-      await withProjectionLock(dbUrl, opts.lockTimeoutMs ?? 30_000, log, async () => {
+      await withProjectionLocks(dbUrl, schemaProjections.map((p) => p.name), opts.lockTimeoutMs ?? 30_000, log, async () => {
         const s = await streamLastSeq(nc);
         step('catching_up', r.checkpoint, s);
         // The live projector stopped at its checkpoint; the events after it are applied here, and their sends'
@@ -171,10 +192,12 @@ export async function rebuildReadModel(nc: NatsConnection, db: Kysely<ReadModelD
         const dedupe = new MsgDedupeWriter(requests);
         const effects: BatchEffects = (events) => dedupe.putSends(events.filter((e) => e.seq > live));
         await catchUp(nc, db, schema, chatProjection, s, log, { batch, effects });
+        for (const p of schemaProjections) if (p !== chatProjection) await catchUp(nc, db, schema, p, s, log, { batch });
         result.finalSeq = s;
         if (opts.verify) {
           step('verifying', s, s);
           await catchUp(nc, db, liveSchema, chatProjection, s, log, { batch, effects });
+          for (const p of schemaProjections) if (p !== chatProjection) await catchUp(nc, db, liveSchema, p, s, log, { batch });
           result.comparison = await compareSchemas(db, schema, liveSchema);
           result.equal = result.comparison.every((t) => t.differing === 0 && t.newRows === t.liveRows);
           const level = result.equal ? 'info' : 'error';

@@ -10,7 +10,7 @@ import type { ProjectorMetrics } from './metrics';
  * sequence feeds the projection lag, and the stream's size and replica health are exported for the
  * storage and replica alerts. Every projector instance exports them (active or standby): dashboards take max().
  */
-export async function watchStreamStats(nc: NatsConnection, metrics: ProjectorMetrics, registry: Registry, log: Logger, everyMs = 2000): Promise<{ stop(): void }> {
+export async function watchStreamStats(nc: NatsConnection, metrics: readonly ProjectorMetrics[], registry: Registry, log: Logger, everyMs = 2000): Promise<{ stop(): void }> {
   const jsm: JetStreamManager = await jetstreamManager(nc);
   let info: StreamInfo | undefined;
   let account = { storage: 0, limit: -1 };
@@ -33,7 +33,7 @@ export async function watchStreamStats(nc: NatsConnection, metrics: ProjectorMet
   const poll = async () => {
     try {
       info = await jsm.streams.info(Streams.events);
-      metrics.streamLastSeq = Math.max(metrics.streamLastSeq, info.state.last_seq);
+      for (const m of metrics) m.streamLastSeq = Math.max(m.streamLastSeq, info.state.last_seq);
       const a = await jsm.getAccountInfo();
       account = { storage: a.storage, limit: a.limits.max_storage };
       if (failing) log.info('stream info available again');

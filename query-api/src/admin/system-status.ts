@@ -4,6 +4,8 @@ import { Buckets, RebuildStatus, ServiceStatus, Streams, Subjects, type SystemSt
 import type { Caller } from '../http/auth';
 import type { ActiveSchema } from '../read-model/active-schema';
 import type { ReadModelReader } from '../read-model/reader';
+import { SearchRepository } from '../search/search.repository';
+import { searchReadiness } from '../search/search.service';
 
 const idle: RebuildStatus = { state: 'idle', phase: null, seq: 0, target: 0, schema: null, startedAt: null, finishedAt: null, error: null };
 
@@ -20,13 +22,15 @@ export class SystemStatusService {
     private readonly active: ActiveSchema,
     private readonly nc: NatsConnection,
     private readonly jsm: JetStreamManager,
+    private readonly searchReadyLag: number,
     private readonly opts = { maxWaitMs: 1500, stallMs: 250 },
+    private readonly search = new SearchRepository(),
   ) {}
 
   async status(caller: Caller): Promise<SystemStatus> {
     const snap = await this.reader.read({ callerId: caller.userId, requireAdmin: true }, async (q) => {
       const row = await q.selectFrom('server_settings').select('registration_open').where('id', '=', 'server').executeTakeFirst();
-      return { registrationOpen: row?.registration_open ?? true };
+      return { registrationOpen: row?.registration_open ?? true, searchCheckpoint: await this.search.checkpoint(q) };
     });
     const [services, info, buckets] = await Promise.all([this.services(), this.jsm.streams.info(Streams.events), this.buckets()]);
     const lastSeq = info.state.last_seq;
@@ -35,6 +39,11 @@ export class SystemStatusService {
       stream: { name: Streams.events, messages: info.state.messages, bytes: info.state.bytes, lastSeq },
       buckets,
       projection: { schema: this.active.current, checkpoint: snap.asOfSeq, lag: Math.max(0, lastSeq - snap.asOfSeq) },
+      search: {
+        checkpoint: snap.value.searchCheckpoint,
+        lag: Math.max(0, lastSeq - snap.value.searchCheckpoint),
+        ...searchReadiness(snap.value.searchCheckpoint, snap.asOfSeq, this.searchReadyLag),
+      },
       registrationOpen: snap.value.registrationOpen,
       rebuild: latestRebuild(services),
       asOf: new Date().toISOString(),

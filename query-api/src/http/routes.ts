@@ -1,4 +1,4 @@
-import { AdminRoomsQuery, AdminUsersQuery, AsOfSeqHeader, AuditQuery, DirectoryQuery, HistoryQuery, MinSeqQuery, parseOrThrow } from '@natter/contracts';
+import { AdminRoomsQuery, AdminUsersQuery, AsOfSeqHeader, AuditQuery, DirectoryQuery, HistoryQuery, MinSeqQuery, parseOrThrow, SearchQuery } from '@natter/contracts';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AdminService } from '../admin/admin.service';
@@ -7,6 +7,7 @@ import type { HistoryService } from '../messages/history.service';
 import type { Snapshot } from '../read-model/reader';
 import type { PresenceService } from '../presence/presence.service';
 import type { RoomsService } from '../rooms/rooms.service';
+import type { SearchService } from '../search/search.service';
 import type { UsersService } from '../users/users.service';
 import type { Authenticator, Caller } from './auth';
 import { MessageParams, RoomIdParams, RoomSearchQuery, UserIdParams } from './schemas';
@@ -18,6 +19,7 @@ export interface QueryServices {
   presence: PresenceService;
   admin: AdminService;
   status: SystemStatusService;
+  search: SearchService;
 }
 
 type Handler<P, Q> = (ctx: { caller: Caller; params: P; query: Q }) => Promise<{ asOfSeq: number }>;
@@ -69,6 +71,9 @@ export function registerQueryRoutes(app: FastifyInstance, key: Authenticator, s:
     parseOrThrow(NoQuery, req.query ?? {});
     return s.presence.of(caller, params.userId);
   });
+
+  // issue 12: full-text search over the messages the caller can read now (its own projection, its own asOfSeq).
+  authedGet(app, key, '/api/search', { params: NoParams, query: SearchQuery }, ({ caller, query }) => s.search.search(caller, query));
 
   authedGet(app, key, '/api/me/rooms', { params: NoParams, query: MinSeqQuery }, async ({ caller, query }) => flat(await s.rooms.myRooms(caller, query.minSeq)));
 

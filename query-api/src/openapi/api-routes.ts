@@ -13,6 +13,8 @@ import {
   SendDirectMessageResult,
   ServerSettingsResult,
   SystemStatus,
+  SearchQuery,
+  SearchResponse,
   AuthTokens,
   Commands,
   HistoryQuery,
@@ -127,6 +129,8 @@ export const outputComponents: Record<string, z.ZodType> = {
   SessionsResponse,
   AuditResponse,
   SystemStatus,
+  // ---- search (issue 12)
+  SearchResponse,
   // ---- files (issue 13)
   UploadResult,
   NotificationsPage,
@@ -151,6 +155,16 @@ export const apiRoutes: ApiRoute[] = [
     description: 'As the file itself: members only, the same headers. Only images have one (else 404 file_not_found).',
     success: { status: 200, schema: z.string(), description: 'The thumbnail.' }, errors: ['not_member', 'room_not_found', 'file_not_found'] },
   // ---- query-api
+  { method: 'get', path: '/api/search', service: 'query-api', operationId: 'searchMessages', summary: 'Full-text search over the messages you can read', auth: true, query: SearchQuery,
+    description: [
+      'Every message of the rooms and direct messages you are a member of now (membership is judged at query time: after you leave or are removed, that room\'s messages are no longer found). Deleted messages are never found; an edited one is found by its current text.',
+      'Syntax of `q` (words and filters in any order): words are stemmed English full text (`deploy` finds "deployed"), `"exact phrase"`, `-word` (without), `a OR b`;',
+      '`in:#room` (a room of yours, by name), `from:@username`, `before:YYYY-MM-DD` and `after:YYYY-MM-DD` (UTC days, the named day left out), `has:link` (http://, https:// or www.), `is:thread` (thread replies only).',
+      'Several `in:` or `from:` are alternatives. A bad filter value is `400 validation_failed` naming it. At least one word or filter.',
+      'Best match first (ts_rank, then newest); `snippet` is the text around the matches as segments, `hit: true` on matched words (text, never markup). Page with `cursor` = the previous `nextCursor` and the same `q`.',
+      'While the search index is still being built from history (a new deployment of search back-fills it from the event log), the answer is `503 search_not_ready` with `details.appliedSeq`, `targetSeq` and `percent`; retry later. `asOfSeq` is the seq up to which messages are indexed.',
+    ].join(' '),
+    success: { status: 200, schema: SearchResponse, description: 'A page of hits.' }, errors: ['search_not_ready', 'projection_lagging'] },
   { method: 'get', path: '/api/me', service: 'query-api', operationId: 'getMe', summary: 'Your profile, with email', auth: true, query: MinSeqQuery,
     success: { status: 200, schema: UserResponse, description: 'Your profile.' }, errors: ['user_not_found'] },
   { method: 'get', path: '/api/users', service: 'query-api', operationId: 'searchUsers', summary: 'The user directory', auth: true, query: DirectoryQuery,

@@ -88,6 +88,8 @@ const briefRoutes: [string, string, number][] = [
   ['get', '/api/rooms/{roomId}/messages/{messageSeq}/thread', 200],
   ['get', '/api/rooms/{roomId}/pins', 200],
   ['get', '/api/rooms/{roomId}/settings', 200],
+  // issue 12
+  ['get', '/api/search', 200],
   // issue 12: read markers
   ['post', '/api/me/read-markers', 200],
 ];

@@ -2,7 +2,7 @@
  * Command-line options of `npm run bench -- [--flag=value ...]`, parsed once and frozen. `--quick` shrinks
  * every size and duration for a run of a few minutes; explicit flags still win over it.
  */
-export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'saturation-cluster', 'command', 'idle', 'history', 'directory', 'replay'] as const;
+export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'saturation-cluster', 'command', 'idle', 'history', 'directory', 'search', 'replay'] as const;
 export type Scenario = (typeof ALL_SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -28,6 +28,10 @@ export interface BenchOptions {
   /** Accounts seeded for the directory scenario, and searches measured. */
   directoryUsers: number;
   directoryRequests: number;
+  /** Messages seeded for the search scenario (over searchRooms rooms), and searches measured. */
+  searchMessages: number;
+  searchRooms: number;
+  searchRequests: number;
   jetstreamMessages: number;
   postgresRows: number;
   commandRate: number;
@@ -56,6 +60,9 @@ const defaults: BenchOptions = {
   historyRequests: 500,
   directoryUsers: 100_000,
   directoryRequests: 1400,
+  searchMessages: 1_000_000,
+  searchRooms: 50,
+  searchRequests: 1400,
   jetstreamMessages: 200_000,
   postgresRows: 200_000,
   commandRate: 100,
@@ -70,6 +77,9 @@ const quick: Partial<BenchOptions> = {
   historyRequests: 200,
   directoryUsers: 20_000,
   directoryRequests: 350,
+  searchMessages: 100_000,
+  searchRooms: 20,
+  searchRequests: 350,
   jetstreamMessages: 50_000,
   postgresRows: 50_000,
 };

@@ -30,6 +30,7 @@ import { directoryScenario, seedUsers } from './scenarios/directory';
 import { historyScenario, seedRoom } from './scenarios/history';
 import { idleScenario } from './scenarios/idle';
 import { replayScenario } from './scenarios/replay';
+import { searchScenario, seedSearch } from './scenarios/search';
 import { natterTarget, rawTarget, type Target } from './targets';
 
 function fdLimits(): { soft: number; hard: number } {
@@ -238,12 +239,20 @@ try {
       say(`directory of ${opts.directoryUsers} users: p50 ${results.natter.directory.all.p50} p99 ${results.natter.directory.all.p99} ms`);
     });
   }
+  if (has('search') && natter && pop && api) {
+    await step('search', async () => {
+      const [user] = await pop!.ensureUsers(1);
+      const seed = await seedSearch({ natsUrl: natter!.natsUrl, api: api!, owner: user, messages: opts.searchMessages, rooms: opts.searchRooms, inFlight: 1000, timeoutMs: 60 * 60_000 }, say);
+      results.natter.search = await searchScenario({ api: api!, user, messages: opts.searchMessages, requests: opts.searchRequests, seed });
+      say(`search over ${opts.searchMessages} messages: p50 ${results.natter.search.all.p50} p99 ${results.natter.search.all.p99} ms`);
+    });
+  }
   if (has('replay') && natter) {
     await step('replay', async () => {
       if (!seeded) results.notes.push('Replay ran without the history seed: the stream holds only what the other scenarios wrote.');
       const batch = Number(process.env.PROJECTOR_BATCH_MAX_EVENTS ?? 500);
       results.natter.replay = await replayScenario({ natsUrl: natter!.natsUrl, databaseUrl: natter!.databaseUrl, batchMaxEvents: batch });
-      say(`replay: ${results.natter.replay.events} events at ${results.natter.replay.eventsPerSec} events/s`);
+      say(`replay: ${results.natter.replay.events} events at ${results.natter.replay.eventsPerSec} events/s; search back-fill ${results.natter.replay.search?.eventsPerSec ?? '?'} events/s`);
     });
   }
 } finally {

@@ -34,6 +34,7 @@ import type {
   RoomSettingsBody,
   RoomSettingsResult,
   ThreadPage,
+  SearchResponse,
   UploadResult,
   NotificationLevel,
   NotificationSettingsBody,
@@ -147,6 +148,8 @@ export class Api {
   messageHistory = (roomId: string, seq: number, minSeq?: number) => this.call<MessageHistoryResponse>('GET', `${msgPath(roomId, seq)}/history`, { minSeq });
   thread = (roomId: string, rootSeq: number, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>
     this.call<ThreadPage>('GET', `${msgPath(roomId, rootSeq)}/thread`, { query: { before: opts.before, limit: opts.limit }, minSeq: opts.minSeq });
+  /** Full-text search over the messages you can read (syntax: docs/architecture.md, "Search"). */
+  search = (q: string, opts: { cursor?: string; limit?: number } = {}) => this.call<SearchResponse>('GET', '/api/search', { query: { q, cursor: opts.cursor, limit: opts.limit } });
   pins = (roomId: string, minSeq?: number) => this.call<PinsResponse>('GET', `/api/rooms/${enc(roomId)}/pins`, { minSeq });
   roomSettings = (roomId: string, minSeq?: number) => this.call<{ settings: RoomSettings; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/settings`, { minSeq });
   updateRoomSettings = (roomId: string, body: RoomSettingsBody) => this.call<RoomSettingsResult>('PATCH', `/api/rooms/${enc(roomId)}/settings`, { body });

@@ -24,6 +24,7 @@ import { UserProfilePage } from '../features/people/UserProfilePage';
 import { InvitePage } from '../features/rooms/InvitePage';
 import { NotificationSettingsPage } from '../features/notifications/NotificationSettingsPage';
 import { UnsubscribePage } from '../features/notifications/UnsubscribePage';
+import { SearchPage } from '../features/search/SearchPage';
 import { RealtimeProvider } from './realtime';
 import type { SocketFactory } from '../realtime';
 
@@ -76,6 +77,7 @@ export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
         <Route path="dm/new" element={<NewDirectMessage />} />
         <Route path="invite/:code" element={<InvitePage />} />
         <Route path="settings/notifications" element={<NotificationSettingsPage />} />
+        <Route path="search" element={<SearchPage />} />
         <Route path="admin" element={<AdminPage />}>
           <Route index element={<Navigate to="users" replace />} />
           <Route path="users" element={<AdminUsers />} />

@@ -3,6 +3,7 @@ import { NotificationBell } from '../features/notifications/NotificationBell';
 import { DmList } from '../features/people/DmList';
 import { useMeProfile } from '../features/people/people.queries';
 import { RoomList } from '../features/rooms/RoomList';
+import { SearchBox } from '../features/search/SearchBox';
 import { useAuth, useMe } from './auth';
 import { ConnectionBanner } from './ConnectionBanner';
 import { useConnectionStatus } from './realtime';
@@ -31,6 +32,7 @@ export function Layout() {
         <span className={`status-dot status-dot--${status}`} data-testid="connection-status" data-status={status} title={STATUS_TEXT[status]}>
           <span className="visually-hidden">Connection: {STATUS_TEXT[status]}</span>
         </span>
+        <SearchBox />
         <nav className="topbar__nav" aria-label="Account">
           <NotificationBell />
           {serverAdmin && (

@@ -77,6 +77,11 @@ export class NatterApi {
     return this.call('GET', `${this.queryUrl}/api/users?q=${encodeURIComponent(q)}&limit=20${minSeq ? `&minSeq=${minSeq}` : ''}`, undefined, u.accessToken);
   }
 
+  /** Message search (`GET /api/search?q=&limit=20`). */
+  async search(u: BenchUser, q: string, extra = ''): Promise<{ items: unknown[]; asOfSeq: number; nextCursor: string | null }> {
+    return this.call('GET', `${this.queryUrl}/api/search?q=${encodeURIComponent(q)}&limit=20${extra ? `&${extra}` : ''}`, undefined, u.accessToken);
+  }
+
   /** `minSeq`: wait (up to 5 s) until the read model has applied that sequence (read-your-writes). */
   async room(u: BenchUser, roomId: string, minSeq = 0): Promise<{ room: { lastSeq: number }; asOfSeq: number }> {
     return this.call('GET', `${this.queryUrl}/api/rooms/${roomId}${minSeq ? `?minSeq=${minSeq}` : ''}`, undefined, u.accessToken);

@@ -101,7 +101,7 @@ export class NatterProbe {
   }
 
   private async applied(): Promise<number> {
-    return sum(await scrape(this.projectorsUrl!), 'natter_projection_applied_seq');
+    return sum(await scrape(this.projectorsUrl!), 'natter_projection_applied_seq', { projection: 'chat' });
   }
 
   private async sample(): Promise<void> {

@@ -4,6 +4,7 @@ import type { PostgresBaseline } from '../baselines/postgres';
 import type { HttpSendResult } from '../scenarios/command-latency';
 import type { FanoutResult, SaturationResult, SaturationStep } from '../scenarios/fanout';
 import type { DirectoryResult } from '../scenarios/directory';
+import type { SearchBenchResult } from '../scenarios/search';
 import type { HistoryResult } from '../scenarios/history';
 import type { IdleResult } from '../scenarios/idle';
 import type { ReplayResult } from '../scenarios/replay';
@@ -31,6 +32,7 @@ export interface BenchResults {
     idle?: IdleResult;
     history?: HistoryResult;
     directory?: DirectoryResult;
+    search?: SearchBenchResult;
     replay?: ReplayResult;
     commandLatency?: { ws?: FanoutResult; http?: HttpSendResult };
   };
@@ -161,7 +163,17 @@ export function renderMarkdown(r: BenchResults): string {
     md += `${num(d.requests)} requests, one in flight, the searches (\`GET /api/users?q=&limit=20\`) interleaved with \`GET /api/me\` as the same-run reference; searches: p50 ${d.all.p50} ms, p99 ${d.all.p99} ms, max ${d.all.max} ms, ${num(d.all.reqPerSec)} req/s.\n\n| query | p50 ms | p99 ms | max ms | results (mean) |\n|---|---|---|---|---|\n`;
     for (const [name, c] of Object.entries(d.byClass)) md += `| ${name} | ${c.p50} | ${c.p99} | ${c.max} | ${c.results} |\n`;
   }
-  if (n.replay) md += `\n## Replay\n\nRebuilt the read model from ${num(n.replay.events)} events in ${n.replay.seconds} s: ${num(n.replay.eventsPerSec)} events/s (batch ${n.replay.batchMaxEvents}).\n`;
+  if (n.search) {
+    const s = n.search;
+    md += `\n## Message search (${num(s.messages)} messages in ${s.rooms} rooms, all readable by the searcher; seeded by direct JetStream appends at ${num(s.publishPerSec)}/s, indexed ${s.indexedSeconds} s after the first)\n\n`;
+    md += `${num(s.requests)} searches (\`GET /api/search?q=&limit=20\`), one in flight: p50 ${s.all.p50} ms, p99 ${s.all.p99} ms, max ${s.all.max} ms, ${num(s.all.reqPerSec)} req/s.\n\n| query | p50 ms | p99 ms | max ms | results (mean) |\n|---|---|---|---|---|\n`;
+    for (const [name, c] of Object.entries(s.byClass)) md += `| ${name} | ${c.p50} | ${c.p99} | ${c.max} | ${c.results} |\n`;
+  }
+  if (n.replay) {
+    md += `\n## Replay\n\nRebuilt the read model from ${num(n.replay.events)} events in ${n.replay.seconds} s: ${num(n.replay.eventsPerSec)} events/s (batch ${n.replay.batchMaxEvents}).`;
+    if (n.replay.search) md += ` Search back-fill (the search projection alone over the same events, from checkpoint 0, as when search is added to a running deployment): ${num(n.replay.search.events)} events in ${n.replay.search.seconds} s, ${num(n.replay.search.eventsPerSec)} events/s.`;
+    md += '\n';
+  }
   const cl = n.commandLatency;
   if (cl) {
     md += `\n## Command latency (send to ack)\n\n| path | rate msg/s | p50 ms | p95 ms | p99 ms | max ms | errors |\n|---|---|---|---|---|---|---|\n`;

@@ -52,6 +52,14 @@ export function AdminSystem() {
         <dd data-testid="projector-lag">
           {s.projection.schema} at seq {s.projection.checkpoint}: lag {s.projection.lag}
         </dd>
+        <dt>Search index</dt>
+        <dd data-testid="search-index" data-ready={s.search.ready}>
+          {s.search.ready
+            ? `Ready, at seq ${s.search.checkpoint}: lag ${s.search.lag}`
+            : s.search.checkpoint === 0
+              ? 'Not built yet: search answers "not ready" until the search projection has run.'
+              : `Building from history: ${s.search.percent}% (seq ${s.search.checkpoint}, ${s.search.lag.toLocaleString()} events to go); search answers "not ready" meanwhile`}
+        </dd>
         <dt>KV buckets</dt>
         <dd>
           <ul className="admin-sublist">

@@ -13,6 +13,8 @@ import { MessageItem } from './MessageItem';
 import { MessageList } from './MessageList';
 
 const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'overloaded', 'internal']);
+/** How many older pages a link to a message may load to reach it (of Limits.historyPageDefault each). */
+const JUMP_PAGES = 40;
 
 /**
  * A room's messages (history + live + own pending ones) and the composer (a notice instead when the room is
@@ -105,12 +107,25 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
   const held = useMemo(() => new Set(timeline.items.flatMap((i) => (i.kind === 'message' ? [i.clientMsgId] : []))), [timeline.items]);
   const pending = outbox.filter((e) => !held.has(e.clientMsgId) && (!e.reply || e.reply.alsoToRoom));
 
-  // A link to a message (`?m=<seq>`): bring it into view once it is shown.
+  // A link to a message (`?m=<seq>`, e.g. a search result): older pages are loaded until it is in the timeline
+  // (at most JUMP_PAGES of them), then it is brought into view and marked, with its neighbours around it.
   const [params] = useSearchParams();
   const linked = Number(params.get('m')) || null;
   const linkedShown = linked !== null && timeline.items.some((i) => i.seq === linked);
+  const jumpPages = useRef(0);
   useEffect(() => {
-    if (linkedShown) document.querySelector(`[data-testid="message"][data-seq="${linked}"]`)?.scrollIntoView({ block: 'center' });
+    if (linked === null || linkedShown || !timeline.newestLoaded || loadingOlder) return;
+    const first = timeline.items[0]?.seq;
+    if (first === undefined || first < linked || !timeline.hasOlder || jumpPages.current >= JUMP_PAGES) return;
+    jumpPages.current++;
+    void loadOlder();
+  }, [linked, linkedShown, timeline.newestLoaded, timeline.hasOlder, timeline.items, loadingOlder, loadOlder]);
+  useEffect(() => {
+    if (!linkedShown) return;
+    const el = document.querySelector(`[data-testid="message"][data-seq="${linked}"]`);
+    el?.scrollIntoView({ block: 'center' });
+    el?.setAttribute('data-linked', 'true');
+    return () => el?.removeAttribute('data-linked');
   }, [linked, linkedShown]);
 
   /** Up arrow in the empty composer: edit my newest message that may still be edited. */

@@ -2,7 +2,7 @@ import { RoomFilesProvider } from '../files/room-files';
 import { roleAtLeast, type MyRoom, type Room } from '@natter/contracts/browser';
 import type { ReactNode } from 'react';
 import { useEffect, useMemo, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { ApiError, describeError } from '../../api/errors';
 import { useMe } from '../../app/auth';
 import { useMembers, useMyRooms, useRoom, useRoomMutations, useUserNames } from '../../app/queries';
@@ -111,7 +111,13 @@ function MemberRoom({ room, roomName }: { room: MyRoom; roomName: string }) {
   const { leave } = useRoomMutations();
   const { client } = useRealtime();
   const [panel, setPanel] = useState<Panel>(null);
-  const [thread, setThread] = useState<number | null>(null);
+  // A search result in a thread opens the room with `?thread=<root seq>`: that thread is open beside it.
+  const [params] = useSearchParams();
+  const [thread, setThread] = useState<number | null>(() => Number(params.get('thread')) || null);
+  const linkedThread = Number(params.get('thread')) || null;
+  useEffect(() => {
+    if (linkedThread !== null) setThread(linkedThread);
+  }, [linkedThread]);
   const [historySeq, setHistorySeq] = useState<number | null>(null);
   const typers = useTyping(roomId);
   const members = useMembers(roomId);

@@ -1,0 +1,83 @@
+import { Limits, NatterError, parseSearchQuery, SearchSyntaxError, snippetSegments, type ParsedSearchQuery, type SearchHit, type SearchQuery, type SearchResponse } from '@natter/contracts';
+import type { Caller } from '../http/auth';
+import { CheckpointRepository } from '../read-model/checkpoint.repository';
+import type { ReadModelReader } from '../read-model/reader';
+import { decodeCursor, encodeCursor } from './search-cursor';
+import { SearchRepository, type SearchRow } from './search.repository';
+
+/** Search answers once its index is within `readyLag` events of the chat checkpoint (and has run at all). */
+export function searchReadiness(indexed: number, chat: number, readyLag: number): { ready: boolean; percent: number } {
+  return { ready: indexed > 0 && indexed >= chat - readyLag, percent: chat > 0 ? Math.min(100, Math.floor((indexed / chat) * 1000) / 10) : 0 };
+}
+
+/**
+ * `GET /api/search`: full-text search over the messages the caller can read now. The index is the search
+ * projection's, which has its own checkpoint: until it has caught up with the chat projection (within
+ * `readyLag` events) it is still back-filling and the answer is `503 search_not_ready` with its progress,
+ * never a partial result that looks complete. `asOfSeq` is the search checkpoint.
+ */
+export class SearchService {
+  constructor(
+    private readonly reader: ReadModelReader,
+    private readonly readyLag: number,
+    private readonly repo = new SearchRepository(),
+    private readonly checkpoints = new CheckpointRepository(),
+  ) {}
+
+  async search(caller: Caller, query: SearchQuery): Promise<SearchResponse> {
+    const parsed = parse(query.q);
+    const cursor = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
+    const deadline = Date.now() + Limits.minSeqWaitMsMax;
+    for (;;) {
+      // minSeq: the reader waits for the chat checkpoint (memberships); the index has its own, checked here.
+      const snap = await this.reader.read({ callerId: caller.userId, minSeq: query.minSeq }, async (q) => {
+        const [indexed, chat] = await Promise.all([this.repo.checkpoint(q), this.checkpoints.lastSeq(q)]);
+        const readiness = searchReadiness(indexed, chat, this.readyLag);
+        if (!readiness.ready) throw new NatterError('search_not_ready', undefined, { appliedSeq: indexed, targetSeq: chat, percent: readiness.percent });
+        if (query.minSeq !== undefined && indexed < query.minSeq) return { indexed, rows: null };
+        return { indexed, rows: await this.repo.search(q, caller.userId, parsed, cursor, query.limit) };
+      });
+      if (snap.value.rows) return this.page(snap.value.rows, snap.value.indexed, query.limit);
+      if (Date.now() >= deadline) throw new NatterError('projection_lagging', undefined, { minSeq: query.minSeq, asOfSeq: snap.value.indexed });
+      // The index is a batch or so behind the chat tables: a short poll, bounded by the deadline.
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  private page(rows: SearchRow[], indexed: number, limit: number): SearchResponse {
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toHit),
+      nextCursor: more && last ? encodeCursor({ rank: Number(last.rank), seq: Number(last.seq) }) : null,
+      asOfSeq: indexed,
+    };
+  }
+}
+
+function parse(q: string): ParsedSearchQuery {
+  try {
+    return parseSearchQuery(q);
+  } catch (err) {
+    if (err instanceof SearchSyntaxError) throw new NatterError('validation_failed', undefined, [{ path: 'q', message: err.message }]);
+    throw err;
+  }
+}
+
+function toHit(r: SearchRow): SearchHit {
+  return {
+    roomId: r.room_id,
+    roomName: r.room_name,
+    roomKind: r.room_kind,
+    seq: Number(r.seq),
+    threadRootSeq: r.thread_root_seq === null ? null : Number(r.thread_root_seq),
+    senderId: r.sender_id,
+    senderUsername: r.username ?? '',
+    senderDisplayName: r.display_name ?? '',
+    sentAt: new Date(r.sent_at).toISOString(),
+    edited: r.edited,
+    snippet: snippetSegments(r.snippet),
+    rank: Number(r.rank),
+  };
+}
