@@ -13,7 +13,7 @@ const far = new Date(Date.now() + 3600_000).toISOString();
 const tokens: AuthTokens = { accessToken: 'a1', accessTokenExpiresAt: far, refreshToken: 'r1', refreshTokenExpiresAt: far, user: alice, seq: 1 };
 
 function room(id: string, name: string, lastSeq: number): MyRoom {
-  return { id, name, topic: `about ${name}`, visibility: 'public', kind: 'room', archived: false, createdBy: 'bob', createdAt: '2026-01-01T00:00:00Z', memberCount: 2, lastSeq, role: 'member', joinedSeq: 1 };
+  return { id, name, topic: `about ${name}`, visibility: 'public', kind: 'room', archived: false, createdBy: 'bob', createdAt: '2026-01-01T00:00:00Z', memberCount: 2, lastSeq, role: 'member', joinedSeq: 1, unread: { readSeq: lastSeq, unread: 0, mentions: 0, firstUnreadSeq: null } };
 }
 
 /** A scripted query/command API: answers by method and path, records every request. */
@@ -39,6 +39,7 @@ function fakeServer() {
     if (m && !m[2]) return json(200, { room: room(m[1], m[1], 10), asOfSeq: 10 });
     if (m && m[2] === '/members') return json(200, { items: [{ userId: 'bob', username: 'bob', displayName: 'Bob', role: 'owner', joinedSeq: 1 }, { userId: 'alice', username: 'alice', displayName: 'Alice', role: 'member', joinedSeq: 2 }], asOfSeq: 10 });
     if (m && m[2] === '/messages') return json(200, { messages: history[m[1]] ?? [], hasMore: false, asOfSeq: 10 });
+    if (method === 'POST' && path === '/api/me/read-markers') return json(200, { seq: 30 });
     if (method === 'POST' && path === '/api/auth/logout') return json(200, { ok: true, seq: 20 });
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });
   };
@@ -91,7 +92,7 @@ describe('the app, with a fake server and socket', () => {
       last().hello('alice');
       last().synced({ general: 10, random: 8 });
     });
-    expect(last().sent[0]).toEqual({ type: 'resume', rooms: {} });
+    expect(last().sent[0]).toEqual({ type: 'resume', rooms: {}, user: 'now' });
 
     // Open a room: history with author names; text stays text.
     await user.click(within(nav).getByRole('link', { name: /general/ }));
@@ -118,10 +119,12 @@ describe('the app, with a fake server and socket', () => {
     });
     expect(within(log).getAllByText('hi all')).toHaveLength(1);
 
-    // News in another room: marked unread in the list.
+    // News in another room: counted unread in the list.
     act(() => last().event('random', 12, messageEvent('random', 'psst', { senderId: 'bob' })));
-    await waitFor(() => expect(within(nav).getByRole('link', { name: /random/ })).toHaveAttribute('data-unread', 'true'));
-    expect(within(nav).getByRole('link', { name: /general/ })).toHaveAttribute('data-unread', 'false');
+    await waitFor(() => expect(within(nav).getByRole('link', { name: /random/ })).toHaveAttribute('data-unread', '1'));
+    expect(within(nav).getByRole('link', { name: /general/ })).toHaveAttribute('data-unread', '0');
+    // Reading the open room moved my marker on the server.
+    expect(server.requests.some((r) => r.method === 'POST' && r.url === '/api/me/read-markers' && (r.body as { markers: { roomId: string }[] }).markers[0].roomId === 'general')).toBe(true);
 
     // Drop: banner, reconnect, resume from the last positions, the missed message shows, banner says back.
     act(() => last().serverClose(1006));
@@ -130,7 +133,7 @@ describe('the app, with a fake server and socket', () => {
     act(() => last().hello('alice'));
     // general: the ack put our message (seq 11) on screen, but only events move the position, so the
     // backfill repeats 11 (shown once) before the one that was missed.
-    expect(last().sent[0]).toEqual({ type: 'resume', rooms: { general: 10, random: 12 } });
+    expect(last().sent[0]).toEqual({ type: 'resume', rooms: { general: 10, random: 12 }, user: 'now' });
     act(() => {
       last().event('general', 11, messageEvent('general', 'hi all', { senderId: 'alice', clientMsgId: send.clientMsgId }));
       last().event('general', 13, messageEvent('general', 'while you were away', { senderId: 'bob' }));

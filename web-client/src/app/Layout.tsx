@@ -1,7 +1,9 @@
 import { Link, NavLink, Outlet, useMatch } from 'react-router';
 import { DmList } from '../features/people/DmList';
 import { useMeProfile } from '../features/people/people.queries';
+import { MarkAllRead } from '../features/rooms/MarkAllRead';
 import { RoomList } from '../features/rooms/RoomList';
+import { useTitleBadge } from './title-badge';
 import { useAuth, useMe } from './auth';
 import { ConnectionBanner } from './ConnectionBanner';
 import { useConnectionStatus } from './realtime';
@@ -16,6 +18,7 @@ export function Layout() {
   const inPage = useMatch('/') === null;
   // The admin entry for server admins only (the route and the API refuse everyone else anyway).
   const serverAdmin = useMeProfile().data?.serverAdmin === true;
+  useTitleBadge();
 
   return (
     <div className={`shell${inPage ? ' shell--in-page' : ''}`}>
@@ -50,6 +53,7 @@ export function Layout() {
           <div className="sidebar__head">
             <h2>Rooms</h2>
             <div className="sidebar__actions">
+              <MarkAllRead />
               <Link to="/browse" className="btn btn--ghost btn--small">
                 Browse
               </Link>
