@@ -53,7 +53,6 @@ export function Layout() {
           <div className="sidebar__head">
             <h2>Rooms</h2>
             <div className="sidebar__actions">
-              <MarkAllRead />
               <Link to="/browse" className="btn btn--ghost btn--small">
                 Browse
               </Link>
@@ -61,6 +60,9 @@ export function Layout() {
                 New room
               </Link>
             </div>
+          </div>
+          <div className="sidebar__markall">
+            <MarkAllRead />
           </div>
           <RoomList />
           <div className="sidebar__head">
