@@ -2,7 +2,7 @@
  * Command-line options of `npm run bench -- [--flag=value ...]`, parsed once and frozen. `--quick` shrinks
  * every size and duration for a run of a few minutes; explicit flags still win over it.
  */
-export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'saturation-cluster', 'command', 'idle', 'history', 'directory', 'replay'] as const;
+export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'saturation-cluster', 'command', 'idle', 'history', 'directory', 'unread', 'replay'] as const;
 export type Scenario = (typeof ALL_SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -28,6 +28,10 @@ export interface BenchOptions {
   /** Accounts seeded for the directory scenario, and searches measured. */
   directoryUsers: number;
   directoryRequests: number;
+  /** Issue 12: rooms and messages (in total) of the unread-counts scenario, and requests measured. */
+  unreadRooms: number;
+  unreadMessages: number;
+  unreadRequests: number;
   jetstreamMessages: number;
   postgresRows: number;
   commandRate: number;
@@ -56,6 +60,9 @@ const defaults: BenchOptions = {
   historyRequests: 500,
   directoryUsers: 100_000,
   directoryRequests: 1400,
+  unreadRooms: 500,
+  unreadMessages: 1_000_000,
+  unreadRequests: 500,
   jetstreamMessages: 200_000,
   postgresRows: 200_000,
   commandRate: 100,
@@ -70,6 +77,8 @@ const quick: Partial<BenchOptions> = {
   historyRequests: 200,
   directoryUsers: 20_000,
   directoryRequests: 350,
+  unreadMessages: 200_000,
+  unreadRequests: 200,
   jetstreamMessages: 50_000,
   postgresRows: 50_000,
 };

@@ -30,6 +30,7 @@ import { directoryScenario, seedUsers } from './scenarios/directory';
 import { historyScenario, seedRoom } from './scenarios/history';
 import { idleScenario } from './scenarios/idle';
 import { replayScenario } from './scenarios/replay';
+import { unreadScenario } from './scenarios/unread';
 import { natterTarget, rawTarget, type Target } from './targets';
 
 function fdLimits(): { soft: number; hard: number } {
@@ -236,6 +237,14 @@ try {
       const seed = await seedUsers({ natsUrl: natter!.natsUrl, api: api!, user, users: opts.directoryUsers, inFlight: 1000, timeoutMs: 30 * 60_000 }, say);
       results.natter.directory = await directoryScenario({ api: api!, user, users: opts.directoryUsers, requests: opts.directoryRequests, seed });
       say(`directory of ${opts.directoryUsers} users: p50 ${results.natter.directory.all.p50} p99 ${results.natter.directory.all.p99} ms`);
+    });
+  }
+  if (has('unread') && natter && pop && api) {
+    await step('unread', async () => {
+      const [user] = await pop!.ensureUsers(1);
+      results.natter.unread = await unreadScenario({ api: api!, user, databaseUrl: natter!.databaseUrl, rooms: opts.unreadRooms, messages: opts.unreadMessages, requests: opts.unreadRequests }, say);
+      const u = results.natter.unread;
+      say(`GET /api/me/rooms with counts (${u.rooms} rooms, ${u.messages} messages): p50 ${u.myRooms.p50} p99 ${u.myRooms.p99} ms (GET /api/me p99 ${u.baseline.p99} ms)`);
     });
   }
   if (has('replay') && natter) {
