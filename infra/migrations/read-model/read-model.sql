@@ -229,4 +229,6 @@ create table __SCHEMA__.read_markers (
   seq             bigint not null,
   primary key (user_id, room_id, thread_root_seq)
 );
+-- The threads a reader takes part in (per-thread unread counts).
+create index thread_participants_user_idx on __SCHEMA__.thread_participants (user_id);
 -- ---- end of issue 12

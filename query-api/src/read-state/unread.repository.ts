@@ -25,6 +25,7 @@ export class UnreadRepository {
   async forMember(q: ReadScope, userId: string, roomIds?: readonly string[]): Promise<Map<string, UnreadState>> {
     const out = new Map<string, UnreadState>();
     if (roomIds && roomIds.length === 0) return out;
+    const threads = await this.threadsOf(q, userId, roomIds);
     const rows = await q
       .with('mk', (w) =>
         w
@@ -86,8 +87,64 @@ export class UnreadRepository {
         unread: Math.max(0, unread),
         mentions: Number(r.mentions ?? 0),
         firstUnreadSeq: unread > 0 && r.first_unread != null ? Number(r.first_unread) : null,
+        ...(threads.has(r.room_id) ? { threads: threads.get(r.room_id) } : {}),
       });
     }
+    return out;
+  }
+
+  /**
+   * Unread replies per thread the reader takes part in (thread_participants: the root's author and every
+   * replier), after marker = greatest(thread marker, their first post in the thread, their join). A range of
+   * messages_thread_idx (room_id, thread_root_seq, seq) per thread: the cost is the thread's replies after the
+   * marker (threads are conversations, not rooms; a room timeline has the ordinals). Threads with none unread
+   * are left out. SQL: queries/read-state.threads.sql.
+   */
+  async threadsOf(q: ReadScope, userId: string, roomIds?: readonly string[]): Promise<Map<string, NonNullable<UnreadState['threads']>>> {
+    const rows = await q
+      .with('tk', (w) =>
+        w
+          .selectFrom('thread_participants as tp')
+          .innerJoin('room_members as m', (j) => j.onRef('m.room_id', '=', 'tp.room_id').on('m.user_id', '=', userId))
+          .leftJoin('read_markers as rm', (j) => j.onRef('rm.room_id', '=', 'tp.room_id').onRef('rm.thread_root_seq', '=', 'tp.root_seq').on('rm.user_id', '=', userId))
+          .select(['tp.room_id', 'tp.root_seq', sql<string>`greatest(coalesce(rm.seq, 0), tp.first_seq, m.joined_seq)`.as('read_seq')])
+          .where('tp.user_id', '=', userId)
+          .$if(!!roomIds, (qb) => qb.where('tp.room_id', 'in', roomIds!)),
+      )
+      .selectFrom('tk')
+      .select((eb) => [
+        'tk.room_id',
+        'tk.root_seq',
+        'tk.read_seq',
+        eb
+          .selectFrom('messages as t')
+          .select(eb.fn.countAll<string>().as('n'))
+          .whereRef('t.room_id', '=', 'tk.room_id')
+          .whereRef('t.thread_root_seq', '=', 'tk.root_seq')
+          .whereRef('t.seq', '>', 'tk.read_seq')
+          .where(sql<boolean>`not t.deleted`)
+          .where('t.sender_id', '<>', userId)
+          .as('unread'),
+        eb
+          .selectFrom('messages as k')
+          .select(eb.fn.countAll<string>().as('n'))
+          .whereRef('k.room_id', '=', 'tk.room_id')
+          .whereRef('k.thread_root_seq', '=', 'tk.root_seq')
+          .whereRef('k.seq', '>', 'tk.read_seq')
+          .where('k.sender_id', '<>', userId)
+          .where(sql<boolean>`(k.mentions -> 'userIds' ? ${userId} or (k.mentions ->> 'room')::boolean or (k.mentions ->> 'here')::boolean)`)
+          .as('mentions'),
+      ])
+      .execute();
+    const out = new Map<string, NonNullable<UnreadState['threads']>>();
+    for (const r of rows) {
+      const unread = Number(r.unread ?? 0);
+      if (unread === 0) continue;
+      const list = out.get(r.room_id) ?? [];
+      list.push({ rootSeq: Number(r.root_seq), readSeq: Number(r.read_seq), unread, mentions: Number(r.mentions ?? 0) });
+      out.set(r.room_id, list);
+    }
+    for (const list of out.values()) list.sort((a, b) => a.rootSeq - b.rootSeq);
     return out;
   }
 }

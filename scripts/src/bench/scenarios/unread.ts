@@ -34,26 +34,29 @@ export async function unreadScenario(o: { api: NatterApi; user: BenchUser; datab
   if (!schema) throw new Error('no live read model');
   const s = sql.id(schema);
   const t0 = performance.now();
+  // Numbers inlined as literals (they are ours, not input): bound parameters have no type to add with.
+  const base = sql.lit(BASE_SEQ);
+  const per = sql.lit(perRoom);
   try {
     const chunk = 25;
     for (let from = 0; from < o.rooms; from += chunk) {
       const to = Math.min(o.rooms, from + chunk) - 1;
       await db.transaction().execute(async (trx) => {
         await sql`insert into ${s}.rooms (id, name, topic, visibility, created_by, created_at, created_seq, member_count, last_seq, msg_ord)
-          select ${tag} || '-' || r, 'unread bench ' || r, '', 'private', ${o.user.id}, now(), ${BASE_SEQ}, 2, ${BASE_SEQ} + ${perRoom}, ${perRoom}
+          select ${tag} || '-' || r, 'unread bench ' || r, '', 'private', ${o.user.id}, now(), ${base}, 2, ${base} + ${per}, ${per}
           from generate_series(${from}::int, ${to}::int) r`.execute(trx);
         await sql`insert into ${s}.room_members (room_id, user_id, role, joined_seq)
-          select ${tag} || '-' || r, ${o.user.id}, 'member', ${BASE_SEQ} from generate_series(${from}::int, ${to}::int) r`.execute(trx);
+          select ${tag} || '-' || r, ${o.user.id}, 'member', ${base} from generate_series(${from}::int, ${to}::int) r`.execute(trx);
         await sql`insert into ${s}.messages (room_id, seq, id, sender_id, client_msg_id, text, sent_at, in_room, mentions, deleted, ord)
-          select ${tag} || '-' || r, ${BASE_SEQ} + k, ${tag} || '-' || r || '-' || k, 'bench-other', 'c' || k,
+          select ${tag} || '-' || r, ${base} + k, ${tag} || '-' || r || '-' || k, 'bench-other', 'c' || k,
                  case when k % 150 = 0 then '' else 'message ' || k end, now(), true,
                  case when k % 40 = 0 then jsonb_build_object('userIds', jsonb_build_array(${o.user.id}::text), 'room', false, 'here', false)
                       else '{"userIds": [], "room": false, "here": false}'::jsonb end,
                  k % 150 = 0, k
-          from generate_series(${from}::int, ${to}::int) r, generate_series(1, ${perRoom}::int) k`.execute(trx);
+          from generate_series(${from}::int, ${to}::int) r, generate_series(1, ${per}) k`.execute(trx);
         // Markers at 0, 1/4, 1/2, 9/10 or all of the room, by room number.
         await sql`insert into ${s}.read_markers (user_id, room_id, thread_root_seq, seq)
-          select ${o.user.id}, ${tag} || '-' || r, 0, ${BASE_SEQ} + (${perRoom} * (array[0, 25, 50, 90, 100])[1 + r % 5] / 100)
+          select ${o.user.id}, ${tag} || '-' || r, 0, ${base} + (${per} * (array[0, 25, 50, 90, 100])[1 + r % 5] / 100)
           from generate_series(${from}::int, ${to}::int) r`.execute(trx);
       });
       if ((to + 1) % 100 === 0) log(`unread: seeded ${to + 1} of ${o.rooms} rooms`);
