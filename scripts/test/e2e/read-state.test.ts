@@ -262,7 +262,7 @@ describe('read state (issue 12)', () => {
     // The phone that moved it gets it too (every device), and nobody else does.
     await phone.until('the marker on the phone', (fs) => fs.some((x) => x.type === 'user_event' && x.seq === moved.seq));
     const after = await ada.call('GET', `/api/me/rooms?minSeq=${moved.seq}`);
-    expect(after.body.items.find((r: any) => r.id === rooms[0]).unread).toEqual({ readSeq: sent.body.seq, unread: 0, mentions: 0, firstUnreadSeq: null });
+    expect(after.body.items.find((r: any) => r.id === rooms[0]).unread).toMatchObject({ readSeq: sent.body.seq, unread: 0, mentions: 0, firstUnreadSeq: null });
 
     // Back from an absence on the other edge: resumed from its user position, it gets exactly what it missed.
     const synced = desk.frames.find((x) => x.type === 'synced') as { user?: number };

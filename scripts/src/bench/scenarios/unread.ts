@@ -7,7 +7,8 @@ import type { BenchUser, NatterApi } from '../natter/api';
  * `GET /api/me/rooms` with exact unread counts (issue 12) for a user in `rooms` rooms holding `messages` messages
  * in total. The read model is SEEDED DIRECTLY (one INSERT ... SELECT per chunk of rooms into the live schema),
  * not through the stream: appending and projecting a million messages is the history scenario's job, and the
- * rows written here are what the projector writes (ordinals included). Per room, from another sender: every
+ * rows written here are what the projector writes (ordinals and mention rows included), followed by the
+ * `vacuum analyze` autovacuum would run after such a load. Per room, from another sender: every
  * 40th message mentions the user, every 150th is deleted; the user's marker is at the start, a quarter, half,
  * nine tenths or the end of the room (so counts range from 0 to the whole room). The rows are removed after.
  * Measured one request at a time, interleaved with `GET /api/me` as the same-run reference of the read path.
@@ -54,6 +55,10 @@ export async function unreadScenario(o: { api: NatterApi; user: BenchUser; datab
                       else '{"userIds": [], "room": false, "here": false}'::jsonb end,
                  k % 150 = 0, k
           from generate_series(${from}::int, ${to}::int) r, generate_series(1, ${per}) k`.execute(trx);
+        // What the projection derives from those: one mention row per live message that mentions the user.
+        await sql`insert into ${s}.message_mentions (user_id, room_id, seq)
+          select ${o.user.id}, ${tag} || '-' || r, ${base} + k
+          from generate_series(${from}::int, ${to}::int) r, generate_series(1, ${per}) k where k % 40 = 0 and k % 150 <> 0`.execute(trx);
         // Markers at 0, 1/4, 1/2, 9/10 or all of the room, by room number.
         await sql`insert into ${s}.read_markers (user_id, room_id, thread_root_seq, seq)
           select ${o.user.id}, ${tag} || '-' || r, 0, ${base} + (${per} * (array[0, 25, 50, 90, 100])[1 + r % 5] / 100)
@@ -61,8 +66,8 @@ export async function unreadScenario(o: { api: NatterApi; user: BenchUser; datab
       });
       if ((to + 1) % 100 === 0) log(`unread: seeded ${to + 1} of ${o.rooms} rooms`);
     }
-    await sql`analyze ${s}.messages`.execute(db);
-    await sql`analyze ${s}.read_markers`.execute(db);
+    // What autovacuum does after a bulk load (statistics, and the visibility map index-only scans rely on).
+    for (const t of ['messages', 'read_markers', 'message_mentions', 'rooms', 'room_members']) await sql`vacuum analyze ${s}.${sql.id(t)}`.execute(db);
     const seedSeconds = Math.round((performance.now() - t0) / 100) / 10;
     log(`unread: ${o.rooms} rooms, ${perRoom * o.rooms} messages seeded in ${seedSeconds} s`);
 
@@ -95,7 +100,7 @@ export async function unreadScenario(o: { api: NatterApi; user: BenchUser; datab
     };
   } finally {
     // The seeded rooms are not in the stream: take them out again, so a rebuild compares equal.
-    for (const t of ['messages', 'read_markers', 'room_members'] as const) {
+    for (const t of ['messages', 'read_markers', 'message_mentions', 'room_members'] as const) {
       await sql`delete from ${s}.${sql.id(t)} where room_id like ${`${tag}-%`}`.execute(db).catch(() => {});
     }
     await sql`delete from ${s}.rooms where id like ${`${tag}-%`}`.execute(db).catch(() => {});
