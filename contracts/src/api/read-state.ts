@@ -30,5 +30,11 @@ export const UnreadState = z.object({
   mentions: z.number().int().nonnegative(),
   /** The first unread message's seq (null when none): the "new messages" line and "jump to first unread". */
   firstUnreadSeq: z.number().int().nullable(),
+  /**
+   * Threads of the room you take part in (you wrote the root or a reply) with unread replies: replies after your
+   * thread marker (moved by reading the thread or replying; at least your first post in it), not yours, not
+   * deleted. Threads with nothing unread are left out.
+   */
+  threads: z.array(z.object({ rootSeq: z.number().int(), readSeq: z.number().int(), unread: z.number().int().positive(), mentions: z.number().int().nonnegative() })).optional(),
 });
 export type UnreadState = z.infer<typeof UnreadState>;

@@ -212,13 +212,21 @@ create table __SCHEMA__.room_settings (
 alter table __SCHEMA__.messages add column ord bigint;
 alter table __SCHEMA__.rooms add column msg_ord bigint not null default 0;
 -- ord at a marker: the last timeline message at or before a seq (index-only, backward, one row).
-create index messages_ord_idx on __SCHEMA__.messages (room_id, seq) include (ord) where in_room;
+create index messages_ord_idx on __SCHEMA__.messages (room_id, seq) include (ord, deleted) where in_room;
 -- The batch's new timeline messages still without ord (empty between batches).
 create index messages_unordered_idx on __SCHEMA__.messages (room_id, seq) where in_room and ord is null;
--- Deleted timeline messages (subtracted after a marker), and timeline messages that mention anyone.
+-- Deleted timeline messages (subtracted after a marker).
 create index messages_deleted_idx on __SCHEMA__.messages (room_id, seq) where in_room and deleted;
-create index messages_mentioning_idx on __SCHEMA__.messages (room_id, seq) include (sender_id)
-  where in_room and mentions <> '{"userIds": [], "room": false, "here": false}'::jsonb;
+-- Who each live timeline message mentions now: one row per mentioned user, or one row '*' for @room/@here
+-- (never both, so a count never counts a message twice). Derived from messages.mentions by the projection for
+-- the messages a batch sent, edited or deleted (projectors/src/chat/mention-rows.ts): mention counts are
+-- index-only range counts of (user, room, seq > marker).
+create table __SCHEMA__.message_mentions (
+  user_id text not null,
+  room_id text not null,
+  seq     bigint not null,
+  primary key (user_id, room_id, seq)
+);
 
 -- Read markers: "read up to seq" per reader and room (thread_root_seq 0) or thread; only ever moved forward
 -- (ReadMarkersMoved, and the reader's own sends). The effective room marker is at least the reader's join.
@@ -229,6 +237,8 @@ create table __SCHEMA__.read_markers (
   seq             bigint not null,
   primary key (user_id, room_id, thread_root_seq)
 );
+-- The threads a reader takes part in (per-thread unread counts).
+create index thread_participants_user_idx on __SCHEMA__.thread_participants (user_id);
 -- ---- end of issue 12
 -- ---- email (issue 13, read-model version 3) -------------------------------------------------------------
 -- Whether the user's current address is verified: EmailVerified sets it, EmailChanged (a new address) clears

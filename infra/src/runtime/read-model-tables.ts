@@ -116,6 +116,8 @@ export interface SearchMessagesTable {
 // ---- read-model v3 (issue 12): read state
 /** A reader's marker in a room (`thread_root_seq` 0) or one of its threads: read up to `seq` (the greatest moved to). */
 export interface ReadMarkersTable { user_id: string; room_id: string; thread_root_seq: number; seq: number }
+/** Who a live timeline message mentions now: a user id, or '*' for @room/@here (projectors/src/chat/mention-rows.ts). */
+export interface MessageMentionsTable { user_id: string; room_id: string; seq: number }
 
 export interface ReadModelDB {
   checkpoint: CheckpointTable;
@@ -137,6 +139,7 @@ export interface ReadModelDB {
   // issue 12: the search projection (its own checkpoint row, `search`)
   search_messages: SearchMessagesTable;
   read_markers: ReadMarkersTable;
+  message_mentions: MessageMentionsTable;
 }
 export type UserRow = Selectable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;

@@ -4,6 +4,7 @@ import { reducedProjection, type Reducers } from '../runtime/reduced-projection'
 import { auditReducer } from './audit.reducer';
 import { chatTableRules, chatTables } from './chat.tables';
 import { messageReducers } from './message.reducers';
+import { syncMentionRows } from './mention-rows';
 import { assignOrdinals } from './ordinals';
 import { readStateReducers } from './read-state.reducers';
 import { roomReducers } from './room.reducers';
@@ -19,11 +20,12 @@ export const chatReducers: Reducers<ReadModelDB> = { ...userReducers, ...roomRed
  */
 const reduced = reducedProjection(CHAT_PROJECTION, chatTables, chatReducers, chatTableRules, auditReducer);
 
-/** The reduced tables, then the new timeline messages' ordinals (ordinals.ts: issue 12's unread counts). */
+/** The reduced tables, then what issue 12's counts derive from them: timeline ordinals and mention rows. */
 export const chatProjection: Projection = {
   name: reduced.name,
   async apply(trx, schema, events) {
     await reduced.apply(trx, schema, events);
     await assignOrdinals(trx, schema, events);
+    await syncMentionRows(trx, schema, events);
   },
 };

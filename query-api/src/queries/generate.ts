@@ -57,6 +57,7 @@ export async function renderHotQueries(): Promise<Record<string, string>> {
   await capture('members.list', 'Members of a room with their names.', () => members.list(q, 'room-1'));
   await capture('rooms.my-rooms', 'GET /api/me/rooms: the caller\'s rooms by latest activity (room_members_user_idx).', () => rooms.listForMember(q, 'user-1'));
   await capture('read-state.unread', 'GET /api/me/rooms: exact unread and mention counts per room (issue 12): ordinal arithmetic, index probes per room.', () => new UnreadRepository().forMember(q, 'user-1'));
+  await capture('read-state.threads', 'GET /api/me/rooms: unread replies per thread the caller takes part in (messages_thread_idx range per thread).', () => new UnreadRepository().threadsOf(q, 'user-1'));
   await capture('rooms.user-rooms', 'NATS natter.query.user-rooms: the slim form for the realtime edge.', () => rooms.listIdsForMember(q, 'user-1'));
   await capture('rooms.search-public', 'GET /api/rooms?q=: public rooms by name (rooms_public_idx).', () => rooms.listPublic(q, 'gen', 50));
   await capture('rooms.by-id', 'Room details.', () => rooms.findById(q, 'room-1'));

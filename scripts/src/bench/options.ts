@@ -2,7 +2,7 @@
  * Command-line options of `npm run bench -- [--flag=value ...]`, parsed once and frozen. `--quick` shrinks
  * every size and duration for a run of a few minutes; explicit flags still win over it.
  */
-export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'saturation-cluster', 'command', 'idle', 'history', 'directory', 'search', 'replay'] as const;
+export const ALL_SCENARIOS = ['baselines', 'fanout-small', 'fanout-big', 'saturation', 'saturation-cluster', 'command', 'idle', 'history', 'directory', 'search', 'unread', 'replay'] as const;
 export type Scenario = (typeof ALL_SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -32,6 +32,10 @@ export interface BenchOptions {
   searchMessages: number;
   searchRooms: number;
   searchRequests: number;
+  /** Issue 12: rooms and messages (in total) of the unread-counts scenario, and requests measured. */
+  unreadRooms: number;
+  unreadMessages: number;
+  unreadRequests: number;
   jetstreamMessages: number;
   postgresRows: number;
   commandRate: number;
@@ -63,6 +67,9 @@ const defaults: BenchOptions = {
   searchMessages: 1_000_000,
   searchRooms: 50,
   searchRequests: 1400,
+  unreadRooms: 500,
+  unreadMessages: 1_000_000,
+  unreadRequests: 500,
   jetstreamMessages: 200_000,
   postgresRows: 200_000,
   commandRate: 100,
@@ -80,6 +87,8 @@ const quick: Partial<BenchOptions> = {
   searchMessages: 100_000,
   searchRooms: 20,
   searchRequests: 350,
+  unreadMessages: 200_000,
+  unreadRequests: 200,
   jetstreamMessages: 50_000,
   postgresRows: 50_000,
 };

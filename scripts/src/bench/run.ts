@@ -31,6 +31,7 @@ import { historyScenario, seedRoom } from './scenarios/history';
 import { idleScenario } from './scenarios/idle';
 import { replayScenario } from './scenarios/replay';
 import { searchScenario, seedSearch } from './scenarios/search';
+import { unreadScenario } from './scenarios/unread';
 import { natterTarget, rawTarget, type Target } from './targets';
 
 function fdLimits(): { soft: number; hard: number } {
@@ -245,6 +246,14 @@ try {
       const seed = await seedSearch({ natsUrl: natter!.natsUrl, api: api!, owner: user, messages: opts.searchMessages, rooms: opts.searchRooms, inFlight: 1000, timeoutMs: 60 * 60_000 }, say);
       results.natter.search = await searchScenario({ api: api!, user, messages: opts.searchMessages, requests: opts.searchRequests, seed });
       say(`search over ${opts.searchMessages} messages: p50 ${results.natter.search.all.p50} p99 ${results.natter.search.all.p99} ms`);
+    });
+  }
+  if (has('unread') && natter && pop && api) {
+    await step('unread', async () => {
+      const [user] = await pop!.ensureUsers(1);
+      results.natter.unread = await unreadScenario({ api: api!, user, databaseUrl: natter!.databaseUrl, rooms: opts.unreadRooms, messages: opts.unreadMessages, requests: opts.unreadRequests }, say);
+      const u = results.natter.unread;
+      say(`GET /api/me/rooms with counts (${u.rooms} rooms, ${u.messages} messages): p50 ${u.myRooms.p50} p99 ${u.myRooms.p99} ms (GET /api/me p99 ${u.baseline.p99} ms)`);
     });
   }
   if (has('replay') && natter) {

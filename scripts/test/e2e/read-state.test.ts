@@ -77,7 +77,8 @@ async function history(): Promise<StoredEvent[]> {
   return out;
 }
 
-interface Expected { unread: number; mentions: number; firstUnreadSeq: number | null; readSeq: number }
+interface ThreadExpected { rootSeq: number; readSeq: number; unread: number; mentions: number }
+interface Expected { unread: number; mentions: number; firstUnreadSeq: number | null; readSeq: number; threads?: ThreadExpected[] }
 
 /**
  * Counts straight from history, by the issue's definition, with no ordinals or indexes: a reader's marker in a
@@ -88,25 +89,57 @@ interface Expected { unread: number; mentions: number; firstUnreadSeq: number | 
 function expectedCounts(events: StoredEvent[], userId: string): Map<string, Expected> {
   const marker = new Map<string, number>();
   const member = new Set<string>();
-  const msgs = new Map<string, Map<number, { sender: string; mentions: { userIds: string[]; room: boolean; here: boolean }; deleted: boolean }>>();
+  type Msg = { sender: string; mentions: { userIds: string[]; room: boolean; here: boolean }; deleted: boolean };
+  const msgs = new Map<string, Map<number, Msg>>();
   const bump = (roomId: string, seq: number) => marker.set(roomId, Math.max(marker.get(roomId) ?? 0, seq));
+  // Threads: every message by seq (roots and replies), each thread's replies, and the reader's thread markers
+  // (their first post in the thread, replies, markers moved).
+  const all = new Map<string, Map<number, Msg>>();
+  const replies = new Map<string, number[]>(); // `${roomId}:${rootSeq}` -> reply seqs
+  const tmark = new Map<string, number>();
+  const tbump = (key: string, seq: number) => tmark.set(key, Math.max(tmark.get(key) ?? 0, seq));
+  const takesPart = new Set<string>(); // threads the reader wrote the root of or replied in
   for (const e of events) {
     if (e.type === 'MemberJoined' && e.data.userId === userId) {
       member.add(e.data.roomId);
       marker.set(e.data.roomId, e.seq);
+      marker.set(`joined:${e.data.roomId}`, e.seq);
     } else if (e.type === 'MemberLeft' && e.data.userId === userId) member.delete(e.data.roomId);
     else if (e.type === 'ReadMarkersMoved' && e.data.userId === userId) {
-      for (const m of e.data.markers) if (m.threadRootSeq === undefined) bump(m.roomId, m.seq);
-    } else if (e.type === 'MessageSent' && (!e.data.thread || e.data.thread.alsoToRoom)) {
-      if (!msgs.has(e.data.roomId)) msgs.set(e.data.roomId, new Map());
-      msgs.get(e.data.roomId)!.set(e.seq, { sender: e.data.senderId, mentions: e.data.mentions ?? { userIds: [], room: false, here: false }, deleted: false });
-      if (e.data.senderId === userId) bump(e.data.roomId, e.seq);
+      for (const m of e.data.markers) {
+        if (m.threadRootSeq === undefined) bump(m.roomId, m.seq);
+        else tbump(`${m.roomId}:${m.threadRootSeq}`, m.seq);
+      }
+    } else if (e.type === 'MessageSent') {
+      const m: Msg = { sender: e.data.senderId, mentions: e.data.mentions ?? { userIds: [], room: false, here: false }, deleted: false };
+      if (!all.has(e.data.roomId)) all.set(e.data.roomId, new Map());
+      all.get(e.data.roomId)!.set(e.seq, m);
+      if (!e.data.thread || e.data.thread.alsoToRoom) {
+        if (!msgs.has(e.data.roomId)) msgs.set(e.data.roomId, new Map());
+        msgs.get(e.data.roomId)!.set(e.seq, m);
+        if (e.data.senderId === userId) bump(e.data.roomId, e.seq);
+      }
+      if (e.data.thread) {
+        const key = `${e.data.roomId}:${e.data.thread.rootSeq}`;
+        replies.set(key, [...(replies.get(key) ?? []), e.seq]);
+        if (e.data.senderId === userId) {
+          tbump(key, e.seq);
+          takesPart.add(key);
+        }
+        if (e.data.thread.rootSenderId === userId) {
+          tbump(key, e.data.thread.rootSeq);
+          takesPart.add(key);
+        }
+      }
     } else if (e.type === 'MessageEdited') {
-      const m = msgs.get(e.data.roomId)?.get(e.data.messageSeq);
+      const m = all.get(e.data.roomId)?.get(e.data.messageSeq);
       if (m && !m.deleted) m.mentions = e.data.mentions;
     } else if (e.type === 'MessageDeleted') {
-      const m = msgs.get(e.data.roomId)?.get(e.data.messageSeq);
-      if (m) m.deleted = true;
+      const m = all.get(e.data.roomId)?.get(e.data.messageSeq);
+      if (m) {
+        m.deleted = true;
+        m.mentions = { userIds: [], room: false, here: false };
+      }
     }
   }
   const out = new Map<string, Expected>();
@@ -114,7 +147,16 @@ function expectedCounts(events: StoredEvent[], userId: string): Map<string, Expe
     const mk = marker.get(roomId) ?? 0;
     const unread = [...(msgs.get(roomId) ?? new Map()).entries()].filter(([seq, m]) => seq > mk && m.sender !== userId && !m.deleted).sort((a, b) => a[0] - b[0]);
     const mentions = unread.filter(([, m]) => m.mentions.userIds.includes(userId) || m.mentions.room || m.mentions.here).length;
-    out.set(roomId, { unread: unread.length, mentions, firstUnreadSeq: unread[0]?.[0] ?? null, readSeq: mk });
+    const threads: ThreadExpected[] = [];
+    for (const [key, seqs] of replies) {
+      const [rid, root] = key.split(':');
+      if (rid !== roomId || !takesPart.has(key)) continue; // not a thread the reader takes part in
+      const tm = Math.max(tmark.get(key)!, marker.get(`joined:${roomId}`) ?? 0);
+      const un = seqs.filter((q) => q > tm).map((q) => all.get(roomId)!.get(q)!).filter((m) => m.sender !== userId && !m.deleted);
+      if (un.length) threads.push({ rootSeq: Number(root), readSeq: tm, unread: un.length, mentions: un.filter((m) => m.mentions.userIds.includes(userId) || m.mentions.room || m.mentions.here).length });
+    }
+    threads.sort((a, b) => a.rootSeq - b.rootSeq);
+    out.set(roomId, { unread: unread.length, mentions, firstUnreadSeq: unread[0]?.[0] ?? null, readSeq: mk, ...(threads.length ? { threads } : {}) });
   }
   return out;
 }
@@ -162,9 +204,20 @@ describe('read state (issue 12)', () => {
             const m = pick(mine);
             const other = pick(people.filter((x) => x !== p)).tokens.user.username;
             await ws(s, { type: 'edit', roomId: m.roomId, messageSeq: m.seq, clientOpId: `e${i}-${k}`, text: Math.random() < 0.5 ? `now for @${other}` : 'no mention now' }).catch(() => null);
-          } else if (r < 0.75) {
+          } else if (r < 0.72) {
             const m = mine.splice(Math.floor(Math.random() * mine.length), 1)[0];
             await ws(s, { type: 'delete', roomId: m.roomId, messageSeq: m.seq });
+          } else if (r < 0.85) {
+            // A reply in a thread of someone's message of this room (sometimes also to the room), or reading one.
+            const roots = s.events(roomId).filter((f) => f.event.type === 'MessageSent' && !(f.event.data as { thread?: unknown }).thread);
+            const root = roots.length ? pick(roots.slice(-6)) : null;
+            if (root && Math.random() < 0.8) {
+              const other = pick(people.filter((x) => x !== p)).tokens.user.username;
+              await ws(s, { type: 'send', roomId, clientMsgId: `t${i}-${k}`, text: k % 2 ? `in thread @${other}` : 'in thread', threadRootSeq: root.seq, alsoToRoom: k % 5 === 0 }).catch(() => null);
+            } else if (root) {
+              const last = s.events(roomId).filter((f) => (f.event.data as { thread?: { rootSeq: number } }).thread?.rootSeq === root.seq).at(-1);
+              if (last) await ws(s, { type: 'command', name: 'MarkRead', input: { markers: [{ roomId, seq: last.seq, threadRootSeq: root.seq }] } });
+            }
           } else {
             const seen = s.events(roomId).at(-1)?.seq;
             if (seen) await ws(s, { type: 'command', name: 'MarkRead', input: { markers: [{ roomId, seq: seen }] } });
@@ -183,9 +236,10 @@ describe('read state (issue 12)', () => {
       for (const [roomId, w] of want) expect(got.get(roomId), `${p.tokens.user.username} in ${roomId}`).toEqual(w);
     }
     // Something to count at all: somebody has unread messages and somebody has unread mentions.
-    const all = people.flatMap((p) => [...expectedCounts(events, p.id).values()]);
-    expect(all.some((c) => c.unread > 0)).toBe(true);
-    expect(all.some((c) => c.mentions > 0)).toBe(true);
+    const every = people.flatMap((p) => [...expectedCounts(events, p.id).values()]);
+    expect(every.some((c) => c.unread > 0)).toBe(true);
+    expect(every.some((c) => c.mentions > 0)).toBe(true);
+    expect(every.some((c) => (c.threads ?? []).length > 0)).toBe(true);
     await Promise.all(sockets.map((s) => s.close()));
   }, 180_000);
 
@@ -208,7 +262,7 @@ describe('read state (issue 12)', () => {
     // The phone that moved it gets it too (every device), and nobody else does.
     await phone.until('the marker on the phone', (fs) => fs.some((x) => x.type === 'user_event' && x.seq === moved.seq));
     const after = await ada.call('GET', `/api/me/rooms?minSeq=${moved.seq}`);
-    expect(after.body.items.find((r: any) => r.id === rooms[0]).unread).toEqual({ readSeq: sent.body.seq, unread: 0, mentions: 0, firstUnreadSeq: null });
+    expect(after.body.items.find((r: any) => r.id === rooms[0]).unread).toMatchObject({ readSeq: sent.body.seq, unread: 0, mentions: 0, firstUnreadSeq: null });
 
     // Back from an absence on the other edge: resumed from its user position, it gets exactly what it missed.
     const synced = desk.frames.find((x) => x.type === 'synced') as { user?: number };

@@ -1,5 +1,6 @@
 import type {
   AdminUser,
+  ReadMarker,
   AdminUserResult,
   AuditEntry,
   Ban,
@@ -82,6 +83,8 @@ export class Api {
 
   // rooms
   myRooms = () => this.call<{ items: MyRoom[]; asOfSeq: number }>('GET', '/api/me/rooms');
+  /** Move read markers forward (reading a room, or mark all read): every device of mine gets the change. */
+  markRead = (markers: ReadMarker[]) => this.call<{ seq: number }>('POST', '/api/me/read-markers', { body: { markers } });
   publicRooms = (q = '', limit = 50) => this.call<{ items: Room[]; asOfSeq: number }>('GET', '/api/rooms', { query: { q: q || undefined, limit } });
   room = (roomId: string) => this.call<{ room: Room; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}`);
   members = (roomId: string, minSeq?: number) => this.call<{ items: Member[]; asOfSeq: number }>('GET', `/api/rooms/${enc(roomId)}/members`, { minSeq });

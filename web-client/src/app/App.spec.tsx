@@ -39,6 +39,7 @@ function fakeServer() {
     if (m && !m[2]) return json(200, { room: room(m[1], m[1], 10), asOfSeq: 10 });
     if (m && m[2] === '/members') return json(200, { items: [{ userId: 'bob', username: 'bob', displayName: 'Bob', role: 'owner', joinedSeq: 1 }, { userId: 'alice', username: 'alice', displayName: 'Alice', role: 'member', joinedSeq: 2 }], asOfSeq: 10 });
     if (m && m[2] === '/messages') return json(200, { messages: history[m[1]] ?? [], hasMore: false, asOfSeq: 10 });
+    if (method === 'POST' && path === '/api/me/read-markers') return json(200, { seq: 30 });
     if (method === 'POST' && path === '/api/auth/logout') return json(200, { ok: true, seq: 20 });
     return json(404, { error: { code: 'not_found', message: 'Not found.' } });
   };
@@ -118,10 +119,12 @@ describe('the app, with a fake server and socket', () => {
     });
     expect(within(log).getAllByText('hi all')).toHaveLength(1);
 
-    // News in another room: marked unread in the list.
+    // News in another room: counted unread in the list.
     act(() => last().event('random', 12, messageEvent('random', 'psst', { senderId: 'bob' })));
-    await waitFor(() => expect(within(nav).getByRole('link', { name: /random/ })).toHaveAttribute('data-unread', 'true'));
-    expect(within(nav).getByRole('link', { name: /general/ })).toHaveAttribute('data-unread', 'false');
+    await waitFor(() => expect(within(nav).getByRole('link', { name: /random/ })).toHaveAttribute('data-unread', '1'));
+    expect(within(nav).getByRole('link', { name: /general/ })).toHaveAttribute('data-unread', '0');
+    // Reading the open room moved my marker on the server.
+    expect(server.requests.some((r) => r.method === 'POST' && r.url === '/api/me/read-markers' && (r.body as { markers: { roomId: string }[] }).markers[0].roomId === 'general')).toBe(true);
 
     // Drop: banner, reconnect, resume from the last positions, the missed message shows, banner says back.
     act(() => last().serverClose(1006));

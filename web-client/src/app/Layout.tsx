@@ -2,8 +2,10 @@ import { Link, NavLink, Outlet, useMatch } from 'react-router';
 import { NotificationBell } from '../features/notifications/NotificationBell';
 import { DmList } from '../features/people/DmList';
 import { useMeProfile } from '../features/people/people.queries';
+import { MarkAllRead } from '../features/rooms/MarkAllRead';
 import { RoomList } from '../features/rooms/RoomList';
 import { SearchBox } from '../features/search/SearchBox';
+import { useTitleBadge } from './title-badge';
 import { useAuth, useMe } from './auth';
 import { ConnectionBanner } from './ConnectionBanner';
 import { useConnectionStatus } from './realtime';
@@ -18,6 +20,7 @@ export function Layout() {
   const inPage = useMatch('/') === null;
   // The admin entry for server admins only (the route and the API refuse everyone else anyway).
   const serverAdmin = useMeProfile().data?.serverAdmin === true;
+  useTitleBadge();
 
   return (
     <div className={`shell${inPage ? ' shell--in-page' : ''}`}>
@@ -61,6 +64,9 @@ export function Layout() {
                 New room
               </Link>
             </div>
+          </div>
+          <div className="sidebar__markall">
+            <MarkAllRead />
           </div>
           <RoomList />
           <div className="sidebar__head">

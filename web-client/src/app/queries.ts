@@ -16,13 +16,13 @@ export { queryKeys };
  */
 export function useMyRooms() {
   const { api } = useAuth();
-  const { cache, markers } = useRealtime();
+  const { cache, unread } = useRealtime();
   return useQuery({
     queryKey: queryKeys.myRooms,
     queryFn: (): Promise<MyRoom[]> =>
       withOfflineCopy(cache, 'myRooms', async () => {
-        const { items } = await api.myRooms();
-        for (const r of items) markers.initialise(r.id, r.lastSeq);
+        const { items, asOfSeq } = await api.myRooms();
+        unread.setSnapshot(items, asOfSeq);
         return items;
       }),
   });

@@ -24,7 +24,7 @@ import {
   type SocketFactory,
 } from '../realtime';
 import { changesRoomInfo, timelineItemOf } from '../features/timeline/registry';
-import { ReadMarkers } from '../state/read-markers';
+import { UnreadStore } from '../state/unread';
 import { useAuth } from './auth';
 import { queryKeys } from './keys';
 import { followNotifications } from '../features/notifications/notifications.queries';
@@ -34,7 +34,8 @@ export interface RealtimeValue {
   timelines: Timelines;
   outbox: Outbox;
   cache: KeyValueCache;
-  markers: ReadMarkers;
+  /** Unread and mention counts per room (state/unread.ts). */
+  unread: UnreadStore;
 }
 
 const RealtimeContext = createContext<RealtimeValue | null>(null);
@@ -90,18 +91,32 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
         timelines,
         outbox,
         newId: newClientId,
+        // The user's own events: read markers (issue 12) and notification state (issue 13) from any of their devices.
         userEvents: true,
         log: (msg, data) => console.debug(`[realtime] ${msg}`, data ?? ''),
       });
+      // Counts the client cannot work out by itself come from the server, as of the event that changed them.
+      let staleTimer: ReturnType<typeof setTimeout> | undefined;
+      const refetchCounts = (seq: number) => {
+        api.observe(seq);
+        clearTimeout(staleTimer);
+        staleTimer = setTimeout(() => void qc.invalidateQueries({ queryKey: queryKeys.myRooms }), 50);
+      };
+      const unread = new UnreadStore(userId, refetchCounts);
+      const offUserSynced = client.onUserSynced(refetchCounts);
       const refreshRoom = (roomId: string) => {
         for (const key of [queryKeys.members(roomId), queryKeys.room(roomId), queryKeys.myRooms, queryKeys.bans(roomId), queryKeys.invites(roomId)]) {
           void qc.invalidateQueries({ queryKey: key });
         }
       };
       const notifications = followNotifications(qc, (seq) => api.observe(seq), userId);
-      const offUserEvent = client.onUserEvent((seq, event) => notifications.onUserEvent(seq, event));
+      const offUserEvent = client.onUserEvent((seq, event) => {
+        unread.onUserEvent(seq, event);
+        notifications.onUserEvent(seq, event);
+      });
       const offEvent = client.onEvent((roomId, seq, event) => {
         notifications.onRoomEvent(roomId, seq, event);
+        unread.onRoomEvent(roomId, seq, event);
         if (changesRoomInfo(event.type)) {
           // The refetch must see this event: the read model may be a few ms behind the socket.
           api.observe(seq);
@@ -120,13 +135,15 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
       const offReset = client.onReset(() => void qc.invalidateQueries());
       const detach = attachBrowserTriggers(client);
       client.start();
-      setValue({ client, timelines, outbox, cache: db ? idbCache(db) : memoryCache(), markers: new ReadMarkers(userId) });
+      setValue({ client, timelines, outbox, cache: db ? idbCache(db) : memoryCache(), unread });
       cleanup = () => {
         window.removeEventListener('pagehide', flushOnHide);
         client.stop();
         offEvent();
         offUserEvent();
         notifications.stop();
+        offUserSynced();
+        clearTimeout(staleTimer);
         offGap();
         offReset();
         detach();
@@ -134,7 +151,6 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
           persister.stop();
           db?.close();
           if (!session.current) {
-            localStorage.removeItem(`natter.read.${userId}`);
             void deleteNatterDb(userId);
           }
         });
@@ -198,13 +214,14 @@ export function useOutbox(roomId: string): OutboxEntry[] {
   return useMemo(() => all.filter((e) => e.roomId === roomId), [all, roomId]);
 }
 
-export function useReadMarkers(): ReadMarkers {
-  const { markers } = useRealtime();
+/** The unread counts, re-rendering on every change. */
+export function useUnread(): UnreadStore {
+  const { unread } = useRealtime();
   useSyncExternalStore(
-    (fn) => markers.subscribe(fn),
-    () => markers.version,
+    (fn) => unread.subscribe(fn),
+    () => unread.version,
   );
-  return markers;
+  return unread;
 }
 
 /** Re-render on every typing/presence change (the signals are tiny; selectors below derive from them). */

@@ -72,6 +72,11 @@ export class NatterApi {
     return this.call('GET', `${this.queryUrl}/api/me`, undefined, u.accessToken);
   }
 
+  /** My rooms with their exact unread counts (issue 12). */
+  async myRooms(u: BenchUser): Promise<{ items: { id: string; unread: { unread: number; mentions: number } }[]; asOfSeq: number }> {
+    return this.call('GET', `${this.queryUrl}/api/me/rooms`, undefined, u.accessToken);
+  }
+
   /** The user directory (`GET /api/users?q=`), 20 results. */
   async directory(u: BenchUser, q: string, minSeq = 0): Promise<{ items: unknown[]; asOfSeq: number }> {
     return this.call('GET', `${this.queryUrl}/api/users?q=${encodeURIComponent(q)}&limit=20${minSeq ? `&minSeq=${minSeq}` : ''}`, undefined, u.accessToken);

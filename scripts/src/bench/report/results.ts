@@ -5,6 +5,7 @@ import type { HttpSendResult } from '../scenarios/command-latency';
 import type { FanoutResult, SaturationResult, SaturationStep } from '../scenarios/fanout';
 import type { DirectoryResult } from '../scenarios/directory';
 import type { SearchBenchResult } from '../scenarios/search';
+import type { UnreadResult } from '../scenarios/unread';
 import type { HistoryResult } from '../scenarios/history';
 import type { IdleResult } from '../scenarios/idle';
 import type { ReplayResult } from '../scenarios/replay';
@@ -33,6 +34,7 @@ export interface BenchResults {
     history?: HistoryResult;
     directory?: DirectoryResult;
     search?: SearchBenchResult;
+    unread?: UnreadResult;
     replay?: ReplayResult;
     commandLatency?: { ws?: FanoutResult; http?: HttpSendResult };
   };
@@ -162,6 +164,12 @@ export function renderMarkdown(r: BenchResults): string {
     md += `\n## User directory (${num(d.users)} users seeded by direct JetStream appends at ${num(d.publishPerSec)}/s, projected ${d.catchUpSeconds} s after the first)\n\n`;
     md += `${num(d.requests)} requests, one in flight, the searches (\`GET /api/users?q=&limit=20\`) interleaved with \`GET /api/me\` as the same-run reference; searches: p50 ${d.all.p50} ms, p99 ${d.all.p99} ms, max ${d.all.max} ms, ${num(d.all.reqPerSec)} req/s.\n\n| query | p50 ms | p99 ms | max ms | results (mean) |\n|---|---|---|---|---|\n`;
     for (const [name, c] of Object.entries(d.byClass)) md += `| ${name} | ${c.p50} | ${c.p99} | ${c.max} | ${c.results} |\n`;
+  }
+  if (n.unread) {
+    const u = n.unread;
+    md += `\n## Unread counts (issue 12): GET /api/me/rooms for a user in ${num(u.rooms)} rooms, ${num(u.messages)} messages in total (read model seeded directly in ${u.seedSeconds} s)\n\n`;
+    md += `${num(u.requests)} requests, one in flight, interleaved with \`GET /api/me\` as the same-run reference; the answer counts ${num(u.totalUnread)} unread messages and ${num(u.totalMentions)} mentions over the seeded rooms.\n\n| request | p50 ms | p99 ms | max ms |\n|---|---|---|---|\n`;
+    md += `| GET /api/me/rooms (with counts) | ${u.myRooms.p50} | ${u.myRooms.p99} | ${u.myRooms.max} |\n| GET /api/me (reference) | ${u.baseline.p50} | ${u.baseline.p99} | ${u.baseline.max} |\n`;
   }
   if (n.search) {
     const s = n.search;

@@ -1,9 +1,9 @@
 import { Limits } from '@natter/contracts/browser';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Fragment, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { ApiError, describeError, isNetworkError } from '../../api/errors';
 import { useAuth, useMe } from '../../app/auth';
-import { useOutbox, useRealtime, useTimeline } from '../../app/realtime';
+import { useOutbox, useRealtime, useTimeline, useUnread } from '../../app/realtime';
 import { TimelineRow } from '../timeline/TimelineRow';
 import type { RowContext } from '../timeline/renderer';
 import { Composer, type MentionCandidate } from './Composer';
@@ -34,8 +34,8 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
 }) {
   const { api } = useAuth();
   const me = useMe();
-  // Markers are only written here; subscribing (useReadMarkers) would re-render the list after every markRead.
-  const { timelines, client, markers } = useRealtime();
+  const { timelines, client } = useRealtime();
+  const unread = useUnread();
   const timeline = useTimeline(roomId);
   const outbox = useOutbox(roomId);
   const uploads = useUploads(roomId);
@@ -88,17 +88,47 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
     }
   }, [api, roomId, timelines, loadingOlder]);
 
-  // Seen: everything up to the latest item while the room is on screen.
-  const latest = timeline.items.length ? timeline.items[timeline.items.length - 1].seq : undefined;
+  // Where the "new messages" line goes: the first unread message when the room was opened (issue 12), taken
+  // once the server's counts are in and before this view marks anything read; null: nothing was unread.
+  const [lineAt, setLineAt] = useState<number | null | undefined>(undefined);
+  const firstUnread = unread.loaded ? unread.get(roomId).firstUnreadSeq : undefined;
   useEffect(() => {
-    if (latest === undefined) return;
+    if (lineAt === undefined && firstUnread !== undefined) setLineAt(firstUnread);
+  }, [lineAt, firstUnread]);
+
+  // Read: everything up to the latest item while the room is on screen moves my marker (on the server: every
+  // device of mine clears this room's badge). Only forward, once per new latest item.
+  const latest = timeline.items.length ? timeline.items[timeline.items.length - 1].seq : undefined;
+  const marked = useRef(0);
+  useEffect(() => {
+    if (latest === undefined || lineAt === undefined) return;
     const mark = () => {
-      if (document.visibilityState !== 'hidden') markers.markRead(roomId, latest);
+      if (document.visibilityState === 'hidden' || latest <= Math.max(marked.current, unread.get(roomId).readSeq)) return;
+      marked.current = latest;
+      api.markRead([{ roomId, seq: latest }]).then(
+        (r) => api.observe(r.seq),
+        () => {
+          marked.current = 0; // try again on the next change
+        },
+      );
     };
     mark();
     document.addEventListener('visibilitychange', mark);
     return () => document.removeEventListener('visibilitychange', mark);
-  }, [latest, roomId, markers]);
+  }, [latest, lineAt, roomId, unread, api]);
+
+  // The first item at or after the line (the unread message itself may have been deleted since).
+  const lineSeq = lineAt == null ? null : (timeline.items.find((i) => i.seq >= lineAt)?.seq ?? null);
+  const jumpToFirstUnread = async () => {
+    // Older pages until the first unread message is loaded, then bring the line into view.
+    for (let i = 0; i < 50; i++) {
+      const t = timelines.get(roomId);
+      if (lineAt == null || !t.hasOlder || (t.items[0] && t.items[0].seq <= lineAt)) break;
+      const page = await api.history(roomId, { before: t.items[0].seq, limit: Limits.historyPageMax });
+      timelines.mergePage(roomId, page.messages, { direction: 'older', hasMore: page.hasMore, asOfSeq: page.asOfSeq });
+    }
+    requestAnimationFrame(() => document.querySelector('[data-testid="new-messages-line"]')?.scrollIntoView({ block: 'start' }));
+  };
 
   const ctx: RowContext = useMemo(() => ({ me: { id: me.id, displayName: me.displayName }, nameOf, controls }), [me.id, me.displayName, nameOf, controls]);
 
@@ -142,6 +172,13 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
 
   return (
     <>
+      {lineAt != null && (
+        <div className="room__jump">
+          <button type="button" className="btn btn--ghost btn--small" data-testid="jump-to-unread" onClick={() => void jumpToFirstUnread().catch((e) => setLoadError(describeError(e)))}>
+            Jump to first unread
+          </button>
+        </div>
+      )}
       <MessageList
         label={`Messages in ${roomName}`}
         count={timeline.items.length + pending.length}
@@ -162,7 +199,14 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
         }
       >
         {timeline.items.map((item) => (
-          <TimelineRow key={item.seq} item={item} ctx={ctx} />
+          <Fragment key={item.seq}>
+            {item.seq === lineSeq && (
+              <div className="new-messages-line" data-testid="new-messages-line" role="separator" aria-label="New messages">
+                <span>New messages</span>
+              </div>
+            )}
+            <TimelineRow item={item} ctx={ctx} />
+          </Fragment>
         ))}
         {pending.map((e) => (
           <MessageItem

@@ -1,27 +1,31 @@
 import { render, screen, within } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { describe, expect, it } from 'vitest';
-import { ReadMarkers } from '../../state/read-markers';
 import { RoomListView } from './RoomList';
 
 describe('RoomListView', () => {
-  it('marks rooms with unseen news, for eyes and for screen readers', () => {
+  it('shows unread counts and highlights mentions, for eyes and for screen readers', () => {
     render(
       <MemoryRouter initialEntries={['/rooms/a']}>
         <RoomListView
           rooms={[
-            { id: 'a', name: 'general', visibility: 'public', unread: false },
-            { id: 'b', name: 'random', visibility: 'public', unread: true },
-            { id: 'c', name: 'secret', visibility: 'private', unread: false },
+            { id: 'a', name: 'general', visibility: 'public', unread: 0, mentions: 0 },
+            { id: 'b', name: 'random', visibility: 'public', unread: 3, mentions: 0 },
+            { id: 'c', name: 'secret', visibility: 'private', unread: 120, mentions: 2 },
           ]}
         />
       </MemoryRouter>,
     );
     const links = screen.getAllByTestId('room-link');
-    expect(links.map((l) => l.getAttribute('data-unread'))).toEqual(['false', 'true', 'false']);
-    expect(screen.getByRole('link', { name: /random \(unread\)/ })).toHaveAttribute('href', '/rooms/b');
-    expect(within(links[0]).queryByTestId('unread-marker')).toBeNull();
-    expect(within(links[1]).getByTestId('unread-marker')).toBeInTheDocument();
+    expect(links.map((l) => l.getAttribute('data-unread'))).toEqual(['0', '3', '120']);
+    expect(screen.getByRole('link', { name: 'random (3 unread)' })).toHaveAttribute('href', '/rooms/b');
+    expect(screen.getByRole('link', { name: 'secret (120 unread, 2 mentioning you)' })).toHaveAttribute('href', '/rooms/c');
+    expect(within(links[0]).queryByTestId('unread-badge')).toBeNull();
+    expect(within(links[1]).getByTestId('unread-badge')).toHaveTextContent('3');
+    expect(links[1]).toHaveClass('room-link--unread');
+    expect(links[1]).not.toHaveClass('room-link--mention');
+    expect(links[2]).toHaveClass('room-link--mention');
+    expect(within(links[2]).getByTestId('unread-badge')).toHaveTextContent('@99+');
     expect(links[0]).toHaveAttribute('aria-current', 'page');
   });
 
@@ -32,19 +36,5 @@ describe('RoomListView', () => {
       </MemoryRouter>,
     );
     expect(screen.getByText('You are not in any room yet.')).toBeInTheDocument();
-  });
-});
-
-describe('ReadMarkers', () => {
-  it('starts new rooms as read, flags later news, and clears it when seen', () => {
-    const m = new ReadMarkers('u1', localStorage);
-    m.initialise('r', 10);
-    expect(m.isUnread('r', 10)).toBe(false);
-    expect(m.isUnread('r', 11)).toBe(true);
-    m.markRead('r', 11);
-    expect(m.isUnread('r', 11)).toBe(false);
-    m.markRead('r', 5);
-    expect(m.get('r')).toBe(11);
-    expect(new ReadMarkers('u1', localStorage).get('r')).toBe(11);
   });
 });

@@ -1,16 +1,19 @@
 import { NavLink } from 'react-router';
 import { LockIcon } from '../../app/icons';
 import { useMyRooms } from '../../app/queries';
-import { useReadMarkers, useRealtime, useTimelinesVersion } from '../../app/realtime';
+import { useRealtime, useTimelinesVersion, useUnread } from '../../app/realtime';
+import { UnreadBadge, unreadClasses } from './UnreadBadge';
 
 export interface RoomListEntry {
   id: string;
   name: string;
   visibility: 'public' | 'private';
-  unread: boolean;
+  /** Unread messages (exact: GET /api/me/rooms plus live events) and how many of them mention me. */
+  unread: number;
+  mentions: number;
 }
 
-/** The list of rooms (presentational). An unread room is bold, has a dot and says "unread" to screen readers. */
+/** The list of rooms (presentational). An unread room is bold with its count; mentions are highlighted; both are said to screen readers. */
 export function RoomListView({ rooms }: { rooms: RoomListEntry[] }) {
   if (rooms.length === 0) return <p className="sidebar__empty">You are not in any room yet.</p>;
   return (
@@ -19,20 +22,17 @@ export function RoomListView({ rooms }: { rooms: RoomListEntry[] }) {
         <li key={r.id}>
           <NavLink
             to={`/rooms/${r.id}`}
-            className={({ isActive }) => `room-link${isActive ? ' room-link--active' : ''}${r.unread ? ' room-link--unread' : ''}`}
+            className={({ isActive }) => `room-link${isActive ? ' room-link--active' : ''}${unreadClasses(r.unread, r.mentions)}`}
             data-testid="room-link"
             data-room-id={r.id}
-            data-unread={r.unread ? 'true' : 'false'}
+            data-unread={r.unread}
+            data-mentions={r.mentions}
           >
             <span aria-hidden="true" className="room-link__hash">
               {r.visibility === 'private' ? <LockIcon /> : '#'}
             </span>
             <span className="room-link__name">{r.name}</span>{' '}
-            {r.unread && (
-              <span className="unread-dot" data-testid="unread-marker">
-                <span className="visually-hidden">(unread)</span>
-              </span>
-            )}
+            <UnreadBadge unread={r.unread} mentions={r.mentions} />
           </NavLink>
         </li>
       ))}
@@ -40,11 +40,11 @@ export function RoomListView({ rooms }: { rooms: RoomListEntry[] }) {
   );
 }
 
-/** My rooms, newest activity first, with the unread marker from the read markers and live timelines. */
+/** My rooms, newest activity first, with their unread counts (state/unread.ts). */
 export function RoomList() {
   const rooms = useMyRooms();
   const { timelines } = useRealtime();
-  const markers = useReadMarkers();
+  const unread = useUnread();
   useTimelinesVersion();
   if (rooms.isPending) return <p className="sidebar__empty">Loading rooms…</p>;
   if (rooms.isError) return <p className="sidebar__empty" role="alert">Could not load your rooms.</p>;
@@ -53,7 +53,8 @@ export function RoomList() {
     .map((r) => {
       const items = timelines.get(r.id).items;
       const latest = Math.max(r.lastSeq, items.length ? items[items.length - 1].seq : 0);
-      return { id: r.id, name: r.name, visibility: r.visibility, unread: markers.isUnread(r.id, latest), latest };
+      const u = unread.get(r.id);
+      return { id: r.id, name: r.name, visibility: r.visibility, unread: u.unread, mentions: u.mentions, latest };
     })
     .sort((a, b) => b.latest - a.latest);
   return <RoomListView rooms={entries} />;

@@ -178,6 +178,7 @@ function MemberRoom({ room, roomName }: { room: MyRoom; roomName: string }) {
       <div className="room__body">
         <div className="room__main">
           <RoomMessages
+            key={roomId}
             roomId={roomId}
             roomName={roomName}
             typing={typing}
