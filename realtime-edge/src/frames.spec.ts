@@ -23,7 +23,7 @@ describe('client frames', () => {
   });
 
   it('validates against the schema and names the bad field, with the id', () => {
-    expect(parseClientFrame(buf('{"type":"send","id":"s1","roomId":"r","clientMsgId":"c","text":""}'), false)).toMatchObject({ ok: false, code: 'validation_failed', id: 's1', message: expect.stringMatching(/^text:/) });
+    expect(parseClientFrame(buf('{"type":"send","id":"s1","roomId":"r","clientMsgId":"c","text":"a\\u0000b"}'), false)).toMatchObject({ ok: false, code: 'validation_failed', id: 's1', message: expect.stringMatching(/^text:/) });
     expect(parseClientFrame(buf('{"type":"resume","epoch":"e","rooms":{"r":3}}'), false)).toEqual({ ok: true, frame: { type: 'resume', epoch: 'e', rooms: { r: 3 } } });
   });
 });
