@@ -15,7 +15,7 @@ import { Metrics } from './http/metrics';
 import { registerQueryRoutes } from './http/routes';
 import { HistoryService } from './messages/history.service';
 import { FilesService } from './files/files.service';
-import { registerFileRoutes } from './files/file-routes';
+import { registerAvatarRoute, registerFileRoutes } from './files/file-routes';
 import { serveMessageQueries } from './nats/messages.endpoints';
 import { serveSharesRoom } from './nats/shares-room.endpoint';
 import { serveUserRooms } from './nats/user-rooms.endpoint';
@@ -137,7 +137,9 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
 
     const lastSeen = new LastSeen(await new Kvm(nc).open(Buckets.lastSeen));
     const authenticator = new Authenticator(key, revocations);
-    registerFileRoutes(app, authenticator, new FilesService(reader.current, await NatsFileStore.open(nc)));
+    const files = new FilesService(reader.current, await NatsFileStore.open(nc));
+    registerFileRoutes(app, authenticator, files);
+    registerAvatarRoute(app, authenticator, files);
     registerQueryRoutes(app, authenticator, {
       users: new UsersService(reader.current, presence.directory, lastSeen),
       rooms: new RoomsService(reader.current),

@@ -5,6 +5,7 @@ import type { FastifyServer } from '../shared/http-types';
 import type { RateLimiter, Rate } from '../shared/rate-limits/rate-limiter';
 import { withFilePart } from './multipart';
 import type { UploadFile } from './upload-file';
+import type { UserAvatars } from './avatar';
 
 const RoomParams = FileParams.pick({ roomId: true });
 
@@ -16,7 +17,7 @@ const RoomParams = FileParams.pick({ roomId: true });
  */
 export function registerFileRoutes(
   fastify: FastifyServer,
-  deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; maxBytes: number },
+  deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; avatars: UserAvatars; maxBytes: number },
 ): void {
   void fastify.register(async (child) => {
     child.removeAllContentTypeParsers();
@@ -36,6 +37,27 @@ export function registerFileRoutes(
           if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
           throw err;
         }
+      }),
+    );
+    // Your picture: PUT an image (multipart, part `file`), DELETE to go back to initials.
+    child.put('/api/me/avatar', (req, reply) =>
+      deps.admission.run(async () => {
+        try {
+          const caller = await deps.auth.caller(req.headers.authorization);
+          await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
+          const result = await withFilePart(req.raw, deps.maxBytes, (part) => deps.avatars.set(caller, part));
+          void reply.status(200);
+          return result;
+        } catch (err) {
+          if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
+          throw err;
+        }
+      }),
+    );
+    child.delete('/api/me/avatar', (req) =>
+      deps.admission.run(async () => {
+        const caller = await deps.auth.caller(req.headers.authorization);
+        return deps.avatars.remove(caller);
       }),
     );
   });

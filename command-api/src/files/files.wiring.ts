@@ -11,6 +11,7 @@ import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limit
 import { registerFileRoutes } from './file-routes';
 import { ImageWorker } from './image-worker';
 import { UploadFile } from './upload-file';
+import { UserAvatars } from './avatar';
 import { UploadsRepository } from './uploads.repository';
 import type { FilesDB } from './uploads.table';
 
@@ -31,6 +32,7 @@ export function installFiles(app: NestFastifyApplication, fastify: FastifyServer
     limiter: app.get<typeof RATE_LIMITER, RateLimiter>(RATE_LIMITER),
     uploadRate: rt.config.limits.uploadsPerUser,
     uploads,
+    avatars: new UserAvatars({ store: rt.store, aggregates: app.get(AggregateRepository), images, maxBytes: rt.config.files.maxBytes, log: rt.log }),
     maxBytes: rt.config.files.maxBytes,
   });
 }

@@ -20,6 +20,8 @@ export interface UsersTable {
   status_text: Generated<string>;
   server_admin: Generated<boolean>;
   registered_at: Date | string | null;
+  // read-model v3 (issue 13): the picture's version (AvatarChanged)
+  avatar: Generated<string>;
 }
 export interface RoomsTable {
   id: string;

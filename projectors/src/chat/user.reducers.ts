@@ -45,6 +45,7 @@ export const userReducers: Reducers<ReadModelDB> = {
     });
     if (d.displayName !== undefined) putTerms(out, d.userId, nameTerms(d.displayName), 1, true);
   },
+  AvatarChanged: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { avatar: set(d.avatar ?? ''), updated_seq: max(seq) }), // '' is none (a patch sets no nulls)
   UserDeactivated: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { deactivated: set(true), updated_seq: max(seq) }),
   UserReactivated: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { deactivated: set(false), updated_seq: max(seq) }),
   SessionStarted: ({ at, data: d }, out) =>

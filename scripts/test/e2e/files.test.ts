@@ -234,4 +234,39 @@ describe('files, end to end through the gateway', () => {
     const after = await bob.call('GET', `/api/rooms/${room}/messages?minSeq=${del.body.seq}`);
     expect(after.body.messages.find((m: { seq: number }) => m.seq === sent.body.seq).attachments).toEqual([]);
   });
+
+  it('sets, shows and removes a picture: a square WebP without EXIF, its version on the profile', async () => {
+    const put = async (u: TestUser, name: string, bytes: Uint8Array, type: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([bytes], { type }), name);
+      const r = await fetch(`${base}/api/me/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${u.tokens.accessToken}` }, body: form });
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    // Bigger than the API's 64 KiB JSON limit: the gateway's upload route takes it.
+    const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#888', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 90 }).withExif({ IFD0: { Make: 'SecretCam' } }).toBuffer();
+    expect(photo.length).toBeGreaterThan(64 * 1024);
+    expect(photo.length).toBeLessThan(MAX);
+    const set = await put(alice, 'me.jpg', photo, 'image/jpeg');
+    expect(set.status).toBe(200);
+    expect(set.body.avatar).toMatch(/^[A-Za-z0-9_-]{8,16}$/);
+    const got = await download(bob, `/api/users/${alice.id}/avatar`);
+    expect([got.status, got.headers.get('content-type'), got.headers.get('x-content-type-options')]).toEqual([200, 'image/webp', 'nosniff']);
+    const meta = await sharp(got.bytes).metadata();
+    expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['webp', 256, 256, undefined]);
+    const profile = await bob.call('GET', `/api/users/${alice.id}?minSeq=${set.body.seq}`);
+    expect(profile.body.user.avatar).toBe(set.body.avatar);
+
+    const notImage = await put(alice, 'me.png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'image/png');
+    expect([notImage.status, notImage.body.error.code]).toEqual([415, 'file_type_mismatch']);
+    const bomb = await put(alice, 'bomb.png', bombPng(), 'image/png');
+    expect([bomb.status, bomb.body.error.code]).toEqual([422, 'image_too_large']);
+    expect((await download(bob, `/api/users/${alice.id}/avatar`)).bytes.equals(got.bytes)).toBe(true); // refusals changed nothing
+
+    const removed = await alice.call('DELETE', '/api/me/avatar');
+    expect([removed.status, removed.body.avatar]).toEqual([200, null]);
+    const none = await download(bob, `/api/users/${alice.id}/avatar`);
+    expect([none.status, errorCode(none.bytes)]).toEqual([404, 'not_found']);
+    expect((await bob.call('GET', `/api/users/${alice.id}?minSeq=${removed.body.seq}`)).body.user.avatar).toBeNull();
+    expect((await download(bob, `/api/users/${bob.id}/avatar`)).status).toBe(404);
+  });
 });
