@@ -17,7 +17,7 @@ const RoomParams = FileParams.pick({ roomId: true });
  */
 export function registerFileRoutes(
   fastify: FastifyServer,
-  deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; avatars: UserAvatars; maxBytes: number },
+  deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; avatars: UserAvatars; maxBytes: number; counted: (route: 'file' | 'avatar', outcome: string, bytes?: number) => void },
 ): void {
   void fastify.register(async (child) => {
     child.removeAllContentTypeParsers();
@@ -30,9 +30,11 @@ export function registerFileRoutes(
           await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
           await deps.uploads.admit(caller, roomId);
           const file = await withFilePart(req.raw, deps.maxBytes, (part) => deps.uploads.store(caller, roomId, part));
+          deps.counted('file', 'stored', file.size);
           void reply.status(201);
           return { file } satisfies UploadResult;
         } catch (err) {
+          deps.counted('file', (err as { code?: string }).code ?? 'error');
           // Refused before or while reading: read (and drop) what the client still sends, so it sees the answer.
           if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
           throw err;
@@ -46,9 +48,11 @@ export function registerFileRoutes(
           const caller = await deps.auth.caller(req.headers.authorization);
           await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
           const result = await withFilePart(req.raw, deps.maxBytes, (part) => deps.avatars.set(caller, part));
+          deps.counted('avatar', 'stored');
           void reply.status(200);
           return result;
         } catch (err) {
+          deps.counted('avatar', (err as { code?: string }).code ?? 'error');
           if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
           throw err;
         }

@@ -28,7 +28,7 @@ let nc: NatsConnection;
 
 beforeAll(async () => {
   [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-e2e-files-'))]);
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { FILES_MAX_BYTES: String(MAX), COMMAND_API_SENDS_PER_SECOND: '100' } });
+  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { FILES_MAX_BYTES: String(MAX), COMMAND_API_SENDS_PER_SECOND: '100', FILES_UNATTACHED_TTL_S: '30', FILES_SWEEP_EVERY_S: '1' } });
   base = stack.gatewayUrl!;
   nc = await connect({ servers: nats.url });
 }, 180_000);
@@ -269,4 +269,22 @@ describe('files, end to end through the gateway', () => {
     expect((await bob.call('GET', `/api/users/${alice.id}?minSeq=${removed.body.seq}`)).body.user.avatar).toBeNull();
     expect((await download(bob, `/api/users/${bob.id}/avatar`)).status).toBe(404);
   });
+
+  it('removes an upload no message took in time (FILES_UNATTACHED_TTL_S, 30 s here), and counts uploads', async () => {
+    const r = await upload(alice, room, 'forgotten.pdf', Buffer.from('%PDF-1.4 never sent'));
+    expect(r.status).toBe(201);
+    expect(await objectNames()).toContain(FileObjects.file(r.body.file.fileId));
+    const deadline = Date.now() + 60_000;
+    while ((await objectNames()).includes(FileObjects.file(r.body.file.fileId)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 500));
+    expect(await objectNames()).not.toContain(FileObjects.file(r.body.file.fileId));
+    const gone = await download(bob, `/api/rooms/${room}/files/${r.body.file.fileId}`);
+    expect(gone.status).toBe(404);
+    // Too late to attach it now.
+    const late = await alice.call('POST', `/api/rooms/${room}/messages`, { clientMsgId: 'too-late', text: 'here', attachments: [r.body.file.fileId] });
+    expect([late.status, late.body.error.code]).toEqual([404, 'file_not_found']);
+    const metrics = await (await fetch(`${stack.commandApi.url}/metrics`)).text();
+    expect(metrics).toMatch(/natter_file_uploads_total\{route="file",outcome="stored"\} \d+/);
+    expect(metrics).toMatch(/natter_file_uploads_total\{route="file",outcome="file_type_mismatch"\} 1/);
+    expect(metrics).toMatch(/natter_files_unattached_removed_total [1-9]/);
+  }, 90_000);
 });
