@@ -3,6 +3,7 @@ import type { Admission } from '@natter/infra/runtime';
 import type { BearerAuth } from '../shared/auth.guard';
 import type { FastifyServer } from '../shared/http-types';
 import type { RateLimiter, Rate } from '../shared/rate-limits/rate-limiter';
+import { noBody } from '../shared/params';
 import { withFilePart } from './multipart';
 import type { UploadFile } from './upload-file';
 import type { UserAvatars } from './avatar';
@@ -58,13 +59,15 @@ export function registerFileRoutes(
         }
       }),
     );
-    child.delete('/api/me/avatar', (req) =>
-      deps.admission.run(async () => {
-        const caller = await deps.auth.caller(req.headers.authorization);
-        return deps.avatars.remove(caller);
-      }),
-    );
   });
+  // Takes no body: registered with the JSON-only parser like every command (a body other than nothing or {} is refused).
+  fastify.delete('/api/me/avatar', (req) =>
+    deps.admission.run(async () => {
+      const caller = await deps.auth.caller(req.headers.authorization);
+      noBody(req.body);
+      return deps.avatars.remove(caller);
+    }),
+  );
 }
 
 /** Read and drop the rest of a request (bounded), so that an early answer is not turned into a reset. */

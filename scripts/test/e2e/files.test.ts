@@ -28,7 +28,7 @@ let nc: NatsConnection;
 
 beforeAll(async () => {
   [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-e2e-files-'))]);
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { FILES_MAX_BYTES: String(MAX), COMMAND_API_SENDS_PER_SECOND: '100', FILES_UNATTACHED_TTL_S: '30', FILES_SWEEP_EVERY_S: '1' } });
+  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { FILES_MAX_BYTES: String(MAX), COMMAND_API_SENDS_PER_SECOND: '100', FILES_UNATTACHED_TTL_S: '30', FILES_SWEEP_EVERY_S: '1', FILES_USER_QUOTA_BYTES: String(3 * MAX) } });
   base = stack.gatewayUrl!;
   nc = await connect({ servers: nats.url });
 }, 180_000);
@@ -184,6 +184,19 @@ describe('files, end to end through the gateway', () => {
     const json = await alice.call('POST', `/api/rooms/${room}/files`, { file: 'x' });
     expect([json.status, json.body.error.code]).toEqual([415, 'unsupported_media_type']);
     expect((await objectNames()).length).toBe(before);
+  });
+
+  it('holds each user to their quota (3 MiB here): the upload that would pass it is refused and not stored', async () => {
+    const dave = await TestUser.register(base, 'dave');
+    expect((await dave.call('POST', `/api/rooms/${publicRoom}/join`)).status).toBe(200);
+    const chunk = Buffer.alloc(900 * 1024, 3);
+    for (let i = 0; i < 3; i++) expect((await upload(dave, publicRoom, `part${i}.bin`, chunk)).status).toBe(201);
+    const before = (await objectNames()).length;
+    const over = await upload(dave, publicRoom, 'part3.bin', chunk);
+    expect([over.status, over.body.error.code, over.body.error.details.quotaBytes]).toEqual([413, 'quota_exceeded', 3 * MAX]);
+    expect((await objectNames()).length).toBe(before);
+    // Others are not affected by dave's use.
+    expect((await upload(alice, publicRoom, 'small.pdf', Buffer.from('%PDF-1.4 x'))).status).toBe(201);
   });
 
   it('stores an HTML file only as a download that cannot run on the app origin', async () => {
