@@ -12,6 +12,10 @@ import type { DedupeRecords } from './messages/dedupe-records';
 import type { MessageReads } from './messages/message-reads';
 import { messageCommands } from './messages/message.commands';
 import { MessagesModule } from './messages/messages.module';
+import { readStateCommands } from './read-state/read-state.commands';
+import { ReadStateModule } from './read-state/read-state.module';
+import { notificationCommands } from './notifications/notification.commands';
+import { NotificationsModule } from './notifications/notifications.module';
 import { roomCommands } from './rooms/room.commands';
 import { RoomsModule } from './rooms/rooms.module';
 import { BearerAuth } from './shared/auth.guard';
@@ -29,7 +33,7 @@ export interface AppRuntime extends Runtime<AuthDB> {
 }
 
 /** One factory per entry of contracts' `Commands`: the compiler refuses a command without one. */
-const commandFactories: CommandFactories = { ...accountCommands, ...roomCommands, ...messageCommands, ...dmCommands, ...adminCommands };
+const commandFactories: CommandFactories = { ...accountCommands, ...roomCommands, ...messageCommands, ...dmCommands, ...readStateCommands, ...adminCommands, ...notificationCommands };
 
 /**
  * The command side: the features register their handlers (their modules) and their command factories (the
@@ -43,7 +47,7 @@ export class AppModule {
   static forRoot(rt: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe, rt.messageReads, rt.backstop), DmsModule],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe, rt.messageReads, rt.backstop), DmsModule, ReadStateModule, NotificationsModule],
       controllers: [HealthController],
       providers: [{ provide: COMMAND_FACTORIES, useValue: commandFactories }, BearerAuth, CommandRoutes, CommandEndpoints],
     };

@@ -6,6 +6,7 @@ import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { Buckets, Limits, Streams } from '@natter/contracts';
 import { connectNats, NatsFileStore, createKysely, createMetricsRegistry, httpServerOptions, instrumentNats, MsgDedupeWriter, NatsRequester, serveStatus, watchRevocations, type RevocationWatch } from '@natter/infra/runtime';
+import { describeSmtp, MailOutbox, OutboxWorker, SmtpMailer } from '@natter/infra/mail';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { AuthDB } from './accounts/auth.tables';
@@ -39,6 +40,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
   const nc = await connectNats(config.natsUrl, 'command-api', log.child({ component: 'nats' }));
   const db = createKysely<AuthDB>(config.databaseUrl);
   let revocations: RevocationWatch | undefined;
+  let closeMail: (() => Promise<void>) | undefined;
   try {
     const kvm = new Kvm(nc);
     const buckets = { unique: await kvm.open(Buckets.unique), msgDedupe: await kvm.open(Buckets.msgDedupe), revoked: await kvm.open(Buckets.revoked) };
@@ -53,9 +55,20 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const messageReads = new NatsMessageReads(nc);
     const backstop = new DedupeBackstop(new MsgDedupeWriter(requests), DedupeBackstop.checkpointReader(db), config.dedupeBackstopMs, metrics, log.child({ component: 'dedupe-backstop' }));
 
+    // Mail (issue 13): requests enqueue into the outbox; this worker sends, retrying with backoff.
+    const mailer = new SmtpMailer(config.mail, log.child({ component: 'mailer' }));
+    const outbox = new MailOutbox(db as Kysely<any>);
+    const mailWorker = new OutboxWorker(outbox, mailer, log.child({ component: 'mail-outbox' }), config.mailWorker, metrics.registry);
+    log.info({ smtp: describeSmtp(config.mail.smtpUrl), from: config.mail.from, publicUrl: config.mail.publicUrl }, 'mail configured');
+    closeMail = async () => {
+      await mailWorker.stop();
+      await mailer.close();
+    };
+    const mail = { outbox, publicUrl: config.mail.publicUrl, nudge: () => mailWorker.nudge() };
+
     const adapter = new FastifyAdapter({ ...httpServerOptions(Limits.httpBodyBytes), trustProxy: '127.0.0.1' });
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, messageReads, backstop, metrics, revocations }),
+      AppModule.forRoot({ config, log, nc, db, store, buckets, dedupe, messageReads, backstop, metrics, revocations, mail }),
       adapter,
       { bodyParser: false, logger: new PinoNestLogger(log.child({ component: 'nest' })) },
     );
@@ -68,6 +81,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     await app.listen(config.port, config.host);
     const endpoints = app.get(CommandEndpoints);
     endpoints.start();
+    mailWorker.start();
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     log.info({ host: config.host, port }, 'command-api listening');
@@ -89,6 +103,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
         await endpoints.stop();
         await app.close();
         await backstop.close(); // the records of sends the projector has not applied yet
+        await closeMail?.(); // the mail batch in progress is finished and marked; the rest waits in the outbox
         await revocations?.stop();
         await nc.drain().catch(() => nc.close());
         requests.close();
@@ -98,6 +113,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
       })());
     return { close, port };
   } catch (err) {
+    await closeMail?.().catch(() => {});
     await revocations?.stop();
     await nc.close().catch(() => {});
     await db.destroy().catch(() => {});

@@ -1,4 +1,5 @@
 import type { CryptoKey } from 'jose';
+import { mailConfigFromEnv, outboxWorkerOptionsFromEnv, type MailConfig, type OutboxWorkerOptions } from '@natter/infra/mail';
 import { FileLimits } from '@natter/contracts';
 import { envInt, loadSigningKey, loadVerifyKey } from '@natter/infra/runtime';
 import { perSecond, perWindow, type Rate } from './shared/rate-limits/rate-limiter';
@@ -29,6 +30,17 @@ export interface RateLimitSettings {
   readonly roomsPerUser: Rate;
   /** Message sends per user: COMMAND_API_SENDS_PER_SECOND (10) sustained, bursts of twice that. */
   readonly sends: Rate;
+  /** Password reset requests per client address (COMMAND_API_PASSWORD_RESET_PER_ADDRESS, 10/3600). */
+  readonly passwordResetPerAddress: Rate;
+  /**
+   * Password reset requests per login as typed, known or not (COMMAND_API_PASSWORD_RESET_PER_LOGIN, 3/3600): a
+   * mailbox is not flooded, and a 429 here says nothing about whether the account exists.
+   */
+  readonly passwordResetPerLogin: Rate;
+  /** Reset and verification links presented per client address (COMMAND_API_EMAIL_LINKS_PER_ADDRESS, 30/60). */
+  readonly emailLinksPerAddress: Rate;
+  /** Verification mails asked for and email changes per user (COMMAND_API_EMAIL_MAILS_PER_USER, 5/3600). */
+  readonly emailMailsPerUser: Rate;
   /** File and avatar uploads per user (COMMAND_API_UPLOADS_PER_USER, 60/60). */
   readonly uploadsPerUser: Rate;
 }
@@ -67,6 +79,10 @@ export interface CommandApiConfig {
   readonly dedupeBackstopMs: number;
   readonly signingKey: CryptoKey;
   readonly verifyKey: CryptoKey;
+  /** SMTP_URL, MAIL_FROM, PUBLIC_URL, MAIL_TIMEOUT_MS (infra's mail config). */
+  readonly mail: MailConfig;
+  /** The outbox worker's polling, retries and backoff (MAIL_POLL_MS, MAIL_RETRY_BASE_MS, MAIL_RETRY_MAX_MS, MAIL_MAX_ATTEMPTS, MAIL_LEASE_MS). */
+  readonly mailWorker: OutboxWorkerOptions;
 }
 
 /** A rate setting `<count>/<seconds>` (both positive integers), or `fallback`. */
@@ -88,6 +104,10 @@ export function loadLimits(env: NodeJS.ProcessEnv): RateLimitSettings {
     refreshPerAddress: envRate(env, 'COMMAND_API_REFRESH_PER_ADDRESS', '60/60'),
     roomsPerUser: envRate(env, 'COMMAND_API_ROOMS_PER_USER', '20/3600'),
     sends: perSecond(sends, 2 * sends),
+    passwordResetPerAddress: envRate(env, 'COMMAND_API_PASSWORD_RESET_PER_ADDRESS', '10/3600'),
+    passwordResetPerLogin: envRate(env, 'COMMAND_API_PASSWORD_RESET_PER_LOGIN', '3/3600'),
+    emailLinksPerAddress: envRate(env, 'COMMAND_API_EMAIL_LINKS_PER_ADDRESS', '30/60'),
+    emailMailsPerUser: envRate(env, 'COMMAND_API_EMAIL_MAILS_PER_USER', '5/3600'),
     uploadsPerUser: envRate(env, 'COMMAND_API_UPLOADS_PER_USER', '60/60'),
   });
 }
@@ -124,5 +144,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     dedupeBackstopMs: envInt(env, 'COMMAND_API_DEDUPE_BACKSTOP_MS', 30_000, 10, 60_000),
     signingKey: await loadSigningKey(env),
     verifyKey: await loadVerifyKey(env),
+    mail: mailConfigFromEnv(env),
+    mailWorker: outboxWorkerOptionsFromEnv(env),
   });
 }

@@ -22,7 +22,7 @@ describe('register, login, refresh, logout', () => {
     const before = await h.streamCount();
     const r = await h.http('POST', '/api/auth/register', { username: 'Alice', email: 'Alice@Example.test', password: 'correct horse battery', displayName: 'Alice' });
     expect(r.status).toBe(201);
-    expect(r.body.user).toEqual({ id: expect.any(String), username: 'Alice', displayName: 'Alice', bio: '', statusText: '', email: 'Alice@Example.test' });
+    expect(r.body.user).toEqual({ id: expect.any(String), username: 'Alice', displayName: 'Alice', bio: '', statusText: '', email: 'Alice@Example.test', emailVerified: false });
     expect(r.body.accessToken).toEqual(expect.any(String));
     expect(r.body.refreshToken).toEqual(expect.any(String));
     const events = await h.events(Subjects.user(r.body.user.id));

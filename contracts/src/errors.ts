@@ -41,6 +41,10 @@ export const ErrorCodes = {
   room_archived: { status: 403, message: 'This room is archived (read-only).' },
   registration_closed: { status: 403, message: 'Registration is closed on this server; you need an invite.' },
   invite_invalid: { status: 404, message: 'This invite is unknown, expired, used up or revoked.' },
+  // ---- email links (issue 13): password reset and email verification
+  link_invalid: { status: 400, message: 'This link is not valid; request a new one.' },
+  link_expired: { status: 410, message: 'This link has expired; request a new one.' },
+  link_used: { status: 410, message: 'This link was already used; request a new one if you need to.' },
   /** Refused before any work started: the service is at capacity. Retry after `retryAfterMs` (details, or the frame). */
   overloaded: { status: 503, message: 'The service is at capacity and did not do this; retry after the hinted delay.' },
   // ---- files (issue 13)

@@ -16,6 +16,8 @@ export const Limits = Object.freeze({
   minSeqWaitMsMax: 5000,
   /** Users one socket may follow with `presence_subscribe` (the whole list is replaced on each frame). */
   presenceSubscribeMax: 200,
+  /** Read markers one MarkRead command moves at most ("mark all read" in a user's 500 rooms is one). */
+  readMarkersPerCommand: 500,
   /** A socket's `typing` frames for one room are relayed at most once per this interval (extras dropped). */
   typingMinIntervalMs: 2000,
   /** Distinct emoji on one message (a reaction that would add one more is refused: too_many_reactions). */
@@ -39,4 +41,9 @@ export const Limits = Object.freeze({
   inviteMaxUses: 1000,
   auditPageMax: 200,
   refreshTokenSeconds: 30 * 24 * 3600,
+  // ---- email (issue 13)
+  /** A password reset link works once, for this long. */
+  passwordResetLinkSeconds: 60 * 60,
+  /** An email verification link works once, for this long. */
+  verifyEmailLinkSeconds: 7 * 24 * 3600,
 });

@@ -11,6 +11,8 @@ import { ProjectionRunner } from './runtime/projection-runner';
 import { RebuildService } from './runtime/rebuild-service';
 import { watchStreamStats } from './runtime/stream-stats';
 import { upgradeReadModel, type UpgradeStatus } from './runtime/upgrade';
+import { startNotifications, type NotificationsService } from './notifications/notifications.service';
+import { renderMetrics } from './runtime/render-metrics';
 
 /**
  * Starts the projector process: the `chat` projection (active, or standby behind the advisory lock) and the
@@ -18,7 +20,7 @@ import { upgradeReadModel, type UpgradeStatus } from './runtime/upgrade';
  * A live read model of an older version is first rebuilt into this code's version (upgrade.ts); the process
  * is ready meanwhile (its /readyz says `upgrading` with the progress) and projects once it is done.
  */
-export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics }> {
+export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics; notifications: NotificationsService | null }> {
   const nc = await connectNats(config.natsUrl, 'projectors', log.child({ component: 'nats' }));
   const db = createKysely<ReadModelDB>(config.databaseUrl, 4);
   const registry = createMetricsRegistry();
@@ -33,6 +35,10 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     lockRetryMs: config.lockRetryMs,
     effects: (events) => dedupe.putSends(events),
   });
+  // Notifications (issue 13): a second projection, in its own schema with its own lock, plus the push outbox.
+  const notifications = config.notify.enabled
+    ? startNotifications(nc, db, config.databaseUrl, config.notify, { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs }, config.lockRetryMs, log.child({ component: 'notifications' }), config.port)
+    : null;
   const stopping = new AbortController();
   let upgrade: UpgradeStatus | null = null;
   const upgradeLog = log.child({ component: 'upgrade' });
@@ -61,7 +67,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
       const pgOk = await sql`select 1`.execute(db).then(() => true, () => false);
       return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, ...(upgrade ? { upgrade } : {}) };
     },
-    metrics: { contentType: registry.contentType, render: () => registry.metrics() }, // the stream's figures come from the 2 s poll
+    metrics: { contentType: registry.contentType, render: () => renderMetrics([registry, ...(notifications ? [notifications.registry] : [])]) }, // the stream's figures come from the 2 s poll
   });
   log.info({ host: config.host, port: ops.port }, 'projectors ops server listening');
 
@@ -77,7 +83,9 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     port: ops.port,
     runner,
     metrics,
+    notifications,
     close: async () => {
+      await notifications?.close();
       statusSub.unsubscribe();
       rebuild.stop();
       streamStats.stop();

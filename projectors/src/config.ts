@@ -1,4 +1,5 @@
 import { envInt } from '@natter/infra/runtime';
+import { loadNotifyConfig, type NotifyConfig } from './notifications/notify.config';
 
 /** Projector configuration: parsed from the environment once, frozen, failing fast on bad values. */
 export interface ProjectorsConfig {
@@ -14,6 +15,8 @@ export interface ProjectorsConfig {
   readonly batchLingerMs: number;
   /** Standby retry period for the projection lock. */
   readonly lockRetryMs: number;
+  /** Notifications (issue 13): see notifications/notify.config.ts. */
+  readonly notify: NotifyConfig;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorsConfig {
@@ -26,5 +29,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorsConf
     batchMaxEvents: envInt(env, 'PROJECTOR_BATCH_MAX_EVENTS', 500, 1, 5000),
     batchLingerMs: envInt(env, 'PROJECTOR_BATCH_LINGER_MS', 20, 0, 10_000),
     lockRetryMs: envInt(env, 'PROJECTOR_LOCK_RETRY_MS', 1000, 10, 60_000),
+    notify: loadNotifyConfig(env),
   });
 }

@@ -22,3 +22,5 @@ export { rebuildReadModel, compareSchemas, nextReadModelSchema, RebuildLockName 
 export type { RebuildOptions, RebuildResult, RebuildProgress, TableComparison } from './runtime/rebuild';
 export { upgradeReadModel } from './runtime/upgrade';
 export type { UpgradeStatus } from './runtime/upgrade';
+export { generateVapidKeys } from './notifications/push-sender';
+export { notificationsProjection } from './notifications/notifications.projection';

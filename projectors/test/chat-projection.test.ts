@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Subjects } from '@natter/contracts';
 import { activeReadModelSchema } from '@natter/infra/runtime';
+import { READ_MODEL_VERSION } from '@natter/infra/provision';
 import { waitFor } from '@natter/infra/testing';
 import { startProjectors } from '../src/app';
 import { applyBatch, chatProjection, type RawEvent } from '../src/index';
@@ -49,13 +50,13 @@ describe('chat projection', () => {
       const d = await dump(env.db);
       expect(d.checkpoint).toEqual([{ projection: 'chat', last_seq: 20 }]);
       expect(d.users).toEqual([
-        { id: 'u1', username: 'Alice', username_lower: 'alice', display_name: 'Alice', email: 'alice@example.org', deactivated: false, registered_seq: 1, updated_seq: 1, bio: '', status_text: '', server_admin: false, registered_at: at },
-        { id: 'u2', username: 'Bob', username_lower: 'bob', display_name: 'Bobby', email: 'bob@example.org', deactivated: false, registered_seq: 2, updated_seq: 13, bio: '', status_text: '', server_admin: false, registered_at: at },
-        { id: 'u3', username: 'Carol', username_lower: 'carol', display_name: 'Carol', email: 'carol@example.org', deactivated: true, registered_seq: 3, updated_seq: 18, bio: '', status_text: '', server_admin: false, registered_at: at },
+        { id: 'u1', username: 'Alice', username_lower: 'alice', display_name: 'Alice', email: 'alice@example.org', deactivated: false, registered_seq: 1, updated_seq: 1, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
+        { id: 'u2', username: 'Bob', username_lower: 'bob', display_name: 'Bobby', email: 'bob@example.org', deactivated: false, registered_seq: 2, updated_seq: 13, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
+        { id: 'u3', username: 'Carol', username_lower: 'carol', display_name: 'Carol', email: 'carol@example.org', deactivated: true, registered_seq: 3, updated_seq: 18, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
       ]);
       expect(d.rooms).toEqual([
-        { id: 'r1', name: 'general', topic: 'general topic', visibility: 'public', created_by: 'u1', created_at: at, created_seq: 4, member_count: 3, last_seq: 19, kind: 'room', archived: false, deleted: false },
-        { id: 'r2', name: 'secret', topic: 'secret topic', visibility: 'private', created_by: 'u2', created_at: at, created_seq: 6, member_count: 1, last_seq: 20, kind: 'room', archived: false, deleted: false },
+        { id: 'r1', name: 'general', topic: 'general topic', visibility: 'public', created_by: 'u1', created_at: at, created_seq: 4, member_count: 3, last_seq: 19, kind: 'room', archived: false, deleted: false, msg_ord: 3 },
+        { id: 'r2', name: 'secret', topic: 'secret topic', visibility: 'private', created_by: 'u2', created_at: at, created_seq: 6, member_count: 1, last_seq: 20, kind: 'room', archived: false, deleted: false, msg_ord: 1 },
       ]);
       expect(d.room_members).toEqual([
         { room_id: 'r1', user_id: 'u1', role: 'owner', joined_seq: 5 },
@@ -70,17 +71,17 @@ describe('chat projection', () => {
         attachments: [], // issue 13
       };
       expect(d.messages).toEqual([
-        { room_id: 'r1', seq: 9, id: 'm-r1-1', sender_id: 'u1', client_msg_id: 'c1', text: 'hello 1', sent_at: at, ...untouched },
-        { room_id: 'r1', seq: 10, id: 'm-r1-2', sender_id: 'u2', client_msg_id: 'c2', text: 'hello 2', sent_at: at, ...untouched },
-        { room_id: 'r1', seq: 17, id: 'm-r1-4', sender_id: 'u3', client_msg_id: 'c4', text: 'hello 4', sent_at: at, ...untouched },
-        { room_id: 'r2', seq: 14, id: 'm-r2-3', sender_id: 'u3', client_msg_id: 'c3', text: 'hello 3', sent_at: at, ...untouched },
+        { room_id: 'r1', seq: 9, id: 'm-r1-1', sender_id: 'u1', client_msg_id: 'c1', text: 'hello 1', sent_at: at, ...untouched, ord: 1 },
+        { room_id: 'r1', seq: 10, id: 'm-r1-2', sender_id: 'u2', client_msg_id: 'c2', text: 'hello 2', sent_at: at, ...untouched, ord: 2 },
+        { room_id: 'r1', seq: 17, id: 'm-r1-4', sender_id: 'u3', client_msg_id: 'c4', text: 'hello 4', sent_at: at, ...untouched, ord: 3 },
+        { room_id: 'r2', seq: 14, id: 'm-r2-3', sender_id: 'u3', client_msg_id: 'c3', text: 'hello 3', sent_at: at, ...untouched, ord: 1 },
       ]);
 
       const base = `http://127.0.0.1:${app.port}`;
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
       const ready = await fetch(`${base}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toMatchObject({ ok: true, nats: true, postgres: true, role: 'active', schema: 'rm_v3_0', appliedSeq: 20 });
+      expect(await ready.json()).toMatchObject({ ok: true, nats: true, postgres: true, role: 'active', schema: `rm_v${READ_MODEL_VERSION}_0`, appliedSeq: 20 });
       const metrics = await (await fetch(`${base}/metrics`)).text();
       expect(metrics).toContain('natter_projection_applied_seq{projection="chat"} 20');
       expect(metrics).toContain('natter_projection_lag{projection="chat"} 0');

@@ -29,6 +29,9 @@ import { RoomMetaHeads } from './read-model/room-meta-heads';
 import { RoomsService } from './rooms/rooms.service';
 import { LastSeen } from './users/last-seen';
 import { UsersService } from './users/users.service';
+import { NotificationsRepository } from './notifications/notifications.repository';
+import { registerNotificationRoutes } from './notifications/notifications.routes';
+import { NotificationsService } from './notifications/notifications.service';
 
 export interface QueryApi {
   close(): Promise<void>;
@@ -140,6 +143,7 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
     const files = new FilesService(reader.current, await NatsFileStore.open(nc));
     registerFileRoutes(app, authenticator, files);
     registerAvatarRoute(app, authenticator, files);
+    registerNotificationRoutes(app, authenticator, new NotificationsService(new NotificationsRepository(db)), config.vapidPublicKey);
     registerQueryRoutes(app, authenticator, {
       users: new UsersService(reader.current, presence.directory, lastSeen),
       rooms: new RoomsService(reader.current),

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { envInt, readPublicKeyPem } from '@natter/infra/runtime';
 
 /**
@@ -12,6 +13,8 @@ export interface QueryApiConfig {
   readonly logLevel: string;
   /** SPKI PEM of the access-token verify key (NATTER_JWT_PUBLIC_KEY, or the file named by *_FILE). */
   readonly jwtPublicKeyPem: string;
+  /** Web Push: the VAPID public key browsers subscribe with (GET /api/push/vapid-key); null when push is off. */
+  readonly vapidPublicKey: string | null;
   /** Postgres pool size for reads. */
   readonly dbPoolMax: number;
   /** Fallback poll of the projection checkpoint while minSeq readers wait (LISTEN is the fast path). */
@@ -46,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     port: envInt(env, 'QUERY_API_PORT', 3002, 0, 65535),
     logLevel,
     jwtPublicKeyPem: readPublicKeyPem(env),
+    vapidPublicKey: (env.NATTER_VAPID_PUBLIC_KEY_FILE ? readFileSync(env.NATTER_VAPID_PUBLIC_KEY_FILE, 'utf8') : env.NATTER_VAPID_PUBLIC_KEY)?.trim() || null,
     dbPoolMax: envInt(env, 'QUERY_API_DB_POOL_MAX', 10, 1, 200),
     minSeqPollMs: envInt(env, 'QUERY_API_MINSEQ_POLL_MS', 250, 10, 5000),
     schemaPollMs: envInt(env, 'QUERY_API_SCHEMA_POLL_MS', 10_000, 100, 600_000),

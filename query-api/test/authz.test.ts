@@ -122,7 +122,7 @@ describe('profiles and room lists', () => {
   it('GET /api/me has the email; GET /api/users/:id does not (unless it is you)', async () => {
     const me = await h.get('/api/me', tok.alice);
     expect(me.status).toBe(200);
-    expect(me.body.user).toEqual({ id: 'alice', username: 'alice', displayName: 'User alice', bio: '', statusText: '', email: 'alice@example.test', serverAdmin: false });
+    expect(me.body.user).toEqual({ id: 'alice', username: 'alice', displayName: 'User alice', bio: '', statusText: '', email: 'alice@example.test', emailVerified: false, serverAdmin: false });
     const other = await h.get('/api/users/alice', tok.bob);
     expect(other.body.user).toEqual({ id: 'alice', username: 'alice', displayName: 'User alice', bio: '', statusText: '', deactivated: false, online: false, lastSeenAt: null });
     const nope = await h.get('/api/users/nobody', tok.bob);

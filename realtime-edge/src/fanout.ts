@@ -19,6 +19,7 @@ import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Sign
 import type { FeedCursor, RoomFeed } from './room-feed';
 import { roomEventsAfter, roomHeads } from './room-history';
 import { SerialQueues } from './serial-queues';
+import type { UserFeed, UserFeedCursor } from './user-cursor';
 import { StreamEpoch } from './stream-epoch';
 
 /**
@@ -116,7 +117,7 @@ export interface FanoutDeps {
   membership?: MembershipCache;
 }
 
-export class Fanout implements RoomFeed {
+export class Fanout implements RoomFeed, UserFeed {
   /** Highest stream seq seen live (or the stream's last seq at start / reconnect). */
   highWater = 0;
   /** Highest seq of a room meta event seen: the `minSeq` for membership snapshots. */
@@ -125,6 +126,8 @@ export class Fanout implements RoomFeed {
   private readonly lastSeen = new Map<string, number>();
   private readonly feeds = new Map<string, Feed>();
   private readonly sessionsByUser = new Map<string, Set<SessionLike>>();
+  /** userId -> the local sockets that opted in to the user's own events (user-cursor.ts). */
+  private readonly userCursors = new Map<string, Set<UserFeedCursor>>();
   private readonly queues: SerialQueues;
   private readonly subs: LiveSubscription[] = [];
   readonly history: History;
@@ -211,6 +214,23 @@ export class Fanout implements RoomFeed {
         else if (s.sessionId === target.sessionId) s.closeWith(CloseCode.SessionRevoked, 'session revoked');
       }
     }
+  }
+
+  /**
+   * A socket's user cursor joins its user's feed: every event of `ev.user.<id>` dispatched from now on is handed
+   * to it. The node subscribes to `live.user.*` from start and gap-repairs the subject of every user it holds a
+   * socket for (the session registered at open, before any resume), so nothing committed later is missed.
+   */
+  attachUser(cursor: UserFeedCursor): void {
+    let set = this.userCursors.get(cursor.userId);
+    if (!set) this.userCursors.set(cursor.userId, (set = new Set()));
+    set.add(cursor);
+  }
+
+  detachUser(cursor: UserFeedCursor): void {
+    const set = this.userCursors.get(cursor.userId);
+    set?.delete(cursor);
+    if (set && set.size === 0) this.userCursors.delete(cursor.userId);
   }
 
   // ---- feeds ------------------------------------------------------------------------------------------------
@@ -363,6 +383,8 @@ export class Fanout implements RoomFeed {
     if (p.kind === 'user') {
       if (ev.type === 'SessionRevoked') this.closeRevoked({ sessionId: ev.data.sessionId }, p.userId);
       else if (ev.type === 'UserDeactivated') this.closeRevoked({ userId: p.userId });
+      // The user's own events for the sockets that opted in (they filter with contracts' deliversToUser).
+      for (const c of [...(this.userCursors.get(p.userId) ?? [])]) c.onEvent(ev);
       return;
     }
     // A start opens cursors for the user's sockets; stops are applied in band by the cursors themselves. The

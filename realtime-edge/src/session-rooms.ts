@@ -5,11 +5,13 @@ import type { Fanout } from './fanout';
 import type { MembershipSource } from './ports';
 import { positionsProblem, runLimited, startingPositions } from './resume';
 import { RoomCursor, type CursorContext, type CursorOwner } from './room-cursor';
+import { UserCursor } from './user-cursor';
 
 /** What the rooms of a socket need from the socket's session. */
 export interface RoomsOwner extends CursorOwner {
   readonly log: Logger;
   send(frame: ServerFrame): void;
+  sendText(text: string): void;
   sendError(id: string | undefined, code: ErrorCode, message?: string): void;
   reset(reason: ResetReason, epoch: string): void;
 }
@@ -36,6 +38,8 @@ export class SessionRooms {
   private cursors: Map<string, RoomCursor> | null = null;
   private pendingMeta: StoredEvent[] | null = null;
   private asOfSeq = 0;
+  /** The user's own events (user-cursor.ts), when the resume opted in with `user`. */
+  private userCursor: UserCursor | null = null;
 
   constructor(
     private readonly owner: RoomsOwner,
@@ -48,13 +52,15 @@ export class SessionRooms {
     return c && !c.ended && c.isMember ? c : undefined;
   }
 
-  async resume(listed: Record<string, number>, epoch: string | undefined): Promise<void> {
+  /** `user`: the resume's opt-in to the user's own events (its last seq of `ev.user.<me>`, or 'now'). */
+  async resume(listed: Record<string, number>, epoch: string | undefined, user?: number | 'now'): Promise<void> {
     const { owner, deps } = this;
     if (this.state !== 'new') return owner.sendError(undefined, 'validation_failed', 'resume was already sent on this connection');
     this.state = 'resuming';
     let problem: ResetReason | null;
     try {
-      problem = await positionsProblem(listed, epoch, deps.fanout);
+      // The user position is a position of the same stream: checked with the rooms'.
+      problem = await positionsProblem(typeof user === 'number' ? { ...listed, '': user } : listed, epoch, deps.fanout);
     } catch (err) {
       this.state = 'new';
       owner.log.warn({ err }, 'stream info for resume failed');
@@ -80,14 +86,19 @@ export class SessionRooms {
     this.pendingMeta = null;
     this.state = 'resumed';
     const created = [...starts].map(([roomId, s]) => this.addCursor(roomId, s.pos, s.memberAt));
-    await runLimited(
-      created.map((c) => () => c.start()),
-      deps.config.resumeParallelRooms,
-    );
+    const { metrics, maxEvents, bufferMax } = deps.cursors;
+    const uc = user === undefined ? null : (this.userCursor = new UserCursor(user, owner, { feed: deps.fanout, metrics, maxEvents, bufferMax }));
+    await Promise.all([
+      uc?.start(),
+      runLimited(
+        created.map((c) => () => c.start()),
+        deps.config.resumeParallelRooms,
+      ),
+    ]);
     if (!owner.isOpen()) return;
     const rooms: Record<string, number> = {};
     for (const c of this.cursors?.values() ?? []) if (!c.ended && c.isMember) rooms[c.roomId] = c.pos;
-    owner.send({ type: 'synced', epoch: deps.fanout.epoch, rooms });
+    owner.send({ type: 'synced', epoch: deps.fanout.epoch, rooms, ...(uc && !uc.ended ? { user: uc.pos } : {}) });
   }
 
   /** An event that starts the user's delivery of a room (the fan-out asked `membershipChange`). */
@@ -130,6 +141,8 @@ export class SessionRooms {
   close(): void {
     for (const c of [...(this.cursors?.values() ?? [])]) c.end();
     this.cursors = null;
+    this.userCursor?.end();
+    this.userCursor = null;
   }
 
   private addCursor(roomId: string, pos: number, memberAt: number): RoomCursor {

@@ -114,7 +114,7 @@ export class Session implements SessionLike, RoomsOwner {
         return this.send({ type: 'pong', ...(f.id ? { id: f.id } : {}) });
       case 'resume':
         this.rooms ??= new SessionRooms(this, this.deps);
-        void this.rooms.resume(f.rooms, f.epoch).catch((err) => this.log.error({ err }, 'resume failed'));
+        void this.rooms.resume(f.rooms, f.epoch, f.user).catch((err) => this.log.error({ err }, 'resume failed'));
         return;
       case 'command':
         // Any forwardable command by name (contracts' `Commands` with nats: true), its input as HTTP's.

@@ -79,6 +79,7 @@ started = startStack({
   basePort: config.basePort || undefined,
   gatewayPort: config.gatewayPort,
   edges: config.edges,
+  push: true,
   log,
   signal: startAbort.signal,
   onProgress: say,
@@ -97,7 +98,8 @@ started.then(
 [natter]   WebSocket:  ${stack.gatewayUrl?.replace('http', 'ws')}/ws
 [natter]   NATS:       ${stack.natsUrl}
 [natter]   logs:       ${logsDir}
-[natter] A process that crashes is restarted. Ctrl-C stops everything.`);
+${stack.mailCatcher ? `[natter]   mail:       no SMTP_URL set: mail is caught locally, read it at ${stack.mailCatcher.pageUrl} or as .eml files in ${stack.mailCatcher.dir}
+` : ''}[natter] A process that crashes is restarted. Ctrl-C stops everything.`);
     log.info({ units: stack.units.map((u) => ({ unit: u.name, pid: u.proc.pid })) }, 'running');
   },
   (err) => {

@@ -6,6 +6,11 @@ import { waitFor } from '@natter/infra/testing';
 import { startProjectors } from '@natter/projectors';
 import { append, appendAll, checkpointOf, dump, ev, silent, startEnv, waitCheckpoint, type Env, type Ev } from '@natter/projectors/testing';
 import { rebuildReadModel } from '@natter/projectors';
+import { READ_MODEL_VERSION } from '@natter/infra/provision';
+
+/** The live read model's schema and the one a rebuild makes beside it. */
+const LIVE = `rm_v${READ_MODEL_VERSION}_0`;
+const NEXT = `rm_v${READ_MODEL_VERSION}_1`;
 
 let env: Env;
 let live: Awaited<ReturnType<typeof startProjectors>>;
@@ -53,23 +58,23 @@ describe('rebuild by replay', () => {
     await waitCheckpoint(env.db, last);
 
     const r = await rebuildReadModel(env.nc, env.db, env.pg.url, silent, { verify: true, keep: true, batch: { maxEvents: 37, lingerMs: 1 } });
-    expect(r.liveSchema).toBe('rm_v3_0');
-    expect(r.schema).toBe('rm_v3_1');
+    expect(r.liveSchema).toBe(LIVE);
+    expect(r.schema).toBe(NEXT);
     expect(r.replay.checkpoint).toBe(last);
     expect(r.equal).toBe(true);
     expect(r.comparison?.map((t) => t.table)).toEqual([
-      'audit_log', 'checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'room_bans', 'room_invites', 'room_members',
+      'audit_log', 'checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'read_markers', 'room_bans', 'room_invites', 'room_members',
       'room_settings', 'rooms', 'server_settings', 'thread_participants', 'user_search_terms', 'user_sessions', 'users',
     ]);
     expect(r.comparison?.every((t) => t.differing === 0 && t.newRows === t.liveRows && t.newRows > 0)).toBe(true);
     expect(r.swapped).toBe(false);
     // Independent of compareSchemas: the rows themselves are equal.
-    expect(await dump(env.db, r.schema)).toEqual(await dump(env.db, 'rm_v3_0'));
-    expect(await activeReadModelSchema(env.db)).toBe('rm_v3_0');
+    expect(await dump(env.db, r.schema)).toEqual(await dump(env.db, LIVE));
+    expect(await activeReadModelSchema(env.db)).toBe(LIVE);
     // The live projector got its lock back and keeps projecting into the live schema.
     const next = await append(env.js, ...ev.msg('r1', 'u1', 100));
     await waitCheckpoint(env.db, next);
-    await sql`drop schema rm_v3_1 cascade`.execute(env.db);
+    await sql`drop schema ${sql.raw(NEXT)} cascade`.execute(env.db);
   });
 
   it('swaps while events keep arriving: the new schema becomes live, the old one is dropped, projection continues', async () => {
@@ -86,18 +91,18 @@ describe('rebuild by replay', () => {
     const r = await rebuildReadModel(env.nc, env.db, env.pg.url, silent, { verify: true, swap: true });
     writing = false;
     await writer;
-    expect(r).toMatchObject({ liveSchema: 'rm_v3_0', schema: 'rm_v3_1', equal: true, swapped: true, dropped: 'rm_v3_0' });
+    expect(r).toMatchObject({ liveSchema: LIVE, schema: NEXT, equal: true, swapped: true, dropped: LIVE });
     expect(r.finalSeq).toBeGreaterThan(0);
-    expect(await activeReadModelSchema(env.db)).toBe('rm_v3_1');
-    expect(await schemaExists('rm_v3_0')).toBe(false);
+    expect(await activeReadModelSchema(env.db)).toBe(NEXT);
+    expect(await schemaExists(LIVE)).toBe(false);
 
     const last = await append(env.js, ...ev.leave('r2', 'u4'));
     await waitCheckpoint(env.db, last);
-    expect(live.runner.schema).toBe('rm_v3_1');
+    expect(live.runner.schema).toBe(NEXT);
     const d = await dump(env.db);
     expect(d.checkpoint).toEqual([{ projection: 'chat', last_seq: last }]);
     expect(d.rooms.find((x) => x.id === 'r2')).toMatchObject({ member_count: 4, last_seq: last });
-    expect(await checkpointOf(env.db, 'rm_v3_1')).toBe(last);
+    expect(await checkpointOf(env.db, NEXT)).toBe(last);
     // Every message written during the swap is there exactly once.
     const msgs = d.messages.filter((m) => m.client_msg_id.startsWith('c1') && Number(m.client_msg_id.slice(1)) >= 1000);
     expect(msgs).toHaveLength(written);

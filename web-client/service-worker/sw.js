@@ -49,3 +49,40 @@ self.addEventListener('fetch', (event) => {
   // Hashed assets and icons: cache first.
   event.respondWith(caches.match(req, { cacheName: CACHE }).then((hit) => hit || fetch(req)));
 });
+
+// ---- Web Push (issue 13). The server sends a small JSON payload (contracts' PushPayload), encrypted for this
+// browser. One notification per room (`tag`): a newer message of the room replaces the one shown.
+self.addEventListener('push', (event) => {
+  let p = null;
+  try {
+    p = event.data ? event.data.json() : null;
+  } catch {
+    p = null;
+  }
+  if (!p || typeof p.title !== 'string') return;
+  event.waitUntil(
+    self.registration.showNotification(p.title, {
+      body: p.body,
+      tag: p.tag,
+      renotify: true,
+      icon: '/icons/icon-192.png',
+      badge: '/icons/icon-192.png',
+      data: { url: p.url },
+    }),
+  );
+});
+
+// Opening a notification: focus a Natter tab and take it to the message, or open one there.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
+  // Only ever our own origin (the payload names the path).
+  const url = target.origin === self.location.origin ? target.href : self.location.origin + '/';
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((wins) => {
+      const win = wins.find((w) => new URL(w.url).origin === self.location.origin);
+      if (win) return win.focus().then((w) => (w && 'navigate' in w ? w.navigate(url) : undefined));
+      return self.clients.openWindow(url);
+    }),
+  );
+});

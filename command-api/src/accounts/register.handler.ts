@@ -12,6 +12,7 @@ import { decideRedeemInvite } from '../rooms/room.invites';
 import { AggregateRepository } from '../shared/aggregates';
 import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limiter';
 import { CONFIG, LOGGER } from '../shared/tokens';
+import { AccountMail } from './account-mail';
 import { CredentialsRepository } from './credentials.repository';
 import { RegisterCommand } from './register.command';
 import { TokenIssuer } from './token-issuer';
@@ -25,7 +26,8 @@ import { ownProfile, UserAggregate } from './user.aggregate';
  * (keys are never deleted). The event carries no password or hash.
  * Limited per client address (registerPerAddress) before anything else, the password hash included.
  * Then: server admin for the first account or one named at setup (ServerAdmins.bootstrap), the invite's room
- * joined, and the session started (SessionStarted: its seq is the answer's).
+ * joined, a verification link mailed (the outbox; issue 13), and the session started (SessionStarted: its
+ * seq is the answer's).
  */
 @CommandHandler(RegisterCommand)
 export class RegisterHandler implements ICommandHandler<RegisterCommand> {
@@ -39,6 +41,7 @@ export class RegisterHandler implements ICommandHandler<RegisterCommand> {
     @Inject(ServerAdmins) private readonly server: ServerAdmins,
     @Inject(InviteCodes) private readonly invites: InviteCodes,
     @Inject(LOGGER) private readonly log: Logger,
+    @Inject(AccountMail) private readonly mail: AccountMail,
   ) {}
 
   async execute({ input, ip }: RegisterCommand): Promise<AuthTokens> {
@@ -77,6 +80,8 @@ export class RegisterHandler implements ICommandHandler<RegisterCommand> {
         .execute(RoomAggregate, Subjects.roomMeta(invite.roomId), userId, ({ state }) => ({ events: decideRedeemInvite(state, userId, invite.inviteId, new Date()), reply: () => undefined }))
         .catch((err) => this.log.warn({ err, userId, roomId: invite.roomId }, 'invite not redeemed at registration'));
     }
+    // The account exists: a verification mail that cannot be queued is logged, and the profile offers a resend.
+    await this.mail.verification(registered.state, `verify:${userId}:register`).catch((err) => this.log.error({ err, userId }, 'verification mail not queued'));
     return this.tokens.startSession(ownProfile(registered.state));
   }
 }

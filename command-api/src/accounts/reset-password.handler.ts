@@ -27,7 +27,7 @@ export class ResetPasswordHandler implements ICommandHandler<ResetPasswordComman
     const target = await this.aggregates.load(UserAggregate, Subjects.user(userId));
     if (!target.state.exists) throw new NatterError('user_not_found');
     await this.credentials.update(userId, await hash(password));
-    const seq = await this.sessions.revokeAll(userId, caller.userId, () => [{ type: 'PasswordReset', data: { userId } }]);
+    const seq = await this.sessions.revokeAll(userId, caller.userId, () => [{ type: 'PasswordReset', data: { userId, via: 'admin' } }]);
     return { userId, seq };
   }
 }

@@ -9,6 +9,7 @@ import { BUCKETS, type CommandBuckets } from './buckets';
 import { CommandRunner } from './command-runner';
 import type { EventStore } from './event-store';
 import { EVENT_STORE } from './event-store.provider';
+import { MAIL_QUEUE, type MailQueue } from './mail-queue';
 import { Metrics } from './metrics';
 import { RATE_LIMITER } from './rate-limits/rate-limiter';
 import { PgRateLimiter } from './rate-limits/rate-limiter.pg';
@@ -28,6 +29,8 @@ export interface Runtime<DB> {
   metrics: Metrics;
   /** Revoked sessions and users as every instance sees them (ready before Nest starts). */
   revocations: RevocationWatch;
+  /** The mail outbox and its worker's nudge (issue 13). */
+  mail: MailQueue;
 }
 
 /**
@@ -47,6 +50,7 @@ export class CoreModule {
       { provide: BUCKETS, useValue: rt.buckets },
       { provide: Metrics, useValue: rt.metrics },
       { provide: REVOCATIONS, useValue: rt.revocations },
+      { provide: MAIL_QUEUE, useValue: rt.mail },
       { provide: AggregateRepository, useValue: new AggregateRepository(rt.store, rt.metrics) },
       { provide: RATE_LIMITER, useValue: new PgRateLimiter(rt.db as Kysely<unknown>, rt.log.child({ component: 'rate-limits' })) },
       // Load shedding, HTTP and NATS together: see infra's Admission. Refused callers retry after ~half a second.

@@ -16,6 +16,8 @@ export const AdminUser = z.object({
   username: z.string(),
   displayName: z.string(),
   email: z.string(),
+  /** The address was confirmed through its verification link (issue 13). */
+  emailVerified: z.boolean(),
   deactivated: z.boolean(),
   serverAdmin: z.boolean(),
   registeredAt: z.string(),

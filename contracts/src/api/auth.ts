@@ -49,6 +49,8 @@ export const UserProfile = z.object({
   avatar: z.string().nullable().optional(),
   /** Present only when the caller is this user. */
   email: z.string().optional(),
+  /** Present only when the caller is this user: the address was confirmed through its verification link. */
+  emailVerified: z.boolean().optional(),
   /** Present only on your own profile (GET /api/me): you are a server admin (the admin panel is yours). */
   serverAdmin: z.boolean().optional(),
 });
@@ -68,3 +70,35 @@ export type AuthTokens = z.infer<typeof AuthTokens>;
 /** Claims of the EdDSA access token. `sid` names the refresh session, so revoking it reaches the edge. */
 export const AccessClaims = z.object({ sub: z.string(), sid: z.string(), usr: z.string(), adm: z.boolean().optional() });
 export type AccessClaims = z.infer<typeof AccessClaims>;
+
+// ---- email links (issue 13) ------------------------------------------------------------------------------
+
+/** A link token from a mail: 32 random bytes, base64url (43 characters). Anything else is `link_invalid`. */
+export const LinkToken = z.string().max(128);
+
+/** Ask for a reset link by username or email; the answer is the same whether the account exists. */
+export const RequestPasswordResetBody = z.strictObject({ login: Text({ min: 1, max: 254 }) });
+export type RequestPasswordResetBody = z.infer<typeof RequestPasswordResetBody>;
+
+export const CompletePasswordResetBody = z.strictObject({ token: LinkToken, password: Password });
+export type CompletePasswordResetBody = z.infer<typeof CompletePasswordResetBody>;
+
+export const VerifyEmailBody = z.strictObject({ token: LinkToken });
+export type VerifyEmailBody = z.infer<typeof VerifyEmailBody>;
+
+/** A new address; the current password proves it is the owner at the keyboard. */
+export const ChangeEmailBody = z.strictObject({ email: Email, password: Text({ min: 1, max: Limits.passwordMaxChars, trim: false, notBlank: false }) });
+export type ChangeEmailBody = z.infer<typeof ChangeEmailBody>;
+
+/** Accepted: a mail is on its way if there is anyone to send it to (the answer never says). */
+export const MailQueuedResult = z.object({ ok: z.literal(true) });
+export type MailQueuedResult = z.infer<typeof MailQueuedResult>;
+
+export const PasswordResetResult = z.object({ ok: z.literal(true), seq: z.number().int() });
+export type PasswordResetResult = z.infer<typeof PasswordResetResult>;
+
+export const EmailVerifiedResult = z.object({ ok: z.literal(true), email: z.string(), seq: z.number().int() });
+export type EmailVerifiedResult = z.infer<typeof EmailVerifiedResult>;
+
+export const ChangeEmailResult = z.object({ user: UserProfile, seq: z.number().int() });
+export type ChangeEmailResult = z.infer<typeof ChangeEmailResult>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UnreadState } from './read-state';
 import { AssignableRole, Role, Visibility } from '../events/catalog';
 import { Id } from '../ids';
 import { Limits } from '../limits';
@@ -44,6 +45,8 @@ export const MyRoom = Room.extend({
   joinedSeq: z.number().int(),
   /** Direct messages only: the other people in it. */
   peers: z.array(Peer).optional(),
+  /** Your read state in it (issue 12). */
+  unread: UnreadState,
 });
 export type MyRoom = z.infer<typeof MyRoom>;
 

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { AuthTokens, LoginBody, RefreshBody, RegisterBody, UpdateProfileBody, UserProfile } from '../api/auth';
+import {
+  AuthTokens, ChangeEmailBody, ChangeEmailResult, CompletePasswordResetBody, EmailVerifiedResult, LoginBody, MailQueuedResult, PasswordResetResult,
+  RefreshBody, RegisterBody, RequestPasswordResetBody, UpdateProfileBody, UserProfile, VerifyEmailBody,
+} from '../api/auth';
 import type { CommandDefinitions } from './command-definition';
 
 export const LogoutResult = z.object({ ok: z.literal(true), seq: z.number().int() });
@@ -37,5 +40,39 @@ export const AccountCommands = {
     input: UpdateProfileBody, result: UpdateProfileResult, auth: 'bearer', nats: true,
     http: { method: 'patch', path: '/api/me', body: UpdateProfileBody, status: 200 },
     summary: 'Update your profile', resultDescription: 'Profile updated.', errors: ['conflict'],
+  },
+
+  // ---- email links (issue 13): docs/architecture.md "Email, password reset and verification"
+  RequestPasswordReset: {
+    input: RequestPasswordResetBody, result: MailQueuedResult, auth: 'none', nats: false,
+    http: { method: 'post', path: '/api/auth/password-reset/request', body: RequestPasswordResetBody, status: 202 },
+    summary: 'Mail a password reset link',
+    description: 'By username or email. The answer is the same whether or not the account exists; a mail goes out only if it does. The link works once, for an hour. Limited per client address and per login.',
+    resultDescription: 'Accepted.', errors: ['rate_limited'],
+  },
+  CompletePasswordReset: {
+    input: CompletePasswordResetBody, result: PasswordResetResult, auth: 'none', nats: false,
+    http: { method: 'post', path: '/api/auth/password-reset', body: CompletePasswordResetBody, status: 200 },
+    summary: 'Set a new password with a reset link',
+    description: 'Ends every session of the account (SessionRevoked each) and appends PasswordReset (via email). Sign in with the new password afterwards.',
+    resultDescription: 'Password changed.', errors: ['link_invalid', 'link_expired', 'link_used', 'user_deactivated', 'rate_limited'],
+  },
+  VerifyEmail: {
+    input: VerifyEmailBody, result: EmailVerifiedResult, auth: 'none', nats: false,
+    http: { method: 'post', path: '/api/auth/verify-email', body: VerifyEmailBody, status: 200 },
+    summary: 'Confirm an email address with its verification link', resultDescription: 'Verified (EmailVerified appended at `seq`).',
+    errors: ['link_invalid', 'link_expired', 'link_used', 'rate_limited'],
+  },
+  ResendVerification: {
+    input: z.strictObject({}), result: MailQueuedResult, auth: 'bearer', nats: true,
+    http: { method: 'post', path: '/api/me/email/verification', status: 202 },
+    summary: 'Mail a new verification link to your address', resultDescription: 'Accepted (nothing is sent when already verified).', errors: ['rate_limited'],
+  },
+  ChangeEmail: {
+    input: ChangeEmailBody, result: ChangeEmailResult, auth: 'bearer', nats: true,
+    http: { method: 'post', path: '/api/me/email', body: ChangeEmailBody, status: 200 },
+    summary: 'Change your email address',
+    description: 'Needs your current password. The new address is unverified until its verification link (mailed to it) is opened.',
+    resultDescription: 'Address changed (EmailChanged appended at `seq`).', errors: ['invalid_credentials', 'email_taken', 'rate_limited'],
   },
 } as const satisfies CommandDefinitions;

@@ -6,13 +6,15 @@ import { DmCommands } from './dm.commands';
 import { Commands, natsCommandNames } from './catalog';
 import { pathParams, type CommandDefinition } from './command-definition';
 import { MessageCommands } from './message.commands';
+import { ReadStateCommands } from './read-state.commands';
+import { NotificationCommands } from './notification.commands';
 import { RoomCommands } from './room.commands';
 
 const keysOf = (s: z.ZodType | undefined) => (s instanceof z.ZodObject ? Object.keys(s.shape) : []);
 
 describe('command catalog', () => {
   it('merges the context files without one name defined twice, and no route twice', () => {
-    const names = [AccountCommands, RoomCommands, MessageCommands, DmCommands, AdminCommands].flatMap((f) => Object.keys(f));
+    const names = [AccountCommands, RoomCommands, MessageCommands, DmCommands, ReadStateCommands, AdminCommands, NotificationCommands].flatMap((f) => Object.keys(f));
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(Commands)).toEqual(names);
     const routes = Object.values(Commands).map((c: CommandDefinition) => `${c.http.method} ${c.http.path}`);

@@ -3,6 +3,8 @@ import { AccountCommands } from './account.commands';
 import { AdminCommands } from './admin.commands';
 import { DmCommands } from './dm.commands';
 import { MessageCommands } from './message.commands';
+import { ReadStateCommands } from './read-state.commands';
+import { NotificationCommands } from './notification.commands';
 import { RoomCommands } from './room.commands';
 
 export { LogoutResult, UpdateProfileResult } from './account.commands';
@@ -12,7 +14,7 @@ export { LogoutResult, UpdateProfileResult } from './account.commands';
  * entry here (plus its command class, handler and factory in command-api); a spec checks that no two
  * files define the same name.
  */
-export const Commands = { ...AccountCommands, ...RoomCommands, ...MessageCommands, ...DmCommands, ...AdminCommands } as const;
+export const Commands = { ...AccountCommands, ...RoomCommands, ...MessageCommands, ...DmCommands, ...ReadStateCommands, ...AdminCommands, ...NotificationCommands } as const;
 
 export type CommandName = keyof typeof Commands;
 export type CommandInput<N extends CommandName> = z.output<(typeof Commands)[N]['input']>;

@@ -4,11 +4,13 @@ import { decodeEvent, encodeEvent } from './codec';
 import { MessageEvents } from './message.events';
 import { RoomEvents } from './room.events';
 import { ServerEvents } from './server.events';
+import { ReadStateEvents } from './read-state.events';
+import { NotificationEvents } from './notification.events';
 import { UserEvents } from './user.events';
 
 describe('event catalog', () => {
   it('merges the context files without one type defined twice', () => {
-    const files = [UserEvents, RoomEvents, MessageEvents, ServerEvents].map((f) => Object.keys(f));
+    const files = [UserEvents, RoomEvents, MessageEvents, ServerEvents, ReadStateEvents, NotificationEvents].map((f) => Object.keys(f));
     const all = files.flat();
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(EventCatalog).sort()).toEqual([...all].sort());

@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { EventDefinition } from './event-definition';
 import { MessageEvents } from './message.events';
+import { ReadStateEvents } from './read-state.events';
+import { NotificationEvents } from './notification.events';
 import { RoomEvents } from './room.events';
 import { ServerEvents } from './server.events';
 import { UserEvents } from './user.events';
@@ -12,7 +14,7 @@ export { AssignableRole, Role, Visibility } from './room.events';
  * of those files (a new context: one more file and one more line here); a spec checks that no two files
  * define the same type.
  */
-export const EventCatalog = { ...UserEvents, ...RoomEvents, ...MessageEvents, ...ServerEvents } as const;
+export const EventCatalog = { ...UserEvents, ...RoomEvents, ...MessageEvents, ...ServerEvents, ...ReadStateEvents, ...NotificationEvents } as const;
 
 export type EventType = keyof typeof EventCatalog;
 

@@ -22,5 +22,15 @@ export const UserEvents = {
   /** A sign-in (register or login) started a session family; the record the admin panel lists sessions from. */
   SessionStarted: { v: 1, data: z.object({ userId: Id, sessionId: z.string() }) },
   /** A server admin set a new password (the envelope's actor); the password and its hash never enter the log. */
-  PasswordReset: { v: 1, data: z.object({ userId: Id }) },
+  PasswordReset: {
+    v: 1,
+    /** `via`: 'email' when the user set it through a reset link (issue 13); absent for an admin's reset. */
+    data: z.object({ userId: Id, via: z.enum(['admin', 'email']).optional() }),
+  },
+
+  // ---- email (issue 13)
+  /** The user changed their address; it is unverified until an EmailVerified names it. */
+  EmailChanged: { v: 1, data: z.object({ userId: Id, email: z.string() }) },
+  /** The user opened the verification link sent to `email` (never the token); stale if the address changed since. */
+  EmailVerified: { v: 1, data: z.object({ userId: Id, email: z.string() }) },
 } as const satisfies EventDefinitions;

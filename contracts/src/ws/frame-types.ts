@@ -5,7 +5,7 @@
  * frames.ts fails to compile if a list and its union ever disagree, so a new frame is one schema + one name.
  */
 export const ClientFrameTypes = ['resume', 'send', 'join', 'leave', 'ping', 'presence_subscribe', 'typing', 'edit', 'delete', 'react', 'unreact', 'pin', 'unpin', 'command'] as const;
-export const ServerFrameTypes = ['hello', 'event', 'synced', 'truncated', 'reset', 'ack', 'error', 'pong', 'reconnect', 'presence', 'typing'] as const;
+export const ServerFrameTypes = ['hello', 'event', 'synced', 'truncated', 'reset', 'ack', 'error', 'pong', 'reconnect', 'presence', 'typing', 'user_event', 'user_truncated'] as const;
 
 export type ClientFrameType = (typeof ClientFrameTypes)[number];
 export type ServerFrameType = (typeof ServerFrameTypes)[number];

@@ -25,6 +25,13 @@ export const ResumeFrame = z.strictObject({
   epoch: Epoch.optional(),
   /** Last sequence the client holds per room. Rooms left out are delivered live from now on. */
   rooms: z.record(Id, z.number().int().nonnegative()),
+  /**
+   * Opt in to the user's own events (`user_event` frames; docs/architecture.md "Per-user delivery"): the last
+   * seq of `ev.user.<me>` the client holds (same epoch as `rooms`), or `"now"` for live from now on (then
+   * `synced.user` says from where: read the state derived from those events with `minSeq` = it). Left out:
+   * no user events on this connection.
+   */
+  user: z.union([z.number().int().nonnegative(), z.literal('now')]).optional(),
 });
 /** A command as a frame (command-frames.ts): its input plus `type` and `id`. */
 const framed = <T extends string>(type: T) => ({ type: z.literal(type), id: RequestId });
@@ -75,7 +82,25 @@ export const HelloFrame = z.object({ type: z.literal('hello'), userId: z.string(
 /** One committed event of one room. `seq` is the stream sequence: the room's order. */
 export const EventFrame = z.object({ type: z.literal('event'), room: z.string(), seq: z.number().int(), event: EventEnvelope });
 /** Sent once per resume: for each room, the sequence up to which the client now has everything. */
-export const SyncedFrame = z.object({ type: z.literal('synced'), epoch: Epoch, rooms: z.record(z.string(), z.number().int()) });
+export const SyncedFrame = z.object({
+  type: z.literal('synced'),
+  epoch: Epoch,
+  rooms: z.record(z.string(), z.number().int()),
+  /** With a `resume` that opted in to user events: the seq of `ev.user.<me>` the client now has everything up to. */
+  user: z.number().int().optional(),
+});
+/**
+ * One event of the user's own subject `ev.user.<me>` (read markers, profile changes: contracts'
+ * `deliversToUser` decides which), in seq order, each once, after a `resume` with `user`. `seq` is the stream
+ * sequence: the client's new `user` position.
+ */
+export const UserEventFrame = z.object({ type: z.literal('user_event'), seq: z.number().int(), event: EventEnvelope });
+/**
+ * In band, in the user subject's order: its events with `after < seq <= upto` are not sent on this connection
+ * (a resume too far behind); `upto` is the client's new `user` position. Reload what is derived from them
+ * (`GET /api/me/rooms?minSeq=<upto>`).
+ */
+export const UserTruncatedFrame = z.object({ type: z.literal('user_truncated'), after: z.number().int(), upto: z.number().int() });
 /**
  * In band, in a room's order: the events of `room` with `after < seq <= upto` are not sent on this connection
  * (a resume or join too far behind, or a backfill outrun by live traffic); the next event of the room has
@@ -104,7 +129,7 @@ export const PresenceFrame = z.object({ type: z.literal('presence'), userId: z.s
 export const PresenceSubscribeResult = z.object({ online: z.record(z.string(), z.boolean()) });
 /** Another member is typing in `room` (show it for a few seconds, or until their next message). */
 export const TypingServerFrame = z.object({ type: z.literal('typing'), room: z.string(), userId: z.string() });
-export const ServerFrame = z.discriminatedUnion('type', [HelloFrame, EventFrame, SyncedFrame, TruncatedFrame, ResetFrame, AckFrame, ErrorFrame, PongFrame, ReconnectFrame, PresenceFrame, TypingServerFrame]);
+export const ServerFrame = z.discriminatedUnion('type', [HelloFrame, EventFrame, SyncedFrame, TruncatedFrame, ResetFrame, AckFrame, ErrorFrame, PongFrame, ReconnectFrame, PresenceFrame, TypingServerFrame, UserEventFrame, UserTruncatedFrame]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type EventFrame = z.infer<typeof EventFrame>;
 export type ResetReason = z.infer<typeof ResetFrame>['reason'];

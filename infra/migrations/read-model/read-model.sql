@@ -202,6 +202,40 @@ create table __SCHEMA__.room_settings (
 );
 -- ---- end of issue 10
 
+-- ---- Issue 12: read state (read-model version 3) -------------------------------------------------------
+-- Unread counts are sequence arithmetic, never counters bumped per reader: every message of a room's timeline
+-- (in_room) gets `ord`, its position 1, 2, 3, ... among them in seq order, from the projection in the batch
+-- that inserts it (projectors/src/chat/ordinals.ts); `rooms.msg_ord` is the last one given. A reader's unread
+-- count in a room = msg_ord - ord of the last timeline message at or before their marker - deleted timeline
+-- messages after the marker. Their own messages are never after their marker (a send moves it), so nothing
+-- more is subtracted. Two index probes per room plus the deletes after the marker, whatever the room's size.
+alter table __SCHEMA__.messages add column ord bigint;
+alter table __SCHEMA__.rooms add column msg_ord bigint not null default 0;
+-- ord at a marker: the last timeline message at or before a seq (index-only, backward, one row).
+create index messages_ord_idx on __SCHEMA__.messages (room_id, seq) include (ord) where in_room;
+-- The batch's new timeline messages still without ord (empty between batches).
+create index messages_unordered_idx on __SCHEMA__.messages (room_id, seq) where in_room and ord is null;
+-- Deleted timeline messages (subtracted after a marker), and timeline messages that mention anyone.
+create index messages_deleted_idx on __SCHEMA__.messages (room_id, seq) where in_room and deleted;
+create index messages_mentioning_idx on __SCHEMA__.messages (room_id, seq) include (sender_id)
+  where in_room and mentions <> '{"userIds": [], "room": false, "here": false}'::jsonb;
+
+-- Read markers: "read up to seq" per reader and room (thread_root_seq 0) or thread; only ever moved forward
+-- (ReadMarkersMoved, and the reader's own sends). The effective room marker is at least the reader's join.
+create table __SCHEMA__.read_markers (
+  user_id         text not null,
+  room_id         text not null,
+  thread_root_seq bigint not null,
+  seq             bigint not null,
+  primary key (user_id, room_id, thread_root_seq)
+);
+-- ---- end of issue 12
+-- ---- email (issue 13, read-model version 3) -------------------------------------------------------------
+-- Whether the user's current address is verified: EmailVerified sets it, EmailChanged (a new address) clears
+-- it. The command side appends EmailVerified only for the address the account has at that moment, so the
+-- last of the two in stream order is the truth.
+alter table __SCHEMA__.users add column email_verified boolean not null default false;
+-- ---- end of issue 13
 -- ---- Issue 13: files (read-model version 3) ---------------------------------------------------------------
 -- A message's attachments as its MessageSent carries them (contracts' Attachment: id, name, sniffed type, size,
 -- image facts); cleared on a tombstone (the file reaper removes the objects).

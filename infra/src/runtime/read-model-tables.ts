@@ -20,6 +20,8 @@ export interface UsersTable {
   status_text: Generated<string>;
   server_admin: Generated<boolean>;
   registered_at: Date | string | null;
+  // read-model v3 (issue 13)
+  email_verified: Generated<boolean>;
   // read-model v3 (issue 13): the picture's version (AvatarChanged)
   avatar: Generated<string>;
 }
@@ -37,6 +39,8 @@ export interface RoomsTable {
   kind: Generated<'room' | 'dm'>;
   archived: Generated<boolean>;
   deleted: Generated<boolean>;
+  /** Issue 12: the last `messages.ord` given in the room (its timeline's message count, deleted ones included). */
+  msg_ord: Generated<number>;
 }
 export interface RoomMembersTable { room_id: string; user_id: string; role: Role; joined_seq: number }
 export interface MessagesTable {
@@ -59,6 +63,8 @@ export interface MessagesTable {
   deleted_by: string | null;
   deleted_at: Date | string | null;
   reply_count: Generated<number>;
+  /** Issue 12: the message's position in the room's timeline (in_room), given by the projection; null for thread-only replies. */
+  ord: Generated<number | null>;
   last_reply_seq: number | null;
   last_reply_at: Date | string | null;
   // issue 13 (read-model v3)
@@ -96,6 +102,10 @@ export interface AuditLogTable {
   data: Record<string, unknown>;
 }
 
+// ---- read-model v3 (issue 12): read state
+/** A reader's marker in a room (`thread_root_seq` 0) or one of its threads: read up to `seq` (the greatest moved to). */
+export interface ReadMarkersTable { user_id: string; room_id: string; thread_root_seq: number; seq: number }
+
 export interface ReadModelDB {
   checkpoint: CheckpointTable;
   users: UsersTable;
@@ -113,6 +123,7 @@ export interface ReadModelDB {
   message_pins: MessagePinsTable;
   thread_participants: ThreadParticipantsTable;
   room_settings: RoomSettingsTable;
+  read_markers: ReadMarkersTable;
 }
 export type UserRow = Selectable<UsersTable>;
 export type RoomRow = Selectable<RoomsTable>;

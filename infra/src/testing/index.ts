@@ -6,3 +6,5 @@ export type { TestDatabase } from './postgres';
 export { generateJwtKeyPem } from './jwt-keys';
 export { selfTimes, formatTop } from './cpu-profile';
 export type { CpuProfile } from './cpu-profile';
+export { startMailCatcherProcess, readMailDir } from './mail-catcher';
+export type { MailCatcherProcess, CaughtMail } from './mail-catcher';

@@ -48,4 +48,18 @@ describe('chat reducers', () => {
     expect([...t.get('messages')!.inserts.values()][0]).toMatchObject({ seq: 15, text: 'x\uFFFDy', sent_at: at });
     expect(patches(t, 'rooms')).toEqual({ r: { last_seq: max(15) } });
   });
+
+  it('a new address is unverified until verified; the last of EmailChanged and EmailVerified wins within a batch', () => {
+    seq = 20;
+    const verifiedThenChanged = fold([
+      e('EmailVerified', { userId: 'u1', email: 'a@x' }),
+      e('EmailChanged', { userId: 'u1', email: 'b@x' }),
+    ]);
+    expect(patches(verifiedThenChanged, 'users')).toEqual({ u1: { email: set('b@x'), email_verified: set(false), updated_seq: max(22) } });
+    const changedThenVerified = fold([
+      e('EmailChanged', { userId: 'u1', email: 'c@x' }),
+      e('EmailVerified', { userId: 'u1', email: 'c@x' }),
+    ]);
+    expect(patches(changedThenVerified, 'users')).toEqual({ u1: { email: set('c@x'), email_verified: set(true), updated_seq: max(24) } });
+  });
 });

@@ -23,6 +23,8 @@ export const chatTables: PrimaryKeys<ReadModelDB> = {
   message_pins: ['room_id', 'message_seq'],
   thread_participants: ['room_id', 'root_seq', 'user_id'],
   room_settings: ['room_id'],
+  // read-model v3 (issue 12)
+  read_markers: ['user_id', 'room_id', 'thread_root_seq'],
 };
 
 /**

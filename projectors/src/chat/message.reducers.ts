@@ -3,6 +3,7 @@ import type { ReadModelDB } from '@natter/infra/runtime';
 import { add, max, set } from '../runtime/change-set';
 import { pgText } from '../runtime/pg-text';
 import type { Reducers } from '../runtime/reduced-projection';
+import { moveMarker } from './read-state.reducers';
 
 /**
  * `messages`, keyed and ordered by (room_id, seq): the history cursor. A message of the room's timeline raises
@@ -30,6 +31,9 @@ export const messageReducers: Reducers<ReadModelDB> = {
       ...(d.attachments?.length ? { attachments: d.attachments } : {}),
     });
     if (inRoom) out.patch('rooms', { id: d.roomId }, { last_seq: max(seq) });
+    // Your own message is read (issue 12): the room's marker, and the thread's for a reply.
+    if (inRoom) moveMarker(out, d.senderId, d.roomId, 0, seq);
+    if (thread) moveMarker(out, d.senderId, d.roomId, thread.rootSeq, seq);
     if (thread) {
       out.patch('messages', { room_id: d.roomId, seq: thread.rootSeq }, { reply_count: add(1), last_reply_seq: max(seq), last_reply_at: set(at) });
       out.insert('thread_participants', { room_id: d.roomId, root_seq: thread.rootSeq, user_id: thread.rootSenderId, first_seq: thread.rootSeq });

@@ -19,7 +19,8 @@ function putTerms(out: ChangeSet<ReadModelDB>, userId: string, terms: string[], 
 }
 
 /**
- * `users`: one row per registration (the first one of an id wins), updated by profile changes, deactivation
+ * `users`: one row per registration (the first one of an id wins), updated by profile changes, email changes
+ * and verification,  deactivation
  * and (server.reducers.ts) server admin grants; `user_search_terms` for the directory; `user_sessions`.
  */
 export const userReducers: Reducers<ReadModelDB> = {
@@ -46,6 +47,9 @@ export const userReducers: Reducers<ReadModelDB> = {
     if (d.displayName !== undefined) putTerms(out, d.userId, nameTerms(d.displayName), 1, true);
   },
   AvatarChanged: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { avatar: set(d.avatar ?? ''), updated_seq: max(seq) }), // '' is none (a patch sets no nulls)
+  // ---- email (issue 13): EmailVerified is only ever appended for the address the account has then.
+  EmailChanged: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { email: set(pgText(d.email)), email_verified: set(false), updated_seq: max(seq) }),
+  EmailVerified: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { email_verified: set(true), updated_seq: max(seq) }),
   UserDeactivated: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { deactivated: set(true), updated_seq: max(seq) }),
   UserReactivated: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { deactivated: set(false), updated_seq: max(seq) }),
   SessionStarted: ({ at, data: d }, out) =>

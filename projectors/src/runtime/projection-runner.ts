@@ -14,6 +14,8 @@ export interface RunnerOptions {
   lockRetryMs: number;
   /** Done with every batch before it commits (the live projector records the sends' dedupe records). */
   effects?: BatchEffects;
+  /** A projection in a schema of its own (notifications: `notify`), not the active read model: never switched by a rebuild. */
+  schema?: string;
 }
 
 export type RunnerRole = 'starting' | 'standby' | 'active' | 'stopped';
@@ -83,7 +85,7 @@ export class ProjectionRunner {
     if (channel === RebuildChannel && payload === this.projection.name && this.role === 'active') {
       this.log.info({ projection: this.projection.name }, 'rebuild requested the lock: yielding after this batch');
       this.cycle?.abort();
-    } else if (channel === ReadModelChannel && this.role === 'active' && payload !== this.schema) {
+    } else if (channel === ReadModelChannel && !this.opts.schema && this.role === 'active' && payload !== this.schema) {
       this.log.info({ from: this.schema, to: payload }, 'active read model switched: restarting');
       this.cycle?.abort();
     }
@@ -118,7 +120,7 @@ export class ProjectionRunner {
     const abort = () => cycle.abort();
     lock.lost.signal.addEventListener('abort', abort);
     this.stopCtl.signal.addEventListener('abort', abort);
-    this.schema = await activeReadModelSchema(this.db);
+    this.schema = this.opts.schema ?? (await activeReadModelSchema(this.db));
     const checkpoint = await readCheckpoint(this.db, this.schema, this.projection.name);
     this.metrics.appliedSeq = checkpoint;
     this.setRole('active');

@@ -12,6 +12,7 @@ const toAdminUser = (r: DirectoryRow): AdminUser => ({
   username: r.username,
   displayName: r.display_name,
   email: r.email,
+  emailVerified: r.email_verified,
   deactivated: r.deactivated,
   serverAdmin: r.server_admin,
   registeredAt: r.registered_at ? iso(r.registered_at) : '',

@@ -1,4 +1,8 @@
 import {
+  NotificationSettingsView,
+  NotificationsPage,
+  NotificationsQuery,
+  VapidKeyResponse,
   AdminRoomsQuery,
   AdminUserResult,
   AdminUsersQuery,
@@ -126,6 +130,8 @@ export const outputComponents: Record<string, z.ZodType> = {
   SystemStatus,
   // ---- files (issue 13)
   UploadResult,
+  NotificationsPage,
+  NotificationSettingsView,
 };
 /** Request bodies are named after the command (`RegisterBody`, `SendMessageBody`, ...). */
 export const inputComponents: Record<string, z.ZodType> = Object.fromEntries(
@@ -212,6 +218,15 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/api/rooms/:roomId/settings', service: 'query-api', operationId: 'getRoomSettings', summary: 'The room\'s message settings', auth: true, params: RoomIdParams, query: MinSeqQuery,
     description: 'Members only. `editWindowSeconds` (null: edits are always allowed) and `anyoneCanPin`.',
     success: { status: 200, schema: RoomSettingsResponse, description: 'The settings.' }, errors: ['not_member'] },
+  // ---- notifications (issue 13): asOfSeq is the notifications projection's checkpoint
+  { method: 'get', path: '/api/me/notifications', service: 'query-api', operationId: 'getNotifications', summary: 'Your notification center', auth: true, query: NotificationsQuery,
+    description: 'Newest first; `before` pages back (a notification\'s seq), `unread=true` only unread ones. `unread` in the answer counts every unread notification. A notification is named by the seq of the message that caused it; jump to it with `roomId` and `messageSeq` (and `threadRootSeq`).',
+    success: { status: 200, schema: NotificationsPage, description: 'One page, and the unread count.' }, errors: [] },
+  { method: 'get', path: '/api/me/notification-settings', service: 'query-api', operationId: 'getNotificationSettings', summary: 'Your notification settings', auth: true, query: MinSeqQuery,
+    success: { status: 200, schema: NotificationSettingsView, description: 'Your settings, room overrides and muted threads.' }, errors: [] },
+  { method: 'get', path: '/api/push/vapid-key', service: 'query-api', operationId: 'getVapidKey', summary: 'The server\'s Web Push (VAPID) public key', auth: true,
+    description: 'The `applicationServerKey` to subscribe a browser with; null when the server sends no push.',
+    success: { status: 200, schema: VapidKeyResponse, description: 'The key.' }, errors: [] },
 ];
 
 /** A command's route as the document shows it: operationId is the command's name in lowerCamelCase. */

@@ -6,10 +6,26 @@ const doc = buildOpenApiDocument() as any;
 
 /** Every HTTP route of the shared brief, both services. */
 const briefRoutes: [string, string, number][] = [
+  // notifications (issue 13)
+  ['patch', '/api/me/notification-settings', 200],
+  ['patch', '/api/rooms/{roomId}/notification-settings', 200],
+  ['patch', '/api/rooms/{roomId}/messages/{messageSeq}/thread-mute', 200],
+  ['post', '/api/me/notifications/read', 200],
+  ['post', '/api/me/push-subscriptions', 201],
+  ['delete', '/api/me/push-subscriptions/{subscriptionId}', 200],
+  ['get', '/api/me/notifications', 200],
+  ['get', '/api/me/notification-settings', 200],
+  ['get', '/api/push/vapid-key', 200],
+  ['post', '/api/notifications/unsubscribe', 200],
   ['post', '/api/auth/register', 201],
   ['post', '/api/auth/login', 200],
   ['post', '/api/auth/refresh', 200],
   ['post', '/api/auth/logout', 200],
+  ['post', '/api/auth/password-reset/request', 202],
+  ['post', '/api/auth/password-reset', 200],
+  ['post', '/api/auth/verify-email', 200],
+  ['post', '/api/me/email/verification', 202],
+  ['post', '/api/me/email', 200],
   ['patch', '/api/me', 200],
   ['post', '/api/rooms', 201],
   ['post', '/api/rooms/{roomId}/join', 200],
@@ -75,10 +91,12 @@ const briefRoutes: [string, string, number][] = [
   ['get', '/api/rooms/{roomId}/messages/{messageSeq}/thread', 200],
   ['get', '/api/rooms/{roomId}/pins', 200],
   ['get', '/api/rooms/{roomId}/settings', 200],
+  // issue 12: read markers
+  ['post', '/api/me/read-markers', 200],
 ];
 
 /** Reads of live state rather than the read model: no minSeq, no as-of header. */
-const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status', '/api/users/{userId}/avatar', '/api/rooms/{roomId}/files/{fileId}', '/api/rooms/{roomId}/files/{fileId}/thumb'];
+const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status', '/api/users/{userId}/avatar', '/api/rooms/{roomId}/files/{fileId}', '/api/rooms/{roomId}/files/{fileId}/thumb', '/api/push/vapid-key'];
 
 function refs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refs(n, out));
@@ -117,7 +135,7 @@ describe('OpenAPI document', () => {
   it('authenticated routes declare bearer security and 401; query routes declare minSeq and the as-of header', () => {
     for (const [method, path] of briefRoutes) {
       const op = doc.paths[path][method];
-      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh'].includes(path);
+      const open = ['/api/auth/register', '/api/auth/login', '/api/auth/refresh', '/api/auth/password-reset/request', '/api/auth/password-reset', '/api/auth/verify-email', '/api/notifications/unsubscribe'].includes(path);
       expect(op.security, path).toEqual(open ? [] : [{ bearer: [] }]);
       if (!open) expect(op.responses['401'].description).toContain('token_expired');
       if (method === 'get' && liveRoutes.includes(path)) {

@@ -4,4 +4,4 @@
 --   $1 = "MemberBanned"
 --   $2 = 1000
 --   $3 = 51
-select "a"."seq", "a"."at", "a"."type", "a"."actor_id", "u"."display_name" as "actor_name", "a"."room_id", "r"."name" as "room_name", "a"."user_id", "t"."display_name" as "user_name", "a"."data" from "rm_v2_0"."audit_log" as "a" left join "rm_v2_0"."users" as "u" on "u"."id" = "a"."actor_id" left join "rm_v2_0"."users" as "t" on "t"."id" = "a"."user_id" left join "rm_v2_0"."rooms" as "r" on "r"."id" = "a"."room_id" where "a"."type" = $1 and "a"."seq" < $2 order by "a"."seq" desc limit $3;
+select "a"."seq", "a"."at", "a"."type", "a"."actor_id", "u"."display_name" as "actor_name", "a"."room_id", "r"."name" as "room_name", "a"."user_id", "t"."display_name" as "user_name", "a"."data" from "rm_v3_0"."audit_log" as "a" left join "rm_v3_0"."users" as "u" on "u"."id" = "a"."actor_id" left join "rm_v3_0"."users" as "t" on "t"."id" = "a"."user_id" left join "rm_v3_0"."rooms" as "r" on "r"."id" = "a"."room_id" where "a"."type" = $1 and "a"."seq" < $2 order by "a"."seq" desc limit $3;

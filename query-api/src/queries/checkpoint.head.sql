@@ -4,4 +4,4 @@
 --   $1 = "chat"
 --   $2 = "user-1"
 --   $3 = "user-1"
-select (select "last_seq" from "rm_v2_0"."checkpoint" where "projection" = $1) as "last_seq", (select "deactivated" from "rm_v2_0"."users" where "id" = $2) as "deactivated", (select "server_admin" from "rm_v2_0"."users" where "id" = $3) as "server_admin";
+select (select "last_seq" from "rm_v3_0"."checkpoint" where "projection" = $1) as "last_seq", (select "deactivated" from "rm_v3_0"."users" where "id" = $2) as "deactivated", (select "server_admin" from "rm_v3_0"."users" where "id" = $3) as "server_admin";

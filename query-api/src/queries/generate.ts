@@ -8,6 +8,7 @@ import { UsersRepository } from '../users/users.repository';
 import { AuditRepository } from '../admin/audit.repository';
 import { DirectoryRepository } from '../users/directory.repository';
 import { ModerationRepository } from '../rooms/moderation.repository';
+import { UnreadRepository } from '../read-state/unread.repository';
 
 /**
  * Renders the SQL of the hot queries by running the real repository methods against a driver that records
@@ -28,7 +29,7 @@ export async function renderHotQueries(): Promise<Record<string, string>> {
       if (e.level === 'query') last = e.query;
     },
   });
-  const q = db.withSchema('rm_v2_0');
+  const q = db.withSchema('rm_v3_0');
   const out: Record<string, string> = {};
   const capture = async (name: string, what: string, run: () => Promise<unknown>) => {
     last = undefined;
@@ -55,6 +56,7 @@ export async function renderHotQueries(): Promise<Record<string, string>> {
   await capture('members.shared-with', 'NATS natter.query.shares-room: which users share a room with the caller (presence authorization).', () => members.sharedWith(q, 'user-1', ['user-2', 'user-3']));
   await capture('members.list', 'Members of a room with their names.', () => members.list(q, 'room-1'));
   await capture('rooms.my-rooms', 'GET /api/me/rooms: the caller\'s rooms by latest activity (room_members_user_idx).', () => rooms.listForMember(q, 'user-1'));
+  await capture('read-state.unread', 'GET /api/me/rooms: exact unread and mention counts per room (issue 12): ordinal arithmetic, index probes per room.', () => new UnreadRepository().forMember(q, 'user-1'));
   await capture('rooms.user-rooms', 'NATS natter.query.user-rooms: the slim form for the realtime edge.', () => rooms.listIdsForMember(q, 'user-1'));
   await capture('rooms.search-public', 'GET /api/rooms?q=: public rooms by name (rooms_public_idx).', () => rooms.listPublic(q, 'gen', 50));
   await capture('rooms.by-id', 'Room details.', () => rooms.findById(q, 'room-1'));

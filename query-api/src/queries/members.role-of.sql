@@ -4,4 +4,4 @@
 --   $1 = "room-1"
 --   $2 = "user-1"
 --   $3 = false
-select "m"."role" from "rm_v2_0"."room_members" as "m" inner join "rm_v2_0"."rooms" as "r" on "r"."id" = "m"."room_id" where "m"."room_id" = $1 and "m"."user_id" = $2 and "r"."deleted" = $3;
+select "m"."role" from "rm_v3_0"."room_members" as "m" inner join "rm_v3_0"."rooms" as "r" on "r"."id" = "m"."room_id" where "m"."room_id" = $1 and "m"."user_id" = $2 and "r"."deleted" = $3;

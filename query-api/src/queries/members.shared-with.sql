@@ -5,4 +5,4 @@
 --   $2 = false
 --   $3 = "user-2"
 --   $4 = "user-3"
-select distinct "theirs"."user_id" from "rm_v2_0"."room_members" as "mine" inner join "rm_v2_0"."room_members" as "theirs" on "theirs"."room_id" = "mine"."room_id" inner join "rm_v2_0"."rooms" as "r" on "r"."id" = "mine"."room_id" where "mine"."user_id" = $1 and "r"."deleted" = $2 and "theirs"."user_id" in ($3, $4);
+select distinct "theirs"."user_id" from "rm_v3_0"."room_members" as "mine" inner join "rm_v3_0"."room_members" as "theirs" on "theirs"."room_id" = "mine"."room_id" inner join "rm_v3_0"."rooms" as "r" on "r"."id" = "mine"."room_id" where "mine"."user_id" = $1 and "r"."deleted" = $2 and "theirs"."user_id" in ($3, $4);

@@ -6,4 +6,4 @@
 --   $3 = 1001
 --   $4 = 1002
 --   $5 = true
-select "seq" from "rm_v2_0"."messages" where "room_id" = $1 and "seq" in ($2, $3, $4) and "deleted" = $5;
+select "seq" from "rm_v3_0"."messages" where "room_id" = $1 and "seq" in ($2, $3, $4) and "deleted" = $5;

@@ -3,4 +3,4 @@
 -- Example parameters:
 --   $1 = "room-1"
 --   $2 = 1000
-select "seq", "id", "sender_id", "sent_at", "thread_root_seq", "deleted_seq" from "rm_v2_0"."messages" where "room_id" = $1 and "seq" = $2;
+select "seq", "id", "sender_id", "sent_at", "thread_root_seq", "deleted_seq" from "rm_v3_0"."messages" where "room_id" = $1 and "seq" = $2;

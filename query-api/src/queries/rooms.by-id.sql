@@ -3,4 +3,4 @@
 -- Example parameters:
 --   $1 = "room-1"
 --   $2 = false
-select "r"."id", "r"."name", "r"."topic", "r"."visibility", "r"."kind", "r"."archived", "r"."created_by", "r"."created_at", "r"."member_count", "r"."last_seq" from "rm_v2_0"."rooms" as "r" where "r"."id" = $1 and "r"."deleted" = $2;
+select "r"."id", "r"."name", "r"."topic", "r"."visibility", "r"."kind", "r"."archived", "r"."created_by", "r"."created_at", "r"."member_count", "r"."last_seq" from "rm_v3_0"."rooms" as "r" where "r"."id" = $1 and "r"."deleted" = $2;

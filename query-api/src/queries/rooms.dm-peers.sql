@@ -4,4 +4,4 @@
 --   $1 = "room-1"
 --   $2 = "room-2"
 --   $3 = "user-1"
-select "m"."room_id", "m"."user_id", "u"."username", "u"."display_name" from "rm_v2_0"."room_members" as "m" inner join "rm_v2_0"."users" as "u" on "u"."id" = "m"."user_id" where "m"."room_id" in ($1, $2) and "m"."user_id" <> $3 order by "m"."room_id", "u"."username_lower";
+select "m"."room_id", "m"."user_id", "u"."username", "u"."display_name" from "rm_v3_0"."room_members" as "m" inner join "rm_v3_0"."users" as "u" on "u"."id" = "m"."user_id" where "m"."room_id" in ($1, $2) and "m"."user_id" <> $3 order by "m"."room_id", "u"."username_lower";

@@ -3,4 +3,4 @@
 -- Example parameters:
 --   $1 = "user-1"
 --   $2 = false
-select "r"."id", "r"."name", "r"."topic", "r"."visibility", "r"."kind", "r"."archived", "r"."created_by", "r"."created_at", "r"."member_count", "r"."last_seq", "m"."role", "m"."joined_seq" from "rm_v2_0"."room_members" as "m" inner join "rm_v2_0"."rooms" as "r" on "r"."id" = "m"."room_id" where "m"."user_id" = $1 and "r"."deleted" = $2 order by "r"."last_seq" desc, "r"."id";
+select "r"."id", "r"."name", "r"."topic", "r"."visibility", "r"."kind", "r"."archived", "r"."created_by", "r"."created_at", "r"."member_count", "r"."last_seq", "m"."role", "m"."joined_seq" from "rm_v3_0"."room_members" as "m" inner join "rm_v3_0"."rooms" as "r" on "r"."id" = "m"."room_id" where "m"."user_id" = $1 and "r"."deleted" = $2 order by "r"."last_seq" desc, "r"."id";

@@ -6,4 +6,4 @@
 --   $3 = false
 --   $4 = "%gen%"
 --   $5 = 50
-select "r"."id", "r"."name", "r"."topic", "r"."visibility", "r"."kind", "r"."archived", "r"."created_by", "r"."created_at", "r"."member_count", "r"."last_seq" from "rm_v2_0"."rooms" as "r" where "r"."visibility" = $1 and "r"."kind" = $2 and "r"."deleted" = $3 and "r"."name" ilike $4 order by "r"."name", "r"."id" limit $5;
+select "r"."id", "r"."name", "r"."topic", "r"."visibility", "r"."kind", "r"."archived", "r"."created_by", "r"."created_at", "r"."member_count", "r"."last_seq" from "rm_v3_0"."rooms" as "r" where "r"."visibility" = $1 and "r"."kind" = $2 and "r"."deleted" = $3 and "r"."name" ilike $4 order by "r"."name", "r"."id" limit $5;

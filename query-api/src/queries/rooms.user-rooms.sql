@@ -3,4 +3,4 @@
 -- Example parameters:
 --   $1 = "user-1"
 --   $2 = false
-select "m"."room_id", "m"."joined_seq", "r"."last_seq" from "rm_v2_0"."room_members" as "m" inner join "rm_v2_0"."rooms" as "r" on "r"."id" = "m"."room_id" where "m"."user_id" = $1 and "r"."deleted" = $2 order by "r"."last_seq" desc, "m"."room_id";
+select "m"."room_id", "m"."joined_seq", "r"."last_seq" from "rm_v3_0"."room_members" as "m" inner join "rm_v3_0"."rooms" as "r" on "r"."id" = "m"."room_id" where "m"."user_id" = $1 and "r"."deleted" = $2 order by "r"."last_seq" desc, "m"."room_id";

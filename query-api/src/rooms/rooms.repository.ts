@@ -58,7 +58,7 @@ export class RoomsRepository {
   }
 
   /** The caller's rooms, most recently active first (queries/rooms.my-rooms.sql). */
-  async listForMember(q: ReadScope, userId: string): Promise<MyRoom[]> {
+  async listForMember(q: ReadScope, userId: string): Promise<Omit<MyRoom, 'unread'>[]> {
     const rows = await q
       .selectFrom('room_members as m')
       .innerJoin('rooms as r', 'r.id', 'm.room_id')

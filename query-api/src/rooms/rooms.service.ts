@@ -3,6 +3,7 @@ import type { Caller } from '../http/auth';
 import { MembersRepository } from '../members/members.repository';
 import type { ReadModelReader, Snapshot } from '../read-model/reader';
 import type { ReadScope } from '../read-model/scope';
+import { UnreadRepository } from '../read-state/unread.repository';
 import { ModerationRepository } from './moderation.repository';
 import { RoomsRepository, rowToRoom, type RoomColumns } from './rooms.repository';
 
@@ -21,12 +22,17 @@ export class RoomsService {
     private readonly rooms = new RoomsRepository(),
     private readonly members = new MembersRepository(),
     private readonly moderation = new ModerationRepository(),
+    private readonly unread = new UnreadRepository(),
   ) {}
 
   myRooms(caller: Caller, minSeq?: number): Promise<Snapshot<{ items: MyRoom[] }>> {
     return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => {
-      const items = await this.rooms.listForMember(q, caller.userId);
-      const peers = await this.rooms.peers(q, items.filter((r) => r.kind === 'dm').map((r) => r.id), caller.userId);
+      const rooms = await this.rooms.listForMember(q, caller.userId);
+      const [peers, unread] = await Promise.all([
+        this.rooms.peers(q, rooms.filter((r) => r.kind === 'dm').map((r) => r.id), caller.userId),
+        this.unread.forMember(q, caller.userId),
+      ]);
+      const items = rooms.map((r): MyRoom => ({ ...r, unread: unread.get(r.id) ?? { readSeq: r.joinedSeq, unread: 0, mentions: 0, firstUnreadSeq: null } }));
       return { items: items.map((r) => (r.kind === 'dm' ? { ...r, peers: peers.get(r.id) ?? [] } : r)) };
     });
   }

@@ -8,7 +8,7 @@ import { createKysely } from '@natter/infra/runtime';
 import { ensureDatabase, provisionAll, provisionBuckets, provisionStreams, startLocalPostgres } from '@natter/infra/provision';
 import { freePort } from '@natter/infra/testing';
 import { startGatewayRun, writeGatewayConfig } from './gateway';
-import { ensureJwtKeys } from './keys';
+import { ensureJwtKeys, ensureVapidKeys } from './keys';
 import { natsUnit } from './nats-unit';
 import { startService } from './service-process';
 import { watchReadModelUpgrade } from './upgrade-progress';
@@ -43,6 +43,11 @@ export interface StackOptions {
   basePort?: number;
   log: Logger;
   env?: Record<string, string>;
+  /**
+   * Web Push on (`npm run up`): a VAPID key pair kept in dataDir/keys for projectors (sending) and query-api
+   * (the public key browsers subscribe with). Off by default: a test stack sends no push unless it asks.
+   */
+  push?: boolean;
   /** Human progress lines: each start-up step, and every restart and give-up of a supervised process. */
   onProgress?: (step: string) => void;
   /** Restart backoff and crash-loop limit (defaultRestartPolicy). */
@@ -85,6 +90,8 @@ export interface Stack {
   services: { commandApi: ServiceProcess[]; queryApi: ServiceProcess[]; projectors: ServiceProcess[] };
   /** The nats-servers started here (none when NATS_URL was given). */
   natsNodes: NatsNode[];
+  /** The local mail catcher, started when no SMTP_URL is configured: where mail sent by Natter can be read. */
+  mailCatcher?: MailCatcherInfo;
   /** Every supervised process in start order: nats-server and postgres (when started here), services, nginx. */
   units: Unit[];
   publicKeyFile: string;
@@ -93,11 +100,19 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** The mail catcher of a stack: the SMTP URL services send to, the folder of .eml files, and its page. */
+export interface MailCatcherInfo {
+  smtpUrl: string;
+  dir: string;
+  pageUrl: string;
+}
+
 const entries = {
   commandApi: 'command-api/src/main.ts',
   queryApi: 'query-api/src/main.ts',
   projectors: 'projectors/src/main.ts',
   edge: 'realtime-edge/src/main.ts',
+  mailCatcher: 'infra/src/mail-catcher/main.ts',
 };
 
 /**
@@ -182,11 +197,20 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const keys = await ensureJwtKeys(join(o.dataDir, 'keys'));
     // Fixed ports from basePort + offset, or distinct free ones (asked for together, so none is handed out twice).
     const ports = async (offsets: number[]) => (o.basePort ? offsets.map((i) => o.basePort! + i) : freePorts(offsets.length));
+    // The gateway's port is chosen now: links in mail (PUBLIC_URL) point at it.
+    const gatewayHost = o.host ?? '127.0.0.1';
+    const gatewayPort = o.gateway !== false ? (o.gatewayPort ?? (await freePort())) : undefined;
+    const publicUrl = o.env?.PUBLIC_URL ?? process.env.PUBLIC_URL ?? (gatewayPort ? `http://${gatewayHost}:${gatewayPort}` : undefined);
+    const vapid = o.push ? await ensureVapidKeys(join(o.dataDir, 'keys')) : null;
     const common = {
       NATS_URL: natsUrl,
+      ...(publicUrl ? { PUBLIC_URL: publicUrl } : {}),
       DATABASE_URL: databaseUrl,
       NATTER_JWT_PUBLIC_KEY_FILE: keys.publicKeyFile,
       HOST: '127.0.0.1',
+      // Links in pushes and mails point at the gateway.
+      ...(o.gatewayPort ? { PUBLIC_URL: `http://${o.host ?? '127.0.0.1'}:${o.gatewayPort}` } : {}),
+      ...(vapid ? { NATTER_VAPID_PUBLIC_KEY_FILE: vapid.vapidPublicKeyFile } : {}),
       ...(o.env ?? {}),
     };
     // Each service reads its own port variable (COMMAND_API_PORT, ...): docs/architecture.md, Configuration.
@@ -206,7 +230,17 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       const got = await ports(Array.from({ length: n }, (_, i) => offset + 20 * i));
       return Promise.all(got.map((p, i) => start(n > 1 ? `${name}-${i + 1}` : name, entry, portVar, p, env)));
     };
-    const projectors = await many('projectors', entries.projectors, 'PROJECTORS_PORT', 3, count(o.instances?.projectors));
+    // No SMTP server configured: a local mail catcher receives what Natter sends (reset and verification
+    // links), so those work out of the box and nothing leaves the machine. Supervised like every service.
+    let mailCatcher: MailCatcherInfo | undefined;
+    if (!(o.env?.SMTP_URL ?? process.env.SMTP_URL)?.trim()) {
+      const [smtpPort, httpPort] = await ports([95, 96]);
+      const dir = join(o.dataDir, 'mail');
+      const svc = await start('mail-catcher', entries.mailCatcher, 'MAIL_CATCHER_HTTP_PORT', httpPort, { MAIL_CATCHER_DIR: dir, MAIL_CATCHER_SMTP_PORT: String(smtpPort) });
+      mailCatcher = { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, dir, pageUrl: svc.url + '/' };
+      Object.assign(common, { SMTP_URL: mailCatcher.smtpUrl });
+    }
+    const projectors = await many('projectors', entries.projectors, 'PROJECTORS_PORT', 3, count(o.instances?.projectors), vapid ? { NATTER_VAPID_PRIVATE_KEY_FILE: vapid.vapidPrivateKeyFile } : {});
     const commandApis = await many('command-api', entries.commandApi, 'COMMAND_API_PORT', 0, count(o.instances?.commandApi), { NATTER_JWT_PRIVATE_KEY_FILE: keys.privateKeyFile });
     const queryApis = await many('query-api', entries.queryApi, 'QUERY_API_PORT', 1, count(o.instances?.queryApi));
     const edgePorts = await ports(Array.from({ length: o.edges ?? (o.cluster ? 2 : 1) }, (_, i) => 10 + i));
@@ -217,8 +251,8 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       progress('starting the nginx gateway');
       const gw = {
         dir: join(o.dataDir, 'gateway'),
-        host: o.host ?? '127.0.0.1',
-        port: o.gatewayPort ?? (await freePort()),
+        host: gatewayHost,
+        port: gatewayPort!,
         commandPorts: commandApis.map((c) => c.port),
         queryPorts: queryApis.map((q) => q.port),
         edgePorts: edges.map((e) => e.port),
@@ -240,6 +274,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       edges,
       services: { commandApi: commandApis, queryApi: queryApis, projectors },
       natsNodes,
+      mailCatcher,
       units: supervisor.units,
       ...keys,
       stop,

@@ -7,7 +7,7 @@ import { repoRoot } from '../../src/stack/service-process';
 import { allProcs, descendants, groupMembers, listeningPorts, portListening, type Proc } from './procs';
 
 /** The processes `npm run up` supervises, as a test sees them: children of up.ts, named by their command line. */
-export type UnitName = 'nats-server' | 'postgres' | 'projectors' | 'command-api' | 'query-api' | 'edge-1' | 'nginx';
+export type UnitName = 'nats-server' | 'postgres' | 'projectors' | 'command-api' | 'query-api' | 'edge-1' | 'nginx' | 'mail-catcher';
 
 function unitOf(p: Proc): UnitName | null {
   const cmd = p.argv.join(' ');
@@ -18,6 +18,7 @@ function unitOf(p: Proc): UnitName | null {
   if (cmd.includes('command-api/src/main.ts')) return 'command-api';
   if (cmd.includes('query-api/src/main.ts')) return 'query-api';
   if (cmd.includes('realtime-edge/src/main.ts')) return 'edge-1';
+  if (cmd.includes('mail-catcher/main.ts')) return 'mail-catcher';
   return null;
 }
 

@@ -36,6 +36,10 @@ import type {
   ThreadPage,
   UploadResult,
   AvatarResult,
+  NotificationLevel,
+  NotificationSettingsBody,
+  NotificationSettingsView,
+  NotificationsPage,
 } from '@natter/contracts/browser';
 import { ApiError } from './errors';
 import type { Session } from './session';
@@ -64,6 +68,12 @@ export class Api {
   register = (body: RegisterBody) => this.call<AuthTokens>('POST', '/api/auth/register', { body, auth: false });
   login = (body: LoginBody) => this.call<AuthTokens>('POST', '/api/auth/login', { body, auth: false });
   logout = () => this.call<{ ok: true; seq: number }>('POST', '/api/auth/logout', { body: {} });
+  // ---- email links (issue 13)
+  requestPasswordReset = (login: string) => this.call<{ ok: true }>('POST', '/api/auth/password-reset/request', { body: { login }, auth: false });
+  completePasswordReset = (token: string, password: string) => this.call<{ ok: true; seq: number }>('POST', '/api/auth/password-reset', { body: { token, password }, auth: false });
+  verifyEmail = (token: string) => this.call<{ ok: true; email: string; seq: number }>('POST', '/api/auth/verify-email', { body: { token }, auth: false });
+  resendVerification = () => this.call<{ ok: true }>('POST', '/api/me/email/verification', { body: {} });
+  changeEmail = (email: string, password: string) => this.call<{ user: UserProfile; seq: number }>('POST', '/api/me/email', { body: { email, password } });
 
   // me
   me = () => this.call<{ user: UserProfile; asOfSeq: number }>('GET', '/api/me');
@@ -115,6 +125,19 @@ export class Api {
   resetPassword = (userId: string, password: string) => this.call<AdminUserResult>('POST', `/api/admin/users/${enc(userId)}/password`, { body: { password } });
   setRegistration = (registrationOpen: boolean) => this.call<{ registrationOpen: boolean; seq: number }>('PATCH', '/api/admin/settings', { body: { registrationOpen } });
   rebuild = () => this.call<RebuildStatus>('POST', '/api/admin/read-model/rebuild', { body: {} });
+
+  // ---- notifications (issue 13)
+  notifications = (opts: { before?: number; unread?: boolean; minSeq?: number } = {}) =>
+    this.call<NotificationsPage>('GET', '/api/me/notifications', { query: { before: opts.before, unread: opts.unread ? 'true' : undefined }, minSeq: opts.minSeq });
+  notificationSettings = (minSeq?: number) => this.call<NotificationSettingsView>('GET', '/api/me/notification-settings', { minSeq });
+  updateNotificationSettings = (body: NotificationSettingsBody) => this.call<{ seq: number }>('PATCH', '/api/me/notification-settings', { body });
+  updateRoomNotifications = (roomId: string, body: { level?: NotificationLevel | null; muted?: boolean }) =>
+    this.call<{ seq: number }>('PATCH', `/api/rooms/${enc(roomId)}/notification-settings`, { body });
+  muteThread = (roomId: string, rootSeq: number, muted: boolean) => this.call<{ seq: number }>('PATCH', `${msgPath(roomId, rootSeq)}/thread-mute`, { body: { muted } });
+  markNotificationsRead = (body: { seqs: number[] } | { upToSeq: number }) => this.call<{ seq: number }>('POST', '/api/me/notifications/read', { body });
+  vapidKey = () => this.call<{ publicKey: string | null }>('GET', '/api/push/vapid-key');
+  subscribePush = (sub: { endpoint: string; keys: { p256dh: string; auth: string } }) => this.call<{ subscriptionId: string }>('POST', '/api/me/push-subscriptions', { body: sub });
+  unsubscribeEmail = (token: string) => this.call<{ ok: true }>('POST', '/api/notifications/unsubscribe', { body: { token }, auth: false });
 
   /** History: the newest page, or the page just below `before`. Ascending by seq. */
   history = (roomId: string, opts: { before?: number; limit?: number; minSeq?: number } = {}) =>

@@ -38,6 +38,12 @@ export function describeError(e: unknown): string {
       return 'This room is archived: it can be read, not written in.';
     case 'invite_invalid':
       return 'This invite link is no longer valid (expired, used up or revoked).';
+    case 'link_invalid':
+      return 'This link is not valid (mistyped, or for an address you no longer use). Ask for a new one.';
+    case 'link_expired':
+      return 'This link has expired. Ask for a new one.';
+    case 'link_used':
+      return 'This link was already used. Ask for a new one if you need to.';
     case 'rate_limited':
       return 'Too many attempts. Please wait a moment and try again.';
     case 'validation_failed': {

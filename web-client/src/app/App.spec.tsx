@@ -13,7 +13,7 @@ const far = new Date(Date.now() + 3600_000).toISOString();
 const tokens: AuthTokens = { accessToken: 'a1', accessTokenExpiresAt: far, refreshToken: 'r1', refreshTokenExpiresAt: far, user: alice, seq: 1 };
 
 function room(id: string, name: string, lastSeq: number): MyRoom {
-  return { id, name, topic: `about ${name}`, visibility: 'public', kind: 'room', archived: false, createdBy: 'bob', createdAt: '2026-01-01T00:00:00Z', memberCount: 2, lastSeq, role: 'member', joinedSeq: 1 };
+  return { id, name, topic: `about ${name}`, visibility: 'public', kind: 'room', archived: false, createdBy: 'bob', createdAt: '2026-01-01T00:00:00Z', memberCount: 2, lastSeq, role: 'member', joinedSeq: 1, unread: { readSeq: lastSeq, unread: 0, mentions: 0, firstUnreadSeq: null } };
 }
 
 /** A scripted query/command API: answers by method and path, records every request. */
@@ -91,7 +91,7 @@ describe('the app, with a fake server and socket', () => {
       last().hello('alice');
       last().synced({ general: 10, random: 8 });
     });
-    expect(last().sent[0]).toEqual({ type: 'resume', rooms: {} });
+    expect(last().sent[0]).toEqual({ type: 'resume', rooms: {}, user: 'now' }); // the user's own events too (notifications on every device)
 
     // Open a room: history with author names; text stays text.
     await user.click(within(nav).getByRole('link', { name: /general/ }));
@@ -130,7 +130,7 @@ describe('the app, with a fake server and socket', () => {
     act(() => last().hello('alice'));
     // general: the ack put our message (seq 11) on screen, but only events move the position, so the
     // backfill repeats 11 (shown once) before the one that was missed.
-    expect(last().sent[0]).toEqual({ type: 'resume', rooms: { general: 10, random: 12 } });
+    expect(last().sent[0]).toEqual({ type: 'resume', rooms: { general: 10, random: 12 }, user: 'now' });
     act(() => {
       last().event('general', 11, messageEvent('general', 'hi all', { senderId: 'alice', clientMsgId: send.clientMsgId }));
       last().event('general', 13, messageEvent('general', 'while you were away', { senderId: 'bob' }));

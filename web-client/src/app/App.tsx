@@ -5,6 +5,8 @@ import { Api } from '../api/client';
 import { ApiError } from '../api/errors';
 import { Session } from '../api/session';
 import { LoginPage, RegisterPage } from '../features/auth/AuthPages';
+import { ForgotPasswordPage, ResetPasswordPage } from '../features/auth/PasswordResetPages';
+import { VerifyEmailPage } from '../features/auth/VerifyEmailPage';
 import { ProfilePage } from '../features/profile/ProfilePage';
 import { BrowseRooms } from '../features/rooms/BrowseRooms';
 import { CreateRoom } from '../features/rooms/CreateRoom';
@@ -20,6 +22,8 @@ import { DirectoryPage } from '../features/people/DirectoryPage';
 import { NewDirectMessage } from '../features/people/NewDirectMessage';
 import { UserProfilePage } from '../features/people/UserProfilePage';
 import { InvitePage } from '../features/rooms/InvitePage';
+import { NotificationSettingsPage } from '../features/notifications/NotificationSettingsPage';
+import { UnsubscribePage } from '../features/notifications/UnsubscribePage';
 import { RealtimeProvider } from './realtime';
 import type { SocketFactory } from '../realtime';
 
@@ -51,6 +55,10 @@ export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
     <Routes>
       <Route path="/login" element={<LoginPage />} />
       <Route path="/register" element={<RegisterPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route path="/verify-email" element={<VerifyEmailPage />} />
+      <Route path="/unsubscribe" element={<UnsubscribePage />} />
       <Route
         element={
           <RequireAuth createSocket={createSocket}>
@@ -67,6 +75,7 @@ export function AppRoutes({ createSocket }: { createSocket?: SocketFactory }) {
         <Route path="users/:userId" element={<UserProfilePage />} />
         <Route path="dm/new" element={<NewDirectMessage />} />
         <Route path="invite/:code" element={<InvitePage />} />
+        <Route path="settings/notifications" element={<NotificationSettingsPage />} />
         <Route path="admin" element={<AdminPage />}>
           <Route index element={<Navigate to="users" replace />} />
           <Route path="users" element={<AdminUsers />} />

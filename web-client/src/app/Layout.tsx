@@ -1,4 +1,5 @@
 import { Link, NavLink, Outlet, useMatch } from 'react-router';
+import { NotificationBell } from '../features/notifications/NotificationBell';
 import { DmList } from '../features/people/DmList';
 import { useMeProfile } from '../features/people/people.queries';
 import { RoomList } from '../features/rooms/RoomList';
@@ -31,6 +32,7 @@ export function Layout() {
           <span className="visually-hidden">Connection: {STATUS_TEXT[status]}</span>
         </span>
         <nav className="topbar__nav" aria-label="Account">
+          <NotificationBell />
           {serverAdmin && (
             <NavLink to="/admin" className="topbar__link topbar__link--fixed">
               Admin

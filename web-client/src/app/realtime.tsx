@@ -27,6 +27,7 @@ import { changesRoomInfo, timelineItemOf } from '../features/timeline/registry';
 import { ReadMarkers } from '../state/read-markers';
 import { useAuth } from './auth';
 import { queryKeys } from './keys';
+import { followNotifications } from '../features/notifications/notifications.queries';
 
 export interface RealtimeValue {
   client: RealtimeClient;
@@ -89,6 +90,7 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
         timelines,
         outbox,
         newId: newClientId,
+        userEvents: true,
         log: (msg, data) => console.debug(`[realtime] ${msg}`, data ?? ''),
       });
       const refreshRoom = (roomId: string) => {
@@ -96,7 +98,10 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
           void qc.invalidateQueries({ queryKey: key });
         }
       };
+      const notifications = followNotifications(qc, (seq) => api.observe(seq), userId);
+      const offUserEvent = client.onUserEvent((seq, event) => notifications.onUserEvent(seq, event));
       const offEvent = client.onEvent((roomId, seq, event) => {
+        notifications.onRoomEvent(roomId, seq, event);
         if (changesRoomInfo(event.type)) {
           // The refetch must see this event: the read model may be a few ms behind the socket.
           api.observe(seq);
@@ -120,6 +125,8 @@ export function RealtimeProvider({ children, createSocket = browserSocket }: { c
         window.removeEventListener('pagehide', flushOnHide);
         client.stop();
         offEvent();
+        offUserEvent();
+        notifications.stop();
         offGap();
         offReset();
         detach();

@@ -27,7 +27,15 @@ export interface RealtimeOptions {
   log?: (msg: string, data?: unknown) => void;
   /** Typing and presence state (a fresh one by default). */
   signals?: LiveSignals;
+  /**
+   * Opt in to the user's own events (`user_event`: read markers, profile changes) on every connection: the
+   * first resume asks for them live from now (`user: "now"`), later ones from the last one applied.
+   */
+  userEvents?: boolean;
 }
+
+/** A `user_event` (seq, envelope), or the user's events in (after, upto] skipped (`user_truncated`) / void (`reset`). */
+export type UserEventListener = (seq: number, event: EventEnvelope) => void;
 
 /** Error codes worth retrying by themselves; any other error fails the message until the user retries. */
 const TRANSIENT = new Set(['rate_limited', 'unavailable', 'overloaded', 'internal', 'conflict', 'projection_lagging']);
@@ -69,6 +77,10 @@ export class RealtimeClient {
   private followed: string[] = [];
   private presenceRequest: string | null = null;
   private readonly typingSentAt = new Map<string, number>();
+  /** Last seq of the user's own subject applied (user_event / synced), null before the first synced. */
+  private userPos: number | null = null;
+  private readonly userEventListeners = new Set<UserEventListener>();
+  private readonly userSyncListeners = new Set<(seq: number) => void>();
 
   constructor(options: RealtimeOptions) {
     this.opts = {
@@ -78,6 +90,7 @@ export class RealtimeClient {
       ackTimeoutMs: 15_000,
       maxSendAttempts: 3,
       signals: new LiveSignals(),
+      userEvents: false,
       ...options,
     };
     const { url, createSocket, auth, backoff, random, heartbeatMs, log } = this.opts;
@@ -136,6 +149,27 @@ export class RealtimeClient {
   onEvent(fn: RoomEventListener): () => void {
     this.eventListeners.add(fn);
     return () => this.eventListeners.delete(fn);
+  }
+
+  /** The user's own events (user_event), each once, in seq order; only with the `userEvents` option. */
+  onUserEvent(fn: UserEventListener): () => void {
+    this.userEventListeners.add(fn);
+    return () => this.userEventListeners.delete(fn);
+  }
+
+  /**
+   * The user's own events are complete up to `seq` and what was derived from them may be stale: after every
+   * `synced` (a first connection, or one back from an absence) and a `user_truncated`. Reload the state built
+   * from them (e.g. `GET /api/me/rooms?minSeq=<seq>`) and apply only later user events on top.
+   */
+  onUserSynced(fn: (seq: number) => void): () => void {
+    this.userSyncListeners.add(fn);
+    return () => this.userSyncListeners.delete(fn);
+  }
+
+  /** Last seq of the user's own events applied (null before the first `synced` with `user`). */
+  get userPosition(): number | null {
+    return this.userPos;
   }
 
   /** A room skipped events (`truncated`): what was derived from them (members, room details) is stale. */
@@ -213,7 +247,7 @@ export class RealtimeClient {
       case 'hello':
         this.userId = frame.userId;
         this.resetApplied = false;
-        this.conn.write(resumeFrame(timelines));
+        this.conn.write(resumeFrame(timelines, this.opts.userEvents ? (this.userPos ?? 'now') : undefined));
         return;
       case 'event':
         if (!applyEvent(timelines, this.userId, frame.room, frame.seq, frame.event)) return;
@@ -225,6 +259,7 @@ export class RealtimeClient {
         return;
       case 'synced':
         applySynced(timelines, frame);
+        if (frame.user !== undefined) this.userSynced(frame.user);
         this.conn.markOnline();
         this.flush();
         if (this.followed.length > 0) this.sendFollow();
@@ -249,6 +284,14 @@ export class RealtimeClient {
         }
         if (frame.id && this.inFlight.has(frame.id)) return this.onSendError(frame.id, frame.code, frame.message, frame.retryAfterMs);
         return this.onUnnamedError(frame.code, frame.message);
+      case 'user_event':
+        if (this.userPos !== null && frame.seq <= this.userPos) return;
+        this.userPos = frame.seq;
+        for (const fn of this.userEventListeners) fn(frame.seq, frame.event);
+        return;
+      case 'user_truncated':
+        this.userSynced(frame.upto);
+        return;
       case 'pong':
         return;
       case 'reconnect':
@@ -267,9 +310,15 @@ export class RealtimeClient {
     for (const fn of this.eventListeners) fn(roomId, seq, event);
   }
 
+  private userSynced(seq: number): void {
+    this.userPos = Math.max(this.userPos ?? 0, seq);
+    for (const fn of this.userSyncListeners) fn(this.userPos);
+  }
+
   private applyResetOnce(epoch: string | null): void {
     if (this.resetApplied) return;
     this.resetApplied = true;
+    this.userPos = null;
     this.opts.log?.('reset: dropping every position', { epoch });
     // Nothing may stay in flight: the outbox decides per message (resume.ts applyReset).
     for (const id of [...this.inFlight.keys()]) this.takeInFlight(id);

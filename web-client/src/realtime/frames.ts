@@ -26,7 +26,15 @@ export function parseFrame(data: unknown): ServerFrame | null {
       break;
     }
     case 'synced':
-      if (!o.rooms || typeof o.rooms !== 'object' || !optStr('epoch')) return null;
+      if (!o.rooms || typeof o.rooms !== 'object' || !optStr('epoch') || !(o.user === undefined || num('user'))) return null;
+      break;
+    case 'user_event': {
+      const e = o.event as Record<string, unknown> | null;
+      if (!num('seq') || !e || typeof e.type !== 'string') return null;
+      break;
+    }
+    case 'user_truncated':
+      if (!num('after') || !num('upto')) return null;
       break;
     case 'truncated':
       if (!str('room') || !num('after') || !num('upto')) return null;

@@ -1,5 +1,5 @@
 /** The realtime module: WebSocket client, resume, timelines and outbox. Framework-free. */
-export { RealtimeClient, type RealtimeOptions } from './client';
+export { RealtimeClient, type RealtimeOptions, type UserEventListener } from './client';
 export { parseFrame } from './frames';
 export { Timelines, eventToItem, ownEventTypes, type RoomTimeline, type EventToItem } from './timeline';
 export { emptyThread, mergeThreadPage, applyToThread, type ThreadState } from './threads';

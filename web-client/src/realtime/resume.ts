@@ -11,10 +11,13 @@ import type { Timelines } from './timeline';
 type Synced = Extract<ServerFrame, { type: 'synced' }>;
 type Truncated = Extract<ServerFrame, { type: 'truncated' }>;
 
-/** The `resume` frame: every tracked position, and the epoch they belong to (when known). */
-export function resumeFrame(timelines: Timelines): ClientFrame {
+/**
+ * The `resume` frame: every tracked position, and the epoch they belong to (when known); `user` opts in to the
+ * user's own events (the last seq applied, or 'now').
+ */
+export function resumeFrame(timelines: Timelines, user?: number | 'now'): ClientFrame {
   const epoch = timelines.epoch;
-  return { type: 'resume', ...(epoch ? { epoch } : {}), rooms: timelines.positions() };
+  return { type: 'resume', ...(epoch ? { epoch } : {}), rooms: timelines.positions(), ...(user === undefined ? {} : { user }) };
 }
 
 /** `synced`: complete up to these positions; tracked rooms it does not list are rooms the user is no longer in. */

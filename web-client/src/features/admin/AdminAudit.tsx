@@ -5,7 +5,7 @@ import { useAudit } from './admin.queries';
 
 /** The event types an admin filters the log by most (any type can be filtered: the API takes any name). */
 const TYPES = [
-  'UserRegistered', 'SessionStarted', 'SessionRevoked', 'UserDeactivated', 'UserReactivated', 'PasswordReset', 'ProfileUpdated',
+  'UserRegistered', 'SessionStarted', 'SessionRevoked', 'UserDeactivated', 'UserReactivated', 'PasswordReset', 'ProfileUpdated', 'EmailChanged', 'EmailVerified',
   'ServerAdminGranted', 'ServerAdminRevoked', 'RegistrationChanged',
   'RoomCreated', 'RoomUpdated', 'RoomArchived', 'RoomUnarchived', 'RoomDeleted', 'MemberJoined', 'MemberLeft', 'MemberRoleChanged',
   'OwnershipTransferred', 'MemberBanned', 'MemberUnbanned', 'InviteCreated', 'InviteRevoked', 'DirectMessageStarted',

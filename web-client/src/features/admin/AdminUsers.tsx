@@ -41,6 +41,7 @@ function UserRow({ user: u }: { user: AdminUser }) {
       <div className="admin-row__main">
         <span className="admin-row__title">{u.displayName}</span> <span className="members__user">@{u.username}</span>
         <span className="admin-row__meta">{u.email}</span>
+        {u.emailVerified ? <span className="badge badge--ok">email verified</span> : <span className="badge">email not verified</span>}
         {u.serverAdmin && <span className="badge">server admin</span>}
         {u.deactivated && <span className="badge badge--danger">deactivated</span>}
       </div>

@@ -4,7 +4,7 @@ import { useAuth } from '../../app/auth';
 import { LoginForm } from './LoginForm';
 import { RegisterForm } from './RegisterForm';
 
-function AuthShell({ title, children, footer }: { title: string; children: ReactNode; footer: ReactNode }) {
+export function AuthShell({ title, children, footer }: { title: string; children: ReactNode; footer: ReactNode }) {
   return (
     <main className="auth">
       <div className="auth__card">
@@ -27,6 +27,9 @@ export function LoginPage() {
   return (
     <AuthShell title="Log in" footer={<>New here? <Link to="/register" state={{ from }}>Create an account</Link></>}>
       <LoginForm onSubmit={async (login, password) => signIn(await api.login({ login, password }))} />
+      <p className="auth__aside">
+        <Link to="/forgot-password">Forgot your password?</Link>
+      </p>
     </AuthShell>
   );
 }

@@ -7,6 +7,7 @@ import { applyToThread, emptyThread, mergeThreadPage, type ThreadState } from '.
 import { Composer, type MentionCandidate } from './Composer';
 import type { MessageControls } from './message-controls';
 import { MessageItem } from './MessageItem';
+import { MuteThreadButton } from '../notifications/MuteThreadButton';
 
 type Action =
   | { kind: 'page'; page: Parameters<typeof mergeThreadPage>[1]; direction: 'newest' | 'older' }
@@ -78,6 +79,7 @@ export function ThreadPane({ roomId, rootSeq, controls, nameOf, members, onClose
     <aside className="side-panel thread sheet" aria-labelledby="thread-title" data-testid="thread">
       <div className="members__head">
         <h2 id="thread-title">Thread</h2>
+        <MuteThreadButton roomId={roomId} rootSeq={rootSeq} />
         <button type="button" className="btn btn--ghost btn--small" onClick={onClose}>
           Close
         </button>

@@ -5,6 +5,7 @@ import { describeError } from '../../api/errors';
 import { useAuth, useMe } from '../../app/auth';
 import { Avatar, pictureChanged } from '../people/Avatar';
 import { useMeProfile } from '../people/people.queries';
+import { EmailSettings } from './EmailSettings';
 
 export function ProfilePage() {
   const { api, session } = useAuth();
@@ -70,7 +71,16 @@ export function ProfilePage() {
         {me.email && (
           <>
             <dt>Email</dt>
-            <dd>{me.email}</dd>
+            <dd>
+              <EmailSettings
+                email={full.data?.email ?? me.email}
+                verified={full.data?.emailVerified ?? me.emailVerified ?? false}
+                onChanged={(user) => {
+                  session.updateUser(user);
+                  void full.refetch();
+                }}
+              />
+            </dd>
           </>
         )}
         {full.data?.serverAdmin && (

@@ -1,0 +1,58 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { NatterError, Subjects, type NewEvent } from '@natter/contracts';
+import { UserAggregate, type UserState } from '../accounts/user.aggregate';
+import { mustSee, RoomAggregate } from '../rooms/room.aggregate';
+import { AggregateRepository } from '../shared/aggregates';
+import { MuteThreadCommand, UpdateNotificationSettingsCommand, UpdateRoomNotificationSettingsCommand } from './notification-settings.command';
+
+/** Settings are the user's own: appended to `ev.user.<userId>` after checking the account (and the room for a room's settings). */
+function appendForUser(aggregates: AggregateRepository, userId: string, event: NewEvent): Promise<{ seq: number }> {
+  return aggregates.execute(UserAggregate, Subjects.user(userId), userId, ({ state }) => {
+    mustBeActive(state);
+    return { events: [event], reply: (after) => ({ seq: after.version }) };
+  });
+}
+
+function mustBeActive(s: UserState): void {
+  if (!s.exists) throw new NatterError('user_not_found');
+  if (s.deactivated) throw new NatterError('user_deactivated');
+}
+
+/** Missing-or-not-yours: a room you cannot see is room_not_found, one you are not in not_member. */
+async function mustBeMember(aggregates: AggregateRepository, roomId: string, userId: string): Promise<void> {
+  const { state } = await aggregates.load(RoomAggregate, Subjects.roomMeta(roomId));
+  mustSee(state, userId);
+  if (state.deleted) throw new NatterError('room_not_found');
+  if (!state.members[userId]) throw new NatterError('not_member');
+}
+
+@CommandHandler(UpdateNotificationSettingsCommand)
+export class UpdateNotificationSettingsHandler implements ICommandHandler<UpdateNotificationSettingsCommand> {
+  constructor(@Inject(AggregateRepository) private readonly aggregates: AggregateRepository) {}
+
+  execute({ caller, input }: UpdateNotificationSettingsCommand): Promise<{ seq: number }> {
+    return appendForUser(this.aggregates, caller.userId, { type: 'NotificationSettingsChanged', data: { userId: caller.userId, ...input } });
+  }
+}
+
+@CommandHandler(UpdateRoomNotificationSettingsCommand)
+export class UpdateRoomNotificationSettingsHandler implements ICommandHandler<UpdateRoomNotificationSettingsCommand> {
+  constructor(@Inject(AggregateRepository) private readonly aggregates: AggregateRepository) {}
+
+  async execute({ caller, roomId, level, muted }: UpdateRoomNotificationSettingsCommand): Promise<{ seq: number }> {
+    await mustBeMember(this.aggregates, roomId, caller.userId);
+    const data = { userId: caller.userId, roomId, ...(level !== undefined ? { level } : {}), ...(muted !== undefined ? { muted } : {}) };
+    return appendForUser(this.aggregates, caller.userId, { type: 'RoomNotificationSettingsChanged', data });
+  }
+}
+
+@CommandHandler(MuteThreadCommand)
+export class MuteThreadHandler implements ICommandHandler<MuteThreadCommand> {
+  constructor(@Inject(AggregateRepository) private readonly aggregates: AggregateRepository) {}
+
+  async execute({ caller, roomId, rootSeq, muted }: MuteThreadCommand): Promise<{ seq: number }> {
+    await mustBeMember(this.aggregates, roomId, caller.userId);
+    return appendForUser(this.aggregates, caller.userId, { type: 'ThreadMuteChanged', data: { userId: caller.userId, roomId, rootSeq, muted } });
+  }
+}

@@ -1,0 +1,85 @@
+import type { StoredEvent } from '@natter/contracts';
+import type { Projection } from '../runtime/projection';
+import { decideRecipients, excerptOf, newFollowers } from './decide';
+import { NotifyRepository } from './notify.repository';
+
+export interface NotificationsProjectionOptions {
+  /**
+   * Only events this recent get push and email deliveries. Replaying history (a rebuild, a new deployment of
+   * this projection on an old stream) fills the center without mailing anyone about last year's messages.
+   */
+  deliveryHorizonMs: number;
+  /** How long one minute of email delay lasts (60000; tests shorten it). */
+  emailDelayMinuteMs?: number;
+  now?: () => number;
+}
+
+/**
+ * The notifications projection (issue 13): decides who is notified of what, in stream order, with the
+ * settings as they were at that point of the stream; writes the notification center and the push/email
+ * outbox in the batch's transaction, together with its checkpoint (`notify.checkpoint`). It keeps its own
+ * copy of what it needs (room members, thread followers, settings) rather than reading the chat read model,
+ * which has another checkpoint and may be ahead or behind. Events are applied one by one (a decision reads
+ * what the previous events wrote); its tables are in the `notify` schema, not the versioned read model.
+ */
+export function notificationsProjection(o: NotificationsProjectionOptions): Projection {
+  const now = o.now ?? Date.now;
+  return {
+    name: 'notifications',
+    async apply(trx, _schema, events) {
+      const repo = new NotifyRepository(trx);
+      for (const e of events) await applyOne(repo, e, now() - Date.parse(e.at) <= o.deliveryHorizonMs, o.emailDelayMinuteMs ?? 60_000);
+    },
+  };
+}
+
+async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: boolean, minuteMs: number): Promise<void> {
+  switch (e.type) {
+    case 'UserRegistered':
+      return repo.putUser(e.data.userId, e.data.displayName, e.data.email);
+    case 'ProfileUpdated':
+      if (e.data.displayName !== undefined) await repo.renameUser(e.data.userId, e.data.displayName);
+      return;
+    case 'RoomCreated':
+      return repo.putRoom(e.data.roomId, e.data.name, false);
+    case 'RoomUpdated':
+      if (e.data.name !== undefined) await repo.renameRoom(e.data.roomId, e.data.name);
+      return;
+    case 'DirectMessageStarted':
+      return repo.putRoom(e.data.roomId, null, true);
+    case 'RoomDeleted':
+      return repo.deleteRoom(e.data.roomId);
+    case 'MemberJoined':
+      return repo.join(e.data.roomId, e.data.userId);
+    case 'MemberLeft':
+    case 'MemberBanned':
+      return repo.leave(e.data.roomId, e.data.userId);
+    case 'MessageSent': {
+      const d = e.data;
+      const rootSeq = d.thread?.rootSeq ?? null;
+      const followers = new Set(rootSeq ? await repo.threadFollowers(d.roomId, rootSeq) : []);
+      const isDm = await repo.roomIsDm(d.roomId);
+      const everyone = isDm || !!(d.mentions?.room || d.mentions?.here);
+      const named = [...(d.mentions?.userIds ?? []), ...followers, ...(d.thread ? [d.thread.rootSenderId] : [])];
+      const recipients = decideRecipients(d, isDm, await repo.candidates(d.roomId, named, everyone, rootSeq, followers));
+      await repo.insertNotifications(recipients, { seq: e.seq, roomId: d.roomId, messageSeq: e.seq, threadRootSeq: rootSeq, actorId: d.senderId, excerpt: excerptOf(d.text), at: e.at });
+      if (deliver) await repo.insertDeliveries(recipients.map((r) => r.userId), e.seq, d.roomId, e.at, minuteMs);
+      if (rootSeq) await repo.follow(d.roomId, rootSeq, newFollowers(d));
+      return;
+    }
+    case 'MessageEdited':
+      return repo.editExcerpt(e.data.roomId, e.data.messageSeq, excerptOf(e.data.text));
+    case 'MessageDeleted':
+      return repo.deleteMessage(e.data.roomId, e.data.messageSeq);
+    case 'NotificationSettingsChanged':
+      return repo.settings(e.data.userId, e.data);
+    case 'RoomNotificationSettingsChanged':
+      return repo.roomSettings(e.data.userId, e.data.roomId, e.data.level, e.data.muted);
+    case 'ThreadMuteChanged':
+      return repo.threadMute(e.data.userId, e.data.roomId, e.data.rootSeq, e.data.muted);
+    case 'NotificationsRead':
+      return repo.markRead(e.data.userId, e.data.seqs, e.data.upToSeq);
+    default:
+      return;
+  }
+}

@@ -1,0 +1,155 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { NotificationKind, NotificationLevel, QuietHours } from '@natter/contracts';
+import type { Candidate } from './decide';
+
+// The notify schema (infra/migrations/command/007_notifications.sql) is written with raw SQL: its tables are
+// not part of the versioned read model's kysely types (ReadModelDB), and every statement is short.
+type Db = Kysely<any> | Transaction<any>;
+
+export const NotifySchema = 'notify';
+
+/** All writes of the notifications projection, inside the batch's transaction. */
+export class NotifyRepository {
+  constructor(private readonly db: Db) {}
+
+  async putUser(userId: string, displayName: string, email: string): Promise<void> {
+    await sql`insert into notify.users (user_id, display_name, email) values (${userId}, ${displayName}, ${email})
+      on conflict (user_id) do update set display_name = excluded.display_name, email = excluded.email`.execute(this.db);
+  }
+
+  async renameUser(userId: string, displayName: string): Promise<void> {
+    await sql`update notify.users set display_name = ${displayName} where user_id = ${userId}`.execute(this.db);
+  }
+
+  async putRoom(roomId: string, name: string | null, isDm: boolean): Promise<void> {
+    await sql`insert into notify.rooms (room_id, name, is_dm) values (${roomId}, ${name}, ${isDm}) on conflict (room_id) do nothing`.execute(this.db);
+  }
+
+  async renameRoom(roomId: string, name: string): Promise<void> {
+    await sql`update notify.rooms set name = ${name} where room_id = ${roomId}`.execute(this.db);
+  }
+
+  async deleteRoom(roomId: string): Promise<void> {
+    await sql`update notify.rooms set deleted = true where room_id = ${roomId}`.execute(this.db);
+    await sql`delete from notify.room_members where room_id = ${roomId}`.execute(this.db);
+    await sql`delete from notify.notifications where room_id = ${roomId}`.execute(this.db);
+    await this.cancelDeliveries(sql`room_id = ${roomId}`);
+  }
+
+  async join(roomId: string, userId: string): Promise<void> {
+    await sql`insert into notify.room_members (room_id, user_id) values (${roomId}, ${userId}) on conflict do nothing`.execute(this.db);
+  }
+
+  /** Leaving takes the room's notifications out of the person's center (nobody sees a room they are not in). */
+  async leave(roomId: string, userId: string): Promise<void> {
+    await sql`delete from notify.room_members where room_id = ${roomId} and user_id = ${userId}`.execute(this.db);
+    await sql`delete from notify.notifications where room_id = ${roomId} and user_id = ${userId}`.execute(this.db);
+    await this.cancelDeliveries(sql`room_id = ${roomId} and user_id = ${userId}`);
+  }
+
+  async roomIsDm(roomId: string): Promise<boolean> {
+    const r = await sql<{ is_dm: boolean }>`select is_dm from notify.rooms where room_id = ${roomId}`.execute(this.db);
+    return r.rows[0]?.is_dm ?? false;
+  }
+
+  async threadFollowers(roomId: string, rootSeq: number): Promise<string[]> {
+    const r = await sql<{ user_id: string }>`select user_id from notify.thread_followers where room_id = ${roomId} and root_seq = ${rootSeq}`.execute(this.db);
+    return r.rows.map((x) => x.user_id);
+  }
+
+  async follow(roomId: string, rootSeq: number, userIds: string[]): Promise<void> {
+    if (!userIds.length) return;
+    await sql`insert into notify.thread_followers (room_id, root_seq, user_id) select ${roomId}, ${rootSeq}, unnest(${userIds}::text[]) on conflict do nothing`.execute(this.db);
+  }
+
+  /**
+   * The members who could be notified: everyone when the message is room-wide (a DM, @room/@here), otherwise
+   * those it names (mentions, the thread's people) and those who asked for every message. With their settings.
+   */
+  async candidates(roomId: string, named: string[], everyone: boolean, rootSeq: number | null, followers: ReadonlySet<string>): Promise<Candidate[]> {
+    const r = await sql<{ user_id: string; level: string | null; room_level: string | null; room_muted: boolean | null; thread_muted: boolean }>`
+      select m.user_id, s.level, rs.level as room_level, rs.muted as room_muted,
+             (${rootSeq}::bigint is not null and exists (select 1 from notify.thread_mutes t where t.user_id = m.user_id and t.room_id = m.room_id and t.root_seq = ${rootSeq}::bigint)) as thread_muted
+        from notify.room_members m
+        left join notify.settings s on s.user_id = m.user_id
+        left join notify.room_settings rs on rs.user_id = m.user_id and rs.room_id = m.room_id
+       where m.room_id = ${roomId}
+         and (${everyone}::boolean or m.user_id = any(${named}::text[]) or s.level = 'all' or rs.level = 'all')`.execute(this.db);
+    return r.rows.map((x) => ({
+      userId: x.user_id,
+      level: (x.level ?? 'mentions') as NotificationLevel,
+      roomLevel: x.room_level as NotificationLevel | null,
+      roomMuted: x.room_muted ?? false,
+      threadMuted: x.thread_muted,
+      followsThread: followers.has(x.user_id),
+    }));
+  }
+
+  async insertNotifications(rows: { userId: string; kind: NotificationKind }[], n: { seq: number; roomId: string; messageSeq: number; threadRootSeq: number | null; actorId: string; excerpt: string; at: string }): Promise<void> {
+    if (!rows.length) return;
+    await sql`insert into notify.notifications (user_id, seq, kind, room_id, message_seq, thread_root_seq, actor_id, excerpt, at)
+      select u, ${n.seq}::bigint, k, ${n.roomId}::text, ${n.messageSeq}::bigint, ${n.threadRootSeq}::bigint, ${n.actorId}::text, ${n.excerpt}::text, ${n.at}::timestamptz
+        from unnest(${rows.map((r) => r.userId)}::text[], ${rows.map((r) => r.kind)}::text[]) as x(u, k)
+      on conflict do nothing`.execute(this.db);
+  }
+
+  /**
+   * The outbox rows for push and email, per the recipients' settings at this point of the stream. Email is due
+   * after the person's delay (the digest waits for it); push at once. Already-present rows (a replay) stay.
+   */
+  async insertDeliveries(userIds: string[], seq: number, roomId: string, at: string, minuteMs = 60_000): Promise<void> {
+    if (!userIds.length) return;
+    await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
+      select m.user_id, ${seq}::bigint, 'push', ${roomId}::text, ${at}::timestamptz
+        from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
+       where coalesce(s.push, true)
+      union all
+      select m.user_id, ${seq}::bigint, 'email', ${roomId}::text, ${at}::timestamptz + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
+        from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
+       where coalesce(s.email, true)
+      on conflict do nothing`.execute(this.db);
+  }
+
+  async editExcerpt(roomId: string, messageSeq: number, excerpt: string): Promise<void> {
+    await sql`update notify.notifications set excerpt = ${excerpt} where room_id = ${roomId} and message_seq = ${messageSeq}`.execute(this.db);
+  }
+
+  /** A deleted message's notifications go, and what was not sent yet is cancelled. */
+  async deleteMessage(roomId: string, messageSeq: number): Promise<void> {
+    const r = await sql<{ user_id: string; seq: string }>`delete from notify.notifications where room_id = ${roomId} and message_seq = ${messageSeq} returning user_id, seq`.execute(this.db);
+    for (const row of r.rows) await this.cancelDeliveries(sql`user_id = ${row.user_id} and seq = ${row.seq}`);
+  }
+
+  async markRead(userId: string, seqs: number[] | undefined, upToSeq: number | undefined): Promise<void> {
+    if (seqs) await sql`update notify.notifications set read = true where user_id = ${userId} and seq = any(${seqs}::bigint[]) and not read`.execute(this.db);
+    else await sql`update notify.notifications set read = true where user_id = ${userId} and seq <= ${upToSeq ?? 0} and not read`.execute(this.db);
+  }
+
+  async settings(userId: string, s: { level?: string; push?: boolean; email?: boolean; emailDelayMinutes?: number; quietHours?: QuietHours | null }): Promise<void> {
+    await sql`insert into notify.settings (user_id) values (${userId}) on conflict do nothing`.execute(this.db);
+    await sql`update notify.settings set
+        level = coalesce(${s.level ?? null}, level),
+        push = coalesce(${s.push ?? null}::boolean, push),
+        email = coalesce(${s.email ?? null}::boolean, email),
+        email_delay_minutes = coalesce(${s.emailDelayMinutes ?? null}::int, email_delay_minutes),
+        quiet_hours = case when ${s.quietHours !== undefined} then ${s.quietHours === undefined ? null : JSON.stringify(s.quietHours)}::jsonb else quiet_hours end
+      where user_id = ${userId}`.execute(this.db);
+  }
+
+  async roomSettings(userId: string, roomId: string, level: string | null | undefined, muted: boolean | undefined): Promise<void> {
+    await sql`insert into notify.room_settings (user_id, room_id) values (${userId}, ${roomId}) on conflict do nothing`.execute(this.db);
+    await sql`update notify.room_settings set
+        level = case when ${level !== undefined} then ${level ?? null} else level end,
+        muted = coalesce(${muted ?? null}::boolean, muted)
+      where user_id = ${userId} and room_id = ${roomId}`.execute(this.db);
+  }
+
+  async threadMute(userId: string, roomId: string, rootSeq: number, muted: boolean): Promise<void> {
+    if (muted) await sql`insert into notify.thread_mutes (user_id, room_id, root_seq) values (${userId}, ${roomId}, ${rootSeq}) on conflict do nothing`.execute(this.db);
+    else await sql`delete from notify.thread_mutes where user_id = ${userId} and room_id = ${roomId} and root_seq = ${rootSeq}`.execute(this.db);
+  }
+
+  private async cancelDeliveries(where: ReturnType<typeof sql>): Promise<void> {
+    await sql`update notify.deliveries set status = 'cancelled', done_at = now() where status = 'pending' and ${where}`.execute(this.db);
+  }
+}

@@ -1,0 +1,195 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
+import { startStack, type Stack } from '../../src/stack/index';
+import { repoRoot } from '../../src/stack/service-process';
+import { relaxedRateLimits } from '../support/limits';
+
+/**
+ * The notification center and settings page in Chromium (issue 13): Bob on a phone and on a desktop, Ann
+ * mentioning him. The bell counts live on both devices, "mark all read" on one clears the other, a
+ * notification opens its message, and a muted room stays silent. Screenshots in test-artifacts/web-client/.
+ */
+const artifacts = join(repoRoot, 'test-artifacts', 'web-client');
+let nats: NatsServerHandle;
+let db: TestDatabase;
+let dir: string;
+let stack: Stack;
+let browser: Browser;
+
+beforeAll(async () => {
+  [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-webnotif-'))]);
+  await mkdir(artifacts, { recursive: true });
+  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { ...relaxedRateLimits, COMMAND_API_SENDS_PER_SECOND: '200' } });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  await nats?.stop();
+  await db?.drop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+const password = 'correct horse battery';
+
+async function register(page: Page, name: string): Promise<string> {
+  await page.goto(`${stack.gatewayUrl}/register`);
+  const username = `${name.toLowerCase()}_${Math.random().toString(36).slice(2, 7)}`;
+  await page.getByLabel('Username', { exact: true }).fill(username);
+  await page.getByLabel('Email').fill(`${username}@example.test`);
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
+  return username;
+}
+
+async function login(page: Page, username: string): Promise<void> {
+  await page.goto(`${stack.gatewayUrl}/login`);
+  await page.getByLabel('Username or email').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: /log in|sign in/i }).click();
+  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
+}
+
+const token = (page: Page) => page.evaluate<string>("JSON.parse(localStorage.getItem('natter.auth')).accessToken");
+async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
+  const r = await fetch(`${stack.gatewayUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${await token(page)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json();
+  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+const count = (page: Page) => page.getByTestId('notification-count');
+/** The bell shows no count (waits for it to go, bounded). */
+const noCount = (page: Page, timeout = 10_000) => count(page).waitFor({ state: 'detached', timeout });
+
+describe('notifications in the browser', () => {
+  let ann: Page;
+  let phone: Page;
+  let desk: Page;
+  let bob: string;
+  let roomId: string;
+  let roomName: string;
+  let n = 0;
+  const say = async (text: string) => (await api(ann, 'POST', `/api/rooms/${roomId}/messages`, { clientMsgId: `w${++n}`, text })).seq as number;
+
+  it('the bell counts mentions live on both of Bob\'s devices, and the center lists them', async () => {
+    const [annCtx, phoneCtx, deskCtx] = await Promise.all([
+      browser.newContext({ viewport: { width: 1280, height: 800 } }),
+      browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true }),
+      browser.newContext({ viewport: { width: 1280, height: 800 } }),
+    ]);
+    [ann, phone, desk] = await Promise.all([annCtx.newPage(), phoneCtx.newPage(), deskCtx.newPage()]);
+    await register(ann, 'Ann');
+    bob = await register(phone, 'Bob');
+    await login(desk, bob);
+    roomName = `ops-${Math.random().toString(36).slice(2, 6)}`;
+    roomId = (await api(ann, 'POST', '/api/rooms', { name: roomName, visibility: 'public' })).roomId;
+    const joined = await api(phone, 'POST', `/api/rooms/${roomId}/join`);
+    await api(phone, 'GET', `/api/rooms/${roomId}/members?minSeq=${joined.seq}`);
+    expect(await count(phone).count()).toBe(0);
+
+    await say(`@${bob} the deploy is done`);
+    await say(`@${bob} can you check the <b>logs</b>?`);
+    await say('@room standup in 5');
+    await say('unrelated chatter');
+    for (const p of [phone, desk]) await count(p).filter({ hasText: '3' }).waitFor({ timeout: 15_000 });
+
+    await phone.getByTestId('notification-bell').click();
+    const center = phone.getByRole('region', { name: 'Notification center' });
+    await center.waitFor();
+    expect(await center.locator('.bell__item').count()).toBe(3);
+    expect(await center.locator('.bell__item').first().textContent()).toContain('Ann mentioned everyone');
+    await center.getByText('can you check the <b>logs</b>?').waitFor(); // shown as text, not markup
+    expect(await center.locator('.bell__item--unread').count()).toBe(3);
+    await shot(phone, 'notifications-center-phone');
+  }, 120_000);
+
+  it('"Mark all read" on the phone clears the desktop\'s bell too; a notification opens its message', async () => {
+    await desk.getByTestId('notification-bell').click();
+    await desk.getByRole('region', { name: 'Notification center' }).waitFor();
+    await shot(desk, 'notifications-center-desktop');
+    await phone.getByRole('button', { name: 'Mark all read' }).click();
+    await noCount(phone);
+    await noCount(desk);
+    await desk.locator('.bell__item--unread').first().waitFor({ state: 'detached', timeout: 10_000 });
+
+    const seq = await say(`@${bob} one more thing`);
+    await count(desk).filter({ hasText: '1' }).waitFor({ timeout: 15_000 });
+    await desk.locator('.bell__item').filter({ hasText: 'one more thing' }).click();
+    await desk.waitForURL(new RegExp(`/rooms/${roomId}\\?m=${seq}$`));
+    await desk.locator(`[data-testid="message"][data-seq="${seq}"]`).waitFor();
+    await noCount(desk);
+    await noCount(phone);
+  }, 120_000);
+
+  it('the settings page saves the level, email delay, quiet hours and a room mute; a muted room stays silent', async () => {
+    await desk.goto(`${stack.gatewayUrl}/settings/notifications`);
+    await desk.getByRole('heading', { name: 'Notification settings' }).waitFor();
+    expect(await desk.getByLabel(/Mentions only/).isChecked()).toBe(true);
+    await desk.getByLabel(/All messages/).check();
+    await desk.getByRole('status').filter({ hasText: 'Level saved.' }).waitFor();
+    await desk.getByLabel('Wait before emailing').selectOption('30');
+    await desk.getByRole('status').filter({ hasText: 'Delay saved.' }).waitFor();
+    await desk.getByLabel(/No push, and emails wait/).check();
+    await desk.getByRole('status').filter({ hasText: 'Quiet hours saved.' }).waitFor();
+    expect(await desk.getByLabel('Quiet hours start').inputValue()).toBe('22:00');
+    await desk.getByLabel('Mute').check();
+    await desk.getByRole('status').filter({ hasText: `#${roomName} saved.` }).waitFor();
+    await shot(desk, 'notifications-settings-desktop');
+
+    await desk.reload();
+    await desk.getByRole('heading', { name: 'Notification settings' }).waitFor();
+    expect(await desk.getByLabel(/All messages/).isChecked()).toBe(true);
+    expect(await desk.getByLabel('Wait before emailing').inputValue()).toBe('30');
+    expect(await desk.getByLabel('Quiet hours start').inputValue()).toBe('22:00');
+    expect(await desk.getByLabel('Mute').isChecked()).toBe(true);
+    const settings = await api(desk, 'GET', '/api/me/notification-settings');
+    expect(settings).toMatchObject({ level: 'all', emailDelayMinutes: 30, quietHours: { start: '22:00', end: '07:00' }, rooms: [{ roomId, muted: true }] });
+
+    await phone.goto(`${stack.gatewayUrl}/settings/notifications`);
+    await phone.getByRole('heading', { name: 'Notification settings' }).waitFor();
+    await shot(phone, 'notifications-settings-phone');
+
+    const seq = await say(`@room @${bob} anyone?`);
+    const center = await api(desk, 'GET', `/api/me/notifications?minSeq=${seq}`);
+    expect(center.items.map((i: { messageSeq: number }) => i.messageSeq)).not.toContain(seq);
+    expect(center.unread).toBe(0);
+    expect(await count(desk).count()).toBe(0);
+  }, 120_000);
+  it('"Mute thread" in a thread\'s header silences that thread only', async () => {
+    await api(desk, 'PATCH', `/api/rooms/${roomId}/notification-settings`, { muted: false });
+    const root = await say('a thread about the release');
+    await api(desk, 'POST', `/api/rooms/${roomId}/messages`, { clientMsgId: 'bob-reply', text: 'I am on it', threadRootSeq: root });
+    await desk.goto(`${stack.gatewayUrl}/rooms/${roomId}?m=${root}`);
+    await desk.locator(`[data-testid="message"][data-seq="${root}"] .message__thread`).click();
+    const thread = desk.getByTestId('thread');
+    await thread.getByRole('button', { name: 'Mute thread' }).click();
+    await thread.getByRole('button', { name: 'Unmute thread' }).waitFor();
+    await shot(desk, 'notifications-thread-muted-desktop');
+    const s = await api(desk, 'GET', '/api/me/notification-settings');
+    expect(s.mutedThreads).toEqual([{ roomId, rootSeq: root }]);
+    const inThread = (await api(ann, 'POST', `/api/rooms/${roomId}/messages`, { clientMsgId: 'ann-reply', text: 'thanks Bob', threadRootSeq: root })).seq as number;
+    const outside = await say('and in the room');
+    const center = await api(desk, 'GET', `/api/me/notifications?minSeq=${outside}`);
+    const seqs = center.items.map((i: { messageSeq: number }) => i.messageSeq);
+    expect(seqs).toContain(outside); // "all messages" still brings the room's
+    expect(seqs).not.toContain(inThread);
+  }, 120_000);
+});

@@ -1,0 +1,76 @@
+import type { EventEnvelope, MyRoom, NotificationSettingsView } from '@natter/contracts/browser';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { useAuth } from '../../app/auth';
+import { queryKeys } from '../../app/keys';
+
+export const notificationKeys = {
+  center: ['notifications'] as const,
+  settings: ['notificationSettings'] as const,
+};
+
+/** The newest page of the notification center, with the unread count (refetched on live events, below). */
+export function useNotifications() {
+  const { api } = useAuth();
+  return useQuery({ queryKey: notificationKeys.center, queryFn: () => api.notifications(), staleTime: 10_000 });
+}
+
+export function useNotificationSettings() {
+  const { api } = useAuth();
+  return useQuery({ queryKey: notificationKeys.settings, queryFn: () => api.notificationSettings() });
+}
+
+/** Mark some (or all, up to a seq) read; the center refetches once the projection has the event. */
+export function useMarkRead() {
+  const { api } = useAuth();
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { seqs: number[] } | { upToSeq: number }) => api.markNotificationsRead(body),
+    onSuccess: ({ seq }) => {
+      api.observe(seq);
+      void qc.invalidateQueries({ queryKey: notificationKeys.center });
+    },
+  });
+}
+
+/**
+ * Whether a live room event may have notified me: a message from someone else that names me, the room, a
+ * thread, or lands in a DM or a room I follow entirely. Only then is the center refetched, so a busy room
+ * does not turn every message into a read of the center.
+ */
+export function mayNotify(event: EventEnvelope, roomId: string, me: string, qc: QueryClient): boolean {
+  if (event.type !== 'MessageSent') return false;
+  const d = event.data as { senderId: string; mentions?: { userIds: string[]; room: boolean; here: boolean }; thread?: unknown };
+  if (d.senderId === me) return false;
+  if (d.mentions && (d.mentions.userIds.includes(me) || d.mentions.room || d.mentions.here)) return true;
+  if (d.thread) return true;
+  const room = qc.getQueryData<MyRoom[]>(queryKeys.myRooms)?.find((r) => r.id === roomId);
+  if (room?.kind === 'dm') return true;
+  const s = qc.getQueryData<NotificationSettingsView>(notificationKeys.settings);
+  const level = s?.rooms.find((r) => r.roomId === roomId)?.level ?? s?.level;
+  return level === 'all';
+}
+
+/** Live: the center follows room events that may concern me, and my own notification events from any device. */
+export function followNotifications(qc: QueryClient, observe: (seq: number) => void, me: string) {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const refetch = (seq: number, keys: readonly (readonly string[])[]) => {
+    observe(seq);
+    if (timer) clearTimeout(timer);
+    // A burst of mentions refetches once.
+    timer = setTimeout(() => {
+      for (const k of keys) void qc.invalidateQueries({ queryKey: k });
+    }, 150);
+  };
+  return {
+    onRoomEvent(roomId: string, seq: number, event: EventEnvelope) {
+      if (mayNotify(event, roomId, me, qc)) refetch(seq, [notificationKeys.center]);
+    },
+    onUserEvent(seq: number, event: EventEnvelope) {
+      if (event.type === 'NotificationsRead') refetch(seq, [notificationKeys.center]);
+      else if (event.type.endsWith('NotificationSettingsChanged') || event.type === 'ThreadMuteChanged') refetch(seq, [notificationKeys.settings]);
+    },
+    stop() {
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
