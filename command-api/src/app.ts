@@ -76,7 +76,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     installJsonParser(fastify);
     fastify.addHook('onResponse', async (req, reply) => metrics.request(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000));
     app.get(CommandRoutes).register(fastify);
-    installFiles(app, fastify, { config, db: db as Kysely<unknown>, store: await NatsFileStore.open(nc), log: log.child({ component: 'files' }) });
+    const files = installFiles(app, fastify, { config, db: db as Kysely<unknown>, store: await NatsFileStore.open(nc), log: log.child({ component: 'files' }) });
     app.useGlobalFilters(new HttpErrorFilter(metrics, log.child({ component: 'http' })));
     await app.listen(config.port, config.host);
     const endpoints = app.get(CommandEndpoints);
@@ -98,6 +98,7 @@ export async function startCommandApi(config: CommandApiConfig, log: Logger): Pr
     const close = () =>
       (closing ??= (async () => {
         clearInterval(sweeper);
+        files.stop();
         statusSub.unsubscribe();
         await endpoints.stop();
         await app.close();

@@ -37,7 +37,7 @@ export type { MessageState, MessageEventLike } from './messages/fold';
 export { CommandFrames, isCommandFrameType } from './ws/command-frames';
 export type { ClientFrame, ServerFrame, EventFrame, ResetReason } from './ws/frames';
 export { FileLimits, FileObjects, isInlineType } from './files/file-limits';
-export type { Attachment, ImageInfo, UploadResult } from './files/files';
+export type { Attachment, AvatarResult, ImageInfo, UploadResult } from './files/files';
 export type { NotificationView, NotificationsPage, NotificationSettingsView, NotificationSettingsBody, PushPayload } from './notifications/api';
 export type { NotificationLevel, QuietHours } from './notifications/settings';
 export type { NotificationKind } from './notifications/kinds';

@@ -50,9 +50,9 @@ describe('chat projection', () => {
       const d = await dump(env.db);
       expect(d.checkpoint).toEqual([{ projection: 'chat', last_seq: 20 }]);
       expect(d.users).toEqual([
-        { id: 'u1', username: 'Alice', username_lower: 'alice', display_name: 'Alice', email: 'alice@example.org', deactivated: false, registered_seq: 1, updated_seq: 1, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
-        { id: 'u2', username: 'Bob', username_lower: 'bob', display_name: 'Bobby', email: 'bob@example.org', deactivated: false, registered_seq: 2, updated_seq: 13, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
-        { id: 'u3', username: 'Carol', username_lower: 'carol', display_name: 'Carol', email: 'carol@example.org', deactivated: true, registered_seq: 3, updated_seq: 18, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false },
+        { id: 'u1', username: 'Alice', username_lower: 'alice', display_name: 'Alice', email: 'alice@example.org', deactivated: false, registered_seq: 1, updated_seq: 1, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false, avatar: '' },
+        { id: 'u2', username: 'Bob', username_lower: 'bob', display_name: 'Bobby', email: 'bob@example.org', deactivated: false, registered_seq: 2, updated_seq: 13, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false, avatar: '' },
+        { id: 'u3', username: 'Carol', username_lower: 'carol', display_name: 'Carol', email: 'carol@example.org', deactivated: true, registered_seq: 3, updated_seq: 18, bio: '', status_text: '', server_admin: false, registered_at: at, email_verified: false, avatar: '' },
       ]);
       expect(d.rooms).toEqual([
         { id: 'r1', name: 'general', topic: 'general topic', visibility: 'public', created_by: 'u1', created_at: at, created_seq: 4, member_count: 3, last_seq: 19, kind: 'room', archived: false, deleted: false, msg_ord: 3 },

@@ -16,7 +16,7 @@ import { registerQueryRoutes } from './http/routes';
 import { HistoryService } from './messages/history.service';
 import { SearchService } from './search/search.service';
 import { FilesService } from './files/files.service';
-import { registerFileRoutes } from './files/file-routes';
+import { registerAvatarRoute, registerFileRoutes } from './files/file-routes';
 import { serveMessageQueries } from './nats/messages.endpoints';
 import { serveSharesRoom } from './nats/shares-room.endpoint';
 import { serveUserRooms } from './nats/user-rooms.endpoint';
@@ -141,7 +141,9 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
 
     const lastSeen = new LastSeen(await new Kvm(nc).open(Buckets.lastSeen));
     const authenticator = new Authenticator(key, revocations);
-    registerFileRoutes(app, authenticator, new FilesService(reader.current, await NatsFileStore.open(nc)));
+    const files = new FilesService(reader.current, await NatsFileStore.open(nc));
+    registerFileRoutes(app, authenticator, files);
+    registerAvatarRoute(app, authenticator, files);
     registerNotificationRoutes(app, authenticator, new NotificationsService(new NotificationsRepository(db)), config.vapidPublicKey);
     registerQueryRoutes(app, authenticator, {
       users: new UsersService(reader.current, presence.directory, lastSeen),

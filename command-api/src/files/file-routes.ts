@@ -3,8 +3,10 @@ import type { Admission } from '@natter/infra/runtime';
 import type { BearerAuth } from '../shared/auth.guard';
 import type { FastifyServer } from '../shared/http-types';
 import type { RateLimiter, Rate } from '../shared/rate-limits/rate-limiter';
+import { noBody } from '../shared/params';
 import { withFilePart } from './multipart';
 import type { UploadFile } from './upload-file';
+import type { UserAvatars } from './avatar';
 
 const RoomParams = FileParams.pick({ roomId: true });
 
@@ -16,7 +18,7 @@ const RoomParams = FileParams.pick({ roomId: true });
  */
 export function registerFileRoutes(
   fastify: FastifyServer,
-  deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; maxBytes: number },
+  deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; avatars: UserAvatars; maxBytes: number; counted: (route: 'file' | 'avatar', outcome: string, bytes?: number) => void },
 ): void {
   void fastify.register(async (child) => {
     child.removeAllContentTypeParsers();
@@ -29,16 +31,43 @@ export function registerFileRoutes(
           await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
           await deps.uploads.admit(caller, roomId);
           const file = await withFilePart(req.raw, deps.maxBytes, (part) => deps.uploads.store(caller, roomId, part));
+          deps.counted('file', 'stored', file.size);
           void reply.status(201);
           return { file } satisfies UploadResult;
         } catch (err) {
+          deps.counted('file', (err as { code?: string }).code ?? 'error');
           // Refused before or while reading: read (and drop) what the client still sends, so it sees the answer.
           if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
           throw err;
         }
       }),
     );
+    // Your picture: PUT an image (multipart, part `file`), DELETE to go back to initials.
+    child.put('/api/me/avatar', (req, reply) =>
+      deps.admission.run(async () => {
+        try {
+          const caller = await deps.auth.caller(req.headers.authorization);
+          await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
+          const result = await withFilePart(req.raw, deps.maxBytes, (part) => deps.avatars.set(caller, part));
+          deps.counted('avatar', 'stored');
+          void reply.status(200);
+          return result;
+        } catch (err) {
+          deps.counted('avatar', (err as { code?: string }).code ?? 'error');
+          if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
+          throw err;
+        }
+      }),
+    );
   });
+  // Takes no body: registered with the JSON-only parser like every command (a body other than nothing or {} is refused).
+  fastify.delete('/api/me/avatar', (req) =>
+    deps.admission.run(async () => {
+      const caller = await deps.auth.caller(req.headers.authorization);
+      noBody(req.body);
+      return deps.avatars.remove(caller);
+    }),
+  );
 }
 
 /** Read and drop the rest of a request (bounded), so that an early answer is not turned into a reset. */

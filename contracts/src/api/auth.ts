@@ -45,6 +45,8 @@ export const UserProfile = z.object({
   displayName: z.string(),
   bio: z.string(),
   statusText: z.string(),
+  /** The picture's version (GET /api/users/{id}/avatar), changing with it; null or absent: none (show initials). */
+  avatar: z.string().nullable().optional(),
   /** Present only when the caller is this user. */
   email: z.string().optional(),
   /** Present only when the caller is this user: the address was confirmed through its verification link. */

@@ -14,6 +14,8 @@ export const UserEvents = {
   /** A refresh session ended (logout or reuse detected). Carries the session id, never a token or hash. */
   SessionRevoked: { v: 1, data: z.object({ userId: Id, sessionId: z.string(), reason: z.enum(['logout', 'reuse_detected', 'admin']) }) },
   UserDeactivated: { v: 1, data: z.object({ userId: Id }) },
+  /** Issue 13: the user's picture changed (`avatar`: its version, which changes with it) or was removed (null). */
+  AvatarChanged: { v: 1, data: z.object({ userId: Id, avatar: z.string().nullable() }) },
 
   // ---- people and server administration (issue 11)
   UserReactivated: { v: 1, data: z.object({ userId: Id }) },

@@ -36,3 +36,7 @@ export const UploadResult = z.object({ file: Attachment });
 export type UploadResult = z.infer<typeof UploadResult>;
 
 export const FileParams = z.strictObject({ roomId: Id, fileId: Id });
+
+/** PUT/DELETE /api/me/avatar: the picture's new version (null: removed) and the AvatarChanged event's seq. */
+export const AvatarResult = z.object({ avatar: z.string().nullable(), seq: z.number().int() });
+export type AvatarResult = z.infer<typeof AvatarResult>;

@@ -251,3 +251,6 @@ alter table __SCHEMA__.users add column email_verified boolean not null default 
 -- image facts); cleared on a tombstone (the file reaper removes the objects).
 alter table __SCHEMA__.messages
   add column attachments jsonb not null default '[]';
+-- Users' pictures (AvatarChanged): the version of the stored avatar, '' for none.
+alter table __SCHEMA__.users
+  add column avatar text not null default '';

@@ -22,6 +22,8 @@ export interface UsersTable {
   registered_at: Date | string | null;
   // read-model v3 (issue 13)
   email_verified: Generated<boolean>;
+  // read-model v3 (issue 13): the picture's version (AvatarChanged)
+  avatar: Generated<string>;
 }
 export interface RoomsTable {
   id: string;

@@ -46,6 +46,7 @@ export const userReducers: Reducers<ReadModelDB> = {
     });
     if (d.displayName !== undefined) putTerms(out, d.userId, nameTerms(d.displayName), 1, true);
   },
+  AvatarChanged: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { avatar: set(d.avatar ?? ''), updated_seq: max(seq) }), // '' is none (a patch sets no nulls)
   // ---- email (issue 13): EmailVerified is only ever appended for the address the account has then.
   EmailChanged: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { email: set(pgText(d.email)), email_verified: set(false), updated_seq: max(seq) }),
   EmailVerified: ({ seq, data: d }, out) => out.patch('users', { id: d.userId }, { email_verified: set(true), updated_seq: max(seq) }),

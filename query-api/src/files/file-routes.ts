@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { FileParams, NatterError, parseOrThrow } from '@natter/contracts';
+import { FileParams, Id, NatterError, parseOrThrow } from '@natter/contracts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Authenticator } from '../http/auth';
@@ -39,6 +39,23 @@ export function registerFileRoutes(app: FastifyInstance, auth: Authenticator, fi
     });
   }
 }
+
+/** `GET /api/users/:userId/avatar`: the user's picture (WebP), or 404 not_found for none. */
+export function registerAvatarRoute(app: FastifyInstance, auth: Authenticator, files: FilesService): void {
+  app.get('/api/users/:userId/avatar', async (req, reply) => {
+    const caller = await auth.authenticate(req.headers.authorization);
+    const { userId } = parseOrThrow(UserParams, req.params);
+    parseOrThrow(NoQuery, req.query ?? {});
+    const got = await files.avatar(caller, userId);
+    void reply.headers(FileSecurityHeaders);
+    if (req.headers['if-none-match'] === got.object.etag) {
+      await drop(got);
+      return reply.status(304).header('etag', got.object.etag).send();
+    }
+    return send(reply, got);
+  });
+}
+const UserParams = z.strictObject({ userId: Id });
 
 function send(reply: FastifyReply, f: FileDownload) {
   const length = f.range ? f.range.end - f.range.start + 1 : f.object.size;

@@ -31,6 +31,17 @@ export class FilesService {
     private readonly rooms = new RoomsRepository(),
   ) {}
 
+  /**
+   * A user's picture: any signed-in user may see it, as they may see profiles (404 not_found: none). The
+   * caller is checked (signed in, not deactivated) in the same read as the others are.
+   */
+  async avatar(caller: Caller, userId: string): Promise<FileDownload> {
+    await this.reader.read({ callerId: caller.userId }, async () => undefined);
+    const read = await this.store.read(FileObjects.userAvatar(userId));
+    if (!read) throw new NatterError('not_found', 'This user has no picture.');
+    return { object: read.object, type: 'image/webp', name: 'avatar.webp', inline: true, range: null, body: read.body };
+  }
+
   async open(caller: Caller, roomId: string, fileId: string, which: 'file' | 'thumb', rangeHeader: string | undefined): Promise<FileDownload | { unsatisfiable: number }> {
     await this.reader.read({ callerId: caller.userId, roomId }, async (q) => {
       if (await this.members.roleOf(q, roomId, caller.userId)) return;

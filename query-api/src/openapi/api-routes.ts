@@ -34,6 +34,7 @@ import {
   FileParams,
   FileLimits,
   UploadResult,
+  AvatarResult,
   pathParams,
   RoomCommandResult,
   SendMessageResult,
@@ -70,7 +71,7 @@ import {
  * the brief.
  */
 export interface ApiRoute {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express-style path (`/api/rooms/:roomId`); converted to `{roomId}` in the document. */
   path: string;
   service: 'command-api' | 'query-api';
@@ -154,6 +155,14 @@ export const apiRoutes: ApiRoute[] = [
   { method: 'get', path: '/api/rooms/:roomId/files/:fileId/thumb', service: 'query-api', operationId: 'downloadThumbnail', summary: "An image's thumbnail (WebP)", auth: true, params: FileParams, media: { success: 'binary' },
     description: 'As the file itself: members only, the same headers. Only images have one (else 404 file_not_found).',
     success: { status: 200, schema: z.string(), description: 'The thumbnail.' }, errors: ['not_member', 'room_not_found', 'file_not_found'] },
+  { method: 'put', path: '/api/me/avatar', service: 'command-api', operationId: 'setAvatar', summary: 'Set your picture', auth: true, media: { body: 'multipart' },
+    description: `multipart/form-data, one part \`file\`: a JPEG, PNG, GIF or WebP image (by content; else 415 file_type_mismatch). Stored as a ${FileLimits.avatarPx} px square WebP without metadata; appends AvatarChanged. The answer's \`avatar\` is the new version (profiles carry it).`,
+    success: { status: 200, schema: AvatarResult, description: 'The new picture\'s version and the event\'s seq.' }, errors: ['file_empty', 'file_too_large', 'file_type_mismatch', 'image_too_large', 'bad_image', 'user_deactivated', 'rate_limited'] },
+  { method: 'delete', path: '/api/me/avatar', service: 'command-api', operationId: 'removeAvatar', summary: 'Remove your picture (initials again)', auth: true,
+    success: { status: 200, schema: AvatarResult, description: 'Removed (avatar null).' }, errors: ['user_deactivated'] },
+  { method: 'get', path: '/api/users/:userId/avatar', service: 'query-api', operationId: 'getAvatar', summary: "Someone's picture (WebP)", auth: true, params: UserIdParams, media: { success: 'binary' },
+    description: 'Any signed-in user, like profiles. 404 not_found when they have none (show their initials). The same headers as file downloads.',
+    success: { status: 200, schema: z.string(), description: 'The picture.' }, errors: ['not_found'] },
   // ---- query-api
   { method: 'get', path: '/api/search', service: 'query-api', operationId: 'searchMessages', summary: 'Full-text search over the messages you can read', auth: true, query: SearchQuery,
     description: [

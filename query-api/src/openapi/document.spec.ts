@@ -45,6 +45,9 @@ const briefRoutes: [string, string, number][] = [
   ['post', '/api/rooms/{roomId}/files', 201],
   ['get', '/api/rooms/{roomId}/files/{fileId}', 200],
   ['get', '/api/rooms/{roomId}/files/{fileId}/thumb', 200],
+  ['put', '/api/me/avatar', 200],
+  ['delete', '/api/me/avatar', 200],
+  ['get', '/api/users/{userId}/avatar', 200],
   // ---- people and administration (issue 11)
   ['patch', '/api/rooms/{roomId}', 200],
   ['post', '/api/rooms/{roomId}/archive', 200],
@@ -95,7 +98,7 @@ const briefRoutes: [string, string, number][] = [
 ];
 
 /** Reads of live state rather than the read model: no minSeq, no as-of header. */
-const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status', '/api/rooms/{roomId}/files/{fileId}', '/api/rooms/{roomId}/files/{fileId}/thumb', '/api/push/vapid-key'];
+const liveRoutes = ['/api/users/{userId}/presence', '/api/admin/status', '/api/users/{userId}/avatar', '/api/rooms/{roomId}/files/{fileId}', '/api/rooms/{roomId}/files/{fileId}/thumb', '/api/push/vapid-key'];
 
 function refs(node: unknown, out: string[] = []): string[] {
   if (Array.isArray(node)) node.forEach((n) => refs(n, out));

@@ -2,7 +2,7 @@ import type { UserRow } from '@natter/infra/runtime';
 import type { UserProfile } from '@natter/contracts';
 import type { ReadScope } from '../read-model/scope';
 
-type ProfileRow = Pick<UserRow, 'id' | 'username' | 'display_name' | 'email' | 'email_verified' | 'bio' | 'status_text' | 'deactivated' | 'server_admin'>;
+type ProfileRow = Pick<UserRow, 'id' | 'username' | 'display_name' | 'email' | 'email_verified' | 'bio' | 'status_text' | 'deactivated' | 'server_admin' | 'avatar'>;
 
 export function rowToProfile(row: ProfileRow, withEmail: boolean): UserProfile {
   return {
@@ -11,6 +11,7 @@ export function rowToProfile(row: ProfileRow, withEmail: boolean): UserProfile {
     displayName: row.display_name,
     bio: row.bio,
     statusText: row.status_text,
+    avatar: row.avatar || null,
     ...(withEmail ? { email: row.email, emailVerified: row.email_verified } : {}),
   };
 }
@@ -20,7 +21,7 @@ export class UsersRepository {
   findById(q: ReadScope, userId: string): Promise<ProfileRow | undefined> {
     return q
       .selectFrom('users')
-      .select(['id', 'username', 'display_name', 'email', 'email_verified', 'bio', 'status_text', 'deactivated', 'server_admin'])
+      .select(['id', 'username', 'display_name', 'email', 'email_verified', 'bio', 'status_text', 'deactivated', 'server_admin', 'avatar'])
       .where('id', '=', userId)
       .executeTakeFirst();
   }

@@ -28,7 +28,7 @@ let nc: NatsConnection;
 
 beforeAll(async () => {
   [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-e2e-files-'))]);
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { FILES_MAX_BYTES: String(MAX), COMMAND_API_SENDS_PER_SECOND: '100' } });
+  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { FILES_MAX_BYTES: String(MAX), COMMAND_API_SENDS_PER_SECOND: '100', FILES_UNATTACHED_TTL_S: '30', FILES_SWEEP_EVERY_S: '1', FILES_USER_QUOTA_BYTES: String(3 * MAX) } });
   base = stack.gatewayUrl!;
   nc = await connect({ servers: nats.url });
 }, 180_000);
@@ -186,6 +186,19 @@ describe('files, end to end through the gateway', () => {
     expect((await objectNames()).length).toBe(before);
   });
 
+  it('holds each user to their quota (3 MiB here): the upload that would pass it is refused and not stored', async () => {
+    const dave = await TestUser.register(base, 'dave');
+    expect((await dave.call('POST', `/api/rooms/${publicRoom}/join`)).status).toBe(200);
+    const chunk = Buffer.alloc(900 * 1024, 3);
+    for (let i = 0; i < 3; i++) expect((await upload(dave, publicRoom, `part${i}.bin`, chunk)).status).toBe(201);
+    const before = (await objectNames()).length;
+    const over = await upload(dave, publicRoom, 'part3.bin', chunk);
+    expect([over.status, over.body.error.code, over.body.error.details.quotaBytes]).toEqual([413, 'quota_exceeded', 3 * MAX]);
+    expect((await objectNames()).length).toBe(before);
+    // Others are not affected by dave's use.
+    expect((await upload(alice, publicRoom, 'small.pdf', Buffer.from('%PDF-1.4 x'))).status).toBe(201);
+  });
+
   it('stores an HTML file only as a download that cannot run on the app origin', async () => {
     const page = Buffer.from('<!doctype html><script>fetch("/api/me")</script>');
     const r = await upload(alice, room, 'page.html', page, 'text/html');
@@ -234,4 +247,57 @@ describe('files, end to end through the gateway', () => {
     const after = await bob.call('GET', `/api/rooms/${room}/messages?minSeq=${del.body.seq}`);
     expect(after.body.messages.find((m: { seq: number }) => m.seq === sent.body.seq).attachments).toEqual([]);
   });
+
+  it('sets, shows and removes a picture: a square WebP without EXIF, its version on the profile', async () => {
+    const put = async (u: TestUser, name: string, bytes: Uint8Array, type: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([bytes], { type }), name);
+      const r = await fetch(`${base}/api/me/avatar`, { method: 'PUT', headers: { authorization: `Bearer ${u.tokens.accessToken}` }, body: form });
+      return { status: r.status, body: (await r.json()) as any };
+    };
+    // Bigger than the API's 64 KiB JSON limit: the gateway's upload route takes it.
+    const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#888', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 90 }).withExif({ IFD0: { Make: 'SecretCam' } }).toBuffer();
+    expect(photo.length).toBeGreaterThan(64 * 1024);
+    expect(photo.length).toBeLessThan(MAX);
+    const set = await put(alice, 'me.jpg', photo, 'image/jpeg');
+    expect(set.status).toBe(200);
+    expect(set.body.avatar).toMatch(/^[A-Za-z0-9_-]{8,16}$/);
+    const got = await download(bob, `/api/users/${alice.id}/avatar`);
+    expect([got.status, got.headers.get('content-type'), got.headers.get('x-content-type-options')]).toEqual([200, 'image/webp', 'nosniff']);
+    const meta = await sharp(got.bytes).metadata();
+    expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['webp', 256, 256, undefined]);
+    const profile = await bob.call('GET', `/api/users/${alice.id}?minSeq=${set.body.seq}`);
+    expect(profile.body.user.avatar).toBe(set.body.avatar);
+
+    const notImage = await put(alice, 'me.png', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'image/png');
+    expect([notImage.status, notImage.body.error.code]).toEqual([415, 'file_type_mismatch']);
+    const bomb = await put(alice, 'bomb.png', bombPng(), 'image/png');
+    expect([bomb.status, bomb.body.error.code]).toEqual([422, 'image_too_large']);
+    expect((await download(bob, `/api/users/${alice.id}/avatar`)).bytes.equals(got.bytes)).toBe(true); // refusals changed nothing
+
+    const removed = await alice.call('DELETE', '/api/me/avatar');
+    expect([removed.status, removed.body.avatar]).toEqual([200, null]);
+    const none = await download(bob, `/api/users/${alice.id}/avatar`);
+    expect([none.status, errorCode(none.bytes)]).toEqual([404, 'not_found']);
+    expect((await bob.call('GET', `/api/users/${alice.id}?minSeq=${removed.body.seq}`)).body.user.avatar).toBeNull();
+    expect((await download(bob, `/api/users/${bob.id}/avatar`)).status).toBe(404);
+  });
+
+  it('removes an upload no message took in time (FILES_UNATTACHED_TTL_S, 30 s here), and counts uploads', async () => {
+    const r = await upload(alice, room, 'forgotten.pdf', Buffer.from('%PDF-1.4 never sent'));
+    expect(r.status).toBe(201);
+    expect(await objectNames()).toContain(FileObjects.file(r.body.file.fileId));
+    const deadline = Date.now() + 60_000;
+    while ((await objectNames()).includes(FileObjects.file(r.body.file.fileId)) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 500));
+    expect(await objectNames()).not.toContain(FileObjects.file(r.body.file.fileId));
+    const gone = await download(bob, `/api/rooms/${room}/files/${r.body.file.fileId}`);
+    expect(gone.status).toBe(404);
+    // Too late to attach it now.
+    const late = await alice.call('POST', `/api/rooms/${room}/messages`, { clientMsgId: 'too-late', text: 'here', attachments: [r.body.file.fileId] });
+    expect([late.status, late.body.error.code]).toEqual([404, 'file_not_found']);
+    const metrics = await (await fetch(`${stack.commandApi.url}/metrics`)).text();
+    expect(metrics).toMatch(/natter_file_uploads_total\{route="file",outcome="stored"\} \d+/);
+    expect(metrics).toMatch(/natter_file_uploads_total\{route="file",outcome="file_type_mismatch"\} 1/);
+    expect(metrics).toMatch(/natter_files_unattached_removed_total [1-9]/);
+  }, 90_000);
 });

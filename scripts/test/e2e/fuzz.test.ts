@@ -222,7 +222,12 @@ function httpCase(): fc.Arbitrary<HttpCase> {
           delete good[schema.required[g.field % schema.required.length]];
           body = JSON.stringify(good);
         } else if (mode === 'missing') body = JSON.stringify({ ...good, ['x' + text(g.value).slice(0, 10)]: 1 });
-        else body = JSON.stringify({ ...good, [fields[g.field % fields.length]]: g.value });
+        else {
+          // A boolean is a valid value for a boolean field (PATCH /api/admin/settings once closed registration).
+          const field = fields[g.field % fields.length];
+          const isBool = (schema?.properties?.[field] as { type?: string } | undefined)?.type === 'boolean';
+          body = JSON.stringify({ ...good, [field]: isBool && typeof g.value === 'boolean' ? 'yes' : g.value });
+        }
         contentType = 'application/json';
         if (!schema && body !== undefined && /^\s*\{\s*\}\s*$/.test(body)) body = '{"unexpected":true}';
       }

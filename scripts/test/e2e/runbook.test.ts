@@ -8,7 +8,8 @@ import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Kvm } from '@nats-io/kv';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Buckets, Streams, type PresenceEntry } from '@natter/contracts';
+import { Objm } from '@nats-io/obj';
+import { Buckets, FileObjects, ObjectStores, Streams, type PresenceEntry } from '@natter/contracts';
 import { activeReadModelSchema, createKysely } from '@natter/infra/runtime';
 import { createTestDatabase, startNats, waitFor, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
 import { backupStream, restoreStream } from '../../src/ops/stream-backup';
@@ -106,12 +107,33 @@ it('performs every command of docs/operations.md and gets what the runbook says'
     '<userId>.<connId>': () => stuckKey,
     '<now>': () => new Date().toISOString(),
     '<in 20 minutes>': () => new Date(Date.now() + 20 * 60_000).toISOString(),
+    '<fileId>': () => fileId,
   };
   const fill = (line: string) => Object.entries(values).reduce((l, [k, v]) => l.replaceAll(k, v()), line);
   const unquote = (s: string) => s.replace(/^'(.*)'$/, '$1');
   const backupDir = (d: string) => join(dir, d.replace(/^\.\//, ''));
 
+  // A file in the room, for the object store commands (uploaded to command-api directly: no gateway here).
+  const form = new FormData();
+  form.append('file', new Blob([Buffer.from('%PDF-1.4 runbook')]), 'runbook.pdf');
+  const uploaded = await fetch(`${cmd}/api/rooms/${roomId}/files`, { method: 'POST', headers: { authorization: `Bearer ${alice.tokens.accessToken}` }, body: form });
+  expect(uploaded.status).toBe(201);
+  const fileId = ((await uploaded.json()) as { file: { fileId: string } }).file.fileId;
+
   const handlers: [RegExp, (m: RegExpMatchArray) => Promise<void>][] = [
+    [/^nats object ls (\S+)$/, async ([, bucket]) => {
+      const names = (await (await new Objm(nc).open(bucket)).list()).map((o) => o.name);
+      expect(names).toContain(FileObjects.file(fileId));
+    }],
+    [/^nats object info (\S+) (\S+)$/, async ([, bucket, name]) => {
+      const info = await (await new Objm(nc).open(bucket)).info(name);
+      expect(info?.metadata).toMatchObject({ 'Natter-Room': roomId, 'Natter-Content-Type': 'application/pdf', 'Natter-File-Name': 'runbook.pdf' });
+    }],
+    [/^nats consumer info (\S+) (\S+)$/, async ([, s, name]) => {
+      const info = await jsm.consumers.info(s, name);
+      expect(info.config).toMatchObject({ durable_name: 'natter_file_reaper', filter_subject: 'ev.room.*.msg' });
+      expect(info.num_pending).toBeGreaterThanOrEqual(0);
+    }],
     [/^nats stream info (\S+)$/, async ([, s]) => {
       const i = await jsm.streams.info(s);
       expect(i.config).toMatchObject({ name: Streams.events, deny_delete: true, deny_purge: true, allow_direct: true, republish: { src: 'ev.>', dest: 'live.>' }, max_age: 0, max_msgs: -1 });
@@ -120,13 +142,14 @@ it('performs every command of docs/operations.md and gets what the runbook says'
     [/^nats stream report$/, async () => {
       const names: string[] = [];
       for await (const s of jsm.streams.list()) names.push(s.config.name);
-      expect(names.sort()).toEqual([Streams.events, ...Object.values(Buckets).map((b) => `KV_${b}`)].sort());
+      expect(names.sort()).toEqual([Streams.events, ...Object.values(Buckets).map((b) => `KV_${b}`), ...Object.values(ObjectStores).map((b) => `OBJ_${b}`)].sort());
     }],
     [/^nats consumer ls (\S+)$/, async ([, s]) => {
       const consumers = [];
       for await (const c of jsm.consumers.list(s)) consumers.push(c);
       expect(consumers.length).toBeGreaterThan(0); // the projector's ordered consumer at least
-      expect(consumers.filter((c) => c.config.durable_name)).toEqual([]); // none durable: nothing to clean up
+      // One durable consumer, the file reaper's (issue 13); the rest are ephemeral.
+      expect(consumers.filter((c) => c.config.durable_name).map((c) => c.config.durable_name)).toEqual(['natter_file_reaper']);
     }],
     [/^nats kv ls$/, async () => {
       const buckets: string[] = [];

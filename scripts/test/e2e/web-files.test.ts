@@ -179,6 +179,24 @@ describe('files in the browser', () => {
     await expect.poll(() => alice.getByTestId('pending-upload').count()).toBe(0);
   });
 
+  it('a picture set on the profile page shows beside the name, for others too', async () => {
+    const roomUrl = alice.url();
+    await alice.goto(`${stack.gatewayUrl}/profile`);
+    const face = await sharp({ create: { width: 600, height: 400, channels: 3, background: { r: 20, g: 160, b: 90 } } })
+      .composite([{ input: await sharp({ create: { width: 200, height: 200, channels: 3, background: '#fff' } }).png().toBuffer(), top: 100, left: 200 }])
+      .jpeg()
+      .toBuffer();
+    await alice.locator('#picture-input').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: face });
+    const mine = alice.locator('.profile-card [data-testid="avatar"] img');
+    await expect.poll(() => mine.evaluate((img: Img) => img.complete && img.naturalWidth).catch(() => 0), { timeout: 10_000 }).toBe(256);
+    await shot(alice, 'desktop-profile-picture');
+    await alice.goto(roomUrl);
+    await bob.reload();
+    const onBob = messageWith(bob, 'photos from the trip').locator('[data-testid="avatar"] img');
+    await expect.poll(() => onBob.evaluate((img: Img) => img.complete && img.naturalWidth).catch(() => 0), { timeout: 10_000 }).toBe(256);
+    await shot(bob, 'phone-files-avatar');
+  });
+
   it('deleting the message takes its files away for everyone', async () => {
     const msg = messageWith(alice, 'photos from the trip');
     await msg.hover();

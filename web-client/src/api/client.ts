@@ -37,6 +37,7 @@ import type {
   ThreadPage,
   SearchResponse,
   UploadResult,
+  AvatarResult,
   NotificationLevel,
   NotificationSettingsBody,
   NotificationSettingsView,
@@ -163,6 +164,31 @@ export class Api {
   pin = (roomId: string, seq: number, pinned: boolean, clientOpId: string) => this.call<MessageChangeResult>('POST', `${msgPath(roomId, seq)}/${pinned ? 'pin' : 'unpin'}`, { body: { clientOpId } });
 
   // ---- files (issue 13)
+  /** A user's picture as a Blob, or null when they have none (404). */
+  avatarBlob = async (userId: string): Promise<Blob | null> => {
+    const token = await this.session.getAccessToken();
+    const res = await this.fetchFn(`/api/users/${enc(userId)}/avatar`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    if (res.status === 404) return null;
+    if (!res.ok) throw new ApiError(res.status, 'internal', `HTTP ${res.status}`);
+    return res.blob();
+  };
+  /** Set your picture (multipart PUT, like an upload). */
+  setAvatar = async (file: Blob, name: string): Promise<AvatarResult> => {
+    const token = await this.session.getAccessToken();
+    const form = new FormData();
+    form.append('file', file, name);
+    const res = await this.fetchFn('/api/me/avatar', { method: 'PUT', headers: token ? { authorization: `Bearer ${token}` } : {}, body: form });
+    const data = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const err = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ApiError(res.status, (err?.code as ApiError['code']) ?? 'internal', err?.message ?? `HTTP ${res.status}`);
+    }
+    const r = data as AvatarResult;
+    this.observe(r.seq);
+    return r;
+  };
+  removeAvatar = () => this.call<AvatarResult>('DELETE', '/api/me/avatar');
+
   /**
    * A file's bytes (or its thumbnail's) as a Blob, for an object URL: downloads need the bearer token, which
    * an <img src> cannot send, and every download is authorized again (no shared cache holds a room's files).

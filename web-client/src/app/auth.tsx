@@ -37,6 +37,11 @@ export function useAuth(): AuthValue {
   return v;
 }
 
+/** The API where there is one (parts that also render outside the app, e.g. in unit specs, do without). */
+export function useOptionalApi(): AuthValue['api'] | null {
+  return useContext(AuthContext)?.api ?? null;
+}
+
 /** The signed-in user (inside routes that require one). */
 export function useMe(): UserProfile {
   const { user } = useAuth();

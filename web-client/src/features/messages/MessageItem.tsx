@@ -2,6 +2,7 @@ import type { Attachment } from '@natter/contracts/browser';
 import { memo, useRef, useState, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import type { MessageItem as StoredItem } from '../../realtime';
 import { Attachments } from '../files/Attachments';
+import { Avatar } from '../people/Avatar';
 import { EditBox } from './EditBox';
 import { renderMarkdown } from './markdown';
 import type { MessageControls } from './message-controls';
@@ -86,6 +87,7 @@ export const MessageItem = memo(function MessageItem({ author, at, text, status,
       }}
     >
       <div className="message__meta">
+        {(stored?.senderId ?? (mine ? controls?.me : undefined)) && <Avatar id={(stored?.senderId ?? controls?.me)!} name={author} size={22} />}
         <span className="message__author">{author}</span>
         <time className="message__time" dateTime={at} title={time.full}>
           {time.short}

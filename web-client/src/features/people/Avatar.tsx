@@ -1,3 +1,7 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useOptionalApi } from '../../app/auth';
+import type { Api } from '../../api/client';
+
 /** Up to two initials of a display name (letters of its first and last words). */
 export function initials(name: string): string {
   const words = name.trim().split(/\s+/).filter(Boolean);
@@ -13,11 +17,55 @@ function hue(id: string): number {
   return h;
 }
 
-/** A round avatar with the person's initials (decorative: their name is always written next to it). */
+/**
+ * People's pictures, fetched once per person per page load (null: none, initials shown) and shared by every
+ * avatar on the page. `pictureChanged` (after you set or remove yours, or a profile shows a new version)
+ * fetches it again everywhere.
+ */
+const pictures = new Map<string, Promise<string | null>>();
+const generation = new Map<string, number>();
+const listeners = new Set<() => void>();
+let version = 0;
+function pictureOf(api: Api, userId: string): Promise<string | null> {
+  let p = pictures.get(userId);
+  if (!p) {
+    p = api.avatarBlob(userId).then((b) => (b ? URL.createObjectURL(b) : null));
+    p.catch(() => pictures.delete(userId));
+    pictures.set(userId, p);
+  }
+  return p;
+}
+export function pictureChanged(userId: string): void {
+  const old = pictures.get(userId);
+  pictures.delete(userId);
+  void old?.then((u) => u && URL.revokeObjectURL(u), () => {});
+  generation.set(userId, (generation.get(userId) ?? 0) + 1);
+  version++;
+  for (const fn of listeners) fn();
+}
+const subscribe = (fn: () => void) => {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+};
+
+/** A round avatar: the person's picture, or their initials (decorative: their name is always written next to it). */
 export function Avatar({ id, name, size = 36 }: { id: string; name: string; size?: number }) {
+  const api = useOptionalApi();
+  useSyncExternalStore(subscribe, () => version);
+  const gen = generation.get(id) ?? 0;
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    setUrl(null);
+    if (!api) return;
+    pictureOf(api, id).then((u) => live && setUrl(u), () => {});
+    return () => {
+      live = false;
+    };
+  }, [api, id, gen]);
   return (
-    <span className="avatar" aria-hidden="true" style={{ width: size, height: size, fontSize: size * 0.4, background: `hsl(${hue(id)} 55% 42%)` }}>
-      {initials(name)}
+    <span className="avatar" aria-hidden="true" data-testid="avatar" style={{ width: size, height: size, fontSize: size * 0.4, background: `hsl(${hue(id)} 55% 42%)` }}>
+      {url ? <img src={url} alt="" className="avatar__img" width={size} height={size} /> : initials(name)}
     </span>
   );
 }

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../../api/errors';
 import { useAuth, useMe } from '../../app/auth';
-import { Avatar } from '../people/Avatar';
+import { Avatar, pictureChanged } from '../people/Avatar';
 import { useMeProfile } from '../people/people.queries';
 import { EmailSettings } from './EmailSettings';
 
@@ -28,6 +28,18 @@ export function ProfilePage() {
       setState({ busy: false, error: describeError(err) });
     }
   };
+  const [picture, setPicture] = useState<{ busy: boolean; error?: string }>({ busy: false });
+  const changePicture = async (file: File | undefined, remove = false) => {
+    if (!file && !remove) return;
+    setPicture({ busy: true });
+    try {
+      await (remove ? api.removeAvatar() : api.setAvatar(file!, file!.name));
+      pictureChanged(me.id);
+      setPicture({ busy: false });
+    } catch (err) {
+      setPicture({ busy: false, error: describeError(err) });
+    }
+  };
   const edit = (k: keyof typeof v) => (e: { target: { value: string } }) => {
     setV({ ...v, [k]: e.target.value });
     setState({ busy: false });
@@ -38,6 +50,20 @@ export function ProfilePage() {
       <div className="profile-card">
         <Avatar id={me.id} name={v.displayName || me.displayName} size={56} />
         <h1 id="profile-title">Your profile</h1>
+      </div>
+      <div className="profile-picture">
+        <label className="btn btn--small" htmlFor="picture-input">
+          {picture.busy ? 'Uploading…' : 'Change picture'}
+        </label>
+        <input id="picture-input" type="file" accept="image/png,image/jpeg,image/gif,image/webp" hidden disabled={picture.busy} onChange={(e) => void changePicture(e.target.files?.[0]).finally(() => (e.target.value = ''))} />
+        <button type="button" className="btn btn--small btn--ghost" disabled={picture.busy} onClick={() => void changePicture(undefined, true)}>
+          Remove picture
+        </button>
+        {picture.error && (
+          <p className="form__error" role="alert">
+            {picture.error}
+          </p>
+        )}
       </div>
       <dl className="profile">
         <dt>Username</dt>
