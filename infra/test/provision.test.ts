@@ -42,8 +42,8 @@ describe('provisioning', () => {
     expect(schema).toBe('rm_v3_0');
     const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema} order by 1`.execute(k);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
-      'audit_log', 'checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'read_markers', 'room_bans', 'room_invites', 'room_members',
-      'room_settings', 'rooms', 'server_settings', 'thread_participants', 'user_search_terms', 'user_sessions', 'users',
+      'audit_log', 'checkpoint', 'message_edits', 'message_mentions', 'message_pins', 'message_reactions', 'messages', 'read_markers', 'room_bans', 'room_invites',
+      'room_members', 'room_settings', 'rooms', 'search_messages', 'server_settings', 'thread_participants', 'user_search_terms', 'user_sessions', 'users',
     ]);
     // every command-side migration file applied once, in order
     const files = (await readdir(fileURLToPath(new URL('../migrations/command/', import.meta.url)))).filter((f) => f.endsWith('.sql')).sort();

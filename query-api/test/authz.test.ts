@@ -122,9 +122,9 @@ describe('profiles and room lists', () => {
   it('GET /api/me has the email; GET /api/users/:id does not (unless it is you)', async () => {
     const me = await h.get('/api/me', tok.alice);
     expect(me.status).toBe(200);
-    expect(me.body.user).toEqual({ id: 'alice', username: 'alice', displayName: 'User alice', bio: '', statusText: '', email: 'alice@example.test', emailVerified: false, serverAdmin: false });
+    expect(me.body.user).toEqual({ id: 'alice', username: 'alice', displayName: 'User alice', bio: '', statusText: '', email: 'alice@example.test', emailVerified: false, serverAdmin: false, avatar: null });
     const other = await h.get('/api/users/alice', tok.bob);
-    expect(other.body.user).toEqual({ id: 'alice', username: 'alice', displayName: 'User alice', bio: '', statusText: '', deactivated: false, online: false, lastSeenAt: null });
+    expect(other.body.user).toEqual({ id: 'alice', username: 'alice', displayName: 'User alice', bio: '', statusText: '', deactivated: false, online: false, lastSeenAt: null, avatar: null });
     const nope = await h.get('/api/users/nobody', tok.bob);
     expect(nope.status).toBe(404);
     expect(nope.body.error.code).toBe('user_not_found');

@@ -174,8 +174,8 @@ describe('chat end to end through the gateway', () => {
     const verify = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((l) => l.msg === 'verify');
     expect(verify.equal).toBe(true);
     expect(verify.tables.map((t: { table: string }) => t.table).sort()).toEqual([
-      'audit_log', 'checkpoint', 'message_edits', 'message_pins', 'message_reactions', 'messages', 'room_bans', 'room_invites', 'room_members',
-      'room_settings', 'rooms', 'server_settings', 'thread_participants', 'user_search_terms', 'user_sessions', 'users',
+      'audit_log', 'checkpoint', 'message_edits', 'message_mentions', 'message_pins', 'message_reactions', 'messages', 'read_markers', 'room_bans', 'room_invites',
+      'room_members', 'room_settings', 'rooms', 'search_messages', 'server_settings', 'thread_participants', 'user_search_terms', 'user_sessions', 'users',
     ]);
     const newSchema = await activeReadModelSchema(db);
     await db.destroy();
