@@ -1,13 +1,8 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { chromium, type Browser, type BrowserContext, type JSHandle, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type JSHandle, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
-import { startStack, type Stack } from '../../src/stack/index';
-import { repoRoot } from '../../src/stack/service-process';
+import type { Stack } from '../../src/stack/index';
+import { registerInBrowser, shot, startBrowserStack, type BrowserStack } from '../support/browser';
 
 /**
  * Issue 13 in real Chromium: Alice (desktop) drops a photo and a PDF on the composer, pastes an image, cancels
@@ -15,31 +10,16 @@ import { repoRoot } from '../../src/stack/service-process';
  * card; deleting the message takes its files away. Against the real stack through the gateway. Screenshots
  * go to test-artifacts/web-client/.
  */
-const artifacts = join(repoRoot, 'test-artifacts', 'web-client');
-let nats: NatsServerHandle;
-let db: TestDatabase;
-let dir: string;
+let running: BrowserStack;
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-webfiles-'))]);
-  await mkdir(artifacts, { recursive: true });
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }) });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  running = await startBrowserStack('webfiles', { edges: 1 });
+  ({ stack, browser } = running);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await nats?.stop();
-  await db?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
 async function open(ctx: BrowserContext): Promise<Page> {
   const page = await ctx.newPage();
@@ -47,17 +27,7 @@ async function open(ctx: BrowserContext): Promise<Page> {
   return page;
 }
 
-async function register(page: Page, name: string): Promise<string> {
-  await page.goto(`${stack.gatewayUrl}/register`);
-  const username = `${name}_${Math.random().toString(36).slice(2, 7)}`;
-  await page.getByLabel('Username', { exact: true }).fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill('correct horse battery');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
-  return username;
-}
+const register = (page: Page, name: string) => registerInBrowser(page, running.gatewayUrl, name);
 
 /** A DataTransfer holding files made from bytes, as a drag from the desktop or a paste would carry them. */
 function filesTransfer(page: Page, files: { name: string; type: string; bytes: Buffer }[]): Promise<JSHandle<unknown>> {
@@ -72,7 +42,6 @@ function filesTransfer(page: Page, files: { name: string; type: string; bytes: B
 
 /** The part of an <img> the checks read (this file is typed for Node, without the DOM's types). */
 type Img = { complete: boolean; naturalWidth: number; naturalHeight: number };
-const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
 const messageWith = (page: Page, text: string) => page.locator('.timeline [data-testid="message"][data-status="sent"]').filter({ hasText: text }).last();
 
 describe('files in the browser', () => {

@@ -1,12 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
-import { startStack, type Stack } from '../../src/stack/index';
-import { repoRoot } from '../../src/stack/service-process';
+import type { Stack } from '../../src/stack/index';
+import { apiAs, loginInBrowser, registerInBrowser, shot, startBrowserStack, type BrowserStack } from '../support/browser';
 import { relaxedRateLimits } from '../support/limits';
 
 /**
@@ -14,67 +9,24 @@ import { relaxedRateLimits } from '../support/limits';
  * mentioning him. The bell counts live on both devices, "mark all read" on one clears the other, a
  * notification opens its message, and a muted room stays silent. Screenshots in test-artifacts/web-client/.
  */
-const artifacts = join(repoRoot, 'test-artifacts', 'web-client');
-let nats: NatsServerHandle;
-let db: TestDatabase;
-let dir: string;
+let running: BrowserStack;
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-webnotif-'))]);
-  await mkdir(artifacts, { recursive: true });
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { ...relaxedRateLimits, COMMAND_API_SENDS_PER_SECOND: '200' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  running = await startBrowserStack('webnotif', { edges: 1, env: { ...relaxedRateLimits, COMMAND_API_SENDS_PER_SECOND: '200' } });
+  ({ stack, browser } = running);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await nats?.stop();
-  await db?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
-const password = 'correct horse battery';
 
-async function register(page: Page, name: string): Promise<string> {
-  await page.goto(`${stack.gatewayUrl}/register`);
-  const username = `${name.toLowerCase()}_${Math.random().toString(36).slice(2, 7)}`;
-  await page.getByLabel('Username', { exact: true }).fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
-  return username;
-}
+const register = (page: Page, name: string) => registerInBrowser(page, running.gatewayUrl, name);
 
-async function login(page: Page, username: string): Promise<void> {
-  await page.goto(`${stack.gatewayUrl}/login`);
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: /log in|sign in/i }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
-}
+const login = (page: Page, username: string) => loginInBrowser(page, running.gatewayUrl, username);
 
-const token = (page: Page) => page.evaluate<string>("JSON.parse(localStorage.getItem('natter.auth')).accessToken");
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(`${stack.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await token(page)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await r.json();
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (page: Page, method: string, path: string, body?: unknown) => apiAs(page, running.gatewayUrl, method, path, body);
 
-const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
 const count = (page: Page) => page.getByTestId('notification-count');
 /** The bell shows no count (waits for it to go, bounded). */
 const noCount = (page: Page, timeout = 10_000) => count(page).waitFor({ state: 'detached', timeout });

@@ -1,12 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
-import { startStack, type Stack } from '../../src/stack/index';
-import { repoRoot } from '../../src/stack/service-process';
+import type { Stack } from '../../src/stack/index';
+import { apiAs, loginInBrowser, registerInBrowser, shot, startBrowserStack, type BrowserStack } from '../support/browser';
 
 /**
  * Issue 12 in real Chromium, as two people against the real stack through the gateway: Bob's room list shows
@@ -15,66 +10,23 @@ import { repoRoot } from '../../src/stack/service-process';
  * first unread" reaches a line beyond the first page, and "mark all read" clears everything.
  * Screenshots go to test-artifacts/web-client/.
  */
-const artifacts = join(repoRoot, 'test-artifacts', 'web-client');
-let nats: NatsServerHandle;
-let db: TestDatabase;
-let dir: string;
+let running: BrowserStack;
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-webread-'))]);
-  await mkdir(artifacts, { recursive: true });
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 2, log: pino({ level: 'silent' }), env: { COMMAND_API_SENDS_PER_SECOND: '200' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  running = await startBrowserStack('webread', { edges: 2, env: { COMMAND_API_SENDS_PER_SECOND: '200' } });
+  ({ stack, browser } = running);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await nats?.stop();
-  await db?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
-const password = 'correct horse battery';
-const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
 
-async function register(page: Page, name: string): Promise<string> {
-  await page.goto(`${stack.gatewayUrl}/register`);
-  const username = `${name.toLowerCase()}_${Math.random().toString(36).slice(2, 7)}`;
-  await page.getByLabel('Username', { exact: true }).fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
-  return username;
-}
+const register = (page: Page, name: string) => registerInBrowser(page, running.gatewayUrl, name);
 
-async function login(page: Page, username: string): Promise<void> {
-  await page.goto(`${stack.gatewayUrl}/login`);
-  await page.getByLabel('Username or email').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: /log in|sign in/i }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
-}
+const login = (page: Page, username: string) => loginInBrowser(page, running.gatewayUrl, username);
 
-const token = (page: Page) => page.evaluate<string>("JSON.parse(localStorage.getItem('natter.auth')).accessToken");
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(`${stack.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await token(page)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await r.json();
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const api = (page: Page, method: string, path: string, body?: unknown) => apiAs(page, running.gatewayUrl, method, path, body);
 
 const link = (page: Page, roomId: string) => page.locator(`[data-testid="room-link"][data-room-id="${roomId}"]`);
 const counts = async (page: Page, roomId: string) => ({ unread: await link(page, roomId).getAttribute('data-unread'), mentions: await link(page, roomId).getAttribute('data-mentions') });

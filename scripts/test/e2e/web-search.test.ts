@@ -1,12 +1,7 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
-import { startStack, type Stack } from '../../src/stack/index';
-import { repoRoot } from '../../src/stack/service-process';
+import type { Stack } from '../../src/stack/index';
+import { apiAs, registerInBrowser, shot, startBrowserStack, type BrowserStack } from '../support/browser';
 
 /**
  * Message search (issue 12) in real Chromium against the real stack through the gateway: the search box in the
@@ -14,58 +9,21 @@ import { repoRoot } from '../../src/stack/service-process';
  * message in context, far back in its history (older pages loaded to reach it) and marked; a result in a
  * thread opens that thread. Also at phone width. Screenshots go to test-artifacts/web-client/.
  */
-const artifacts = join(repoRoot, 'test-artifacts', 'web-client');
-let nats: NatsServerHandle;
-let db: TestDatabase;
-let dir: string;
+let running: BrowserStack;
 let stack: Stack;
 let browser: Browser;
 
 beforeAll(async () => {
-  [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-websearch-'))]);
-  await mkdir(artifacts, { recursive: true });
-  stack = await startStack({ dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }), env: { COMMAND_API_SENDS_PER_SECOND: '1000' } });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  running = await startBrowserStack('websearch', { edges: 1, env: { COMMAND_API_SENDS_PER_SECOND: '1000' } });
+  ({ stack, browser } = running);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await nats?.stop();
-  await db?.drop();
-  if (dir) await rm(dir, { recursive: true, force: true });
-});
+afterAll(() => running?.stop());
 
-const password = 'correct horse battery';
 
-async function register(page: Page, name: string): Promise<string> {
-  await page.goto(`${stack.gatewayUrl}/register`);
-  const username = `${name}_${Math.random().toString(36).slice(2, 7)}`;
-  await page.getByLabel('Username', { exact: true }).fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
-  return username;
-}
+const register = (page: Page, name: string) => registerInBrowser(page, running.gatewayUrl, name);
 
-const token = (page: Page) => page.evaluate<string>("JSON.parse(localStorage.getItem('natter.auth')).accessToken");
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(`${stack.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await token(page)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await r.json();
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
-const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
+const api = (page: Page, method: string, path: string, body?: unknown) => apiAs(page, running.gatewayUrl, method, path, body);
 
 describe('search in the browser', () => {
   let page: Page;
