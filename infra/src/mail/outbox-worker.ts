@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { envInt } from '../runtime/env';
+import { PollLoop } from '../runtime/poll-loop';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { MailSendError, type Mailer } from './mailer';
 import type { MailOutbox } from './outbox';
@@ -33,10 +34,7 @@ export function retryDelayMs(attempt: number, o: Pick<OutboxWorkerOptions, 'base
  * `markSent` sends it again when the lease runs out (the window is one SMTP round trip).
  */
 export class OutboxWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: PollLoop;
   private readonly sent: Counter;
   private readonly failed: Counter;
 
@@ -47,6 +45,7 @@ export class OutboxWorker {
     private readonly opts: OutboxWorkerOptions = defaultOutboxWorkerOptions,
     registry?: Registry,
   ) {
+    this.loop = new PollLoop(() => this.drain(), opts.pollMs, (err) => log.warn({ err }, 'mail outbox drain failed'));
     const registers = registry ? [registry] : [];
     this.sent = new Counter({ name: 'natter_mail_sent_total', help: 'Mails accepted by the SMTP server, by kind.', labelNames: ['kind'], registers });
     this.failed = new Counter({ name: 'natter_mail_send_failures_total', help: 'Failed mail attempts, by kind and outcome (retry or gave_up).', labelNames: ['kind', 'outcome'], registers });
@@ -58,38 +57,17 @@ export class OutboxWorker {
   }
 
   start(): void {
-    const tick = () => {
-      if (this.stopped) return;
-      this.nudge();
-      this.timer = setTimeout(tick, this.opts.pollMs);
-      this.timer.unref();
-    };
-    tick();
+    this.loop.start();
   }
 
   /** Send what is due now (a request that just enqueued calls this, so a mail does not wait for the poll). */
   nudge(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((err) => this.log.warn({ err }, 'mail outbox drain failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.nudge();
-        }
-      });
+    this.loop.nudge();
   }
 
   /** Stop polling and wait for the batch in progress (its rows are marked, nothing is left half-done). */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   private async drain(): Promise<void> {
@@ -97,7 +75,7 @@ export class OutboxWorker {
       const items = await this.outbox.claim(this.opts.batch, this.opts.leaseMs);
       if (!items.length) return;
       await Promise.all(items.map((item) => this.deliver(item)));
-      if (this.stopped || items.length < this.opts.batch) return;
+      if (this.loop.stopping || items.length < this.opts.batch) return;
     }
   }
 

@@ -9,6 +9,7 @@ export { NatsRequester, NatsRequestTimeout, NatsNoResponders, isNatsUnavailable 
 export { MsgDedupeWriter } from './msg-dedupe';
 export { createKysely, createPool } from './db';
 export { createLogger } from './logger';
+export { PollLoop } from './poll-loop';
 export { envInt } from './env';
 export { own } from './strings';
 export { Admission } from './admission';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { inQuietHours, type QuietHours } from '@natter/contracts';
-import { Counter, type Registry } from '@natter/infra/runtime';
+import { Counter, PollLoop, type Registry } from '@natter/infra/runtime';
 import { MailSendError, renderMail, type Mailer } from '@natter/infra/mail';
 
 export interface EmailDigestOptions {
@@ -38,9 +38,7 @@ const KindText: Record<string, string> = { dm: 'sent you a direct message', ment
  * retried with exponential backoff, permanent ones (5xx) fail.
  */
 export class EmailDigests {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollLoop;
   private readonly results: Counter<'result'>;
 
   constructor(
@@ -51,25 +49,16 @@ export class EmailDigests {
     registry: Registry,
   ) {
     this.results = new Counter({ name: 'natter_notify_email_total', help: 'Email digest rows by outcome (sent, skipped_active, read, email_off, quiet_hours, retry, failed, unknown).', labelNames: ['result'], registers: [registry] });
+    this.loop = new PollLoop(() => this.tick(), opts.pollMs, (err) => log.error({ err }, 'email digest round failed'));
   }
 
   start(): void {
-    const loop = async () => {
-      if (this.stopped) return;
-      this.running = this.tick().then(
-        () => {},
-        (err) => this.log.error({ err }, 'email digest round failed'),
-      );
-      await this.running;
-      if (!this.stopped) this.timer = setTimeout(loop, this.opts.pollMs);
-    };
-    void loop();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  /** Ends the polling and waits for the round in progress (its claims are finished). */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   async tick(): Promise<number> {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { inQuietHours, type PushPayload, type QuietHours } from '@natter/contracts';
-import { Counter, type Registry } from '@natter/infra/runtime';
+import { Counter, PollLoop, type Registry } from '@natter/infra/runtime';
 import type { PushSender, PushTarget } from './push-sender';
 
 export interface PushDispatcherOptions {
@@ -54,9 +54,7 @@ interface Claimed {
  * (no presence entry) get pushes, and nobody during their quiet hours.
  */
 export class PushDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly loop: PollLoop;
   private readonly results: Counter<'result'>;
 
   constructor(
@@ -67,25 +65,16 @@ export class PushDispatcher {
     registry: Registry,
   ) {
     this.results = new Counter({ name: 'natter_notify_push_total', help: 'Push deliveries by outcome (sent, skipped_active, quiet_hours, no_subscription, retry, failed, gone_subscription, unknown).', labelNames: ['result'], registers: [registry] });
+    this.loop = new PollLoop(() => this.tick(), opts.pollMs, (err) => log.error({ err }, 'push dispatch failed'));
   }
 
   start(): void {
-    const loop = async () => {
-      if (this.stopped) return;
-      this.running = this.tick().then(
-        () => {},
-        (err) => this.log.error({ err }, 'push dispatch failed'),
-      );
-      await this.running;
-      if (!this.stopped) this.timer = setTimeout(loop, this.opts.pollMs);
-    };
-    void loop();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
+  /** Ends the polling and waits for the round in progress (its claims are finished). */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One round: give up stale claims, claim due rows, send them grouped per person and room. */
