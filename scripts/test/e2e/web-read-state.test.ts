@@ -63,6 +63,8 @@ describe('read state in the browser, as two people', () => {
     expect(await link(bob, general).getAttribute('class')).toContain('room-link--mention');
     expect(await link(bob, side).getAttribute('class')).not.toContain('room-link--mention');
     expect(await link(bob, general).getByTestId('unread-badge').textContent()).toBe('@3(3 unread, 1 mentioning you)');
+    // Drawn as a badge (the mention colour), as a person sees it, not only present in the DOM.
+    expect(await link(bob, general).getByTestId('unread-badge').evaluate((e) => (globalThis as any).getComputedStyle(e).backgroundColor)).toBe('rgb(217, 63, 11)');
     await expect.poll(() => bob.title()).toBe('(@5) Natter');
     expect(await bob.locator('link[rel="icon"]').getAttribute('href')).toMatch(/^data:image\/svg\+xml,/);
     // Counts survive a reload (they are the server's, not this tab's).
