@@ -193,6 +193,27 @@ describe('membership snapshot race', () => {
   });
 });
 
+describe('a failed gap repair of a room subject', () => {
+  it("closes the room's sockets with 4002 instead of going on past the gap; a resume gets the lost event", async () => {
+    await w.fake.createRoom('f1', 'pam', ['quin']);
+    const quin = await w.client(edge, 'quin');
+    const synced = await quin.resume({});
+    lossy.dropping = (m) => m.subject === 'ev.room.f1.msg';
+    const lost = await w.fake.message('f1', 'pam', 'lost');
+    for (let i = 0; i < 100 && !lossy.dropped.includes(lost); i++) await sleep(20);
+    expect(lossy.dropped).toContain(lost);
+    lossy.dropping = () => false;
+    failing.failing = (f) => f === 'ev.room.f1.msg';
+    const next = await w.fake.message('f1', 'pam', 'next');
+    expect((await quin.waitClosed()).code).toBe(4002);
+    expect(seqs(quin.events('f1'))).not.toContain(next);
+    failing.failing = () => false;
+    const again = await w.client(edge, 'quin');
+    await again.resume({ f1: synced.rooms.f1 });
+    expect(seqs(again.events('f1'))).toEqual([lost, next]);
+  });
+});
+
 describe('a failed read of a user subject', () => {
   const profile = (userId: string, displayName: string) =>
     w.fake.append(Subjects.user(userId), { type: 'ProfileUpdated', data: { userId, displayName } }, userId);
