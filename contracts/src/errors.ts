@@ -45,10 +45,10 @@ export const ErrorCodes = {
   link_invalid: { status: 400, message: 'This link is not valid; request a new one.' },
   link_expired: { status: 410, message: 'This link has expired; request a new one.' },
   link_used: { status: 410, message: 'This link was already used; request a new one if you need to.' },
-  /** Refused before any work started: the service is at capacity. Retry after `retryAfterMs` (details, or the frame). */
   // ---- search (issue 12)
   /** The search index is still being built from the log (back-fill); details: appliedSeq, targetSeq. Retry later. */
   search_not_ready: { status: 503, message: 'The search index is still being built from history; try again shortly.' },
+  /** Refused before any work started: the service is at capacity. Retry after `retryAfterMs` (details, or the frame). */
   overloaded: { status: 503, message: 'The service is at capacity and did not do this; retry after the hinted delay.' },
   // ---- files (issue 13)
   file_empty: { status: 400, message: 'The file is empty.' },

@@ -47,6 +47,9 @@ import { StreamEpoch } from './stream-epoch';
  * subject from its lastSeen, and
  * sessions refresh their membership (see session.ts). Cursors drop what they already delivered.
  *
+ * A read that fails (a gap repair, a resync) fails the cursors of what it was for, the room's or the user's:
+ * their sockets close with 4002 and the clients resume from what they hold, so nothing is skipped silently.
+ *
  * Epoch (stream-epoch.ts): positions belong to one incarnation of the stream. When the node notices the stream
  * was recreated (periodic check, reconnect, or a live seq at or below what a subject already had), every
  * local socket gets `reset` + close 4003 and the node starts over from the new stream's end.
@@ -128,6 +131,12 @@ export class Fanout implements RoomFeed, UserFeed {
   private readonly sessionsByUser = new Map<string, Set<SessionLike>>();
   /** userId -> the local sockets that opted in to the user's own events (user-cursor.ts). */
   private readonly userCursors = new Map<string, Set<UserFeedCursor>>();
+  /**
+   * User subjects whose resync after a reconnect failed: events after their lastSeen may be missing here (lost
+   * while disconnected, not re-read), so `userDispatchedThrough` does not vouch for them until the next live
+   * event of the subject is processed (its Nats-Last-Sequence repairs or closes the gap).
+   */
+  private readonly userViewLost = new Set<string>();
   private readonly queues: SerialQueues;
   private readonly subs: LiveSubscription[] = [];
   readonly history: History;
@@ -231,6 +240,18 @@ export class Fanout implements RoomFeed, UserFeed {
     const set = this.userCursors.get(cursor.userId);
     set?.delete(cursor);
     if (set && set.size === 0) this.userCursors.delete(cursor.userId);
+  }
+
+  /**
+   * The user's `dispatchedThrough`: every event of `ev.user.<id>` up to here was dispatched (or came before the
+   * node's start), and, the user's session being registered (a socket registers before it resumes), every later
+   * one is dispatched live or gap-repaired. A user cursor at or past it reads no history (user-cursor.ts).
+   * null: unknown since a failed resync (the cursor reads the stream).
+   */
+  userDispatchedThrough(userId: string): number | null {
+    const subject = Subjects.user(userId);
+    if (this.userViewLost.has(subject)) return null;
+    return Math.max(this.lastSeen.get(subject) ?? 0, this.baseSeq);
   }
 
   // ---- feeds ------------------------------------------------------------------------------------------------
@@ -343,6 +364,9 @@ export class Fanout implements RoomFeed, UserFeed {
     }
     const last = this.lastSeen.get(m.subject) ?? this.baseSeq;
     if (m.seq <= last) return;
+    // Everything of the subject up to m is dispatched below (or repaired; a failed repair fails the cursors and
+    // moves lastSeen past the gap, which a later cursor below it reads): the view holds again.
+    if (p.kind === 'user') this.userViewLost.delete(m.subject);
     if (m.lastSubjectSeq > last) return this.repairThenDispatch(m, last);
     this.dispatchRaw(m);
   }
@@ -356,9 +380,13 @@ export class Fanout implements RoomFeed, UserFeed {
         this.dispatchRaw(raw);
       }
     } catch (err) {
-      this.log.error({ err, subject: m.subject }, 'gap repair failed; continuing with the live event');
+      this.log.error({ err, subject: m.subject }, 'gap repair failed: closing affected sockets so they resume; continuing with the live event');
       // Membership events of the gap may be lost: snapshots from query-api again.
       this.deps.membership?.clear();
+      // The live event moves lastSeen past the gap, so the gap is never read again here: the cursors of the
+      // subject would silently miss it. They fail instead (close 4002) and their clients resume from what they
+      // hold, which reads the gap from history.
+      this.failCursorsOf(m.subject);
     }
     this.dispatchRaw(m);
   }
@@ -435,6 +463,7 @@ export class Fanout implements RoomFeed, UserFeed {
     this.deps.membership?.clear();
     for (const set of [...this.sessionsByUser.values()]) for (const s of [...set]) s.reset('stream_recreated', next.epoch);
     this.lastSeen.clear();
+    this.userViewLost.clear();
     // A feed whose drop is still queued may be joined again before it runs: its baseline is the new stream's.
     for (const f of this.feeds.values()) {
       f.floor = next.lastSeq;
@@ -445,13 +474,30 @@ export class Fanout implements RoomFeed, UserFeed {
     this.metaHighWater = next.lastSeq;
   }
 
-  /** `what`: a room id (its cursors fail if the read fails) or a user subject. */
+  /** `what`: a room id or a user subject; if the read fails, its cursors fail. */
   private async resync(what: string, events: AsyncIterable<RawEvent>): Promise<void> {
+    const isUser = parseEventSubject(what) !== null;
     try {
       for await (const raw of events) this.dispatchRaw(raw);
+      if (isUser) this.userViewLost.delete(what);
     } catch (err) {
       this.log.error({ err, what }, 'resync failed: closing affected sockets so they resume');
-      for (const c of [...(this.feeds.get(what)?.cursors ?? [])]) c.fail();
+      if (!isUser) {
+        for (const c of [...(this.feeds.get(what)?.cursors ?? [])]) c.fail();
+        return;
+      }
+      // A user subject's cursors too: without this, the user's events lost while disconnected were never sent.
+      // And lastSeen is now behind events the node never saw: later cursors read instead of trusting it.
+      this.userViewLost.add(what);
+      this.failCursorsOf(what);
     }
+  }
+
+  /** The cursors an exact `ev.*` subject feeds (the room's, or the user's) fail: their sockets close and resume. */
+  private failCursorsOf(subject: string): void {
+    const p = parseEventSubject(subject);
+    if (!p) return;
+    const cursors = p.kind === 'user' ? this.userCursors.get(p.userId) : this.feeds.get(p.roomId)?.cursors;
+    for (const c of [...(cursors ?? [])]) c.fail();
   }
 }

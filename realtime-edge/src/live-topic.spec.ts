@@ -11,6 +11,8 @@ const left = (seq: number, userId: string): StoredEvent => ({ seq, subject: 'ev.
 class Member implements TopicMember {
   subscribed = false;
   buffered = 0;
+  /** getBufferedAmount calls: what a budget check costs. */
+  polled = 0;
   leftAt: number[] = [];
   constructor(readonly userId: string, private readonly log: string[]) {}
   subscribe(topic: string) {
@@ -22,6 +24,7 @@ class Member implements TopicMember {
     this.log.push(`${this.userId} -${topic}`);
   }
   bufferedAmount() {
+    this.polled++;
     return this.buffered;
   }
   leftTopic(pos: number) {
@@ -86,5 +89,47 @@ describe('LiveTopic', () => {
     expect(w.metrics.topicSlowLeaves).toBe(1);
     expect(w.topic.has(a)).toBe(true);
     expect(w.metrics.topicSubscriptions).toBe(1);
+  });
+
+  it('a check looks only at the members of topics published to since the last check', () => {
+    const log: string[] = [];
+    const budget = new TopicBudget({ publish: (_t, text) => void log.push(`pub ${text}`) }, new EdgeMetrics(), 100, 1 << 30);
+    const busy = new LiveTopic('room:busy', budget);
+    const quiet = new LiveTopic('room:quiet', budget);
+    const b = new Member('b', log);
+    const q = new Member('q', log);
+    busy.join(b, 1);
+    quiet.join(q, 1);
+    quiet.deliver(msg(2), null, () => '2');
+    budget.check();
+    busy.deliver(msg(3), null, () => '3');
+    q.polled = 0;
+    b.polled = 0;
+    budget.check();
+    expect(b.polled).toBe(1);
+    expect(q.polled).toBe(0);
+  });
+
+  it('a member that filled up while its topic was quiet leaves at the first publish after, having that event', () => {
+    const log: string[] = [];
+    const budget = new TopicBudget({ publish: (_t, text) => void log.push(`pub ${text}`) }, new EdgeMetrics(), 100, 1 << 30);
+    const quiet = new LiveTopic('room:quiet', budget);
+    const ok = new Member('ok', log);
+    const full = new Member('full', log);
+    quiet.join(ok, 1);
+    quiet.join(full, 1);
+    budget.check(); // the topic was not published to: nobody polled
+    full.buffered = 101; // its socket filled through another room's topic
+    budget.check();
+    expect(quiet.has(full)).toBe(true);
+    quiet.deliver(msg(2), null, () => '2');
+    expect(log.slice(-2)).toEqual(['pub 2', 'full -room:quiet']);
+    expect(full.leftAt).toEqual([2]);
+    expect(quiet.has(ok)).toBe(true);
+    // Checked at the check after: the next publish does not poll again before it.
+    budget.check();
+    ok.polled = 0;
+    quiet.deliver(msg(3), null, () => '3');
+    expect(ok.polled).toBe(0);
   });
 });

@@ -105,11 +105,18 @@ interface BudgetedTopic {
  * node published since its last check (its rooms' share of them), so checking every member whenever the node
  * has published `checkEveryBytes` bounds any member's buffer by `slowBytes + 2 x checkEveryBytes` plus one frame
  * (the second share: frames published but not yet written by uWS at the check), which the edge keeps below
- * uWS's `maxBackpressure` (app.ts). Members past `slowBytes` leave their topic. Cost: one getBufferedAmount per
- * member per `checkEveryBytes` published.
+ * uWS's `maxBackpressure` (app.ts). Members past `slowBytes` leave their topic.
+ * Only topics published to since the last check are checked (scanning every member of every topic of the node
+ * at each check cost the most on nodes with many quiet rooms). A quiet topic's members may still have filled
+ * through their sockets' other rooms, so a topic not checked at the last check is checked at its first publish
+ * after it (after the publish: a member that leaves then has the event, LiveTopic.deliver); from there the bound
+ * above holds for it. Cost: one getBufferedAmount per member of a published topic per `checkEveryBytes`.
  */
 export class TopicBudget {
-  private readonly topics = new Set<BudgetedTopic>();
+  /** Topics published to since the last check. */
+  private published = new Set<BudgetedTopic>();
+  /** Topics the last check looked at (their members are known not slow as of then). */
+  private checkedLast = new Set<BudgetedTopic>();
   private bytesSinceCheck = 0;
 
   constructor(
@@ -119,14 +126,17 @@ export class TopicBudget {
     private readonly checkEveryBytes: number,
   ) {}
 
-  joined(t: BudgetedTopic): void {
-    this.topics.add(t);
+  joined(_t: BudgetedTopic): void {
     this.metrics.topicSubscriptions++;
     this.metrics.topicJoins++;
   }
 
   left(t: BudgetedTopic): void {
-    if (t.size === 0) this.topics.delete(t);
+    // An empty topic has nothing to check: not held until the next check (its feed may be gone).
+    if (t.size === 0) {
+      this.published.delete(t);
+      this.checkedLast.delete(t);
+    }
     this.metrics.topicSubscriptions--;
   }
 
@@ -137,12 +147,19 @@ export class TopicBudget {
     this.metrics.eventsDelivered += n;
     this.metrics.framesOut += n;
     this.bytesSinceCheck += Buffer.byteLength(text);
+    if (!this.published.has(t)) {
+      this.published.add(t);
+      if (!this.checkedLast.has(t)) t.shedSlow(this.slowBytes);
+    }
     if (this.bytesSinceCheck >= this.checkEveryBytes) this.check();
   }
 
-  /** Every member of every topic: the slow ones leave (see above). */
+  /** Every member of every topic published to since the last check: the slow ones leave (see above). */
   check(): void {
     this.bytesSinceCheck = 0;
-    for (const t of [...this.topics]) t.shedSlow(this.slowBytes);
+    const topics = this.published;
+    this.published = new Set();
+    this.checkedLast = topics;
+    for (const t of topics) t.shedSlow(this.slowBytes);
   }
 }

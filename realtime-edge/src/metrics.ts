@@ -25,8 +25,9 @@ export class EdgeMetrics {
   /** The most live events any cursor has held at once while backfilling (at most EDGE_RESUME_BUFFER_MAX). */
   resumeBufferPeak = 0;
   truncations = 0;
-  /** Per-user cursors (user_event delivery): backfills, events sent, backfills cut at the cap. */
+  /** Per-user cursors (user_event delivery): backfills that read history, starts that did not, events sent, backfills cut at the cap. */
   userBackfills = 0;
+  userBackfillsSkipped = 0;
   userEventsDelivered = 0;
   userTruncations = 0;
   /** Backfilled events whose message was deleted, sent without their text (redaction.ts). */
@@ -76,7 +77,8 @@ export class EdgeMetrics {
       { name: 'natter_edge_resume_buffer_overflows_total', type: 'counter', help: 'Backfills whose live buffer passed EDGE_RESUME_BUFFER_MAX.', value: () => this.resumeBufferOverflows },
       { name: 'natter_edge_resume_buffer_peak', type: 'gauge', help: 'Most live events one backfilling cursor has held at once.', value: () => this.resumeBufferPeak },
       { name: 'natter_edge_truncations_total', type: 'counter', help: 'Backfills cut at EDGE_RESUME_MAX_EVENTS (truncated frames).', value: () => this.truncations },
-      { name: 'natter_edge_user_backfills_total', type: 'counter', help: 'Per-user backfills of ev.user.<id> (resume with user).', value: () => this.userBackfills },
+      { name: 'natter_edge_user_backfills_total', type: 'counter', help: 'Per-user backfills of ev.user.<id> that read history (resume with user).', value: () => this.userBackfills },
+      { name: 'natter_edge_user_backfills_skipped_total', type: 'counter', help: 'Per-user starts with nothing to read from history (the client held everything the node had dispatched, or resumed from now).', value: () => this.userBackfillsSkipped },
       { name: 'natter_edge_user_events_delivered_total', type: 'counter', help: 'user_event frames sent to clients.', value: () => this.userEventsDelivered },
       { name: 'natter_edge_user_truncations_total', type: 'counter', help: 'Per-user backfills cut at EDGE_RESUME_MAX_EVENTS (user_truncated frames).', value: () => this.userTruncations },
       { name: 'natter_edge_backfill_redactions_total', type: 'counter', help: 'Backfilled events of deleted messages sent without their text.', value: () => this.backfillRedactions },

@@ -39,6 +39,15 @@ describe('positionsProblem', () => {
     expect(await positionsProblem({ a: 11 }, 'e1', view('e1', 10))).toBe('position');
     expect(await positionsProblem({ a: 12 }, 'e1', view('e1', 10, { epoch: 'e1', lastSeq: 12 }))).toBeNull();
   });
+
+  it('the user position is checked like a room position, alone or with rooms', async () => {
+    expect(await positionsProblem({}, 'e1', view('e1', 10), 11)).toBe('position');
+    expect(await positionsProblem({ a: 1 }, 'e1', view('e1', 10), 11)).toBe('position');
+    expect(await positionsProblem({}, 'e0', view('e1', 10), 0)).toBe('epoch');
+    const v = view('e1', 10);
+    expect(await positionsProblem({ a: 3 }, 'e1', v, 10)).toBeNull();
+    expect(v.asked()).toBe(0);
+  });
 });
 
 describe('startingPositions', () => {

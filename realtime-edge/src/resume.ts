@@ -20,10 +20,11 @@ export interface StreamView {
  * (a client cannot have seen what was never written: such a position comes from another stream, a restore
  * from a backup, or a bug, and would silence the room until the stream caught up). No positions: nothing to
  * check. The node's own view answers the common case without a request; only a mismatch asks the stream
- * (this node may be the one behind).
+ * (this node may be the one behind). `user`: the resume's position of `ev.user.<me>`, a position of the same
+ * stream, checked with the rooms' (an explicit argument: it used to ride in `rooms` as a fake room '').
  */
-export async function positionsProblem(rooms: Record<string, number>, epoch: string | undefined, stream: StreamView): Promise<ResetReason | null> {
-  let max = -1;
+export async function positionsProblem(rooms: Record<string, number>, epoch: string | undefined, stream: StreamView, user?: number): Promise<ResetReason | null> {
+  let max = user ?? -1;
   for (const k in rooms) if (rooms[k] > max) max = rooms[k];
   if (max < 0) return null;
   if (epoch !== stream.epoch) {

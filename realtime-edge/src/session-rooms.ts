@@ -60,7 +60,7 @@ export class SessionRooms {
     let problem: ResetReason | null;
     try {
       // The user position is a position of the same stream: checked with the rooms'.
-      problem = await positionsProblem(typeof user === 'number' ? { ...listed, '': user } : listed, epoch, deps.fanout);
+      problem = await positionsProblem(listed, epoch, deps.fanout, typeof user === 'number' ? user : undefined);
     } catch (err) {
       this.state = 'new';
       owner.log.warn({ err }, 'stream info for resume failed');

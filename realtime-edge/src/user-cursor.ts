@@ -1,4 +1,5 @@
-import { CloseCode, deliversToUser, Subjects, toEnvelope, type ServerFrame, type StoredEvent } from '@natter/contracts';
+import { CloseCode, deliversToUser, Subjects, type ServerFrame, type StoredEvent } from '@natter/contracts';
+import { userEventFrameText } from './event-frame';
 import type { EdgeMetrics } from './metrics';
 import type { History, RawEvent } from './ports';
 
@@ -9,7 +10,9 @@ import type { History, RawEvent } from './ports';
  *   1. Attach to the node's user feed (Fanout.attachUser): from now on every dispatched event of the subject
  *      (live, gap-repaired, re-read after a NATS reconnect) is handed to this cursor, which buffers it. The
  *      node subscribes to `live.user.*` at start and repairs gaps of the subjects of users it holds sockets for,
- *      so everything committed after this point reaches the feed.
+ *      so everything committed after this point reaches the feed. If the client already holds everything the
+ *      feed has dispatched of the subject (`userDispatchedThrough`; 'now' starts there), nothing is read: apply
+ *      the buffer and go live (a reconnect to the same node costs no request, as for a room: room-cursor.ts).
  *   2. One round: empty the buffer, read the subject's head (`last_by_subj`), read the subject from `pos` to
  *      the head (direct get `next_by_subj`), applying as read.
  *   3. Sort the buffer and apply it, then live. `apply` drops every seq <= pos: the overlap is sent once.
@@ -31,6 +34,11 @@ export interface UserCursorOwner {
 export interface UserFeed {
   attachUser(cursor: UserFeedCursor): void;
   detachUser(cursor: UserFeedCursor): void;
+  /**
+   * Every event of the user's subject up to this seq was dispatched (or came before the node): later ones come
+   * through the feed. null: the node cannot tell (a read of the subject failed): read the stream.
+   */
+  userDispatchedThrough(userId: string): number | null;
   decode(raw: RawEvent): StoredEvent | null;
   readonly history: History;
 }
@@ -39,6 +47,8 @@ export interface UserFeedCursor {
   readonly userId: string;
   /** An event of the user's subject, in seq order, each once per feed (a re-read after reconnect may repeat). */
   onEvent(ev: StoredEvent): void;
+  /** The feed could not read the subject (gap repair, resync): events may be missing, the socket must resume. */
+  fail(): void;
 }
 
 export interface UserCursorContext {
@@ -85,6 +95,17 @@ export class UserCursor implements UserFeedCursor {
   async start(): Promise<void> {
     const { feed, metrics, maxEvents } = this.ctx;
     feed.attachUser(this);
+    // Attached first, so whatever the feed dispatches after this read reaches the buffer. 'now' takes the feed's
+    // position instead of asking the stream for the subject's head: a request per resume saved, and every event
+    // after it still comes through the feed.
+    const through = feed.userDispatchedThrough(this.userId);
+    if (through !== null) {
+      if (this.fromHead) this.pos_ = Math.max(this.pos_, through);
+      if (this.pos_ >= through) {
+        metrics.userBackfillsSkipped++;
+        return this.goLive();
+      }
+    }
     metrics.userBackfills++;
     const subject = Subjects.user(this.userId);
     let sent = 0;
@@ -94,7 +115,8 @@ export class UserCursor implements UserFeedCursor {
       this.overflowed = false;
       try {
         const head = await feed.history.lastSeqOf(subject);
-        // 'now': nothing before the head is the client's business (the buffer's overlap is dropped by apply).
+        // 'now' when the node could not tell (above): nothing before the head is the client's business (the
+        // buffer's overlap is dropped by apply).
         if (this.fromHead && round === 0) this.pos_ = Math.max(this.pos_, head);
         let skip = false;
         if (head > this.pos_) {
@@ -120,6 +142,12 @@ export class UserCursor implements UserFeedCursor {
       if (!this.overflowed) break;
       metrics.resumeBufferOverflows++;
     }
+    this.goLive();
+  }
+
+  /** Caught up (or nothing to read): the buffered events in seq order, then live (same tick: nothing slips between). */
+  private goLive(): void {
+    if (this.mode === 'ended') return;
     const buffered = this.buffer.sort((a, b) => a.seq - b.seq);
     this.buffer = [];
     for (const ev of buffered) this.apply(ev);
@@ -146,7 +174,8 @@ export class UserCursor implements UserFeedCursor {
     this.pos_ = ev.seq;
     if (!deliversToUser(ev)) return false;
     this.ctx.metrics.userEventsDelivered++;
-    this.owner.sendText(JSON.stringify({ type: 'user_event', seq: ev.seq, event: toEnvelope(ev) } satisfies ServerFrame));
+    // Serialized once per event for all the user's sockets on the node (event-frame.ts), not once per socket.
+    this.owner.sendText(userEventFrameText(ev));
     return true;
   }
 
@@ -157,7 +186,7 @@ export class UserCursor implements UserFeedCursor {
     this.ctx.feed.detachUser(this);
   }
 
-  private fail(): void {
+  fail(): void {
     this.end();
     this.owner.closeWith(CloseCode.ServerError, 'edge could not read your events; resume');
   }

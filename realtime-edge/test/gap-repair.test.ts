@@ -1,6 +1,7 @@
+import { Subjects } from '@natter/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeHandle } from '../src/app';
-import type { LiveEvents, LiveMessage, MembershipSource } from '../src/ports';
+import type { History, LiveEvents, LiveMessage, MembershipSource, RawEvent } from '../src/ports';
 import { seqs, sleep, World } from './harness';
 
 /**
@@ -29,8 +30,27 @@ class LossySource implements LiveEvents {
   }
 }
 
+/** Decorates the real history: while `failing(filter)` holds, reading that subject fails (a NATS read error). */
+class FailingHistory implements History {
+  failing: (filter: string) => boolean = () => false;
+  constructor(private readonly real: History) {}
+  streamState() {
+    return this.real.streamState();
+  }
+  lastSeqOf(subject: string) {
+    return this.real.lastSeqOf(subject);
+  }
+  eventsAfter(filter: string, afterSeq: number, uptoSeq?: number): AsyncIterable<RawEvent> {
+    if (!this.failing(filter)) return this.real.eventsAfter(filter, afterSeq, uptoSeq);
+    return {
+      [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error('injected read failure')) }),
+    };
+  }
+}
+
 const w = new World();
 let lossy: LossySource;
+let failing: FailingHistory;
 let edge: EdgeHandle;
 let snapshotDelayMs = 0;
 let onSnapshotTaken: (() => Promise<void>) | undefined;
@@ -39,6 +59,7 @@ beforeAll(async () => {
   await w.start();
   edge = await w.edge({
     liveEvents: (real) => (lossy = new LossySource(real)),
+    history: (real) => (failing = new FailingHistory(real)),
     membership: (real): MembershipSource => ({
       async userRooms(userId, minSeq) {
         const snap = await real.userRooms(userId, minSeq);
@@ -169,5 +190,69 @@ describe('membership snapshot race', () => {
     await sleep(200);
     expect(seqs(mo.events('k2'))).toEqual([leaveSeq]);
     expect(synced.rooms.k2).toBeUndefined();
+  });
+});
+
+describe('a failed gap repair of a room subject', () => {
+  it("closes the room's sockets with 4002 instead of going on past the gap; a resume gets the lost event", async () => {
+    await w.fake.createRoom('f1', 'pam', ['quin']);
+    const quin = await w.client(edge, 'quin');
+    const synced = await quin.resume({});
+    lossy.dropping = (m) => m.subject === 'ev.room.f1.msg';
+    const lost = await w.fake.message('f1', 'pam', 'lost');
+    for (let i = 0; i < 100 && !lossy.dropped.includes(lost); i++) await sleep(20);
+    expect(lossy.dropped).toContain(lost);
+    lossy.dropping = () => false;
+    failing.failing = (f) => f === 'ev.room.f1.msg';
+    const next = await w.fake.message('f1', 'pam', 'next');
+    expect((await quin.waitClosed()).code).toBe(4002);
+    expect(seqs(quin.events('f1'))).not.toContain(next);
+    failing.failing = () => false;
+    const again = await w.client(edge, 'quin');
+    await again.resume({ f1: synced.rooms.f1 });
+    expect(seqs(again.events('f1'))).toEqual([lost, next]);
+  });
+});
+
+describe('a failed read of a user subject', () => {
+  const profile = (userId: string, displayName: string) =>
+    w.fake.append(Subjects.user(userId), { type: 'ProfileUpdated', data: { userId, displayName } }, userId);
+  const userSeqs = (c: { frames: Record<string, any>[] }) => c.frames.filter((f) => f.type === 'user_event').map((f) => f.seq as number);
+  async function resumeUser(userId: string, user: number | 'now', sessionId?: string) {
+    const c = await w.client(edge, userId, sessionId);
+    c.send({ type: 'resume', epoch: (await c.hello()).epoch, rooms: {}, user });
+    return { c, synced: await c.frame('synced', (f) => f.type === 'synced') };
+  }
+  /** Lose the next event of the user's subject on the way to the edge; returns its seq once it is lost. */
+  async function loseOne(userId: string, name: string): Promise<number> {
+    lossy.dropping = (m) => m.subject === Subjects.user(userId);
+    const seq = await profile(userId, name);
+    for (let i = 0; i < 100 && !lossy.dropped.includes(seq); i++) await sleep(20);
+    expect(lossy.dropped).toContain(seq);
+    lossy.dropping = () => false;
+    return seq;
+  }
+
+  it("gap repair fails: the user's sockets close with 4002 (not a silent loss) and a resume gets the lost event", async () => {
+    const { c: nia, synced } = await resumeUser('nia', 'now');
+    const lost = await loseOne('nia', 'n1');
+    failing.failing = (f) => f === Subjects.user('nia');
+    const next = await profile('nia', 'n2');
+    expect((await nia.waitClosed()).code).toBe(4002);
+    expect(userSeqs(nia)).not.toContain(lost);
+    failing.failing = () => false;
+    const { c: again } = await resumeUser('nia', synced.user);
+    expect(userSeqs(again)).toEqual([lost, next]);
+  });
+
+  it("the resync after a NATS reconnect fails: the user's sockets close with 4002 and a resume gets the lost event", async () => {
+    const { c: ora, synced } = await resumeUser('ora', 'now');
+    const lost = await loseOne('ora', 'o1');
+    failing.failing = (f) => f === Subjects.user('ora');
+    lossy.reconnect();
+    expect((await ora.waitClosed()).code).toBe(4002);
+    failing.failing = () => false;
+    const { c: again } = await resumeUser('ora', synced.user);
+    expect(userSeqs(again)).toEqual([lost]);
   });
 });

@@ -1,3 +1,4 @@
+import { Subjects } from '@natter/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeHandle } from '../src/app';
 import type { History } from '../src/ports';
@@ -113,5 +114,51 @@ describe('resume reads a room as its two exact subjects', () => {
     await hal.until('all', () => hal.events('u4').length >= all.length);
     await sleep(150);
     expect(seqs(hal.events('u4'))).toEqual(all);
+  });
+});
+
+describe('resume with user reads ev.user.<me> only when the client is behind what the node dispatched', () => {
+  const profile = (userId: string, displayName: string) =>
+    w.fake.append(Subjects.user(userId), { type: 'ProfileUpdated', data: { userId, displayName } }, userId);
+  const userEvents = (c: { frames: Record<string, any>[] }) => c.frames.filter((f) => f.type === 'user_event');
+  const userCalls = () => ({
+    lastSeqOf: history.lastSeqOfCalls.filter((s) => s === Subjects.user('ivy')),
+    eventsAfter: history.eventsAfterCalls.filter((c) => c.filter === Subjects.user('ivy')),
+  });
+  const resumeUser = async (c: Awaited<ReturnType<typeof w.client>>, user: number | 'now') => {
+    c.send({ type: 'resume', epoch: (await c.hello()).epoch, rooms: {}, user });
+    return c.frame('synced', (f) => f.type === 'synced');
+  };
+
+  it("'now', and a reconnect to the same node at its position, cost no history request; a client behind still reads", async () => {
+    const p0 = await profile('ivy', 'i0');
+    const phone = await w.client(edge, 'ivy', 'ivy-phone');
+    await resumeUser(phone, 'now');
+    const p1 = await profile('ivy', 'i1');
+    // Once the phone has p1, the node has dispatched it: its view of the user's subject is at p1.
+    await phone.until('p1', () => userEvents(phone).some((f) => f.seq === p1));
+
+    history.reset();
+    const skippedBefore = edge.metrics.userBackfillsSkipped;
+    const laptop = await w.client(edge, 'ivy', 'ivy-laptop');
+    expect((await resumeUser(laptop, 'now')).user).toBe(p1);
+    phone.close();
+    await phone.waitClosed();
+    const phone2 = await w.client(edge, 'ivy', 'ivy-phone');
+    expect((await resumeUser(phone2, p1)).user).toBe(p1);
+    expect(userCalls()).toEqual({ lastSeqOf: [], eventsAfter: [] });
+    expect(edge.metrics.userBackfillsSkipped - skippedBefore).toBe(2);
+
+    const p2 = await profile('ivy', 'i2');
+    for (const c of [laptop, phone2]) await c.until('p2', () => userEvents(c).some((f) => f.seq === p2));
+    await sleep(100);
+    for (const c of [laptop, phone2]) expect(userEvents(c).map((f) => f.seq)).toEqual([p2]);
+
+    // Behind the node's view: the missed events are read from history, as before.
+    history.reset();
+    const tablet = await w.client(edge, 'ivy', 'ivy-tablet');
+    expect((await resumeUser(tablet, p0)).user).toBe(p2);
+    expect(userEvents(tablet).map((f) => f.seq)).toEqual([p1, p2]);
+    expect(userCalls().eventsAfter).toHaveLength(1);
   });
 });

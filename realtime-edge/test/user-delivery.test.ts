@@ -111,6 +111,15 @@ describe('user_event delivery', () => {
     expect(userEvents(c.frames).at(-1)!.seq).toBe(next);
   });
 
+  it("an avatar change reaches the user's devices like a profile update", async () => {
+    const c = await w.client(edgeA, 'gil');
+    c.send({ type: 'resume', epoch: (await c.hello()).epoch, rooms: {}, user: 'now' });
+    await c.frame('synced', (f) => f.type === 'synced');
+    const seq = await w.fake.append(Subjects.user('gil'), { type: 'AvatarChanged', data: { userId: 'gil', avatar: 'v2' } }, 'gil');
+    const f = await c.frame('avatar', (x) => x.type === 'user_event' && x.seq === seq);
+    expect(f.event).toMatchObject({ type: 'AvatarChanged', data: { userId: 'gil', avatar: 'v2' } });
+  });
+
   it('bad user positions are refused with a clear error', async () => {
     const c = await w.client(edgeA, 'fay');
     await c.hello();

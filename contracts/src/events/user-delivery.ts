@@ -6,7 +6,9 @@
  * on those itself). A new per-user event type that devices must see (read markers, notifications) adds its
  * name here; anything not named is never sent.
  */
-const DeliveredToUser: ReadonlySet<string> = new Set<string>(['ProfileUpdated', 'ReadMarkersMoved', 'NotificationSettingsChanged', 'RoomNotificationSettingsChanged', 'ThreadMuteChanged', 'NotificationsRead']);
+// AvatarChanged is a profile change like ProfileUpdated: without it a user's other devices kept the old picture
+// until a reload.
+const DeliveredToUser: ReadonlySet<string> = new Set<string>(['ProfileUpdated', 'AvatarChanged', 'ReadMarkersMoved', 'NotificationSettingsChanged', 'RoomNotificationSettingsChanged', 'ThreadMuteChanged', 'NotificationsRead']);
 
 /** Whether an event of `ev.user.<id>` is sent to that user's sockets. */
 export const deliversToUser = (ev: { type: string }): boolean => DeliveredToUser.has(ev.type);
