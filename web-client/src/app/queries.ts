@@ -110,9 +110,15 @@ export function useRoomMutations() {
       void qc.invalidateQueries({ queryKey: queryKeys.room(roomId) });
     }
   };
+  // Creating or joining a room ends once my rooms list has it (the mutation stays pending until then), so the
+  // room opened next is the member's view at once, not a flash of "You are not a member" whose panels vanish.
+  const refreshMine = async (roomId: string) => {
+    refresh(roomId);
+    await qc.refetchQueries({ queryKey: queryKeys.myRooms });
+  };
   return {
-    create: useMutation({ mutationFn: (body: CreateRoomBody) => api.createRoom(body), onSuccess: (r) => refresh(r.roomId) }),
-    join: useMutation({ mutationFn: (roomId: string) => api.joinRoom(roomId), onSuccess: (r) => refresh(r.roomId) }),
+    create: useMutation({ mutationFn: (body: CreateRoomBody) => api.createRoom(body), onSuccess: (r) => refreshMine(r.roomId) }),
+    join: useMutation({ mutationFn: (roomId: string) => api.joinRoom(roomId), onSuccess: (r) => refreshMine(r.roomId) }),
     leave: useMutation({ mutationFn: (roomId: string) => api.leaveRoom(roomId), onSuccess: (r) => refresh(r.roomId) }),
   };
 }
