@@ -17,6 +17,17 @@ describe('parseSearchQuery', () => {
     expect(p.after).toBe('2026-03-02T00:00:00.000Z');
   });
 
+  it('reads the first and last days Postgres can compare with (years 1 to 9999), and refuses year 0', () => {
+    // Date.UTC would read 0001 as 1901; JavaScript writes the day after 9999-12-31 as +010000-..., which
+    // Postgres refuses: both once answered 500.
+    expect(parseSearchQuery('x before:0001-01-01').before).toBe('0001-01-01T00:00:00.000Z');
+    expect(parseSearchQuery('x before:0099-06-30').before).toBe('0099-06-30T00:00:00.000Z');
+    expect(parseSearchQuery('x after:9999-12-31').after).toBe('10000-01-01T00:00:00.000Z');
+    expect(parseSearchQuery('x after:9999-12-31 after:2026-01-01').after).toBe('10000-01-01T00:00:00.000Z');
+    expect(parseSearchQuery('x before:2026-01-01 before:0001-01-01').before).toBe('0001-01-01T00:00:00.000Z');
+    expect(() => parseSearchQuery('x before:0000-01-01')).toThrow(/YYYY-MM-DD/);
+  });
+
   it('takes several rooms and people as alternatives', () => {
     const p = parseSearchQuery('in:a in:#b from:c from:@d');
     expect(p.rooms).toEqual(['a', 'b']);
@@ -30,6 +41,8 @@ describe('parseSearchQuery', () => {
     expect(() => parseSearchQuery('x has:image')).toThrow(/link/);
     expect(() => parseSearchQuery('x is:pinned')).toThrow(/thread/);
     expect(() => parseSearchQuery('from:')).toThrow(/value/);
+    expect(() => parseSearchQuery('from:@')).toThrow(/name after @/);
+    expect(() => parseSearchQuery('x in:#')).toThrow(/name after #/);
     expect(() => parseSearchQuery('   ')).toThrow(/at least one/);
     expect(() => parseSearchQuery('""')).toThrow(/at least one/);
   });

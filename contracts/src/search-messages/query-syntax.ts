@@ -40,11 +40,24 @@ const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 function dayStart(token: string, value: string): Date {
   const m = DAY.exec(value);
-  const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-  if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0..99 as 1900..1999. Year 0000 does not exist in Postgres.
+  const d = new Date(0);
+  if (m) d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (!m || Number(m[1]) < 1 || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
     throw new SearchSyntaxError(token, `${token.split(':')[0]}: takes a date as YYYY-MM-DD (got "${value}")`);
   }
   return d;
+}
+
+/** A room or user name of a filter, lower-cased; `in:#` or `from:@` alone names nothing and is refused. */
+function named(token: string, op: string, name: string): string {
+  if (name === '') throw new SearchSyntaxError(token, `${op}: needs a name after ${op === 'in' ? '#' : '@'}`);
+  return name.toLowerCase();
+}
+
+/** An ISO instant Postgres reads: past year 9999 JavaScript writes `+010000-...`, which Postgres refuses. */
+function instant(d: Date): string {
+  return d.toISOString().replace(/^\+0*/, '');
 }
 
 /** Splits on whitespace, keeping "quoted phrases" (with their quotes) as one token. */
@@ -55,6 +68,8 @@ function tokens(q: string): string[] {
 export function parseSearchQuery(q: string): ParsedSearchQuery {
   const out: ParsedSearchQuery = { words: '', rooms: [], from: [], before: null, after: null, hasLink: false, threadOnly: false };
   const words: string[] = [];
+  let beforeMs: number | null = null;
+  let afterMs: number | null = null;
   for (const t of tokens(q)) {
     const m = /^(in|from|before|after|has|is):(.*)$/i.exec(t);
     if (!m) {
@@ -66,20 +81,20 @@ export function parseSearchQuery(q: string): ParsedSearchQuery {
     if (value === '') throw new SearchSyntaxError(t, `${op}: needs a value`);
     switch (op) {
       case 'in':
-        out.rooms.push(value.replace(/^#/, '').toLowerCase());
+        out.rooms.push(named(t, op, value.replace(/^#/, '')));
         break;
       case 'from':
-        out.from.push(value.replace(/^@/, '').toLowerCase());
+        out.from.push(named(t, op, value.replace(/^@/, '')));
         break;
       case 'before': {
         const d = dayStart(t, value);
-        if (!out.before || d.toISOString() < out.before) out.before = d.toISOString();
+        if (beforeMs === null || d.getTime() < beforeMs) [beforeMs, out.before] = [d.getTime(), instant(d)];
         break;
       }
       case 'after': {
         const d = dayStart(t, value);
         d.setUTCDate(d.getUTCDate() + 1);
-        if (!out.after || d.toISOString() > out.after) out.after = d.toISOString();
+        if (afterMs === null || d.getTime() > afterMs) [afterMs, out.after] = [d.getTime(), instant(d)];
         break;
       }
       case 'has':
