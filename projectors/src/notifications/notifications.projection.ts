@@ -40,6 +40,13 @@ async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: boolean
     case 'ProfileUpdated':
       if (e.data.displayName !== undefined) await repo.renameUser(e.data.userId, e.data.displayName);
       return;
+    case 'EmailChanged':
+      // Digests go to the address as it is now, never to the one the person replaced.
+      return repo.setEmail(e.data.userId, e.data.email);
+    case 'UserDeactivated':
+    case 'UserReactivated':
+      // A deactivated account gets no push or mail (what was pending is cancelled); its center stays.
+      return repo.setActive(e.data.userId, e.type === 'UserReactivated');
     case 'RoomCreated':
       return repo.putRoom(e.data.roomId, e.data.name, false);
     case 'RoomUpdated':
@@ -79,6 +86,10 @@ async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: boolean
       return repo.threadMute(e.data.userId, e.data.roomId, e.data.rootSeq, e.data.muted);
     case 'NotificationsRead':
       return repo.markRead(e.data.userId, e.data.seqs, e.data.upToSeq);
+    case 'ReadMarkersMoved':
+      // Reading the room (or the thread) on any device reads its notifications: the bell clears and the
+      // email digest, which mails only unread ones, leaves them out.
+      return repo.markReadUpTo(e.data.userId, e.data.markers);
     default:
       return;
   }

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { NotificationKind, NotificationLevel, QuietHours } from '@natter/contracts';
+import type { NotificationKind, NotificationLevel, QuietHours, ReadMarker } from '@natter/contracts';
 import type { Candidate } from './decide';
 
 // The notify schema (infra/migrations/command/007_notifications.sql) is written with raw SQL: its tables are
@@ -19,6 +19,15 @@ export class NotifyRepository {
 
   async renameUser(userId: string, displayName: string): Promise<void> {
     await sql`update notify.users set display_name = ${displayName} where user_id = ${userId}`.execute(this.db);
+  }
+
+  async setEmail(userId: string, email: string): Promise<void> {
+    await sql`update notify.users set email = ${email} where user_id = ${userId}`.execute(this.db);
+  }
+
+  async setActive(userId: string, active: boolean): Promise<void> {
+    await sql`update notify.users set deactivated = ${!active} where user_id = ${userId}`.execute(this.db);
+    if (!active) await this.cancelDeliveries(sql`user_id = ${userId}`);
   }
 
   async putRoom(roomId: string, name: string | null, isDm: boolean): Promise<void> {
@@ -102,11 +111,11 @@ export class NotifyRepository {
     await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
       select m.user_id, ${seq}::bigint, 'push', ${roomId}::text, ${at}::timestamptz
         from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
-       where coalesce(s.push, true)
+       where coalesce(s.push, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
       union all
       select m.user_id, ${seq}::bigint, 'email', ${roomId}::text, ${at}::timestamptz + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
         from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
-       where coalesce(s.email, true)
+       where coalesce(s.email, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
       on conflict do nothing`.execute(this.db);
   }
 
@@ -123,6 +132,18 @@ export class NotifyRepository {
   async markRead(userId: string, seqs: number[] | undefined, upToSeq: number | undefined): Promise<void> {
     if (seqs) await sql`update notify.notifications set read = true where user_id = ${userId} and seq = any(${seqs}::bigint[]) and not read`.execute(this.db);
     else await sql`update notify.notifications set read = true where user_id = ${userId} and seq <= ${upToSeq ?? 0} and not read`.execute(this.db);
+  }
+
+  /**
+   * Read markers read the notifications they cover: a room's marker those of its timeline (not thread replies),
+   * a thread's marker those of that thread, up to the marker's seq.
+   */
+  async markReadUpTo(userId: string, markers: readonly ReadMarker[]): Promise<void> {
+    for (const m of markers) {
+      await sql`update notify.notifications set read = true
+         where user_id = ${userId} and room_id = ${m.roomId} and message_seq <= ${m.seq} and not read
+           and thread_root_seq is not distinct from ${m.threadRootSeq ?? null}::bigint`.execute(this.db);
+    }
   }
 
   async settings(userId: string, s: { level?: string; push?: boolean; email?: boolean; emailDelayMinutes?: number; quietHours?: QuietHours | null }): Promise<void> {

@@ -123,6 +123,39 @@ describe('email digests', () => {
     expect(digestsTo(hal)).toEqual([]);
   }, 60_000);
 
+  it('reading the room (a read marker, as any device of theirs moves it) reads its notifications: the bell clears and nothing is mailed', async () => {
+    const joy = await member('joy');
+    const seq = await send(`${at(joy)} did you see the incident report?`);
+    expect((await joy.call('GET', `/api/me/notifications?minSeq=${seq}`)).body).toMatchObject({ unread: 1, items: [{ messageSeq: seq, read: false }] });
+    const marked = await joy.call('POST', '/api/me/read-markers', { markers: [{ roomId, seq }] });
+    expect(marked.status, JSON.stringify(marked.body)).toBe(200);
+    expect((await joy.call('GET', `/api/me/notifications?minSeq=${marked.body.seq}`)).body).toMatchObject({ unread: 0, items: [{ messageSeq: seq, read: true }] });
+    await settled(joy, 1);
+    expect((await emailRows(joy)).map((r) => [r.status, r.last_error])).toEqual([['skipped', 'read or deleted']]);
+    expect(digestsTo(joy)).toEqual([]);
+  }, 60_000);
+
+  it('the digest goes to the address the person changed to, never to the old one; a deactivated account is mailed nothing', async () => {
+    const kim = await member('kim');
+    const old = emailOf(kim);
+    const changed = await kim.call('POST', '/api/me/email', { email: 'kim.new@example.test', password: 'correct horse battery' });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    await send(`${at(kim)} the new address works?`);
+    await waitFor('digest for kim at the new address', async () => smtp.to('kim.new@example.test').some((m) => m.subject === 'ann mentioned you in #ops'), 20_000);
+    // The old address gets the security notice of the change, and no digest.
+    expect(smtp.to(old).map((m) => m.subject)).not.toContain('ann mentioned you in #ops');
+
+    const leo = await member('leo');
+    expect((await leo.call('PATCH', '/api/me/notification-settings', { emailDelayMinutes: 5 })).status).toBe(200); // 7.5 s here
+    const pending = await send(`${at(leo)} before you go`);
+    const off = await ann.call('POST', `/api/admin/users/${leo.id}/deactivate`); // ann registered first: server admin
+    expect(off.status, JSON.stringify(off.body)).toBe(200);
+    const after = await send(`${at(leo)} after you left`);
+    await waitFor('the notifications projection past the last send', async () => Number((await db.query(`select last_seq from notify.checkpoint`)).rows[0]?.last_seq ?? 0) >= after, 20_000);
+    expect((await emailRows(leo)).map((r) => [Number(r.seq), r.status])).toEqual([[pending, 'cancelled']]);
+    expect(digestsTo(leo)).toEqual([]);
+  }, 60_000);
+
   it('an SMTP server that says "try later" is retried with backoff, and the digest arrives once', async () => {
     const ivy = await member('ivy');
     smtp.refuseNext(451, 451);

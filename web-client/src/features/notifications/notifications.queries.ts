@@ -1,4 +1,4 @@
-import type { EventEnvelope, MyRoom, NotificationSettingsView } from '@natter/contracts/browser';
+import type { EventEnvelope, MyRoom, NotificationSettingsView, NotificationsPage, ReadMarker } from '@natter/contracts/browser';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../app/auth';
 import { queryKeys } from '../../app/keys';
@@ -50,6 +50,18 @@ export function mayNotify(event: EventEnvelope, roomId: string, me: string, qc: 
   return level === 'all';
 }
 
+/**
+ * Whether read markers (reading a room or a thread on any device) may have read notifications in the center:
+ * the server marks those they cover read, so the center is refetched only then, not on every marker. An unread
+ * count beyond the loaded page may hide covered ones: refetch then too.
+ */
+export function markersMayRead(page: NotificationsPage | undefined, markers: readonly ReadMarker[]): boolean {
+  if (!page || page.unread === 0) return false;
+  const unread = page.items.filter((n) => !n.read);
+  if (page.unread > unread.length) return true;
+  return unread.some((n) => markers.some((m) => m.roomId === n.roomId && n.messageSeq <= m.seq && (m.threadRootSeq ?? null) === n.threadRootSeq));
+}
+
 /** Live: the center follows room events that may concern me, and my own notification events from any device. */
 export function followNotifications(qc: QueryClient, observe: (seq: number) => void, me: string) {
   let timer: ReturnType<typeof setTimeout> | null = null;
@@ -67,6 +79,9 @@ export function followNotifications(qc: QueryClient, observe: (seq: number) => v
     },
     onUserEvent(seq: number, event: EventEnvelope) {
       if (event.type === 'NotificationsRead') refetch(seq, [notificationKeys.center]);
+      else if (event.type === 'ReadMarkersMoved' && markersMayRead(qc.getQueryData<NotificationsPage>(notificationKeys.center), (event.data as { markers: ReadMarker[] }).markers)) {
+        refetch(seq, [notificationKeys.center]);
+      }
       else if (event.type.endsWith('NotificationSettingsChanged') || event.type === 'ThreadMuteChanged') refetch(seq, [notificationKeys.settings]);
     },
     stop() {
