@@ -15,6 +15,8 @@ import { MessageList } from './MessageList';
 const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'overloaded', 'internal']);
 /** How many older pages a link to a message may load to reach it (of Limits.historyPageDefault each). */
 const JUMP_PAGES = 40;
+/** The shortest time between two read markers this view sends for its room. */
+const MARK_EVERY_MS = 1000;
 
 /**
  * A room's messages (history + live + own pending ones) and the composer (a notice instead when the room is
@@ -97,24 +99,36 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
   }, [lineAt, firstUnread]);
 
   // Read: everything up to the latest item while the room is on screen moves my marker (on the server: every
-  // device of mine clears this room's badge). Only forward, once per new latest item.
+  // device of mine clears this room's badge). Only forward, and at most one marker per MARK_EVERY_MS: each one
+  // is an event in the log, and a busy room on screen must not append one per message it shows (the last
+  // message of a burst is marked when the interval ends).
   const latest = timeline.items.length ? timeline.items[timeline.items.length - 1].seq : undefined;
-  const marked = useRef(0);
+  const marked = useRef({ seq: 0, at: 0 });
   useEffect(() => {
     if (latest === undefined || lineAt === undefined) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const mark = () => {
-      if (document.visibilityState === 'hidden' || latest <= Math.max(marked.current, unread.get(roomId).readSeq)) return;
-      marked.current = latest;
+      timer = undefined;
+      if (document.visibilityState === 'hidden' || latest <= Math.max(marked.current.seq, unread.get(roomId).readSeq)) return;
+      const wait = marked.current.at + MARK_EVERY_MS - Date.now();
+      if (wait > 0) {
+        timer = setTimeout(mark, wait);
+        return;
+      }
+      marked.current = { seq: latest, at: Date.now() };
       api.markRead([{ roomId, seq: latest }]).then(
         (r) => api.observe(r.seq),
         () => {
-          marked.current = 0; // try again on the next change
+          marked.current = { seq: 0, at: 0 }; // try again on the next change
         },
       );
     };
     mark();
     document.addEventListener('visibilitychange', mark);
-    return () => document.removeEventListener('visibilitychange', mark);
+    return () => {
+      document.removeEventListener('visibilitychange', mark);
+      if (timer) clearTimeout(timer);
+    };
   }, [latest, lineAt, roomId, unread, api]);
 
   // The first item at or after the line (the unread message itself may have been deleted since).
