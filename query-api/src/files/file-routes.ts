@@ -28,13 +28,10 @@ export function registerFileRoutes(app: FastifyInstance, auth: Authenticator, fi
       const caller = await auth.authenticate(req.headers.authorization);
       const { roomId, fileId } = parseOrThrow(FileParams, req.params);
       parseOrThrow(NoQuery, req.query ?? {});
-      const got = await files.open(caller, roomId, fileId, which, which === 'file' ? req.headers.range : undefined);
+      const got = await files.open(caller, roomId, fileId, which, which === 'file' ? req.headers.range : undefined, req.headers['if-none-match']);
       void reply.headers(FileSecurityHeaders);
       if ('unsatisfiable' in got) return reply.status(416).header('content-range', `bytes */${got.unsatisfiable}`).type('application/json').send(new NatterError('range_not_satisfiable').toBody());
-      if (req.headers['if-none-match'] === got.object.etag && !got.range) {
-        await drop(got);
-        return reply.status(304).header('etag', got.object.etag).send();
-      }
+      if ('notModified' in got) return reply.status(304).header('etag', got.notModified.etag).send();
       return send(reply, got);
     });
   }
@@ -46,12 +43,9 @@ export function registerAvatarRoute(app: FastifyInstance, auth: Authenticator, f
     const caller = await auth.authenticate(req.headers.authorization);
     const { userId } = parseOrThrow(UserParams, req.params);
     parseOrThrow(NoQuery, req.query ?? {});
-    const got = await files.avatar(caller, userId);
+    const got = await files.avatar(caller, userId, req.headers['if-none-match']);
     void reply.headers(FileSecurityHeaders);
-    if (req.headers['if-none-match'] === got.object.etag) {
-      await drop(got);
-      return reply.status(304).header('etag', got.object.etag).send();
-    }
+    if ('notModified' in got) return reply.status(304).header('etag', got.notModified.etag).send();
     return send(reply, got);
   });
 }
@@ -69,11 +63,6 @@ function send(reply: FastifyReply, f: FileDownload) {
     .header('content-disposition', contentDisposition(f.inline ? 'inline' : 'attachment', f.name));
   if (f.range) void reply.header('content-range', `bytes ${f.range.start}-${f.range.end}/${f.object.size}`);
   return reply.send(Readable.from(f.body));
-}
-
-async function drop(f: FileDownload): Promise<void> {
-  const it = f.body[Symbol.asyncIterator]();
-  await it.return?.();
 }
 
 /** RFC 6266: an ASCII fallback and the UTF-8 name (RFC 8187), so no name can break the header. */

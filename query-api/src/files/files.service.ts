@@ -3,6 +3,7 @@ import type { ByteRange, FileStore, StoredObject } from '@natter/infra/runtime';
 import type { Caller } from '../http/auth';
 import { MembersRepository } from '../members/members.repository';
 import type { ReadModelReader } from '../read-model/reader';
+import { memberRole } from '../rooms/member-access';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { parseRange } from './byte-range';
 
@@ -14,6 +15,11 @@ export interface FileDownload {
   inline: boolean;
   range: ByteRange | null;
   body: AsyncIterable<Uint8Array>;
+}
+
+/** The caller's copy (its `If-None-Match`) is current: a 304, and the object's bytes are never opened. */
+export interface NotModified {
+  notModified: StoredObject;
 }
 
 /**
@@ -35,24 +41,25 @@ export class FilesService {
    * A user's picture: any signed-in user may see it, as they may see profiles (404 not_found: none). The
    * caller is checked (signed in, not deactivated) in the same read as the others are.
    */
-  async avatar(caller: Caller, userId: string): Promise<FileDownload> {
+  async avatar(caller: Caller, userId: string, ifNoneMatch: string | undefined): Promise<FileDownload | NotModified> {
     await this.reader.read({ callerId: caller.userId }, async () => undefined);
+    if (ifNoneMatch !== undefined) {
+      const stat = await this.store.stat(FileObjects.userAvatar(userId));
+      if (stat?.etag === ifNoneMatch) return { notModified: stat };
+    }
     const read = await this.store.read(FileObjects.userAvatar(userId));
     if (!read) throw new NatterError('not_found', 'This user has no picture.');
     return { object: read.object, type: 'image/webp', name: 'avatar.webp', inline: true, range: null, body: read.body };
   }
 
-  async open(caller: Caller, roomId: string, fileId: string, which: 'file' | 'thumb', rangeHeader: string | undefined): Promise<FileDownload | { unsatisfiable: number }> {
-    await this.reader.read({ callerId: caller.userId, roomId }, async (q) => {
-      if (await this.members.roleOf(q, roomId, caller.userId)) return;
-      const room = await this.rooms.findById(q, roomId);
-      throw new NatterError(room?.visibility === 'public' ? 'not_member' : 'room_not_found');
-    });
+  async open(caller: Caller, roomId: string, fileId: string, which: 'file' | 'thumb', rangeHeader: string | undefined, ifNoneMatch: string | undefined): Promise<FileDownload | NotModified | { unsatisfiable: number }> {
+    await this.reader.read({ callerId: caller.userId, roomId }, (q) => memberRole(q, { members: this.members, rooms: this.rooms }, roomId, caller.userId));
     const key = which === 'file' ? FileObjects.file(fileId) : FileObjects.thumb(fileId);
     const stat = await this.store.stat(key);
     if (!stat || stat.meta[FileHeaders.room] !== roomId) throw new NatterError('file_not_found');
     const parsed = parseRange(rangeHeader, stat.size);
     if (parsed === 'unsatisfiable') return { unsatisfiable: stat.size };
+    if (!parsed && ifNoneMatch === stat.etag) return { notModified: stat };
     const read = await this.store.read(key, parsed?.range);
     if (!read) throw new NatterError('file_not_found'); // deleted between the two calls
     const type = read.object.meta[FileHeaders.type] ?? 'application/octet-stream';

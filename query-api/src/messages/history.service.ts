@@ -3,6 +3,7 @@ import type { Caller } from '../http/auth';
 import { MembersRepository } from '../members/members.repository';
 import type { ReadModelReader, Snapshot } from '../read-model/reader';
 import type { ReadScope } from '../read-model/scope';
+import { memberRole } from '../rooms/member-access';
 import { RoomsRepository } from '../rooms/rooms.repository';
 import { MessagesRepository, type HistoryCursor } from './messages.repository';
 import { RoomSettingsRepository } from './room-settings.repository';
@@ -67,15 +68,9 @@ export class HistoryService {
   /** Every read of a room's messages: members only, behind the membership fence (`roomId`). */
   private asMember<T>(caller: Caller, roomId: string, minSeq: number | undefined, read: (q: ReadScope) => Promise<T>): Promise<Snapshot<T>> {
     return this.reader.read({ minSeq, callerId: caller.userId, roomId }, async (q) => {
-      if (!(await this.members.roleOf(q, roomId, caller.userId))) throw await this.notMemberError(q, roomId);
+      await memberRole(q, { members: this.members, rooms: this.rooms }, roomId, caller.userId);
       return read(q);
     });
-  }
-
-  /** Only looked up when the caller is not a member (the common case costs one primary-key lookup). */
-  private async notMemberError(q: ReadScope, roomId: string): Promise<NatterError> {
-    const room = await this.rooms.findById(q, roomId);
-    return room?.visibility === 'public' ? new NatterError('not_member') : new NatterError('room_not_found');
   }
 }
 

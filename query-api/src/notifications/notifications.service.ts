@@ -1,5 +1,6 @@
-import { Limits, NatterError, type NotificationSettingsView, type NotificationsPage } from '@natter/contracts';
+import { type NotificationSettingsView, type NotificationsPage } from '@natter/contracts';
 import type { Caller } from '../http/auth';
+import { untilOwnCheckpoint } from '../read-model/own-checkpoint';
 import type { NotificationsRepository } from './notifications.repository';
 
 /**
@@ -13,16 +14,11 @@ export class NotificationsService {
     private readonly pollMs = 25,
   ) {}
 
-  private async reach(minSeq: number | undefined): Promise<number> {
-    let at = await this.repo.checkpoint();
-    if (minSeq === undefined || at >= minSeq) return at;
-    const until = Date.now() + Limits.minSeqWaitMsMax;
-    while (Date.now() < until) {
-      await new Promise((r) => setTimeout(r, this.pollMs));
-      at = await this.repo.checkpoint();
-      if (at >= minSeq) return at;
-    }
-    throw new NatterError('projection_lagging', undefined, { minSeq, asOfSeq: at, waitedMs: Limits.minSeqWaitMsMax });
+  private reach(minSeq: number | undefined): Promise<number> {
+    return untilOwnCheckpoint(minSeq, async () => {
+      const at = await this.repo.checkpoint();
+      return { asOfSeq: at, value: minSeq === undefined || at >= minSeq ? at : undefined };
+    }, this.pollMs);
   }
 
   async list(caller: Caller, q: { minSeq?: number; before?: number; limit: number; unread?: 'true' | 'false' }): Promise<NotificationsPage> {

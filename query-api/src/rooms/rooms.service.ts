@@ -4,6 +4,7 @@ import { MembersRepository } from '../members/members.repository';
 import type { ReadModelReader, Snapshot } from '../read-model/reader';
 import type { ReadScope } from '../read-model/scope';
 import { UnreadRepository } from '../read-state/unread.repository';
+import { memberRole } from './member-access';
 import { ModerationRepository } from './moderation.repository';
 import { RoomsRepository, rowToRoom, type RoomColumns } from './rooms.repository';
 
@@ -79,8 +80,7 @@ export class RoomsService {
   }
 
   private async mustHaveRole(q: ReadScope, caller: Caller, roomId: string, min: Role): Promise<void> {
-    const role = await this.members.roleOf(q, roomId, caller.userId);
-    if (!role) throw new NatterError((await this.visibleRoom(q, caller, roomId)) ? 'not_member' : 'room_not_found');
+    const role = await memberRole(q, { members: this.members, rooms: this.rooms }, roomId, caller.userId);
     if (!roleAtLeast(role, min)) throw new NatterError('forbidden', `Only ${min === 'admin' ? 'the owner and admins' : 'moderators and up'} may see this.`);
   }
 }

@@ -1,6 +1,7 @@
-import { Limits, NatterError, parseSearchQuery, SearchSyntaxError, snippetSegments, type ParsedSearchQuery, type SearchHit, type SearchQuery, type SearchResponse } from '@natter/contracts';
+import { NatterError, parseSearchQuery, SearchSyntaxError, snippetSegments, type ParsedSearchQuery, type SearchHit, type SearchQuery, type SearchResponse } from '@natter/contracts';
 import type { Caller } from '../http/auth';
 import { CheckpointRepository } from '../read-model/checkpoint.repository';
+import { untilOwnCheckpoint } from '../read-model/own-checkpoint';
 import type { ReadModelReader } from '../read-model/reader';
 import { decodeCursor, encodeCursor } from './search-cursor';
 import { SearchRepository, type SearchRow } from './search.repository';
@@ -27,21 +28,19 @@ export class SearchService {
   async search(caller: Caller, query: SearchQuery): Promise<SearchResponse> {
     const parsed = parse(query.q);
     const cursor = query.cursor !== undefined ? decodeCursor(query.cursor) : null;
-    const deadline = Date.now() + Limits.minSeqWaitMsMax;
-    for (;;) {
-      // minSeq: the reader waits for the chat checkpoint (memberships); the index has its own, checked here.
+    // minSeq: the reader waits for the chat checkpoint (memberships); the index has its own, a batch or so
+    // behind the chat tables, waited for here.
+    const found = await untilOwnCheckpoint(query.minSeq, async () => {
       const snap = await this.reader.read({ callerId: caller.userId, minSeq: query.minSeq }, async (q) => {
         const [indexed, chat] = await Promise.all([this.repo.checkpoint(q), this.checkpoints.lastSeq(q)]);
         const readiness = searchReadiness(indexed, chat, this.readyLag);
         if (!readiness.ready) throw new NatterError('search_not_ready', undefined, { appliedSeq: indexed, targetSeq: chat, percent: readiness.percent });
-        if (query.minSeq !== undefined && indexed < query.minSeq) return { indexed, rows: null };
-        return { indexed, rows: await this.repo.search(q, caller.userId, parsed, cursor, query.limit) };
+        if (query.minSeq !== undefined && indexed < query.minSeq) return { asOfSeq: indexed, value: undefined };
+        return { asOfSeq: indexed, value: { indexed, rows: await this.repo.search(q, caller.userId, parsed, cursor, query.limit) } };
       });
-      if (snap.value.rows) return this.page(snap.value.rows, snap.value.indexed, query.limit);
-      if (Date.now() >= deadline) throw new NatterError('projection_lagging', undefined, { minSeq: query.minSeq, asOfSeq: snap.value.indexed });
-      // The index is a batch or so behind the chat tables: a short poll, bounded by the deadline.
-      await new Promise((r) => setTimeout(r, 25));
-    }
+      return snap.value;
+    });
+    return this.page(found.rows, found.indexed, query.limit);
   }
 
   private page(rows: SearchRow[], indexed: number, limit: number): SearchResponse {

@@ -144,6 +144,18 @@ describe('files, end to end through the gateway', () => {
     expect(errorCode(outside.bytes)).toBe('range_not_satisfiable');
   });
 
+  it('answers 304 with no body to a copy that is current (If-None-Match), and the file again to a stale one; an outsider gets no 304', async () => {
+    const full = await download(bob, `/api/rooms/${room}/files/${photo.fileId}`);
+    const etag = full.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    const same = await download(bob, `/api/rooms/${room}/files/${photo.fileId}`, { 'if-none-match': etag });
+    expect([same.status, same.headers.get('etag'), same.bytes.length]).toEqual([304, etag, 0]);
+    const stale = await download(bob, `/api/rooms/${room}/files/${photo.fileId}`, { 'if-none-match': '"stale"' });
+    expect([stale.status, stale.bytes.equals(seenJpeg)]).toEqual([200, true]);
+    const outsider = await download(eve, `/api/rooms/${room}/files/${photo.fileId}`, { 'if-none-match': etag });
+    expect([outsider.status, errorCode(outsider.bytes)]).toEqual([404, 'room_not_found']);
+  });
+
   it('refuses outsiders, guessed ids and files of another room', async () => {
     const asEve = await download(eve, `/api/rooms/${room}/files/${photo.fileId}`);
     expect([asEve.status, errorCode(asEve.bytes)]).toEqual([404, 'room_not_found']);
@@ -264,6 +276,8 @@ describe('files, end to end through the gateway', () => {
     expect(set.body.avatar).toMatch(/^[A-Za-z0-9_-]{8,16}$/);
     const got = await download(bob, `/api/users/${alice.id}/avatar`);
     expect([got.status, got.headers.get('content-type'), got.headers.get('x-content-type-options')]).toEqual([200, 'image/webp', 'nosniff']);
+    const cached = await download(bob, `/api/users/${alice.id}/avatar`, { 'if-none-match': got.headers.get('etag')! });
+    expect([cached.status, cached.bytes.length]).toEqual([304, 0]);
     const meta = await sharp(got.bytes).metadata();
     expect([meta.format, meta.width, meta.height, meta.exif]).toEqual(['webp', 256, 256, undefined]);
     const profile = await bob.call('GET', `/api/users/${alice.id}?minSeq=${set.body.seq}`);
