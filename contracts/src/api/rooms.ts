@@ -54,6 +54,8 @@ export const Member = z.object({
   userId: z.string(),
   username: z.string(),
   displayName: z.string(),
+  /** The picture's version (GET /api/users/{id}/avatar); null: none (show initials, no need to ask). */
+  avatar: z.string().nullable().optional(),
   role: Role,
   joinedSeq: z.number().int(),
 });

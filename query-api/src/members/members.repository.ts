@@ -21,12 +21,12 @@ export class MembersRepository {
     const rows = await q
       .selectFrom('room_members as m')
       .innerJoin('users as u', 'u.id', 'm.user_id')
-      .select(['m.user_id', 'u.username', 'u.display_name', 'm.role', 'm.joined_seq'])
+      .select(['m.user_id', 'u.username', 'u.display_name', 'u.avatar', 'm.role', 'm.joined_seq'])
       .where('m.room_id', '=', roomId)
       .orderBy('m.joined_seq')
       .orderBy('m.user_id')
       .execute();
-    return rows.map((r) => ({ userId: r.user_id, username: r.username, displayName: r.display_name, role: r.role, joinedSeq: Number(r.joined_seq) }));
+    return rows.map((r) => ({ userId: r.user_id, username: r.username, displayName: r.display_name, avatar: r.avatar || null, role: r.role, joinedSeq: Number(r.joined_seq) }));
   }
 
   /**

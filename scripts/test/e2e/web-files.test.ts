@@ -160,9 +160,20 @@ describe('files in the browser', () => {
     await expect.poll(() => mine.evaluate((img: Img) => img.complete && img.naturalWidth).catch(() => 0), { timeout: 10_000 }).toBe(256);
     await shot(alice, 'desktop-profile-picture');
     await alice.goto(roomUrl);
+    // Bob's page asks only for pictures that exist: the member list says who has one (no 404 per person).
+    const asked: number[] = [];
+    const onResponse = (r: { url(): string; status(): number }) => {
+      if (/\/api\/users\/[^/]+\/avatar$/.test(r.url())) asked.push(r.status());
+    };
+    bob.on('response', onResponse);
     await bob.reload();
     const onBob = messageWith(bob, 'photos from the trip').locator('[data-testid="avatar"] img');
     await expect.poll(() => onBob.evaluate((img: Img) => img.complete && img.naturalWidth).catch(() => 0), { timeout: 10_000 }).toBe(256);
+    await bob.getByRole('button', { name: /^Members \(/ }).click(); // both people's avatars on screen
+    await bob.locator('#members-panel [data-testid="member"]').nth(1).waitFor();
+    bob.off('response', onResponse);
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.filter((s) => s !== 200)).toEqual([]);
     await shot(bob, 'phone-files-avatar');
   });
 

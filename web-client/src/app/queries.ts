@@ -6,6 +6,7 @@ import { useAuth } from './auth';
 import { queryKeys } from './keys';
 import { useRealtime } from './realtime';
 import type { KeyValueCache } from '../realtime';
+import { rememberPictures } from '../features/people/Avatar';
 
 export { queryKeys };
 
@@ -75,7 +76,12 @@ export function useMembers(roomId: string, enabled = true) {
   const position = useRoomPosition();
   return useQuery({
     queryKey: queryKeys.members(roomId),
-    queryFn: () => withOfflineCopy(cache, `members.${roomId}`, async () => (await api.members(roomId, position(roomId))).items),
+    queryFn: () =>
+      withOfflineCopy(cache, `members.${roomId}`, async () => {
+        const { items } = await api.members(roomId, position(roomId));
+        rememberPictures(items.map((m) => ({ id: m.userId, avatar: m.avatar })));
+        return items;
+      }),
     enabled,
   });
 }
@@ -90,7 +96,12 @@ export function useUserNames(roomId: string, userIds: string[]): (userId: string
   const lookups = useQueries({
     queries: unknown.map((id) => ({
       queryKey: queryKeys.user(id),
-      queryFn: () => withOfflineCopy(cache, `user.${id}`, async () => (await api.user(id)).user),
+      queryFn: () =>
+        withOfflineCopy(cache, `user.${id}`, async () => {
+          const { user } = await api.user(id);
+          rememberPictures([user]);
+          return user;
+        }),
       staleTime: 10 * 60_000,
       enabled: members.isFetched,
     })),

@@ -26,7 +26,10 @@ const pictures = new Map<string, Promise<string | null>>();
 const generation = new Map<string, number>();
 const listeners = new Set<() => void>();
 let version = 0;
+/** Picture versions that profiles and member lists said (null: none, so nobody asks for it and gets a 404). */
+const versions = new Map<string, string | null>();
 function pictureOf(api: Api, userId: string): Promise<string | null> {
+  if (versions.get(userId) === null) return Promise.resolve(null);
   let p = pictures.get(userId);
   if (!p) {
     p = api.avatarBlob(userId).then((b) => (b ? URL.createObjectURL(b) : null));
@@ -38,10 +41,22 @@ function pictureOf(api: Api, userId: string): Promise<string | null> {
 export function pictureChanged(userId: string): void {
   const old = pictures.get(userId);
   pictures.delete(userId);
+  versions.delete(userId); // unknown until the next profile says: ask for it
   void old?.then((u) => u && URL.revokeObjectURL(u), () => {});
   generation.set(userId, (generation.get(userId) ?? 0) + 1);
   version++;
   for (const fn of listeners) fn();
+}
+/**
+ * What a profile or a member list says of people's pictures (`avatar`: a version, null for none, absent when
+ * the answer does not say): a person with none is not asked for, and a new version is fetched again everywhere.
+ */
+export function rememberPictures(people: readonly { id: string; avatar?: string | null }[]): void {
+  for (const { id, avatar } of people) {
+    if (avatar === undefined) continue;
+    if (versions.has(id) && versions.get(id) !== avatar) pictureChanged(id);
+    versions.set(id, avatar);
+  }
 }
 const subscribe = (fn: () => void) => {
   listeners.add(fn);
