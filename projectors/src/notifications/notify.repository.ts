@@ -123,10 +123,15 @@ export class NotifyRepository {
     await sql`update notify.notifications set excerpt = ${excerpt} where room_id = ${roomId} and message_seq = ${messageSeq}`.execute(this.db);
   }
 
-  /** A deleted message's notifications go, and what was not sent yet is cancelled. */
+  /**
+   * A deleted message's notifications go, and what was not sent yet is cancelled: one statement (a message in a
+   * big room has a row per recipient; a round trip each made a delete's batch slow). The deliveries to cancel
+   * are those of the deleted notifications, matched on the outbox's key (user_id, seq).
+   */
   async deleteMessage(roomId: string, messageSeq: number): Promise<void> {
-    const r = await sql<{ user_id: string; seq: string }>`delete from notify.notifications where room_id = ${roomId} and message_seq = ${messageSeq} returning user_id, seq`.execute(this.db);
-    for (const row of r.rows) await this.cancelDeliveries(sql`user_id = ${row.user_id} and seq = ${row.seq}`);
+    await sql`with gone as (delete from notify.notifications where room_id = ${roomId} and message_seq = ${messageSeq} returning user_id, seq)
+      update notify.deliveries d set status = 'cancelled', done_at = now()
+        from gone where d.user_id = gone.user_id and d.seq = gone.seq and d.status = 'pending'`.execute(this.db);
   }
 
   async markRead(userId: string, seqs: number[] | undefined, upToSeq: number | undefined): Promise<void> {
