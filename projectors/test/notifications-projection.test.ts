@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { encodeEvent, Subjects, type NewEvent, type RawEvent } from '@natter/contracts';
 import { applyBatch, type Projection } from '../src/runtime/projection';
+import { notificationsWithHorizons } from '../src/notifications/delivery-horizons';
 import { notificationsProjection } from '../src/notifications/notifications.projection';
 import { NotifySchema } from '../src/notifications/notify.repository';
 import { silent, startEnv, type Env } from './fixtures';
@@ -57,5 +58,37 @@ describe('notifications projection', () => {
     expect((await deliveries(second.seq)).map((d) => d.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
     const left = await sql<{ n: number }>`select count(*)::int as n from notify.notifications where room_id = 'rd' and message_seq = ${first.seq}`.execute(env.db);
     expect(left.rows[0].n).toBe(0);
+  });
+
+  it('after an outage longer than the push horizon, messages sent during it still get email rows (push only within its horizon)', async () => {
+    const p = notificationsWithHorizons({ pushHorizonMs: 600_000, emailHorizonMs: 24 * 3600_000, now: () => NOW });
+    const min = 60_000;
+    const [u1, u2, u3, ...rest] = raw([user('ha'), user('hb'), user('hc'), ...room('rh', ['ha', 'hb', 'hc'])]);
+    const [old, during, emailOff, afterOff, recent] = raw([
+      mention('rh', 'ha', 1, ['hb', 'hc'], NOW - 3 * 24 * 60 * min), // history: neither
+      mention('rh', 'ha', 2, ['hb', 'hc'], NOW - 120 * min), // sent during a 2-hour outage: email only
+      [Subjects.user('hc'), { type: 'NotificationSettingsChanged', data: { userId: 'hc', email: false } }, NOW - 100 * min],
+      mention('rh', 'ha', 3, ['hb', 'hc'], NOW - 90 * min), // email only, and not for hc any more
+      mention('rh', 'ha', 4, ['hb', 'hc'], NOW - min), // recent: both
+    ]);
+    // All in one batch, as a catch-up after the outage applies them.
+    await apply(p, [u1, u2, u3, ...rest, old, during, emailOff, afterOff, recent]);
+    expect(await deliveries(old.seq)).toEqual([]);
+    expect(await deliveries(during.seq)).toEqual([
+      { user_id: 'hb', channel: 'email', status: 'pending' },
+      { user_id: 'hc', channel: 'email', status: 'pending' }, // hc's settings at that point of the stream
+    ]);
+    expect(await deliveries(afterOff.seq)).toEqual([{ user_id: 'hb', channel: 'email', status: 'pending' }]);
+    expect(await deliveries(recent.seq)).toEqual([
+      { user_id: 'hb', channel: 'email', status: 'pending' },
+      { user_id: 'hb', channel: 'push', status: 'pending' },
+      { user_id: 'hc', channel: 'push', status: 'pending' },
+    ]);
+    // Email due after the person's delay from the message's time (15 min default): already due for the outage's.
+    const due = await sql<{ due_at: Date }>`select due_at from notify.deliveries where seq = ${during.seq} and user_id = 'hb' and channel = 'email'`.execute(env.db);
+    expect(due.rows[0].due_at.getTime()).toBe(NOW - 120 * min + 15 * min);
+    // The center has all four messages, whatever the horizons.
+    const center = await sql<{ n: number }>`select count(*)::int as n from notify.notifications where user_id = 'hb' and room_id = 'rh'`.execute(env.db);
+    expect(center.rows[0].n).toBe(4);
   });
 });

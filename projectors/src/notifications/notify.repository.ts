@@ -119,6 +119,20 @@ export class NotifyRepository {
       on conflict do nothing`.execute(this.db);
   }
 
+  /**
+   * Email rows only, for the people just notified of message `seq` (its notifications): a message older than the
+   * push horizon but within the email one (delivery-horizons.ts). Same conditions and due time as the email
+   * half of insertDeliveries.
+   */
+  async insertEmailDeliveriesOfMessage(roomId: string, seq: number, at: string, minuteMs = 60_000): Promise<void> {
+    await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
+      select n.user_id, n.seq, 'email', n.room_id, ${at}::timestamptz + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
+        from notify.notifications n left join notify.settings s on s.user_id = n.user_id
+       where n.room_id = ${roomId} and n.message_seq = ${seq} and n.seq = ${seq}
+         and coalesce(s.email, true) and not exists (select 1 from notify.users u where u.user_id = n.user_id and u.deactivated)
+      on conflict do nothing`.execute(this.db);
+  }
+
   async editExcerpt(roomId: string, messageSeq: number, excerpt: string): Promise<void> {
     await sql`update notify.notifications set excerpt = ${excerpt} where room_id = ${roomId} and message_seq = ${messageSeq}`.execute(this.db);
   }
