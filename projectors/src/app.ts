@@ -84,7 +84,11 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     }
   })();
 
-  const streamStats = await watchStreamStats(nc, [...projections.values()].map((p) => p.metrics), registry, log.child({ component: 'stream-stats' }));
+  // Every projection of the process, notifications included (its runner is started by its service, not above):
+  // the stream poll gives each its lag, and the status shows each.
+  const everyProjection = (): [string, RunningProjection][] => [...projections, ...(notifications ? [['notifications', notifications] as [string, RunningProjection]] : [])];
+  const statusByProjection = () => Object.fromEntries(everyProjection().map(([name, p]) => [name, projectionStatus(p)]));
+  const streamStats = await watchStreamStats(nc, everyProjection().map(([, p]) => p.metrics), registry, log.child({ component: 'stream-stats' }));
   // Deleting a message deletes its files (issue 13): a durable consumer of its own, beside the projection.
   const reaper = await startFileReaper(nc, db as unknown as Kysely<unknown>, await NatsFileStore.open(nc), registry, log.child({ component: 'file-reaper' }));
 
@@ -92,8 +96,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     ready: async () => {
       const natsOk = !nc.isClosed();
       const pgOk = await sql`select 1`.execute(db).then(() => true, () => false);
-      const each = Object.fromEntries([...projections].map(([name, p]) => [name, projectionStatus(p)]));
-      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, projections: each, ...(upgrade ? { upgrade } : {}) };
+      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, projections: statusByProjection(), ...(upgrade ? { upgrade } : {}) };
     },
     metrics: { contentType: registry.contentType, render: () => renderMetrics([registry, ...(notifications ? [notifications.registry] : [])]) }, // the stream's figures come from the 2 s poll
   });
@@ -107,7 +110,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     details: {
       role: runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, streamLastSeq: metrics.streamLastSeq, lag: metrics.lag, rebuild: rebuild.current,
       // Per projection (issue 12): the search projection's back-fill shows here, in the admin panel's System page.
-      projections: Object.fromEntries([...projections].map(([name, p]) => [name, projectionStatus(p)])),
+      projections: statusByProjection(),
     },
   }), log.child({ component: 'status' }));
 
