@@ -14,7 +14,6 @@ import { RebuildService } from './runtime/rebuild-service';
 import { watchStreamStats } from './runtime/stream-stats';
 import { upgradeReadModel, type UpgradeStatus } from './runtime/upgrade';
 import { startNotifications, type NotificationsService } from './notifications/notifications.service';
-import { renderMetrics } from './runtime/render-metrics';
 
 /**
  * Starts the projector process: the `chat` projection (active, or standby behind the advisory lock) and the
@@ -64,7 +63,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
   const { runner, metrics } = main;
   // Notifications (issue 13): a projection in its own schema with its own lock, plus the push and email outbox.
   const notifications = config.notify.enabled
-    ? startNotifications(nc, db, config.databaseUrl, config.notify, { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs }, config.lockRetryMs, log.child({ component: 'notifications' }), config.port)
+    ? startNotifications(nc, db, config.databaseUrl, config.notify, { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs }, config.lockRetryMs, log.child({ component: 'notifications' }), registry, config.port)
     : null;
   const stopping = new AbortController();
   let upgrade: UpgradeStatus | null = null;
@@ -98,7 +97,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
       const pgOk = await sql`select 1`.execute(db).then(() => true, () => false);
       return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, projections: statusByProjection(), ...(upgrade ? { upgrade } : {}) };
     },
-    metrics: { contentType: registry.contentType, render: () => renderMetrics([registry, ...(notifications ? [notifications.registry] : [])]) }, // the stream's figures come from the 2 s poll
+    metrics: { contentType: registry.contentType, render: () => registry.metrics() }, // the stream's figures come from the 2 s poll
   });
   log.info({ host: config.host, port: ops.port }, 'projectors ops server listening');
 
