@@ -14,7 +14,6 @@ import { RebuildService } from './runtime/rebuild-service';
 import { watchStreamStats } from './runtime/stream-stats';
 import { upgradeReadModel, type UpgradeStatus } from './runtime/upgrade';
 import { startNotifications, type NotificationsService } from './notifications/notifications.service';
-import { renderMetrics } from './runtime/render-metrics';
 
 /**
  * Starts the projector process: the `chat` projection (active, or standby behind the advisory lock) and the
@@ -36,7 +35,7 @@ function projectionStatus(p: RunningProjection) {
 
 export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics; projections: ReadonlyMap<string, RunningProjection>; notifications: NotificationsService | null }> {
   const nc = await connectNats(config.natsUrl, 'projectors', log.child({ component: 'nats' }));
-  const db = createKysely<ReadModelDB>(config.databaseUrl, 4);
+  const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
   const registry = createMetricsRegistry();
   instrumentNats(nc, registry);
   // Every send's dedupe record is written here, from the committed event, before its batch commits: command-api
@@ -64,7 +63,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
   const { runner, metrics } = main;
   // Notifications (issue 13): a projection in its own schema with its own lock, plus the push and email outbox.
   const notifications = config.notify.enabled
-    ? startNotifications(nc, db, config.databaseUrl, config.notify, { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs }, config.lockRetryMs, log.child({ component: 'notifications' }), config.port)
+    ? startNotifications(nc, db, config.databaseUrl, config.notify, { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs }, config.lockRetryMs, log.child({ component: 'notifications' }), registry, config.port)
     : null;
   const stopping = new AbortController();
   let upgrade: UpgradeStatus | null = null;
@@ -84,7 +83,11 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     }
   })();
 
-  const streamStats = await watchStreamStats(nc, [...projections.values()].map((p) => p.metrics), registry, log.child({ component: 'stream-stats' }));
+  // Every projection of the process, notifications included (its runner is started by its service, not above):
+  // the stream poll gives each its lag, and the status shows each.
+  const everyProjection = (): [string, RunningProjection][] => [...projections, ...(notifications ? [['notifications', notifications] as [string, RunningProjection]] : [])];
+  const statusByProjection = () => Object.fromEntries(everyProjection().map(([name, p]) => [name, projectionStatus(p)]));
+  const streamStats = await watchStreamStats(nc, everyProjection().map(([, p]) => p.metrics), registry, log.child({ component: 'stream-stats' }));
   // Deleting a message deletes its files (issue 13): a durable consumer of its own, beside the projection.
   const reaper = await startFileReaper(nc, db as unknown as Kysely<unknown>, await NatsFileStore.open(nc), registry, log.child({ component: 'file-reaper' }));
 
@@ -92,10 +95,9 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     ready: async () => {
       const natsOk = !nc.isClosed();
       const pgOk = await sql`select 1`.execute(db).then(() => true, () => false);
-      const each = Object.fromEntries([...projections].map(([name, p]) => [name, projectionStatus(p)]));
-      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, projections: each, ...(upgrade ? { upgrade } : {}) };
+      return { ok: natsOk && pgOk, nats: natsOk, postgres: pgOk, role: upgrade ? 'upgrading' : runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, projections: statusByProjection(), ...(upgrade ? { upgrade } : {}) };
     },
-    metrics: { contentType: registry.contentType, render: () => renderMetrics([registry, ...(notifications ? [notifications.registry] : [])]) }, // the stream's figures come from the 2 s poll
+    metrics: { contentType: registry.contentType, render: () => registry.metrics() }, // the stream's figures come from the 2 s poll
   });
   log.info({ host: config.host, port: ops.port }, 'projectors ops server listening');
 
@@ -107,7 +109,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     details: {
       role: runner.role, schema: runner.schema, appliedSeq: metrics.appliedSeq, streamLastSeq: metrics.streamLastSeq, lag: metrics.lag, rebuild: rebuild.current,
       // Per projection (issue 12): the search projection's back-fill shows here, in the admin panel's System page.
-      projections: Object.fromEntries([...projections].map(([name, p]) => [name, projectionStatus(p)])),
+      projections: statusByProjection(),
     },
   }), log.child({ component: 'status' }));
 

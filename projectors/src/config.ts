@@ -15,6 +15,12 @@ export interface ProjectorsConfig {
   readonly batchLingerMs: number;
   /** Standby retry period for the projection lock. */
   readonly lockRetryMs: number;
+  /**
+   * Postgres pool size (PROJECTORS_DB_POOL_MAX, default 10): shared by the chat, search and notifications
+   * projections, the push and email dispatchers, the file reaper and the ops server's readiness check. The
+   * projection locks have connections of their own, outside the pool.
+   */
+  readonly dbPoolMax: number;
   /** Notifications (issue 13): see notifications/notify.config.ts. */
   readonly notify: NotifyConfig;
   /** The projections this process runs (PROJECTOR_PROJECTIONS, comma-separated; default all: chat,search). */
@@ -43,6 +49,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ProjectorsConf
     batchMaxEvents: envInt(env, 'PROJECTOR_BATCH_MAX_EVENTS', 500, 1, 5000),
     batchLingerMs: envInt(env, 'PROJECTOR_BATCH_LINGER_MS', 20, 0, 10_000),
     lockRetryMs: envInt(env, 'PROJECTOR_LOCK_RETRY_MS', 1000, 10, 60_000),
+    dbPoolMax: envInt(env, 'PROJECTORS_DB_POOL_MAX', 10, 1, 200),
     notify: loadNotifyConfig(env),
     projections: projectionList(env),
   });

@@ -115,7 +115,7 @@ export async function waitCheckpoint(db: Kysely<ReadModelDB>, seq: number, timeo
   await waitFor(`checkpoint ${seq}`, async () => (await checkpointOf(db)) >= seq, timeoutMs, 25);
 }
 
-/** Every table of a read-model schema, sorted, for exact comparisons. */
+/** Every table of a read-model schema (infra/migrations/read-model/*.sql), sorted by primary key, for exact comparisons. */
 export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
   const s = schema ?? (await activeReadModelSchema(db));
   const d = db.withSchema(s);
@@ -129,13 +129,16 @@ export async function dump(db: Kysely<ReadModelDB>, schema?: string) {
     room_bans: await d.selectFrom('room_bans').selectAll().orderBy('room_id').orderBy('user_id').execute(),
     room_invites: await d.selectFrom('room_invites').selectAll().orderBy('id').execute(),
     user_sessions: await d.selectFrom('user_sessions').selectAll().orderBy('id').execute(),
-    server_settings: await d.selectFrom('server_settings').selectAll().execute(),
+    server_settings: await d.selectFrom('server_settings').selectAll().orderBy('id').execute(),
     audit_log: await d.selectFrom('audit_log').selectAll().orderBy('seq').execute(),
     message_edits: await d.selectFrom('message_edits').selectAll().orderBy('room_id').orderBy('message_seq').orderBy('seq').execute(),
     message_reactions: await d.selectFrom('message_reactions').selectAll().orderBy('room_id').orderBy('message_seq').orderBy('emoji').orderBy('user_id').execute(),
     message_pins: await d.selectFrom('message_pins').selectAll().orderBy('room_id').orderBy('message_seq').execute(),
     thread_participants: await d.selectFrom('thread_participants').selectAll().orderBy('room_id').orderBy('root_seq').orderBy('user_id').execute(),
     room_settings: await d.selectFrom('room_settings').selectAll().orderBy('room_id').execute(),
+    // issue 12: mention rows and read markers (the unread and mention counts are computed from them)
+    message_mentions: await d.selectFrom('message_mentions').selectAll().orderBy('user_id').orderBy('room_id').orderBy('seq').execute(),
+    read_markers: await d.selectFrom('read_markers').selectAll().orderBy('user_id').orderBy('room_id').orderBy('thread_root_seq').execute(),
     // issue 12: the search projection's table (empty where it does not run)
     search_messages: await d.selectFrom('search_messages').selectAll().orderBy('room_id').orderBy('seq').execute(),
   };

@@ -1,6 +1,6 @@
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { decodeEvent, FileObjects, Streams, type EventDataOf } from '@natter/contracts';
+import { decodeEvent, EventHeaders, FileObjects, Streams, type EventDataOf, type StoredEvent } from '@natter/contracts';
 import { Counter, type FileStore, type Registry } from '@natter/infra/runtime';
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
@@ -16,10 +16,16 @@ export const FILE_REAPER = 'natter_file_reaper';
  * a failure is redelivered with backoff (explicit ack), and deletes are idempotent, so a crash in between
  * only repeats work. Every projectors instance consumes from the same durable (each message goes to one).
  * The consumer starts at the stream's end when first created: no message deleted earlier can have files.
+ *
+ * Most of what `ev.room.*.msg` carries is not a deletion: those are acknowledged on their type header alone,
+ * without parsing the body. A message that cannot be decoded (or whose deleted message cannot be) is
+ * acknowledged with a warning and `natter_file_reaper_undecodable_total`: redelivering it cannot fix it, and a
+ * nak would bring it back forever (and hold one of the consumer's ack-pending slots while doing so).
  */
 export async function startFileReaper(nc: NatsConnection, db: Kysely<unknown>, store: FileStore, registry: Registry, log: Logger): Promise<{ stop(): Promise<void> }> {
   const removed = new Counter({ name: 'natter_files_reaped_total', help: 'Files removed from the store because their message was deleted.', registers: [registry] });
   const failures = new Counter({ name: 'natter_file_reaper_failures_total', help: 'Deleted messages whose files could not be removed yet (retried).', registers: [registry] });
+  const undecodable = new Counter({ name: 'natter_file_reaper_undecodable_total', help: 'Messages the file reaper skipped because they could not be decoded (acknowledged, not retried).', registers: [registry] });
   const jsm = await jetstreamManager(nc);
   await jsm.consumers
     .add(Streams.events, { durable_name: FILE_REAPER, filter_subject: 'ev.room.*.msg', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.New, ack_wait: 30_000_000_000, max_ack_pending: 64 })
@@ -30,14 +36,29 @@ export async function startFileReaper(nc: NatsConnection, db: Kysely<unknown>, s
   const consumer = await jetstream(nc).consumers.get(Streams.events, FILE_REAPER);
   const messages = await consumer.consume({ max_messages: 64 });
 
+  /** The event, or null (logged and counted) when it is not one this code can read: skipping is all that can be done. */
+  const decodeOrSkip = (seq: number, subject: string, data: Uint8Array, context: string): StoredEvent | null => {
+    try {
+      return decodeEvent(seq, subject, data);
+    } catch (err) {
+      undecodable.inc();
+      log.warn({ err, seq, subject, context }, 'file reaper: undecodable message skipped (acknowledged)');
+      return null;
+    }
+  };
+
   const handle = async (m: JsMsg) => {
-    const ev = decodeEvent(m.seq, m.subject, m.data);
-    if (ev.type !== 'MessageDeleted') return;
+    // command-api sends every event with its type header (contracts' encodeEvent); a message without one
+    // (written by another tool) is decoded to find out.
+    const typeHeader = m.headers?.get(EventHeaders.type) ?? '';
+    if (typeHeader && typeHeader !== 'MessageDeleted') return;
+    const ev = decodeOrSkip(m.seq, m.subject, m.data, 'event');
+    if (ev?.type !== 'MessageDeleted') return;
     const d = ev.data as EventDataOf<'MessageDeleted'>;
     const sent = await jsm.direct.getMessage(Streams.events, { seq: d.messageSeq });
     if (!sent) return;
-    const original = decodeEvent(sent.seq, sent.subject, sent.data);
-    if (original.type !== 'MessageSent') return;
+    const original = decodeOrSkip(sent.seq, sent.subject, sent.data, `message deleted at seq ${m.seq}`);
+    if (original?.type !== 'MessageSent') return;
     const files = (original.data as EventDataOf<'MessageSent'>).attachments ?? [];
     if (!files.length) return;
     for (const f of files) {

@@ -33,9 +33,10 @@ const KindText: Record<string, string> = { dm: 'sent you a direct message', ment
  * outbox (`notify.deliveries`, channel `email`) until the first of them is due (their delay after the
  * message); then ALL their pending rows are claimed together and become one mail listing what is still
  * unread. Nothing is mailed to someone online right now (they see it in the app), and quiet hours postpone the
- * digest. Claims follow the push dispatcher's rule: claimed (committed) before the SMTP transaction, finished
- * only by the claimer, given up as `unknown` after a crash, never sent twice; SMTP failures that may pass are
- * retried with exponential backoff, permanent ones (5xx) fail.
+ * digest (not counted as an attempt: `attempts` counts tries to mail). Claims follow the push dispatcher's
+ * rule: claimed (committed) before the SMTP transaction, finished only by the claimer, given up as `unknown`
+ * after a crash, never sent twice; SMTP failures that may pass are retried with exponential backoff, permanent
+ * ones (5xx) fail.
  */
 export class EmailDigests {
   private readonly loop: PollLoop;
@@ -85,7 +86,7 @@ export class EmailDigests {
       if (this.opts.isOnline(userId)) { await this.finish(userId, seqs, 'skipped', 'active', 'skipped_active'); return false; }
       const s = (await sql<{ email: boolean; quiet_hours: QuietHours | null }>`select email, quiet_hours from notify.settings where user_id = ${userId}`.execute(this.db)).rows[0];
       if (s && !s.email) { await this.finish(userId, seqs, 'skipped', 'email off', 'email_off'); return false; }
-      if (inQuietHours(s?.quiet_hours, new Date())) { await this.retry(userId, seqs, 15 * 60_000, 'quiet hours', 'quiet_hours'); return false; }
+      if (inQuietHours(s?.quiet_hours, new Date())) { await this.postpone(userId, seqs, 15 * 60_000, 'quiet hours', 'quiet_hours'); return false; }
       const items = (
         await sql<Item>`select n.seq, n.kind, n.room_id, n.excerpt, n.thread_root_seq, u.display_name as actor, r.name as room, r.is_dm
             from notify.notifications n left join notify.users u on u.user_id = n.actor_id left join notify.rooms r on r.room_id = n.room_id
@@ -137,6 +138,16 @@ export class EmailDigests {
 
   private async retry(userId: string, seqs: number[], delayMs: number, why: string, result: string): Promise<void> {
     await sql`update notify.deliveries set status = 'pending', due_at = now() + make_interval(secs => ${delayMs / 1000}::float8), last_error = ${why}
+      where user_id = ${userId} and channel = 'email' and seq = any(${seqs}::bigint[]) and status = 'sending' and claimed_by = ${this.opts.instance}`.execute(this.db);
+    this.results.inc({ result }, seqs.length);
+  }
+
+  /**
+   * Back to pending without counting this claim as an attempt (the claim added one): nothing was tried, and a
+   * night of quiet hours (a claim every 15 minutes) must not use up maxAttempts and fail the digest.
+   */
+  private async postpone(userId: string, seqs: number[], delayMs: number, why: string, result: string): Promise<void> {
+    await sql`update notify.deliveries set status = 'pending', attempts = attempts - 1, due_at = now() + make_interval(secs => ${delayMs / 1000}::float8), last_error = ${why}
       where user_id = ${userId} and channel = 'email' and seq = any(${seqs}::bigint[]) and status = 'sending' and claimed_by = ${this.opts.instance}`.execute(this.db);
     this.results.inc({ result }, seqs.length);
   }

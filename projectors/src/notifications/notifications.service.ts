@@ -2,11 +2,11 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { Registry, watchPresence, type ReadModelDB } from '@natter/infra/runtime';
+import { watchPresence, type ReadModelDB, type Registry } from '@natter/infra/runtime';
 import { ProjectorMetrics } from '../runtime/metrics';
 import { ProjectionRunner } from '../runtime/projection-runner';
 import type { NotifyConfig } from './notify.config';
-import { notificationsProjection } from './notifications.projection';
+import { notificationsWithHorizons } from './delivery-horizons';
 import { NotifySchema } from './notify.repository';
 import { mailerFromEnv, type Mailer } from '@natter/infra/mail';
 import { EmailDigests } from './email-digests';
@@ -16,7 +16,6 @@ import { webPushSender, type PushSender } from './push-sender';
 export interface NotificationsService {
   runner: ProjectionRunner;
   metrics: ProjectorMetrics;
-  registry: Registry;
   push: PushDispatcher | null;
   email: EmailDigests | null;
   close(): Promise<void>;
@@ -25,12 +24,12 @@ export interface NotificationsService {
 /**
  * The notifications projection (its own lock, checkpoint and schema: active on one projector instance, standby
  * on the others) and the push dispatcher (every instance may drain the outbox: rows are claimed with SKIP
- * LOCKED). Presence comes from the same KV mirror the other services use.
+ * LOCKED). Presence comes from the same KV mirror the other services use. Metrics go to the process's registry
+ * (`registry`, the one /metrics renders), beside the other projections'.
  */
-export function startNotifications(nc: NatsConnection, db: Kysely<ReadModelDB>, dbUrl: string, c: NotifyConfig, batch: { maxEvents: number; lingerMs: number }, lockRetryMs: number, log: Logger, port: number, sender?: PushSender, env: NodeJS.ProcessEnv = process.env): NotificationsService {
-  const registry = new Registry();
+export function startNotifications(nc: NatsConnection, db: Kysely<ReadModelDB>, dbUrl: string, c: NotifyConfig, batch: { maxEvents: number; lingerMs: number }, lockRetryMs: number, log: Logger, registry: Registry, port: number, sender?: PushSender, env: NodeJS.ProcessEnv = process.env): NotificationsService {
   const metrics = new ProjectorMetrics('notifications', registry);
-  const runner = new ProjectionRunner(nc, db, dbUrl, notificationsProjection({ deliveryHorizonMs: c.deliveryHorizonMs, emailDelayMinuteMs: c.emailDelayMinuteMs }), metrics, log.child({ component: 'projection', projection: 'notifications' }), {
+  const runner = new ProjectionRunner(nc, db, dbUrl, notificationsWithHorizons({ pushHorizonMs: c.deliveryHorizonMs, emailHorizonMs: c.emailHorizonMs, emailDelayMinuteMs: c.emailDelayMinuteMs }), metrics, log.child({ component: 'projection', projection: 'notifications' }), {
     batch,
     lockRetryMs,
     schema: NotifySchema,
@@ -84,7 +83,6 @@ export function startNotifications(nc: NatsConnection, db: Kysely<ReadModelDB>, 
   return {
     runner,
     metrics,
-    registry,
     push,
     email,
     close: async () => {

@@ -5,8 +5,13 @@ import { envInt } from '@natter/infra/runtime';
 export interface NotifyConfig {
   /** Run the notifications projection and its dispatchers in this process (default on). */
   readonly enabled: boolean;
-  /** Events older than this get no push or email when (re)applied: a replay of history mails nobody. */
+  /** Messages older than this when (re)applied get no push: a replay of history pushes nothing. */
   readonly deliveryHorizonMs: number;
+  /**
+   * Messages older than this get no email (a replay of history mails nobody); longer than push's, so the email
+   * for messages sent during a projector outage is still sent (delivery-horizons.ts).
+   */
+  readonly emailHorizonMs: number;
   /** Web Push (VAPID); null: no push is sent (the push rows are skipped), the center still works. */
   readonly vapid: { publicKey: string; privateKey: string; subject: string } | null;
   /**
@@ -45,6 +50,7 @@ export function loadNotifyConfig(env: NodeJS.ProcessEnv): NotifyConfig {
   return Object.freeze({
     enabled: env.NOTIFY_ENABLED !== '0',
     deliveryHorizonMs: envInt(env, 'NOTIFY_DELIVERY_HORIZON_MS', 600_000, 0, 7 * 24 * 3600_000),
+    emailHorizonMs: envInt(env, 'NOTIFY_EMAIL_HORIZON_MS', 24 * 3600_000, 0, 7 * 24 * 3600_000),
     vapid: publicKey && privateKey ? { publicKey, privateKey, subject: env.NATTER_VAPID_SUBJECT || 'mailto:admin@localhost' } : null,
     pushCaFile: env.NOTIFY_PUSH_CA_FILE || undefined,
     pushHosts: Object.freeze((env.NOTIFY_PUSH_HOSTS || 'fcm.googleapis.com,android.googleapis.com,.push.services.mozilla.com,.push.apple.com,.notify.windows.com').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean)),

@@ -119,14 +119,33 @@ export class NotifyRepository {
       on conflict do nothing`.execute(this.db);
   }
 
+  /**
+   * Email rows only, for the people just notified of message `seq` (its notifications): a message older than the
+   * push horizon but within the email one (delivery-horizons.ts). Same conditions and due time as the email
+   * half of insertDeliveries.
+   */
+  async insertEmailDeliveriesOfMessage(roomId: string, seq: number, at: string, minuteMs = 60_000): Promise<void> {
+    await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
+      select n.user_id, n.seq, 'email', n.room_id, ${at}::timestamptz + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
+        from notify.notifications n left join notify.settings s on s.user_id = n.user_id
+       where n.room_id = ${roomId} and n.message_seq = ${seq} and n.seq = ${seq}
+         and coalesce(s.email, true) and not exists (select 1 from notify.users u where u.user_id = n.user_id and u.deactivated)
+      on conflict do nothing`.execute(this.db);
+  }
+
   async editExcerpt(roomId: string, messageSeq: number, excerpt: string): Promise<void> {
     await sql`update notify.notifications set excerpt = ${excerpt} where room_id = ${roomId} and message_seq = ${messageSeq}`.execute(this.db);
   }
 
-  /** A deleted message's notifications go, and what was not sent yet is cancelled. */
+  /**
+   * A deleted message's notifications go, and what was not sent yet is cancelled: one statement (a message in a
+   * big room has a row per recipient; a round trip each made a delete's batch slow). The deliveries to cancel
+   * are those of the deleted notifications, matched on the outbox's key (user_id, seq).
+   */
   async deleteMessage(roomId: string, messageSeq: number): Promise<void> {
-    const r = await sql<{ user_id: string; seq: string }>`delete from notify.notifications where room_id = ${roomId} and message_seq = ${messageSeq} returning user_id, seq`.execute(this.db);
-    for (const row of r.rows) await this.cancelDeliveries(sql`user_id = ${row.user_id} and seq = ${row.seq}`);
+    await sql`with gone as (delete from notify.notifications where room_id = ${roomId} and message_seq = ${messageSeq} returning user_id, seq)
+      update notify.deliveries d set status = 'cancelled', done_at = now()
+        from gone where d.user_id = gone.user_id and d.seq = gone.seq and d.status = 'pending'`.execute(this.db);
   }
 
   async markRead(userId: string, seqs: number[] | undefined, upToSeq: number | undefined): Promise<void> {

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { encodeEvent, Subjects, type NewEvent, type RawEvent } from '@natter/contracts';
+import { applyBatch, type Projection } from '../src/runtime/projection';
+import { notificationsWithHorizons } from '../src/notifications/delivery-horizons';
+import { notificationsProjection } from '../src/notifications/notifications.projection';
+import { NotifySchema } from '../src/notifications/notify.repository';
+import { silent, startEnv, type Env } from './fixtures';
+
+// The notifications projection applied to Postgres directly (applyBatch, as its runner does), with events
+// whose `at` is chosen and a fixed `now`: what it writes to the center and the outbox.
+
+let env: Env;
+beforeAll(async () => {
+  env = await startEnv();
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+const NOW = Date.parse('2026-03-01T12:00:00.000Z');
+let nextSeq = 1;
+
+/** Raw events at consecutive seqs, each at the given time (default: now). */
+const raw = (events: readonly (readonly [string, NewEvent, number?])[]): RawEvent[] =>
+  events.map(([subject, e, at]) => ({ seq: nextSeq++, subject, data: encodeEvent(e, null, new Date(at ?? NOW)).body }));
+
+const apply = async (projection: Projection, events: RawEvent[]) => applyBatch(env.db, NotifySchema, projection, events, silent);
+
+const deliveries = async (seq: number) =>
+  (await sql<{ user_id: string; channel: string; status: string }>`select user_id, channel, status from notify.deliveries where seq = ${seq} order by user_id, channel`.execute(env.db)).rows;
+
+const mention = (roomId: string, senderId: string, n: number, userIds: string[], at?: number) =>
+  [Subjects.roomMsg(roomId), { type: 'MessageSent', data: { roomId, messageId: `m-${roomId}-${n}`, senderId, clientMsgId: `c${n}`, text: `hi ${n}`, mentions: { userIds, room: false, here: false } } }, at] as const;
+
+const room = (roomId: string, members: string[]) => [
+  [Subjects.roomMeta(roomId), { type: 'RoomCreated', data: { roomId, name: roomId, topic: '', visibility: 'public', createdBy: members[0] } }] as const,
+  ...members.map((userId) => [Subjects.roomMeta(roomId), { type: 'MemberJoined', data: { roomId, userId, role: 'member', addedBy: null } }] as const),
+];
+
+const user = (userId: string) => [Subjects.user(userId), { type: 'UserRegistered', data: { userId, username: userId, displayName: userId, email: `${userId}@example.org` } }] as const;
+
+describe('notifications projection', () => {
+  it('a deleted message cancels the pending push and email of every recipient, and only its own', async () => {
+    const p = notificationsProjection({ deliveryHorizonMs: 600_000, now: () => NOW });
+    const setup = raw([user('da'), user('db'), user('dc'), ...room('rd', ['da', 'db', 'dc'])]);
+    const [first, second] = raw([mention('rd', 'da', 1, ['db', 'dc']), mention('rd', 'da', 2, ['db', 'dc'])]);
+    await apply(p, [...setup, first, second]);
+    expect((await deliveries(first.seq)).map((d) => d.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+
+    await apply(p, raw([[Subjects.roomMsg('rd'), { type: 'MessageDeleted', data: { roomId: 'rd', messageSeq: first.seq, deletedBy: 'da' } }]]));
+    expect(await deliveries(first.seq)).toEqual([
+      { user_id: 'db', channel: 'email', status: 'cancelled' },
+      { user_id: 'db', channel: 'push', status: 'cancelled' },
+      { user_id: 'dc', channel: 'email', status: 'cancelled' },
+      { user_id: 'dc', channel: 'push', status: 'cancelled' },
+    ]);
+    expect((await deliveries(second.seq)).map((d) => d.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+    const left = await sql<{ n: number }>`select count(*)::int as n from notify.notifications where room_id = 'rd' and message_seq = ${first.seq}`.execute(env.db);
+    expect(left.rows[0].n).toBe(0);
+  });
+
+  it('after an outage longer than the push horizon, messages sent during it still get email rows (push only within its horizon)', async () => {
+    const p = notificationsWithHorizons({ pushHorizonMs: 600_000, emailHorizonMs: 24 * 3600_000, now: () => NOW });
+    const min = 60_000;
+    const [u1, u2, u3, ...rest] = raw([user('ha'), user('hb'), user('hc'), ...room('rh', ['ha', 'hb', 'hc'])]);
+    const [old, during, emailOff, afterOff, recent] = raw([
+      mention('rh', 'ha', 1, ['hb', 'hc'], NOW - 3 * 24 * 60 * min), // history: neither
+      mention('rh', 'ha', 2, ['hb', 'hc'], NOW - 120 * min), // sent during a 2-hour outage: email only
+      [Subjects.user('hc'), { type: 'NotificationSettingsChanged', data: { userId: 'hc', email: false } }, NOW - 100 * min],
+      mention('rh', 'ha', 3, ['hb', 'hc'], NOW - 90 * min), // email only, and not for hc any more
+      mention('rh', 'ha', 4, ['hb', 'hc'], NOW - min), // recent: both
+    ]);
+    // All in one batch, as a catch-up after the outage applies them.
+    await apply(p, [u1, u2, u3, ...rest, old, during, emailOff, afterOff, recent]);
+    expect(await deliveries(old.seq)).toEqual([]);
+    expect(await deliveries(during.seq)).toEqual([
+      { user_id: 'hb', channel: 'email', status: 'pending' },
+      { user_id: 'hc', channel: 'email', status: 'pending' }, // hc's settings at that point of the stream
+    ]);
+    expect(await deliveries(afterOff.seq)).toEqual([{ user_id: 'hb', channel: 'email', status: 'pending' }]);
+    expect(await deliveries(recent.seq)).toEqual([
+      { user_id: 'hb', channel: 'email', status: 'pending' },
+      { user_id: 'hb', channel: 'push', status: 'pending' },
+      { user_id: 'hc', channel: 'push', status: 'pending' },
+    ]);
+    // Email due after the person's delay from the message's time (15 min default): already due for the outage's.
+    const due = await sql<{ due_at: Date }>`select due_at from notify.deliveries where seq = ${during.seq} and user_id = 'hb' and channel = 'email'`.execute(env.db);
+    expect(due.rows[0].due_at.getTime()).toBe(NOW - 120 * min + 15 * min);
+    // The center has all four messages, whatever the horizons.
+    const center = await sql<{ n: number }>`select count(*)::int as n from notify.notifications where user_id = 'hb' and room_id = 'rh'`.execute(env.db);
+    expect(center.rows[0].n).toBe(4);
+  });
+});
