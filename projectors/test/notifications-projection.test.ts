@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { encodeEvent, Subjects, type NewEvent, type RawEvent } from '@natter/contracts';
 import { applyBatch, type Projection } from '../src/runtime/projection';
-import { notificationsWithHorizons } from '../src/notifications/delivery-horizons';
 import { notificationsProjection } from '../src/notifications/notifications.projection';
 import { NotifySchema } from '../src/notifications/notify.repository';
 import { silent, startEnv, type Env } from './fixtures';
@@ -42,7 +41,7 @@ const user = (userId: string) => [Subjects.user(userId), { type: 'UserRegistered
 
 describe('notifications projection', () => {
   it('a deleted message cancels the pending push and email of every recipient, and only its own', async () => {
-    const p = notificationsProjection({ deliveryHorizonMs: 600_000, now: () => NOW });
+    const p = notificationsProjection({ pushHorizonMs: 600_000, emailHorizonMs: 600_000, now: () => NOW });
     const setup = raw([user('da'), user('db'), user('dc'), ...room('rd', ['da', 'db', 'dc'])]);
     const [first, second] = raw([mention('rd', 'da', 1, ['db', 'dc']), mention('rd', 'da', 2, ['db', 'dc'])]);
     await apply(p, [...setup, first, second]);
@@ -61,7 +60,7 @@ describe('notifications projection', () => {
   });
 
   it('after an outage longer than the push horizon, messages sent during it still get email rows (push only within its horizon)', async () => {
-    const p = notificationsWithHorizons({ pushHorizonMs: 600_000, emailHorizonMs: 24 * 3600_000, now: () => NOW });
+    const p = notificationsProjection({ pushHorizonMs: 600_000, emailHorizonMs: 24 * 3600_000, now: () => NOW });
     const min = 60_000;
     const [u1, u2, u3, ...rest] = raw([user('ha'), user('hb'), user('hc'), ...room('rh', ['ha', 'hb', 'hc'])]);
     const [old, during, emailOff, afterOff, recent] = raw([

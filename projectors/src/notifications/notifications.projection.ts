@@ -1,14 +1,17 @@
 import type { StoredEvent } from '@natter/contracts';
 import type { Projection } from '../runtime/projection';
 import { decideRecipients, excerptOf, newFollowers } from './decide';
-import { NotifyRepository } from './notify.repository';
+import { NotifyRepository, type DeliveryChannels } from './notify.repository';
 
 export interface NotificationsProjectionOptions {
   /**
-   * Only events this recent get push and email deliveries. Replaying history (a rebuild, a new deployment of
-   * this projection on an old stream) fills the center without mailing anyone about last year's messages.
+   * Only messages this recent when applied get push rows (NOTIFY_DELIVERY_HORIZON_MS, 10 min), and email rows
+   * (NOTIFY_EMAIL_HORIZON_MS, 24 h). Replaying history (a rebuild, a new deployment of this projection on an
+   * old stream) fills the center without pushing or mailing anyone about last year's messages; email's is
+   * longer because after a projector outage a digest of what was missed is still worth sending, a push is not.
    */
-  deliveryHorizonMs: number;
+  pushHorizonMs: number;
+  emailHorizonMs: number;
   /** How long one minute of email delay lasts (60000; tests shorten it). */
   emailDelayMinuteMs?: number;
   now?: () => number;
@@ -28,12 +31,15 @@ export function notificationsProjection(o: NotificationsProjectionOptions): Proj
     name: 'notifications',
     async apply(trx, _schema, events) {
       const repo = new NotifyRepository(trx);
-      for (const e of events) await applyOne(repo, e, now() - Date.parse(e.at) <= o.deliveryHorizonMs, o.emailDelayMinuteMs ?? 60_000);
+      for (const e of events) {
+        const age = now() - Date.parse(e.at);
+        await applyOne(repo, e, { push: age <= o.pushHorizonMs, email: age <= o.emailHorizonMs }, o.emailDelayMinuteMs ?? 60_000);
+      }
     },
   };
 }
 
-async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: boolean, minuteMs: number): Promise<void> {
+async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: DeliveryChannels, minuteMs: number): Promise<void> {
   switch (e.type) {
     case 'UserRegistered':
       return repo.putUser(e.data.userId, e.data.displayName, e.data.email);
@@ -70,7 +76,7 @@ async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: boolean
       const named = [...(d.mentions?.userIds ?? []), ...followers, ...(d.thread ? [d.thread.rootSenderId] : [])];
       const recipients = decideRecipients(d, isDm, await repo.candidates(d.roomId, named, everyone, rootSeq, followers));
       await repo.insertNotifications(recipients, { seq: e.seq, roomId: d.roomId, messageSeq: e.seq, threadRootSeq: rootSeq, actorId: d.senderId, excerpt: excerptOf(d.text), at: e.at });
-      if (deliver) await repo.insertDeliveries(recipients.map((r) => r.userId), e.seq, d.roomId, e.at, minuteMs);
+      if (deliver.push || deliver.email) await repo.insertDeliveries(recipients.map((r) => r.userId), e.seq, d.roomId, e.at, minuteMs, deliver);
       if (rootSeq) await repo.follow(d.roomId, rootSeq, newFollowers(d));
       return;
     }

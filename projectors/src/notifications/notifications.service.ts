@@ -6,7 +6,7 @@ import { watchPresence, type ReadModelDB, type Registry } from '@natter/infra/ru
 import { ProjectorMetrics } from '../runtime/metrics';
 import { ProjectionRunner } from '../runtime/projection-runner';
 import type { NotifyConfig } from './notify.config';
-import { notificationsWithHorizons } from './delivery-horizons';
+import { notificationsProjection } from './notifications.projection';
 import { NotifySchema } from './notify.repository';
 import { mailerFromEnv, type Mailer } from '@natter/infra/mail';
 import { EmailDigests } from './email-digests';
@@ -29,7 +29,7 @@ export interface NotificationsService {
  */
 export function startNotifications(nc: NatsConnection, db: Kysely<ReadModelDB>, dbUrl: string, c: NotifyConfig, batch: { maxEvents: number; lingerMs: number }, lockRetryMs: number, log: Logger, registry: Registry, port: number, sender?: PushSender, env: NodeJS.ProcessEnv = process.env): NotificationsService {
   const metrics = new ProjectorMetrics('notifications', registry);
-  const runner = new ProjectionRunner(nc, db, dbUrl, notificationsWithHorizons({ pushHorizonMs: c.deliveryHorizonMs, emailHorizonMs: c.emailHorizonMs, emailDelayMinuteMs: c.emailDelayMinuteMs }), metrics, log.child({ component: 'projection', projection: 'notifications' }), {
+  const runner = new ProjectionRunner(nc, db, dbUrl, notificationsProjection({ pushHorizonMs: c.deliveryHorizonMs, emailHorizonMs: c.emailHorizonMs, emailDelayMinuteMs: c.emailDelayMinuteMs }), metrics, log.child({ component: 'projection', projection: 'notifications' }), {
     batch,
     lockRetryMs,
     schema: NotifySchema,

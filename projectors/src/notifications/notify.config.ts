@@ -9,7 +9,7 @@ export interface NotifyConfig {
   readonly deliveryHorizonMs: number;
   /**
    * Messages older than this get no email (a replay of history mails nobody); longer than push's, so the email
-   * for messages sent during a projector outage is still sent (delivery-horizons.ts).
+   * for messages sent during a projector outage is still sent (notifications.projection.ts).
    */
   readonly emailHorizonMs: number;
   /** Web Push (VAPID); null: no push is sent (the push rows are skipped), the center still works. */

@@ -8,6 +8,12 @@ type Db = Kysely<any> | Transaction<any>;
 
 export const NotifySchema = 'notify';
 
+/** Which outbox rows a message gets (each channel has its horizon: notifications.projection.ts). */
+export interface DeliveryChannels {
+  push: boolean;
+  email: boolean;
+}
+
 /** All writes of the notifications projection, inside the batch's transaction. */
 export class NotifyRepository {
   constructor(private readonly db: Db) {}
@@ -106,30 +112,16 @@ export class NotifyRepository {
    * The outbox rows for push and email, per the recipients' settings at this point of the stream. Email is due
    * after the person's delay (the digest waits for it); push at once. Already-present rows (a replay) stay.
    */
-  async insertDeliveries(userIds: string[], seq: number, roomId: string, at: string, minuteMs = 60_000): Promise<void> {
+  async insertDeliveries(userIds: string[], seq: number, roomId: string, at: string, minuteMs = 60_000, channels: DeliveryChannels = { push: true, email: true }): Promise<void> {
     if (!userIds.length) return;
     await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
       select m.user_id, ${seq}::bigint, 'push', ${roomId}::text, ${at}::timestamptz
         from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
-       where coalesce(s.push, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
+       where ${channels.push}::boolean and coalesce(s.push, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
       union all
       select m.user_id, ${seq}::bigint, 'email', ${roomId}::text, ${at}::timestamptz + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
         from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
-       where coalesce(s.email, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
-      on conflict do nothing`.execute(this.db);
-  }
-
-  /**
-   * Email rows only, for the people just notified of message `seq` (its notifications): a message older than the
-   * push horizon but within the email one (delivery-horizons.ts). Same conditions and due time as the email
-   * half of insertDeliveries.
-   */
-  async insertEmailDeliveriesOfMessage(roomId: string, seq: number, at: string, minuteMs = 60_000): Promise<void> {
-    await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
-      select n.user_id, n.seq, 'email', n.room_id, ${at}::timestamptz + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
-        from notify.notifications n left join notify.settings s on s.user_id = n.user_id
-       where n.room_id = ${roomId} and n.message_seq = ${seq} and n.seq = ${seq}
-         and coalesce(s.email, true) and not exists (select 1 from notify.users u where u.user_id = n.user_id and u.deactivated)
+       where ${channels.email}::boolean and coalesce(s.email, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
       on conflict do nothing`.execute(this.db);
   }
 
