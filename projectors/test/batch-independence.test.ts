@@ -12,8 +12,9 @@ import { dump, ev, silent, type Ev } from './fixtures';
  * The property a rebuild relies on: however the stream is cut into batches, the rows come out the same.
  * A random but valid history (what the commands would append: joins of non-members, leaves of members,
  * sends by members, rejoins, renames, deactivations, the people events: roles, transfers, bans and
- * unbans, invites and their uses, archive, room settings, sessions, server admins, registration, and message
- * changes as racing commands can store them: edits, reactions, pins and replies, also after a delete) is
+ * unbans, invites and their uses, archive, room settings, sessions, server admins, registration, read markers of
+ * rooms and threads, and message changes as racing commands can store them: edits, reactions, pins and replies,
+ * also after a delete) is
  * applied to one schema as a single batch and to others cut at random places, through applyBatch (the live
  * projector's code) into real Postgres.
  */
@@ -53,7 +54,21 @@ function history(rand: () => number, length: number): Ev[] {
   const messages: { room: string; seq: number; sender: string; root: number | null }[] = [];
   const emoji = ['thumbsup', 'tada', 'heart'];
   let n = 0;
-  while (out.length < length) {
+  // Read markers draw from a PRNG of their own, between the other events: the rest of the history does not
+  // depend on how many there are (the thresholds below hold for the seeds' other events).
+  const markRand = prng(Math.floor(rand() * 2 ** 32));
+  let markers = 0;
+  while (out.length - markers < length) {
+    if (messages.length && markRand() < 0.05) {
+      // a member reads up to a message of the room, or of its thread (markers only move forward: some go back)
+      const target = messages[Math.floor(markRand() * messages.length)];
+      const readers = [...(members.get(target.room) ?? [])];
+      const reader = readers[Math.floor(markRand() * readers.length)];
+      if (reader) {
+        out.push(ev.markRead(reader, [target.root && markRand() < 0.5 ? { roomId: target.room, seq: target.seq, threadRootSeq: target.root } : { roomId: target.room, seq: target.seq }]));
+        markers++;
+      }
+    }
     const r = rand();
     const rooms = [...members.keys()];
     if (rooms.length < 2 || r < 0.05) {
@@ -175,6 +190,8 @@ describe('batch independence of the chat projection', () => {
       expect(whole.messages.filter((m) => m.edited_seq !== null).length, `seed ${seed}`).toBeGreaterThan(3);
       expect(whole.messages.filter((m) => m.reply_count > 0).length, `seed ${seed}`).toBeGreaterThan(3);
       expect(whole.message_reactions.length, `seed ${seed}`).toBeGreaterThan(5);
+      expect(whole.read_markers.length, `seed ${seed}`).toBeGreaterThan(3);
+      expect(whole.read_markers.some((m) => m.thread_root_seq !== 0), `seed ${seed}`).toBe(true);
       expect(whole.message_edits.length + whole.message_pins.length + whole.thread_participants.length + whole.room_settings.length, `seed ${seed}`).toBeGreaterThan(10);
       // and nothing hangs off a tombstone
       const dead = new Set(whole.messages.filter((m) => m.deleted).map((m) => `${m.room_id}:${m.seq}`));

@@ -93,6 +93,9 @@ export const ev = {
   unreact: (roomId: string, messageSeq: number, userId: string, emoji: string) => [Subjects.roomMsg(roomId), { type: 'ReactionRemoved', data: { roomId, messageSeq, userId, emoji } }] as const,
   pin: (roomId: string, messageSeq: number, pinnedBy: string) => [Subjects.roomMsg(roomId), { type: 'MessagePinned', data: { roomId, messageSeq, pinnedBy } }] as const,
   unpin: (roomId: string, messageSeq: number, unpinnedBy: string) => [Subjects.roomMsg(roomId), { type: 'MessageUnpinned', data: { roomId, messageSeq, unpinnedBy } }] as const,
+  // ---- read state (issue 12)
+  markRead: (userId: string, markers: { roomId: string; seq: number; threadRootSeq?: number }[]) =>
+    [Subjects.user(userId), { type: 'ReadMarkersMoved', data: { userId, markers } }] as const,
   settings: (roomId: string, editWindowSeconds: number | null, anyoneCanPin: boolean) =>
     [Subjects.roomMeta(roomId), { type: 'RoomSettingsUpdated', data: { roomId, editWindowSeconds, anyoneCanPin } }] as const,
 };
