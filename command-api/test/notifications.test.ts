@@ -85,6 +85,20 @@ describe('who is notified', () => {
     expect(await kindsFor(cat, r3)).toEqual(['thread']);
   });
 
+  it('muting a thread needs a message of the room: another room\'s message or no message is message_not_found, and nothing is appended', async () => {
+    const other = await h.http('POST', '/api/rooms', { name: 'elsewhere', visibility: 'public' }, ann.accessToken);
+    const elsewhere = await h.http('POST', `/api/rooms/${other.body.roomId}/messages`, { clientMsgId: `c${++n}`, text: 'not in general' }, ann.accessToken);
+    expect(elsewhere.status).toBe(201);
+    const mine = await send(ann, 'in general');
+    const count = await h.streamCount();
+    for (const seq of [elsewhere.body.seq, mine + 1000]) {
+      const r = await h.http('PATCH', `/api/rooms/${roomId}/messages/${seq}/thread-mute`, { muted: true }, bob.accessToken);
+      expect([r.status, r.body.error?.code], String(seq)).toEqual([404, 'message_not_found']);
+    }
+    expect(await h.streamCount()).toBe(count);
+    await patch(bob, `/api/rooms/${roomId}/messages/${mine}/thread-mute`, { muted: true }); // a message of the room still may be
+  });
+
   it('a direct message notifies the other person', async () => {
     const r = await h.http('POST', '/api/dms/messages', { userIds: [eve.user.id], clientMsgId: 'dm1', text: 'psst' }, ann.accessToken);
     expect(r.status).toBe(201);

@@ -2,8 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NatterError, Subjects, type NewEvent } from '@natter/contracts';
 import { UserAggregate, type UserState } from '../accounts/user.aggregate';
+import { mustBeMessage } from '../messages/message.aggregate';
+import { MESSAGE_READS, type MessageReads } from '../messages/message-reads';
 import { mustSee, RoomAggregate } from '../rooms/room.aggregate';
 import { AggregateRepository } from '../shared/aggregates';
+import type { EventStore } from '../shared/event-store';
+import { EVENT_STORE } from '../shared/event-store.provider';
 import { MuteThreadCommand, UpdateNotificationSettingsCommand, UpdateRoomNotificationSettingsCommand } from './notification-settings.command';
 
 /** Settings are the user's own: appended to `ev.user.<userId>` after checking the account (and the room for a room's settings). */
@@ -47,12 +51,23 @@ export class UpdateRoomNotificationSettingsHandler implements ICommandHandler<Up
   }
 }
 
+/**
+ * The root must be a message of the room (message_not_found otherwise, as for edits and reactions): it is read
+ * like a message change reads its target, as of the head of the room's `.msg` subject, so a message sent just
+ * before is found. A deleted root is still a message: its thread can be muted or unmuted.
+ */
 @CommandHandler(MuteThreadCommand)
 export class MuteThreadHandler implements ICommandHandler<MuteThreadCommand> {
-  constructor(@Inject(AggregateRepository) private readonly aggregates: AggregateRepository) {}
+  constructor(
+    @Inject(AggregateRepository) private readonly aggregates: AggregateRepository,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(MESSAGE_READS) private readonly reads: MessageReads,
+  ) {}
 
   async execute({ caller, roomId, rootSeq, muted }: MuteThreadCommand): Promise<{ seq: number }> {
-    await mustBeMember(this.aggregates, roomId, caller.userId);
+    await mustBeMember(this.aggregates, roomId, caller.userId); // before asking the read model anything about the room
+    const head = await this.store.lastSeqOf(Subjects.roomMsg(roomId));
+    mustBeMessage(await this.reads.message(roomId, rootSeq, head));
     return appendForUser(this.aggregates, caller.userId, { type: 'ThreadMuteChanged', data: { userId: caller.userId, roomId, rootSeq, muted } });
   }
 }
