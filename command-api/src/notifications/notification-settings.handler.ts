@@ -4,7 +4,7 @@ import { NatterError, Subjects, type NewEvent } from '@natter/contracts';
 import { UserAggregate, type UserState } from '../accounts/user.aggregate';
 import { mustBeMessage } from '../messages/message.aggregate';
 import { MESSAGE_READS, type MessageReads } from '../messages/message-reads';
-import { mustSee, RoomAggregate } from '../rooms/room.aggregate';
+import { mustBeMember, RoomAggregate } from '../rooms/room.aggregate';
 import { AggregateRepository } from '../shared/aggregates';
 import type { EventStore } from '../shared/event-store';
 import { EVENT_STORE } from '../shared/event-store.provider';
@@ -23,12 +23,13 @@ function mustBeActive(s: UserState): void {
   if (s.deactivated) throw new NatterError('user_deactivated');
 }
 
-/** Missing-or-not-yours: a room you cannot see is room_not_found, one you are not in not_member. */
-async function mustBeMember(aggregates: AggregateRepository, roomId: string, userId: string): Promise<void> {
+/**
+ * A room's settings are for its members: the room's own rule (room.aggregate's mustBeMember), so a private
+ * room you are not in is room_not_found and a public one not_member, as for every room command.
+ */
+async function loadAsMember(aggregates: AggregateRepository, roomId: string, userId: string): Promise<void> {
   const { state } = await aggregates.load(RoomAggregate, Subjects.roomMeta(roomId));
-  mustSee(state, userId);
-  if (state.deleted) throw new NatterError('room_not_found');
-  if (!state.members[userId]) throw new NatterError('not_member');
+  mustBeMember(state, userId);
 }
 
 @CommandHandler(UpdateNotificationSettingsCommand)
@@ -45,7 +46,7 @@ export class UpdateRoomNotificationSettingsHandler implements ICommandHandler<Up
   constructor(@Inject(AggregateRepository) private readonly aggregates: AggregateRepository) {}
 
   async execute({ caller, roomId, level, muted }: UpdateRoomNotificationSettingsCommand): Promise<{ seq: number }> {
-    await mustBeMember(this.aggregates, roomId, caller.userId);
+    await loadAsMember(this.aggregates, roomId, caller.userId);
     const data = { userId: caller.userId, roomId, ...(level !== undefined ? { level } : {}), ...(muted !== undefined ? { muted } : {}) };
     return appendForUser(this.aggregates, caller.userId, { type: 'RoomNotificationSettingsChanged', data });
   }
@@ -65,7 +66,7 @@ export class MuteThreadHandler implements ICommandHandler<MuteThreadCommand> {
   ) {}
 
   async execute({ caller, roomId, rootSeq, muted }: MuteThreadCommand): Promise<{ seq: number }> {
-    await mustBeMember(this.aggregates, roomId, caller.userId); // before asking the read model anything about the room
+    await loadAsMember(this.aggregates, roomId, caller.userId); // before asking the read model anything about the room
     const head = await this.store.lastSeqOf(Subjects.roomMsg(roomId));
     mustBeMessage(await this.reads.message(roomId, rootSeq, head));
     return appendForUser(this.aggregates, caller.userId, { type: 'ThreadMuteChanged', data: { userId: caller.userId, roomId, rootSeq, muted } });
