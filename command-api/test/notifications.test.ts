@@ -111,7 +111,10 @@ describe('who is notified', () => {
     expect(await kindsFor(cat, s)).toEqual(['mention']);
     const del = await h.http('DELETE', `/api/rooms/${roomId}/messages/${s}`, undefined, ann.accessToken);
     expect(del.status).toBe(200);
-    expect(await kindsFor(cat, del.body.seq)).toEqual([]);
+    // The center as of the delete (minSeq), looked up by the deleted message's seq: its notification is gone.
+    const after = await center(cat, del.body.seq);
+    expect(after.asOfSeq).toBeGreaterThanOrEqual(del.body.seq);
+    expect(after.items.filter((i) => i.messageSeq === s)).toEqual([]);
   });
 });
 
