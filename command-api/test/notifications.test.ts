@@ -165,7 +165,7 @@ describe('settings', () => {
 
   it('refuses bad settings with validation_failed and appends nothing', async () => {
     const count = await h.streamCount();
-    for (const body of [{ level: 'loud' }, {}, { emailDelayMinutes: -1 }, { emailDelayMinutes: 1441 }, { quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } }, { push: 'yes' }]) {
+    for (const body of [{ level: 'loud' }, {}, { emailDelayMinutes: -1 }, { emailDelayMinutes: 1441 }, { quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } }, { push: 'yes' }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'UTC', days: 'weekdays' } }]) {
       const r = await h.http('PATCH', '/api/me/notification-settings', body, eve.accessToken);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('validation_failed');
