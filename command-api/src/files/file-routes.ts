@@ -4,7 +4,7 @@ import type { BearerAuth } from '../shared/auth.guard';
 import type { FastifyServer } from '../shared/http-types';
 import type { RateLimiter, Rate } from '../shared/rate-limits/rate-limiter';
 import { noBody } from '../shared/params';
-import { withFilePart } from './multipart';
+import { mustBeMultipart, withFilePart } from './multipart';
 import type { UploadFile } from './upload-file';
 import type { UserAvatars } from './avatar';
 
@@ -21,6 +21,9 @@ export function registerFileRoutes(
   deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; avatars: UserAvatars; maxBytes: number; counted: (route: 'file' | 'avatar', outcome: string, bytes?: number) => void },
 ): void {
   void fastify.register(async (child) => {
+    // Any other Content-Type (none, malformed, JSON) is refused here, before Fastify's parser lookup would
+    // refuse it with the generic 415 message, which tells the client to send JSON.
+    child.addHook('onRequest', async (req) => mustBeMultipart(req.headers['content-type']));
     child.removeAllContentTypeParsers();
     child.addContentTypeParser('multipart/form-data', (_req: unknown, _payload: unknown, done: (err: null, body?: unknown) => void) => done(null));
     child.post('/api/rooms/:roomId/files', (req, reply) =>

@@ -15,6 +15,14 @@ export interface FilePart {
 const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
+ * An upload's Content-Type must be multipart/form-data. The code is the one for any wrong body type; the
+ * message is the upload's own: contracts' default for the code says to send JSON, which is wrong here.
+ */
+export function mustBeMultipart(contentType: string | undefined): void {
+  if (!/^multipart\/form-data\b/i.test(contentType ?? '')) throw new NatterError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file".');
+}
+
+/**
  * Parse a multipart/form-data upload as a stream: `onFile` gets the part named `file` as soon as its headers
  * arrive and consumes it (nothing is buffered here). Other parts are skipped. The promise settles after the
  * whole request was read, so an error answered early (too large, wrong type) still reaches the client as
@@ -22,8 +30,7 @@ const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
  * ends (truncated) one byte after `maxBytes`, which is how the caller sees "too large".
  */
 export async function withFilePart<T>(req: IncomingMessage, maxBytes: number, onFile: (part: FilePart) => Promise<T>): Promise<T> {
-  const type = String(req.headers['content-type'] ?? '');
-  if (!/^multipart\/form-data\b/i.test(type)) throw new NatterError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file".');
+  mustBeMultipart(req.headers['content-type']);
   let bb: busboy.Busboy;
   try {
     bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 20 } });
