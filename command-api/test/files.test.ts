@@ -30,6 +30,11 @@ describe('upload routes', () => {
     expect(((await r.json()) as any).file.name).toBe('a.pdf');
   });
 
+  it('answer a refusal made before the body is read, after reading (and dropping) the rest of it', async () => {
+    const r = await upload('big.pdf', Buffer.alloc(2 * 1024 * 1024, 1), 'not a token');
+    expect([r.status, ((await r.json()) as any).error.code]).toEqual([401, 'unauthenticated']);
+  });
+
   it('refuse another Content-Type with 415 unsupported_media_type, saying multipart/form-data is expected', async () => {
     const cases: [string, string, Record<string, string>, string | undefined][] = [
       ['POST', `/api/rooms/${roomId}/files`, { 'content-type': 'application/json' }, '{"file":"x"}'],

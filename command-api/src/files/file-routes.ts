@@ -1,5 +1,5 @@
 import { FileParams, parseOrThrow, type UploadResult } from '@natter/contracts';
-import type { Admission } from '@natter/infra/runtime';
+import { discardBody, type Admission } from '@natter/infra/runtime';
 import type { BearerAuth } from '../shared/auth.guard';
 import type { FastifyServer } from '../shared/http-types';
 import type { RateLimiter, Rate } from '../shared/rate-limits/rate-limiter';
@@ -40,7 +40,7 @@ export function registerFileRoutes(
         } catch (err) {
           deps.counted('file', (err as { code?: string }).code ?? 'error');
           // Refused before or while reading: read (and drop) what the client still sends, so it sees the answer.
-          if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
+          if (!req.raw.complete && !req.raw.destroyed) await discardBody(req.raw, deps.maxBytes);
           throw err;
         }
       }),
@@ -57,7 +57,7 @@ export function registerFileRoutes(
           return result;
         } catch (err) {
           deps.counted('avatar', (err as { code?: string }).code ?? 'error');
-          if (!req.raw.complete && !req.raw.destroyed) await drain(req.raw, deps.maxBytes);
+          if (!req.raw.complete && !req.raw.destroyed) await discardBody(req.raw, deps.maxBytes);
           throw err;
         }
       }),
@@ -72,23 +72,3 @@ export function registerFileRoutes(
     }),
   );
 }
-
-/** Read and drop the rest of a request (bounded), so that an early answer is not turned into a reset. */
-function drain(req: NodeJS.ReadableStream & { destroy(): void }, maxBytes: number): Promise<void> {
-  return new Promise((resolve) => {
-    let n = 0;
-    const done = () => resolve();
-    req.on('data', (c: Buffer) => {
-      n += c.length;
-      if (n > maxBytes + 8 * 1024 * 1024) {
-        req.destroy();
-        done();
-      }
-    });
-    req.on('end', done);
-    req.on('close', done);
-    req.on('error', done);
-    req.resume();
-  });
-}
-

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { NatterError } from '@natter/contracts';
+import { DRAIN_MAX_BYTES } from '@natter/infra/runtime';
 
 /** The one file part of an upload: its stream (bytes as they arrive) and what the client said about it. */
 export interface FilePart {
@@ -11,8 +12,6 @@ export interface FilePart {
   stream: Readable;
 }
 
-/** Request bytes read past the limit (and discarded) before the connection is dropped instead (as http-body.ts). */
-const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * An upload's Content-Type must be multipart/form-data. The code is the one for any wrong body type; the
