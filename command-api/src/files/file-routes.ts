@@ -14,11 +14,13 @@ const RoomParams = FileParams.pick({ roomId: true });
  * `POST /api/rooms/:roomId/files` (multipart/form-data, one part named `file`): 201 `{file}` (contracts'
  * UploadResult). Registered in a Fastify context of its own whose only body parser is multipart and which
  * leaves the body unread, so the upload streams from the socket to the store instead of the JSON parser's
- * 64 KiB buffer. Token, room and quota are checked before a byte of the body is read.
+ * 64 KiB buffer. Token, room and quota are checked before a byte of the body is read. Uploads hold their own
+ * slots (`uploadAdmission`, FILES_MAX_CONCURRENT), not the commands': a slow client sending a big file for
+ * minutes must not make sends answer `overloaded`.
  */
 export function registerFileRoutes(
   fastify: FastifyServer,
-  deps: { auth: BearerAuth; admission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; avatars: UserAvatars; maxBytes: number; counted: (route: 'file' | 'avatar', outcome: string, bytes?: number) => void },
+  deps: { auth: BearerAuth; commandAdmission: Admission; uploadAdmission: Admission; limiter: RateLimiter; uploadRate: Rate; uploads: UploadFile; avatars: UserAvatars; maxBytes: number; counted: (route: 'file' | 'avatar', outcome: string, bytes?: number) => void },
 ): void {
   void fastify.register(async (child) => {
     // Any other Content-Type (none, malformed, JSON) is refused here, before Fastify's parser lookup would
@@ -26,46 +28,48 @@ export function registerFileRoutes(
     child.addHook('onRequest', async (req) => mustBeMultipart(req.headers['content-type']));
     child.removeAllContentTypeParsers();
     child.addContentTypeParser('multipart/form-data', (_req: unknown, _payload: unknown, done: (err: null, body?: unknown) => void) => done(null));
-    child.post('/api/rooms/:roomId/files', (req, reply) =>
-      deps.admission.run(async () => {
-        try {
+    child.post('/api/rooms/:roomId/files', async (req, reply) => {
+      try {
+        const file = await deps.uploadAdmission.run(async () => {
           const caller = await deps.auth.caller(req.headers.authorization);
           const { roomId } = parseOrThrow(RoomParams, req.params);
           await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
           await deps.uploads.admit(caller, roomId);
-          const file = await withFilePart(req.raw, deps.maxBytes, (part) => deps.uploads.store(caller, roomId, part));
-          deps.counted('file', 'stored', file.size);
-          void reply.status(201);
-          return { file } satisfies UploadResult;
-        } catch (err) {
-          deps.counted('file', (err as { code?: string }).code ?? 'error');
-          // Refused before or while reading: read (and drop) what the client still sends, so it sees the answer.
-          if (!req.raw.complete && !req.raw.destroyed) await discardBody(req.raw, deps.maxBytes);
-          throw err;
-        }
-      }),
-    );
+          return withFilePart(req.raw, deps.maxBytes, (part) => deps.uploads.store(caller, roomId, part));
+        });
+        deps.counted('file', 'stored', file.size);
+        void reply.status(201);
+        return { file } satisfies UploadResult;
+      } catch (err) {
+        deps.counted('file', (err as { code?: string }).code ?? 'error');
+        // Refused (overloaded included) before or while reading: read (and drop) what the client still sends,
+        // so it sees the answer.
+        if (!req.raw.complete && !req.raw.destroyed) await discardBody(req.raw, deps.maxBytes);
+        throw err;
+      }
+    });
     // Your picture: PUT an image (multipart, part `file`), DELETE to go back to initials.
-    child.put('/api/me/avatar', (req, reply) =>
-      deps.admission.run(async () => {
-        try {
+    child.put('/api/me/avatar', async (req, reply) => {
+      try {
+        const result = await deps.uploadAdmission.run(async () => {
           const caller = await deps.auth.caller(req.headers.authorization);
           await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
-          const result = await withFilePart(req.raw, deps.maxBytes, (part) => deps.avatars.set(caller, part));
-          deps.counted('avatar', 'stored');
-          void reply.status(200);
-          return result;
-        } catch (err) {
-          deps.counted('avatar', (err as { code?: string }).code ?? 'error');
-          if (!req.raw.complete && !req.raw.destroyed) await discardBody(req.raw, deps.maxBytes);
-          throw err;
-        }
-      }),
-    );
+          return withFilePart(req.raw, deps.maxBytes, (part) => deps.avatars.set(caller, part));
+        });
+        deps.counted('avatar', 'stored');
+        void reply.status(200);
+        return result;
+      } catch (err) {
+        deps.counted('avatar', (err as { code?: string }).code ?? 'error');
+        if (!req.raw.complete && !req.raw.destroyed) await discardBody(req.raw, deps.maxBytes);
+        throw err;
+      }
+    });
   });
-  // Takes no body: registered with the JSON-only parser like every command (a body other than nothing or {} is refused).
+  // Takes no body and is quick: a command like any other, in the commands' slots (a body other than nothing or
+  // {} is refused by the JSON-only parser).
   fastify.delete('/api/me/avatar', (req) =>
-    deps.admission.run(async () => {
+    deps.commandAdmission.run(async () => {
       const caller = await deps.auth.caller(req.headers.authorization);
       noBody(req.body);
       return deps.avatars.remove(caller);
