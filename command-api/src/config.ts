@@ -55,6 +55,12 @@ export interface FileSettings {
   readonly imageMaxPixels: number;
   /** Images processed at once by this process (FILES_IMAGE_CONCURRENCY, 2). */
   readonly imageConcurrency: number;
+  /**
+   * Uploads (files, pictures) handled at once by this process; one more is refused `overloaded`
+   * (FILES_MAX_CONCURRENT, 4). Their own bound, apart from maxInFlight: an upload lasts as long as its
+   * client takes to send it, and must not take the slots that sends need.
+   */
+  readonly maxConcurrent: number;
   /** Uploads not attached to a message within this long are removed (FILES_UNATTACHED_TTL_S, a day). */
   readonly unattachedTtlMs: number;
   /** How often this instance looks for them (FILES_SWEEP_EVERY_S, 600). */
@@ -118,6 +124,7 @@ export function loadFileSettings(env: NodeJS.ProcessEnv): FileSettings {
     userQuotaBytes: envInt(env, 'FILES_USER_QUOTA_BYTES', FileLimits.userQuotaBytes, 1, Number.MAX_SAFE_INTEGER),
     imageMaxPixels: envInt(env, 'FILES_IMAGE_MAX_PIXELS', FileLimits.imageMaxPixels, 1, 1_000_000_000),
     imageConcurrency: envInt(env, 'FILES_IMAGE_CONCURRENCY', 2, 1, 64),
+    maxConcurrent: envInt(env, 'FILES_MAX_CONCURRENT', 4, 1, 1024),
     unattachedTtlMs: envInt(env, 'FILES_UNATTACHED_TTL_S', 86_400, 1, 365 * 86_400) * 1000,
     sweepEveryMs: envInt(env, 'FILES_SWEEP_EVERY_S', 600, 1, 86_400) * 1000,
   });

@@ -3,6 +3,8 @@ import { Kvm } from '@nats-io/kv';
 import { decodeJwt } from 'jose';
 import { Buckets, Subjects } from '@natter/contracts';
 import { RevocationKeys } from '@natter/infra/runtime';
+import { sql } from 'kysely';
+import { RESEND_WINDOW_MS } from '../src/accounts/resend-verification.handler';
 import { startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -181,5 +183,19 @@ describe('bad input', () => {
     const r = await h.http('POST', '/api/auth/login', { login: 'alice', password: 'x'.repeat(70 * 1024) });
     expect(r.status).toBe(413);
     expect(r.body.error.code).toBe('body_too_large');
+  });
+});
+
+describe('verification mails', () => {
+  it('a double click on "resend the link" queues one mail, not two', async () => {
+    const vic = await h.register('vic_resend');
+    const queued = async () => (await sql<{ n: number }>`select count(*)::int as n from mail.outbox where kind = 'verify_email' and to_address = 'vic_resend@example.test'`.execute(h.db)).rows[0].n;
+    expect(await queued()).toBe(1); // the registration's
+    // Both clicks in one dedupe window (the key names the minute): wait out a window about to close.
+    const left = RESEND_WINDOW_MS - (Date.now() % RESEND_WINDOW_MS);
+    if (left < 5000) await new Promise((r) => setTimeout(r, left + 50));
+    // One after the other, as a click and a client's retry of it (together they may share even a millisecond).
+    for (let i = 0; i < 2; i++) expect((await h.http('POST', '/api/me/email/verification', undefined, vic.accessToken)).status).toBe(202);
+    expect(await queued()).toBe(2);
   });
 });

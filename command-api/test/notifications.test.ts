@@ -85,6 +85,20 @@ describe('who is notified', () => {
     expect(await kindsFor(cat, r3)).toEqual(['thread']);
   });
 
+  it('muting a thread needs a message of the room: another room\'s message or no message is message_not_found, and nothing is appended', async () => {
+    const other = await h.http('POST', '/api/rooms', { name: 'elsewhere', visibility: 'public' }, ann.accessToken);
+    const elsewhere = await h.http('POST', `/api/rooms/${other.body.roomId}/messages`, { clientMsgId: `c${++n}`, text: 'not in general' }, ann.accessToken);
+    expect(elsewhere.status).toBe(201);
+    const mine = await send(ann, 'in general');
+    const count = await h.streamCount();
+    for (const seq of [elsewhere.body.seq, mine + 1000]) {
+      const r = await h.http('PATCH', `/api/rooms/${roomId}/messages/${seq}/thread-mute`, { muted: true }, bob.accessToken);
+      expect([r.status, r.body.error?.code], String(seq)).toEqual([404, 'message_not_found']);
+    }
+    expect(await h.streamCount()).toBe(count);
+    await patch(bob, `/api/rooms/${roomId}/messages/${mine}/thread-mute`, { muted: true }); // a message of the room still may be
+  });
+
   it('a direct message notifies the other person', async () => {
     const r = await h.http('POST', '/api/dms/messages', { userIds: [eve.user.id], clientMsgId: 'dm1', text: 'psst' }, ann.accessToken);
     expect(r.status).toBe(201);
@@ -97,7 +111,10 @@ describe('who is notified', () => {
     expect(await kindsFor(cat, s)).toEqual(['mention']);
     const del = await h.http('DELETE', `/api/rooms/${roomId}/messages/${s}`, undefined, ann.accessToken);
     expect(del.status).toBe(200);
-    expect(await kindsFor(cat, del.body.seq)).toEqual([]);
+    // The center as of the delete (minSeq), looked up by the deleted message's seq: its notification is gone.
+    const after = await center(cat, del.body.seq);
+    expect(after.asOfSeq).toBeGreaterThanOrEqual(del.body.seq);
+    expect(after.items.filter((i) => i.messageSeq === s)).toEqual([]);
   });
 });
 
@@ -148,7 +165,7 @@ describe('settings', () => {
 
   it('refuses bad settings with validation_failed and appends nothing', async () => {
     const count = await h.streamCount();
-    for (const body of [{ level: 'loud' }, {}, { emailDelayMinutes: -1 }, { emailDelayMinutes: 1441 }, { quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } }, { push: 'yes' }]) {
+    for (const body of [{ level: 'loud' }, {}, { emailDelayMinutes: -1 }, { emailDelayMinutes: 1441 }, { quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } }, { push: 'yes' }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'UTC', days: 'weekdays' } }]) {
       const r = await h.http('PATCH', '/api/me/notification-settings', body, eve.accessToken);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('validation_failed');

@@ -9,6 +9,7 @@ import { RATE_LIMITER, type RateLimiter } from '../shared/rate-limits/rate-limit
 import { CONFIG, LOGGER } from '../shared/tokens';
 import { AccountMail } from './account-mail';
 import { CredentialsRepository } from './credentials.repository';
+import { EmailLinks } from './email-links';
 import { ChangeEmailCommand } from './change-email.command';
 import { emailKey, UniqueNames } from './unique-names';
 import { ownProfile, UserAggregate } from './user.aggregate';
@@ -16,8 +17,9 @@ import { ownProfile, UserAggregate } from './user.aggregate';
 /**
  * A new address, with the current password. Order as in registration: reserve the new address in
  * natter_unique (email_taken if someone holds it), append EmailChanged (the address is unverified from
- * then), and only then give the old reservation up; a failed append gives the new one back. Then a
- * verification link goes to the new address and a notice to the old one. The same address again (any case)
+ * then), and only then give the old reservation up; a failed append gives the new one back. Then the links
+ * mailed to the old address are deleted (an outstanding password reset must not let the old mailbox back in),
+ * a verification link goes to the new address and a notice to the old one. The same address again (any case)
  * changes nothing.
  */
 @CommandHandler(ChangeEmailCommand)
@@ -29,6 +31,7 @@ export class ChangeEmailHandler implements ICommandHandler<ChangeEmailCommand> {
     @Inject(RATE_LIMITER) private readonly limiter: RateLimiter,
     @Inject(CONFIG) private readonly config: CommandApiConfig,
     @Inject(AccountMail) private readonly mail: AccountMail,
+    @Inject(EmailLinks) private readonly links: EmailLinks,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -37,12 +40,9 @@ export class ChangeEmailHandler implements ICommandHandler<ChangeEmailCommand> {
     await this.limiter.take(`mails:user:${userId}`, this.config.limits.emailMailsPerUser);
     const passwordHash = await this.credentials.findHash(userId);
     if (!passwordHash || !(await verify(passwordHash, input.password))) throw new NatterError('invalid_credentials', 'The password is wrong.');
-    const { state: before } = await this.aggregates.load(UserAggregate, Subjects.user(userId));
+    const { state: before, version } = await this.aggregates.load(UserAggregate, Subjects.user(userId));
     if (!before.exists) throw new NatterError('user_not_found');
-    if (before.email.toLowerCase() === input.email.toLowerCase()) {
-      const { state, version } = await this.aggregates.load(UserAggregate, Subjects.user(userId));
-      return { user: ownProfile(state), seq: version };
-    }
+    if (before.email.toLowerCase() === input.email.toLowerCase()) return { user: ownProfile(before), seq: version };
     const newKey = emailKey(input.email);
     if (!(await this.names.reserve(newKey, userId))) throw UniqueNames.taken('email');
     let changed;
@@ -58,6 +58,10 @@ export class ChangeEmailHandler implements ICommandHandler<ChangeEmailCommand> {
     const { old, after } = changed;
     await this.names.release(emailKey(old), userId).catch((err) => this.log.warn({ err, userId }, 'old email reservation not released'));
     const me = after.state;
+    // Links mailed to the old address (a password reset above all) stop working now. If this delete fails,
+    // completing such a reset is still refused: CompletePasswordReset checks the link's address against the
+    // account's, which also covers a reset requested while this change was being appended.
+    await this.links.forgetOtherAddresses(userId, me.email).catch((err) => this.log.error({ err, userId }, 'links to the old address not deleted'));
     // The change is stored: a mail that cannot be queued is logged, not a failed command (resend covers it).
     await this.mail.verification(me, `verify:${userId}:${after.version}`).catch((err) => this.log.error({ err, userId }, 'verification mail not queued'));
     await this.mail.emailChangedNotice(old, me, `email-changed:${userId}:${after.version}`).catch((err) => this.log.error({ err, userId }, 'email change notice not queued'));

@@ -18,7 +18,8 @@ import { UserAggregate } from './user.aggregate';
  * link_used), the other reset links of the account stop working, the new argon2id hash is stored; then,
  * still inside it, every session ends (UserSessions: KV revocation, auth.sessions, SessionRevoked each) and
  * PasswordReset (via email) is appended. Any failure rolls the token and the password back, so the link can
- * be used again. Opening a link mailed to the current address also proves it: EmailVerified if not yet.
+ * be used again. Opening a link mailed to the current address also proves it: EmailVerified if not yet; a
+ * link mailed to an address the account no longer has is link_invalid.
  */
 @CommandHandler(CompletePasswordResetCommand)
 export class CompletePasswordResetHandler implements ICommandHandler<CompletePasswordResetCommand> {
@@ -38,6 +39,8 @@ export class CompletePasswordResetHandler implements ICommandHandler<CompletePas
       const { userId, email } = await this.links.consume(trx, 'password_reset', input.token);
       const { state } = await this.aggregates.load(UserAggregate, Subjects.user(userId));
       if (!state.exists) throw new NatterError('link_invalid');
+      // Mailed to an address the account has replaced since: its mailbox is no longer the account's (as in VerifyEmail).
+      if (state.email !== email) throw new NatterError('link_invalid', 'This link is for an address the account no longer has.');
       if (state.deactivated) throw new NatterError('user_deactivated');
       await this.links.revokeOthers(trx, 'password_reset', userId);
       await (trx as unknown as Transaction<AuthDB>).updateTable('auth.credentials').set({ password_hash: passwordHash, updated_at: new Date() }).where('user_id', '=', userId).executeTakeFirstOrThrow();

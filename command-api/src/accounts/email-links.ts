@@ -59,6 +59,15 @@ export class EmailLinks {
       .where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
   }
 
+  /**
+   * The user's unused links mailed to any address but `current` are deleted (an address change): whoever
+   * reads the old mailbox can no longer reset the password with a link sent there. Deleted rather than marked
+   * used, so such a link answers link_invalid, as one for an address the account no longer has.
+   */
+  async forgetOtherAddresses(userId: string, current: string): Promise<void> {
+    await this.db.deleteFrom('auth.email_tokens').where('user_id', '=', userId).where('used_at', 'is', null).where('email', '<>', current).execute();
+  }
+
   transaction<T>(fn: (trx: Transaction<EmailTokensDB>) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(fn);
   }

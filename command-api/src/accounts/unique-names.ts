@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { JetStreamApiError } from '@nats-io/jetstream';
-import { NatterError } from '@natter/contracts';
+import { NatterError, Username } from '@natter/contracts';
 import { BUCKETS, type CommandBuckets } from '../shared/buckets';
 import { WRONG_LAST_SEQUENCE } from '../shared/event-store';
 
@@ -48,9 +48,10 @@ export class UniqueNames {
 
   /** userId holding a username or (if it contains `@`) an email, case-insensitively; undefined if none. */
   async resolveLogin(login: string): Promise<string | undefined> {
-    // Not an email and not a possible username (a space, a dot, a '>'): nobody, and never a KV key that the
-    // client refuses as malformed (which surfaced as a 500 on login and password reset requests).
-    if (!login.includes('@') && !/^[A-Za-z0-9_]{3,32}$/.test(login)) return undefined;
+    // Not an email and not a possible username (contracts' Username: a space, a dot, a '>' are not): nobody,
+    // and never a KV key that the client refuses as malformed (which surfaced as a 500 on login and password
+    // reset requests).
+    if (!login.includes('@') && !Username.safeParse(login).success) return undefined;
     const held = await this.buckets.unique.get(login.includes('@') ? emailKey(login) : usernameKey(login));
     if (!held || held.operation !== 'PUT') return undefined;
     const v = held.string();

@@ -40,7 +40,11 @@ export function installFiles(app: NestFastifyApplication, fastify: FastifyServer
       if (n) bytes.inc(n);
     },
     auth: app.get(BearerAuth),
-    admission: app.get(Admission),
+    commandAdmission: app.get(Admission),
+    // Uploads' own slots (FILES_MAX_CONCURRENT), so slow uploads never make commands answer `overloaded`. The
+    // count bound only (targetMs Infinity): an upload takes as long as its client sends, so the queue rule
+    // (even the quickest request slower than 100 ms) would always hold and shed nearly every upload.
+    uploadAdmission: new Admission(rt.config.files.maxConcurrent, 500, Infinity),
     limiter: app.get<typeof RATE_LIMITER, RateLimiter>(RATE_LIMITER),
     uploadRate: rt.config.limits.uploadsPerUser,
     uploads,

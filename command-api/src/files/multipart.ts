@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import busboy from 'busboy';
 import { NatterError } from '@natter/contracts';
+import { DRAIN_MAX_BYTES } from '@natter/infra/runtime';
 
 /** The one file part of an upload: its stream (bytes as they arrive) and what the client said about it. */
 export interface FilePart {
@@ -11,8 +12,14 @@ export interface FilePart {
   stream: Readable;
 }
 
-/** Request bytes read past the limit (and discarded) before the connection is dropped instead (as http-body.ts). */
-const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * An upload's Content-Type must be multipart/form-data. The code is the one for any wrong body type; the
+ * message is the upload's own: contracts' default for the code says to send JSON, which is wrong here.
+ */
+export function mustBeMultipart(contentType: string | undefined): void {
+  if (!/^multipart\/form-data\b/i.test(contentType ?? '')) throw new NatterError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file".');
+}
 
 /**
  * Parse a multipart/form-data upload as a stream: `onFile` gets the part named `file` as soon as its headers
@@ -22,8 +29,7 @@ const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
  * ends (truncated) one byte after `maxBytes`, which is how the caller sees "too large".
  */
 export async function withFilePart<T>(req: IncomingMessage, maxBytes: number, onFile: (part: FilePart) => Promise<T>): Promise<T> {
-  const type = String(req.headers['content-type'] ?? '');
-  if (!/^multipart\/form-data\b/i.test(type)) throw new NatterError('unsupported_media_type', 'Send the file as multipart/form-data, in a part named "file".');
+  mustBeMultipart(req.headers['content-type']);
   let bb: busboy.Busboy;
   try {
     bb = busboy({ headers: req.headers, limits: { files: 1, fileSize: maxBytes + 1, fields: 10, fieldSize: 1024, parts: 12, headerPairs: 20 } });

@@ -14,13 +14,14 @@ export type Target = MessageFacts | null;
 const MODERATORS: ReadonlySet<Role> = new Set(['owner', 'admin', 'moderator']);
 const PIN_MANAGERS: ReadonlySet<Role> = new Set(['owner', 'admin']);
 
-function mustExist(m: Target): MessageFacts {
+/** A message of the room (deleted or not): none with that seq in the room is message_not_found. Shared with thread mutes. */
+export function mustBeMessage(m: Target): MessageFacts {
   if (!m) throw new NatterError('message_not_found');
   return m;
 }
 
 function mustBeLive(m: Target): MessageFacts {
-  const msg = mustExist(m);
+  const msg = mustBeMessage(m);
   if (msg.deletedSeq !== null) throw new NatterError('message_deleted');
   return msg;
 }
@@ -28,7 +29,7 @@ function mustBeLive(m: Target): MessageFacts {
 /** The author, still a member, within the room's edit window (none by default). */
 export function decideEdit(room: RoomState, m: Target, c: { actor: string; text: string; mentions: Mentions; now: Date }): NewEvent<'MessageEdited'> {
   mustBeMember(room, c.actor);
-  const msg = mustExist(m);
+  const msg = mustBeMessage(m);
   if (msg.senderId !== c.actor) throw new NatterError('forbidden', 'Only the author may edit a message.');
   mustBeLive(msg);
   const window = room.settings.editWindowSeconds;
@@ -42,7 +43,7 @@ export function decideEdit(room: RoomState, m: Target, c: { actor: string; text:
  */
 export function decideDelete(room: RoomState, m: Target, actor: string): NewEvent<'MessageDeleted'> | { already: number } {
   const role = mustBeMember(room, actor);
-  const msg = mustExist(m);
+  const msg = mustBeMessage(m);
   if (msg.senderId !== actor && !MODERATORS.has(role)) throw new NatterError('forbidden', 'Only the author or a moderator, admin or owner may delete a message.');
   if (msg.deletedSeq !== null) return { already: msg.deletedSeq };
   return { type: 'MessageDeleted', data: { roomId: room.roomId, messageSeq: msg.seq, deletedBy: actor } };
@@ -73,7 +74,7 @@ export function decidePin(room: RoomState, m: Target, c: { actor: string; pin: b
  * `root` is the target's root when the target is a reply (threads are one level deep). The root must be live.
  */
 export function decideThread(target: Target, root: Target, alsoToRoom: boolean): NonNullable<EventDataOf<'MessageSent'>['thread']> {
-  const t = mustExist(target);
+  const t = mustBeMessage(target);
   const r = mustBeLive(t.threadRootSeq === null ? t : root);
   return { rootSeq: r.seq, rootSenderId: r.senderId, alsoToRoom };
 }

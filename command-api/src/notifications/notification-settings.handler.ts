@@ -2,8 +2,12 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { NatterError, Subjects, type NewEvent } from '@natter/contracts';
 import { UserAggregate, type UserState } from '../accounts/user.aggregate';
-import { mustSee, RoomAggregate } from '../rooms/room.aggregate';
+import { mustBeMessage } from '../messages/message.aggregate';
+import { MESSAGE_READS, type MessageReads } from '../messages/message-reads';
+import { mustBeMember, RoomAggregate } from '../rooms/room.aggregate';
 import { AggregateRepository } from '../shared/aggregates';
+import type { EventStore } from '../shared/event-store';
+import { EVENT_STORE } from '../shared/event-store.provider';
 import { MuteThreadCommand, UpdateNotificationSettingsCommand, UpdateRoomNotificationSettingsCommand } from './notification-settings.command';
 
 /** Settings are the user's own: appended to `ev.user.<userId>` after checking the account (and the room for a room's settings). */
@@ -19,12 +23,13 @@ function mustBeActive(s: UserState): void {
   if (s.deactivated) throw new NatterError('user_deactivated');
 }
 
-/** Missing-or-not-yours: a room you cannot see is room_not_found, one you are not in not_member. */
-async function mustBeMember(aggregates: AggregateRepository, roomId: string, userId: string): Promise<void> {
+/**
+ * A room's settings are for its members: the room's own rule (room.aggregate's mustBeMember), so a private
+ * room you are not in is room_not_found and a public one not_member, as for every room command.
+ */
+async function loadAsMember(aggregates: AggregateRepository, roomId: string, userId: string): Promise<void> {
   const { state } = await aggregates.load(RoomAggregate, Subjects.roomMeta(roomId));
-  mustSee(state, userId);
-  if (state.deleted) throw new NatterError('room_not_found');
-  if (!state.members[userId]) throw new NatterError('not_member');
+  mustBeMember(state, userId);
 }
 
 @CommandHandler(UpdateNotificationSettingsCommand)
@@ -41,18 +46,29 @@ export class UpdateRoomNotificationSettingsHandler implements ICommandHandler<Up
   constructor(@Inject(AggregateRepository) private readonly aggregates: AggregateRepository) {}
 
   async execute({ caller, roomId, level, muted }: UpdateRoomNotificationSettingsCommand): Promise<{ seq: number }> {
-    await mustBeMember(this.aggregates, roomId, caller.userId);
+    await loadAsMember(this.aggregates, roomId, caller.userId);
     const data = { userId: caller.userId, roomId, ...(level !== undefined ? { level } : {}), ...(muted !== undefined ? { muted } : {}) };
     return appendForUser(this.aggregates, caller.userId, { type: 'RoomNotificationSettingsChanged', data });
   }
 }
 
+/**
+ * The root must be a message of the room (message_not_found otherwise, as for edits and reactions): it is read
+ * like a message change reads its target, as of the head of the room's `.msg` subject, so a message sent just
+ * before is found. A deleted root is still a message: its thread can be muted or unmuted.
+ */
 @CommandHandler(MuteThreadCommand)
 export class MuteThreadHandler implements ICommandHandler<MuteThreadCommand> {
-  constructor(@Inject(AggregateRepository) private readonly aggregates: AggregateRepository) {}
+  constructor(
+    @Inject(AggregateRepository) private readonly aggregates: AggregateRepository,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(MESSAGE_READS) private readonly reads: MessageReads,
+  ) {}
 
   async execute({ caller, roomId, rootSeq, muted }: MuteThreadCommand): Promise<{ seq: number }> {
-    await mustBeMember(this.aggregates, roomId, caller.userId);
+    await loadAsMember(this.aggregates, roomId, caller.userId); // before asking the read model anything about the room
+    const head = await this.store.lastSeqOf(Subjects.roomMsg(roomId));
+    mustBeMessage(await this.reads.message(roomId, rootSeq, head));
     return appendForUser(this.aggregates, caller.userId, { type: 'ThreadMuteChanged', data: { userId: caller.userId, roomId, rootSeq, muted } });
   }
 }

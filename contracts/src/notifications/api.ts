@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { Id } from '../ids';
 import { Text } from '../text';
 import { NotificationKind } from './kinds';
-import { EmailDelayMinutes, NotificationLevel, QuietHours } from './settings';
+import { EmailDelayMinutes, NotificationLevel, QuietHours, QuietHoursInput } from './settings';
 
 const atLeastOne = (o: object) => Object.values(o).some((v) => v !== undefined);
 
 /** PATCH /api/me/notification-settings: each field present is changed. */
 export const NotificationSettingsBody = z
-  .strictObject({ level: NotificationLevel.optional(), push: z.boolean().optional(), email: z.boolean().optional(), emailDelayMinutes: EmailDelayMinutes.optional(), quietHours: QuietHours.nullable().optional() })
+  .strictObject({ level: NotificationLevel.optional(), push: z.boolean().optional(), email: z.boolean().optional(), emailDelayMinutes: EmailDelayMinutes.optional(), quietHours: QuietHoursInput.nullable().optional() })
   .refine(atLeastOne, 'name at least one setting');
 export type NotificationSettingsBody = z.infer<typeof NotificationSettingsBody>;
 

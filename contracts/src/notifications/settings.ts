@@ -22,8 +22,12 @@ const ClockTime = z.string().regex(/^([01][0-9]|2[0-3]):[0-5][0-9]$/, 'must be H
  * No push or desktop notification between `start` and `end` in the user's time zone (22:00-07:00 crosses
  * midnight). Notifications still land in the center, and email digests wait until the quiet hours end.
  */
-export const QuietHours = z.object({ start: ClockTime, end: ClockTime, timeZone: TimeZone });
+const QuietHoursFields = { start: ClockTime, end: ClockTime, timeZone: TimeZone };
+/** As events and views carry it: read tolerantly, like every event's data. */
+export const QuietHours = z.object(QuietHoursFields);
 export type QuietHours = z.infer<typeof QuietHours>;
+/** As a request body gives it: strict like the rest of the body, so a misspelt key is a 400, not silently dropped. */
+export const QuietHoursInput = z.strictObject(QuietHoursFields);
 
 /** Limits of the email delay, minutes: how long unread notifications wait before a digest mail (0: as soon as you are offline). */
 export const EmailDelayMinutes = z.number().int().min(0).max(24 * 60);

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { NatterError } from '@natter/contracts';
 
 /** Bytes read and thrown away after a body passed its limit before the connection is dropped instead. */
-const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+export const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * Read a request body of at most `limit` bytes. Past the limit it goes on reading, and discarding, what the
@@ -40,6 +40,34 @@ export function readLimitedBody(stream: Readable, limit: number): Promise<Buffer
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
+    stream.resume();
+  });
+}
+
+/**
+ * Read and drop what is left of a request whose answer is already decided (refused before or while its body
+ * was read), for the reason above: the client sees the answer, not a reset. A streaming route's body may
+ * legitimately be up to `limit` bytes, so the stream is destroyed only past `limit` + DRAIN_MAX_BYTES.
+ * Resolves when the stream ends, closes or fails; never rejects.
+ */
+export function discardBody(stream: Readable, limit: number): Promise<void> {
+  return new Promise((resolve) => {
+    let received = 0;
+    const done = () => {
+      stream.off('data', onData);
+      resolve();
+    };
+    const onData = (chunk: Buffer | string) => {
+      received += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+      if (received > limit + DRAIN_MAX_BYTES) {
+        stream.destroy();
+        done();
+      }
+    };
+    stream.on('data', onData);
+    stream.once('end', done);
+    stream.once('close', done);
+    stream.once('error', done);
     stream.resume();
   });
 }

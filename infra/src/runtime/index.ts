@@ -27,7 +27,7 @@ export type {
   MessageEditsTable, MessageReactionsTable, MessagePinsTable, ThreadParticipantsTable, RoomSettingsTable,
 } from './read-model-tables';
 export { httpErrorOf, answerClientError, httpServerOptions } from './http-errors';
-export { readLimitedBody, parseJsonBody, acceptJsonBodiesOnly } from './http-body';
+export { readLimitedBody, discardBody, parseJsonBody, acceptJsonBodiesOnly, DRAIN_MAX_BYTES } from './http-body';
 export type { BodyParsers } from './http-body';
 export { createMetricsRegistry, instrumentNats, exposeValues, latencyBuckets, Counter, Gauge, Histogram, Registry } from './metrics';
 export type { ExposedValue } from './metrics';
