@@ -30,33 +30,36 @@ export class ImageWorker {
     sharp.cache(false); // every image is new: libvips' operation cache only holds memory
   }
 
-  async process(input: Buffer, type: string): Promise<ProcessedImage> {
-    await this.slot();
-    try {
-      return await this.run(input, type);
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
+  process(input: Buffer, type: string): Promise<ProcessedImage> {
+    return this.withSlot(() => this.run(input, type));
   }
 
   /** A square avatar of `px` pixels (cover crop), WebP without metadata. */
-  async avatar(input: Buffer, px: number): Promise<Buffer> {
-    await this.slot();
-    try {
-      await this.check(input);
-      return await sharp(input, { limitInputPixels: this.opts.maxPixels }).rotate().resize(px, px, { fit: 'cover' }).webp({ quality: 85 }).toBuffer();
-    } catch (err) {
-      throw asImageError(err, this.opts.maxPixels);
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
+  avatar(input: Buffer, px: number): Promise<Buffer> {
+    return this.withSlot(async () => {
+      try {
+        await this.check(input);
+        return await sharp(input, { limitInputPixels: this.opts.maxPixels }).rotate().resize(px, px, { fit: 'cover' }).webp({ quality: 85 }).toBuffer();
+      } catch (err) {
+        throw asImageError(err, this.opts.maxPixels);
+      }
+    });
   }
 
-  private async slot(): Promise<void> {
+  /**
+   * At most `concurrency` images at once, the others wait in order. A finished job hands its slot straight
+   * to the next waiter, so a caller arriving in between cannot take it too and run one over the limit.
+   */
+  private async withSlot<T>(job: () => Promise<T>): Promise<T> {
     if (this.running >= (this.opts.concurrency ?? 2)) await new Promise<void>((r) => this.waiting.push(r));
-    this.running++;
+    else this.running++;
+    try {
+      return await job();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running--;
+    }
   }
 
   private async check(input: Buffer): Promise<sharp.Metadata> {
