@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { startHarness, type Harness } from './harness';
 
 /**
- * Password reset and email verification against the real stack (NATS, Postgres, command-api with its outbox
+ * Password reset, email verification and email changes against the real stack (NATS, Postgres, command-api with its outbox
  * worker) and a real SMTP server process (the mail catcher) whose mails are parsed with mailparser.
  */
 let h: Harness;
@@ -188,6 +188,41 @@ describe('email verification', () => {
     expect(reuse.status).toBe(201);
     const types = (await h.events(Subjects.user(erin.user.id))).map((e) => e.type).filter((t) => t.startsWith('Email'));
     expect(types).toEqual(['EmailChanged', 'EmailVerified']);
+  });
+});
+
+describe('changing the email address', () => {
+  it('a password reset link mailed to the old address stops working: link_invalid, the password unchanged', async () => {
+    const gina = await h.register('gina_moves', 'gina password 1');
+    const before = (await smtp.mails()).length;
+    expect((await h.http('POST', '/api/auth/password-reset/request', { login: 'gina_moves' })).status).toBe(202);
+    const token = tokenOf(await smtp.waitForMail((m) => m.to[0] === 'gina_moves@example.test' && m.subject === 'Reset your Natter password', { after: before }), '/reset-password');
+
+    const changed = await h.http('POST', '/api/me/email', { email: 'gina.new@example.test', password: 'gina password 1' }, gina.accessToken);
+    expect(changed.status).toBe(200);
+
+    const stale = await h.http('POST', '/api/auth/password-reset', { token, password: 'hijacked password 2' });
+    expect([stale.status, stale.body.error.code]).toEqual([400, 'link_invalid']);
+    expect((await h.http('POST', '/api/auth/login', { login: 'gina.new@example.test', password: 'hijacked password 2' })).status).toBe(401);
+    expect((await h.http('POST', '/api/auth/login', { login: 'gina.new@example.test', password: 'gina password 1' })).status).toBe(200);
+    expect((await h.events(Subjects.user(gina.user.id))).map((e) => e.type)).not.toContain('PasswordReset');
+
+    // A reset asked for now goes to the new address and works.
+    const next = (await smtp.mails()).length;
+    expect((await h.http('POST', '/api/auth/password-reset/request', { login: 'gina_moves' })).status).toBe(202);
+    const fresh = tokenOf(await smtp.waitForMail((m) => m.to[0] === 'gina.new@example.test' && m.subject === 'Reset your Natter password', { after: next }), '/reset-password');
+    expect((await h.http('POST', '/api/auth/password-reset', { token: fresh, password: 'gina password 3' })).status).toBe(200);
+  });
+
+  it('the same address again (any case) changes nothing and answers the current profile and seq', async () => {
+    const hal = await h.register('hal_stays', 'hal password 1');
+    const count = await h.streamCount();
+    const same = await h.http('POST', '/api/me/email', { email: 'HAL_STAYS@example.test', password: 'hal password 1' }, hal.accessToken);
+    expect(same.status).toBe(200);
+    expect(same.body.user).toMatchObject({ email: 'hal_stays@example.test' });
+    const events = await h.events(Subjects.user(hal.user.id));
+    expect(same.body.seq).toBe(events[events.length - 1].seq);
+    expect(await h.streamCount()).toBe(count);
   });
 });
 
