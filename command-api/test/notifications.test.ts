@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuthTokens } from '@natter/contracts';
+import { Subjects, type AuthTokens } from '@natter/contracts';
 import { startHarness, type Harness } from './harness';
 
 /**
@@ -83,6 +83,12 @@ describe('who is notified', () => {
     const r3 = await send(ann, 'thanks both', root);
     expect(await kindsFor(bob, r3)).toEqual([]);
     expect(await kindsFor(cat, r3)).toEqual(['thread']);
+    // Muting by a reply (what an API client may hold) mutes the thread it is in.
+    const muted = await h.http('PATCH', `/api/rooms/${roomId}/messages/${r2}/thread-mute`, { muted: true }, cat.accessToken);
+    expect(muted.status, JSON.stringify(muted.body)).toBe(200);
+    expect((await h.events(Subjects.user(cat.user.id))).at(-1)).toMatchObject({ type: 'ThreadMuteChanged', data: { roomId, rootSeq: root, muted: true } });
+    const r4 = await send(ann, 'one more', root);
+    expect(await kindsFor(cat, r4)).toEqual([]);
   });
 
   it('muting a thread needs a message of the room: another room\'s message or no message is message_not_found, and nothing is appended', async () => {

@@ -55,7 +55,8 @@ export class UpdateRoomNotificationSettingsHandler implements ICommandHandler<Up
 /**
  * The root must be a message of the room (message_not_found otherwise, as for edits and reactions): it is read
  * like a message change reads its target, as of the head of the room's `.msg` subject, so a message sent just
- * before is found. A deleted root is still a message: its thread can be muted or unmuted.
+ * before is found. A deleted root is still a message: its thread can be muted or unmuted. A reply stands for
+ * its thread.
  */
 @CommandHandler(MuteThreadCommand)
 export class MuteThreadHandler implements ICommandHandler<MuteThreadCommand> {
@@ -68,7 +69,9 @@ export class MuteThreadHandler implements ICommandHandler<MuteThreadCommand> {
   async execute({ caller, roomId, rootSeq, muted }: MuteThreadCommand): Promise<{ seq: number }> {
     await loadAsMember(this.aggregates, roomId, caller.userId); // before asking the read model anything about the room
     const head = await this.store.lastSeqOf(Subjects.roomMsg(roomId));
-    mustBeMessage(await this.reads.message(roomId, rootSeq, head));
-    return appendForUser(this.aggregates, caller.userId, { type: 'ThreadMuteChanged', data: { userId: caller.userId, roomId, rootSeq, muted } });
+    const target = mustBeMessage(await this.reads.message(roomId, rootSeq, head));
+    // A reply names the thread it is in: the thread is muted, as on its root (the event names the root).
+    const root = target.threadRootSeq ?? rootSeq;
+    return appendForUser(this.aggregates, caller.userId, { type: 'ThreadMuteChanged', data: { userId: caller.userId, roomId, rootSeq: root, muted } });
   }
 }

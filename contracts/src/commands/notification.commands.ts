@@ -32,7 +32,7 @@ export const NotificationCommands = {
   MuteThread: {
     input: ThreadMuteBody.extend({ roomId: Id, messageSeq: MessageSeqRef }), result: NotificationCommandResult, auth: 'bearer', nats: true,
     http: { method: 'patch', path: '/api/rooms/:roomId/messages/:messageSeq/thread-mute', body: ThreadMuteBody, status: 200 },
-    summary: 'Mute or unmute a thread for you', description: 'The message is the thread\'s root. A muted thread notifies you of nothing, mentions included.',
+    summary: 'Mute or unmute a thread for you', description: 'The message is the thread\'s root, or any reply in it (the thread it is in is muted). A muted thread notifies you of nothing, mentions included.',
     resultDescription: 'Changed.', errors: ['room_not_found', 'not_member', 'message_not_found', 'conflict'],
   },
   MarkNotificationsRead: {
