@@ -125,6 +125,21 @@ describe('who is notified', () => {
 });
 
 describe('the notification center', () => {
+  it('sending reads what notified the sender there before (as the send moves their read marker): the room, or the thread for a reply', async () => {
+    const inRoom = await send(ann, '@nt_cat lunch?');
+    const root = await send(cat, 'a thread of mine');
+    const inThread = await send(ann, 'an answer for cat', root);
+    const unreadOf = async (seq: number, minSeq: number) => (await center(cat, minSeq)).items.find((i) => i.messageSeq === seq)?.read;
+    expect(await unreadOf(inThread, inThread)).toBe(false); // a reply to cat
+    // cat's own message `root` came after the mention in the room: that read it already.
+    expect(await unreadOf(inRoom, inThread)).toBe(true);
+    const reply = await send(cat, 'thanks', root); // a thread-only reply reads the thread, not the room
+    expect(await unreadOf(inThread, reply)).toBe(true);
+    const later = await send(ann, '@nt_cat one more');
+    const replyOnly = await send(cat, 'in the thread again', root);
+    expect(await unreadOf(later, replyOnly)).toBe(false);
+  });
+
   it('marks one read, then all read, and counts what is unread', async () => {
     const a = await send(ann, '@nt_dan one');
     await patch(dan, `/api/rooms/${roomId}/notification-settings`, { muted: false });

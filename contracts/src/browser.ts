@@ -9,6 +9,7 @@ export { ClientFrameTypes, ServerFrameTypes, isClientFrameType, isServerFrameTyp
 export type { ClientFrameType, ServerFrameType } from './ws/frame-types';
 export { membershipChange, concerns } from './events/membership';
 export { deliversToUser } from './events/user-delivery';
+export { markersMovedBySend } from './events/send-markers';
 export { RoleRank, roleAtLeast, outranks } from './roles';
 export type { MembershipChange } from './events/membership';
 export type { ErrorCode, ErrorBody } from './errors';

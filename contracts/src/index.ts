@@ -28,6 +28,7 @@ export * from './api/query';
 export * from './api/people';
 export * from './api/read-state';
 export { ReadMarker } from './events/read-state.events';
+export { markersMovedBySend } from './events/send-markers';
 export * from './api/admin';
 export * from './api/search';
 export { parseSearchQuery, hasLink, snippetSegments, SearchSyntaxError, HighlightStart, HighlightStop } from './search-messages/query-syntax';

@@ -20,3 +20,4 @@ export const ReadStateEvents = {
   /** One or more markers moved by the reader (one room as they read, or every room: "mark all read"). */
   ReadMarkersMoved: { v: 1, data: z.object({ userId: Id, markers: z.array(ReadMarker).min(1) }) },
 } as const satisfies EventDefinitions;
+

@@ -1,4 +1,4 @@
-import { NoMentions } from '@natter/contracts';
+import { markersMovedBySend, NoMentions } from '@natter/contracts';
 import type { ReadModelDB } from '@natter/infra/runtime';
 import { add, max, set } from '../runtime/change-set';
 import { pgText } from '../runtime/pg-text';
@@ -32,8 +32,7 @@ export const messageReducers: Reducers<ReadModelDB> = {
     });
     if (inRoom) out.patch('rooms', { id: d.roomId }, { last_seq: max(seq) });
     // Your own message is read (issue 12): the room's marker, and the thread's for a reply.
-    if (inRoom) moveMarker(out, d.senderId, d.roomId, 0, seq);
-    if (thread) moveMarker(out, d.senderId, d.roomId, thread.rootSeq, seq);
+    for (const m of markersMovedBySend(d.roomId, seq, thread)) moveMarker(out, d.senderId, m.roomId, m.threadRootSeq ?? 0, m.seq);
     if (thread) {
       out.patch('messages', { room_id: d.roomId, seq: thread.rootSeq }, { reply_count: add(1), last_reply_seq: max(seq), last_reply_at: set(at) });
       out.insert('thread_participants', { room_id: d.roomId, root_seq: thread.rootSeq, user_id: thread.rootSenderId, first_seq: thread.rootSeq });

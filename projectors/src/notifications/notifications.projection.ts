@@ -1,4 +1,4 @@
-import type { StoredEvent } from '@natter/contracts';
+import { markersMovedBySend, type StoredEvent } from '@natter/contracts';
 import type { Projection } from '../runtime/projection';
 import { decideRecipients, excerptOf, newFollowers } from './decide';
 import { NotifyRepository, type DeliveryChannels } from './notify.repository';
@@ -78,6 +78,8 @@ async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: Deliver
       await repo.insertNotifications(recipients, { seq: e.seq, roomId: d.roomId, messageSeq: e.seq, threadRootSeq: rootSeq, actorId: d.senderId, excerpt: excerptOf(d.text), at: e.at });
       if (deliver.push || deliver.email) await repo.insertDeliveries(recipients.map((r) => r.userId), e.seq, d.roomId, e.at, minuteMs, deliver);
       if (rootSeq) await repo.follow(d.roomId, rootSeq, newFollowers(d));
+      // Sending reads (as the chat projection moves the sender's markers): what notified the sender there before.
+      await repo.markReadUpTo(d.senderId, markersMovedBySend(d.roomId, e.seq, d.thread));
       return;
     }
     case 'MessageEdited':

@@ -155,4 +155,21 @@ describe('notifications in the browser', () => {
     expect(seqs).toContain(outside); // "all messages" still brings the room's
     expect(seqs).not.toContain(inThread);
   }, 120_000);
+
+  it('reading a thread (its pane open) reads its notifications: a reply to Bob shown there is read on both devices', async () => {
+    const root = (await api(desk, 'POST', `/api/rooms/${roomId}/messages`, { clientMsgId: 'bob-root', text: 'who has the keys?' })).seq as number;
+    await desk.goto(`${stack.gatewayUrl}/rooms/${roomId}?m=${root}`);
+    await desk.locator(`[data-testid="message"][data-seq="${root}"]`).waitFor();
+    const reply = (await api(ann, 'POST', `/api/rooms/${roomId}/messages`, { clientMsgId: 'ann-keys', text: 'I have them', threadRootSeq: root })).seq as number;
+    const before = await api(phone, 'GET', `/api/me/notifications?minSeq=${reply}`);
+    expect(before.items.find((i: { messageSeq: number }) => i.messageSeq === reply)).toMatchObject({ kind: 'reply', read: false });
+    await desk.locator(`[data-testid="message"][data-seq="${root}"] .message__thread`).click();
+    await desk.getByTestId('thread').getByText('I have them').waitFor();
+    await expect.poll(async () => {
+      const page = await api(phone, 'GET', `/api/me/notifications?minSeq=${reply}`);
+      return page.items.find((i: { messageSeq: number }) => i.messageSeq === reply)?.read;
+    }, { timeout: 15_000, interval: 250 }).toBe(true);
+    await noCount(phone);
+    await noCount(desk);
+  }, 120_000);
 });

@@ -11,12 +11,11 @@ import { useUploads } from '../files/useUploads';
 import type { MessageControls } from './message-controls';
 import { MessageItem } from './MessageItem';
 import { MessageList } from './MessageList';
+import { useReadMarker } from './use-read-marker';
 
 const TRANSIENT = new Set(['projection_lagging', 'unavailable', 'overloaded', 'internal']);
 /** How many older pages a link to a message may load to reach it (of Limits.historyPageDefault each). */
 const JUMP_PAGES = 40;
-/** The shortest time between two read markers this view sends for its room. */
-const MARK_EVERY_MS = 1000;
 
 /**
  * A room's messages (history + live + own pending ones) and the composer (a notice instead when the room is
@@ -98,38 +97,10 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
     if (lineAt === undefined && firstUnread !== undefined) setLineAt(firstUnread);
   }, [lineAt, firstUnread]);
 
-  // Read: everything up to the latest item while the room is on screen moves my marker (on the server: every
-  // device of mine clears this room's badge). Only forward, and at most one marker per MARK_EVERY_MS: each one
-  // is an event in the log, and a busy room on screen must not append one per message it shows (the last
-  // message of a burst is marked when the interval ends).
+  // Reading moves my marker (use-read-marker.ts), once the "new messages" line has its place.
   const latest = timeline.items.length ? timeline.items[timeline.items.length - 1].seq : undefined;
-  const marked = useRef({ seq: 0, at: 0 });
-  useEffect(() => {
-    if (latest === undefined || lineAt === undefined) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const mark = () => {
-      timer = undefined;
-      if (document.visibilityState === 'hidden' || latest <= Math.max(marked.current.seq, unread.get(roomId).readSeq)) return;
-      const wait = marked.current.at + MARK_EVERY_MS - Date.now();
-      if (wait > 0) {
-        timer = setTimeout(mark, wait);
-        return;
-      }
-      marked.current = { seq: latest, at: Date.now() };
-      api.markRead([{ roomId, seq: latest }]).then(
-        (r) => api.observe(r.seq),
-        () => {
-          marked.current = { seq: 0, at: 0 }; // try again on the next change
-        },
-      );
-    };
-    mark();
-    document.addEventListener('visibilitychange', mark);
-    return () => {
-      document.removeEventListener('visibilitychange', mark);
-      if (timer) clearTimeout(timer);
-    };
-  }, [latest, lineAt, roomId, unread, api]);
+  const readSeq = useCallback(() => unread.get(roomId).readSeq, [unread, roomId]);
+  useReadMarker(api, roomId, lineAt === undefined ? undefined : latest, readSeq);
 
   // The first item at or after the line (the unread message itself may have been deleted since).
   const lineSeq = lineAt == null ? null : (timeline.items.find((i) => i.seq >= lineAt)?.seq ?? null);

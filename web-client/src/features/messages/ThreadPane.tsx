@@ -2,11 +2,12 @@ import { Limits } from '@natter/contracts/browser';
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { describeError } from '../../api/errors';
 import { useAuth, useMe } from '../../app/auth';
-import { useOutbox, useRealtime } from '../../app/realtime';
+import { useOutbox, useRealtime, useUnread } from '../../app/realtime';
 import { applyToThread, emptyThread, mergeThreadPage, type ThreadState } from '../../realtime';
 import { Composer, type MentionCandidate } from './Composer';
 import type { MessageControls } from './message-controls';
 import { MessageItem } from './MessageItem';
+import { useReadMarker } from './use-read-marker';
 import { MuteThreadButton } from '../notifications/MuteThreadButton';
 
 type Action =
@@ -70,6 +71,13 @@ export function ThreadPane({ roomId, rootSeq, controls, nameOf, members, onClose
       setLoadingOlder(false);
     }
   }, [api, roomId, rootSeq, thread.replies]);
+
+  // Reading the thread moves my thread marker (its notifications are read, its count clears on every device).
+  // Where the marker is: the server's counts list only threads with unread replies; others start from 0, so
+  // opening one sends at most one marker.
+  const unread = useUnread();
+  const threadReadSeq = useCallback(() => unread.get(roomId).threads?.find((t) => t.rootSeq === rootSeq)?.readSeq ?? 0, [unread, roomId, rootSeq]);
+  useReadMarker(api, roomId, thread.replies.at(-1)?.seq, threadReadSeq, rootSeq);
 
   const held = useMemo(() => new Set(thread.replies.map((r) => r.clientMsgId)), [thread.replies]);
   const pending = outbox.filter((e) => e.reply?.threadRootSeq === rootSeq && !held.has(e.clientMsgId));

@@ -1,4 +1,4 @@
-import type { EventEnvelope, MyRoom, NotificationSettingsView, NotificationsPage, ReadMarker } from '@natter/contracts/browser';
+import { markersMovedBySend, type EventEnvelope, type MyRoom, type NotificationSettingsView, type NotificationsPage, type ReadMarker } from '@natter/contracts/browser';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../app/auth';
 import { queryKeys } from '../../app/keys';
@@ -65,24 +65,36 @@ export function markersMayRead(page: NotificationsPage | undefined, markers: rea
 /** Live: the center follows room events that may concern me, and my own notification events from any device. */
 export function followNotifications(qc: QueryClient, observe: (seq: number) => void, me: string) {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const refetch = (seq: number, keys: readonly (readonly string[])[]) => {
+  // The queries to refetch when the timer fires: a burst of events refetches each once, none is dropped.
+  const due = new Set<readonly string[]>();
+  const refetch = (seq: number, key: readonly string[]) => {
     observe(seq);
+    due.add(key);
     if (timer) clearTimeout(timer);
-    // A burst of mentions refetches once.
     timer = setTimeout(() => {
-      for (const k of keys) void qc.invalidateQueries({ queryKey: k });
+      timer = null;
+      for (const k of due) void qc.invalidateQueries({ queryKey: k });
+      due.clear();
     }, 150);
   };
+  // A center read is coming or under way (a message that notified me a moment ago, not in the cached page yet).
+  const centerPending = () => due.has(notificationKeys.center) || qc.isFetching({ queryKey: notificationKeys.center }) > 0;
   return {
     onRoomEvent(roomId: string, seq: number, event: EventEnvelope) {
-      if (mayNotify(event, roomId, me, qc)) refetch(seq, [notificationKeys.center]);
+      if (mayNotify(event, roomId, me, qc)) refetch(seq, notificationKeys.center);
+      else if (event.type === 'MessageSent' && (event.data as { senderId: string }).senderId === me) {
+        // My own send reads what notified me there before it (the server moves my markers to it).
+        const d = event.data as { thread?: { rootSeq: number; alsoToRoom: boolean } };
+        if (centerPending() || markersMayRead(qc.getQueryData<NotificationsPage>(notificationKeys.center), markersMovedBySend(roomId, seq, d.thread))) refetch(seq, notificationKeys.center);
+      }
     },
     onUserEvent(seq: number, event: EventEnvelope) {
-      if (event.type === 'NotificationsRead') refetch(seq, [notificationKeys.center]);
-      else if (event.type === 'ReadMarkersMoved' && markersMayRead(qc.getQueryData<NotificationsPage>(notificationKeys.center), (event.data as { markers: ReadMarker[] }).markers)) {
-        refetch(seq, [notificationKeys.center]);
-      }
-      else if (event.type.endsWith('NotificationSettingsChanged') || event.type === 'ThreadMuteChanged') refetch(seq, [notificationKeys.settings]);
+      if (event.type === 'NotificationsRead') refetch(seq, notificationKeys.center);
+      else if (event.type === 'ReadMarkersMoved') {
+        // When a center read is pending it must read as of this marker too, or it shows what the marker read
+        // as unread; otherwise only when the marker covers an unread notification the center shows.
+        if (centerPending() || markersMayRead(qc.getQueryData<NotificationsPage>(notificationKeys.center), (event.data as { markers: ReadMarker[] }).markers)) refetch(seq, notificationKeys.center);
+      } else if (event.type.endsWith('NotificationSettingsChanged') || event.type === 'ThreadMuteChanged') refetch(seq, notificationKeys.settings);
     },
     stop() {
       if (timer) clearTimeout(timer);
