@@ -1,4 +1,5 @@
 import { request, type ClientRequest } from 'node:http';
+import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AuthTokens } from '@natter/contracts';
 import { startHarness, type Harness } from './harness';
@@ -79,4 +80,32 @@ it('an upload holding every upload slot leaves sends alone; another upload meanw
   expect(done.status, JSON.stringify(done.body)).toBe(201);
   expect(done.body.file.size).toBe(Buffer.byteLength('%PDF-1.4 first half second half'));
   expect((await quickUpload()).status).toBe(201); // the slot is free again
+});
+
+it('a refused upload gives its slot back at once: a photo named .pdf (a body of many chunks) is 415, again and again, and the next upload is stored', async () => {
+  // Noise compresses badly: a PNG of a few hundred KiB arrives in many chunks, so the refusal comes while most
+  // of the body is still to be read (it once held the slot for good, and every later upload was `overloaded`).
+  const photo = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#888', noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).png().toBuffer();
+  expect(photo.length).toBeGreaterThan(256 * 1024);
+  for (let i = 0; i < 3; i++) {
+    const form = new FormData();
+    form.append('file', new Blob([photo], { type: 'application/pdf' }), 'report.pdf');
+    const r = await fetch(`${h.base}/api/rooms/${roomId}/files`, { method: 'POST', headers: { authorization: `Bearer ${ann.accessToken}` }, body: form, signal: AbortSignal.timeout(20_000) });
+    expect([r.status, ((await r.json()) as any).error.code], `try ${i + 1}`).toEqual([415, 'file_type_mismatch']);
+  }
+  expect((await quickUpload()).status).toBe(201);
+});
+
+it('an outsider is told so (404) even while every upload slot is taken, not `overloaded`', async () => {
+  const eve = await h.register('ua_eve');
+  const { slow } = await holdTheUploadSlot();
+  try {
+    const form = new FormData();
+    form.append('file', new Blob([Buffer.from('%PDF-1.4 x')], { type: 'application/pdf' }), 'x.pdf');
+    const r = await fetch(`${h.base}/api/rooms/${roomId}/files`, { method: 'POST', headers: { authorization: `Bearer ${eve.accessToken}` }, body: form });
+    expect([r.status, ((await r.json()) as any).error.code]).toEqual([404, 'room_not_found']);
+  } finally {
+    slow.finish();
+    await slow.answer;
+  }
 });

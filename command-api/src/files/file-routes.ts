@@ -30,13 +30,13 @@ export function registerFileRoutes(
     child.addContentTypeParser('multipart/form-data', (_req: unknown, _payload: unknown, done: (err: null, body?: unknown) => void) => done(null));
     child.post('/api/rooms/:roomId/files', async (req, reply) => {
       try {
-        const file = await deps.uploadAdmission.run(async () => {
-          const caller = await deps.auth.caller(req.headers.authorization);
-          const { roomId } = parseOrThrow(RoomParams, req.params);
-          await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
-          await deps.uploads.admit(caller, roomId);
-          return withFilePart(req.raw, deps.maxBytes, (part) => deps.uploads.store(caller, roomId, part));
-        });
+        // Who, where and how much first (cheap, and an outsider gets 403/404, not `overloaded`); the slot is for
+        // reading and storing the bytes.
+        const caller = await deps.auth.caller(req.headers.authorization);
+        const { roomId } = parseOrThrow(RoomParams, req.params);
+        await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
+        await deps.uploads.admit(caller, roomId);
+        const file = await deps.uploadAdmission.run(() => withFilePart(req.raw, deps.maxBytes, (part) => deps.uploads.store(caller, roomId, part)));
         deps.counted('file', 'stored', file.size);
         void reply.status(201);
         return { file } satisfies UploadResult;
@@ -51,11 +51,9 @@ export function registerFileRoutes(
     // Your picture: PUT an image (multipart, part `file`), DELETE to go back to initials.
     child.put('/api/me/avatar', async (req, reply) => {
       try {
-        const result = await deps.uploadAdmission.run(async () => {
-          const caller = await deps.auth.caller(req.headers.authorization);
-          await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
-          return withFilePart(req.raw, deps.maxBytes, (part) => deps.avatars.set(caller, part));
-        });
+        const caller = await deps.auth.caller(req.headers.authorization);
+        await deps.limiter.take(`upload:${caller.userId}`, deps.uploadRate);
+        const result = await deps.uploadAdmission.run(() => withFilePart(req.raw, deps.maxBytes, (part) => deps.avatars.set(caller, part)));
         deps.counted('avatar', 'stored');
         void reply.status(200);
         return result;

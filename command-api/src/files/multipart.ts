@@ -42,7 +42,9 @@ export async function withFilePart<T>(req: IncomingMessage, maxBytes: number, on
     if (received > maxBytes + DRAIN_MAX_BYTES) req.destroy();
   };
   req.on('data', onData);
+  let settle = () => {};
   const finished = new Promise<void>((resolve, reject) => {
+    settle = resolve;
     bb.on('close', resolve);
     bb.on('error', (err) => reject(new NatterError('bad_request', 'Malformed multipart body.', undefined, { cause: err })));
     req.on('error', reject);
@@ -58,7 +60,16 @@ export async function withFilePart<T>(req: IncomingMessage, maxBytes: number, on
     }
     part = stream;
     result = onFile({ name: info.filename ?? '', claimedType: info.mimeType, stream });
-    result.catch(() => stream.resume()); // an early refusal: read (and drop) the rest so the request ends
+    // An early refusal (wrong type, empty, too large): stop parsing and read (and drop) the rest of the request
+    // so that it ends and the answer reaches the client. Draining the part's stream is not enough: once the
+    // refusing reader has iterated it, its 'readable' listener makes resume() do nothing, busboy waits on it
+    // and the request never ends (a PNG named .pdf held its upload slot for good).
+    result.catch(() => {
+      req.unpipe(bb);
+      if (req.readableEnded) return settle();
+      req.on('end', settle);
+      req.resume();
+    });
   });
   req.pipe(bb);
   try {
