@@ -84,3 +84,27 @@ describe('followNotifications: my own send', () => {
     }
   });
 });
+
+describe('followNotifications: rooms I am not (or no longer) in', () => {
+  it('the first message of a direct message not yet in my rooms list refetches; leaving or removal refetches too (the server drops that room from my center)', async () => {
+    vi.useFakeTimers();
+    try {
+      const qc = new QueryClient();
+      qc.setQueryData(['myRooms'], []);
+      const invalidated: unknown[] = [];
+      vi.spyOn(qc, 'invalidateQueries').mockImplementation(async (f) => void invalidated.push(f?.queryKey));
+      const follow = followNotifications(qc, () => {}, 'bob');
+      follow.onRoomEvent('dm1', 3, { type: 'MessageSent', data: { senderId: 'carol', roomId: 'dm1', text: 'hi' } } as unknown as EventEnvelope);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(invalidated).toEqual([notificationKeys.center]);
+      follow.onRoomEvent('r', 4, { type: 'MemberLeft', data: { roomId: 'r', userId: 'ann', reason: 'left', removedBy: null } } as unknown as EventEnvelope);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(invalidated).toHaveLength(1); // someone else left: nothing of mine changed
+      follow.onRoomEvent('r', 5, { type: 'MemberLeft', data: { roomId: 'r', userId: 'bob', reason: 'removed', removedBy: 'ann' } } as unknown as EventEnvelope);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(invalidated).toHaveLength(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

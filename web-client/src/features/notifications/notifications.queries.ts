@@ -1,4 +1,4 @@
-import { markersMovedBySend, type EventEnvelope, type MyRoom, type NotificationSettingsView, type NotificationsPage, type ReadMarker } from '@natter/contracts/browser';
+import { markersMovedBySend, membershipChange, type EventEnvelope, type MyRoom, type NotificationSettingsView, type NotificationsPage, type ReadMarker } from '@natter/contracts/browser';
 import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useAuth } from '../../app/auth';
 import { queryKeys } from '../../app/keys';
@@ -44,7 +44,9 @@ export function mayNotify(event: EventEnvelope, roomId: string, me: string, qc: 
   if (d.mentions && (d.mentions.userIds.includes(me) || d.mentions.room || d.mentions.here)) return true;
   if (d.thread) return true;
   const room = qc.getQueryData<MyRoom[]>(queryKeys.myRooms)?.find((r) => r.id === roomId);
-  if (room?.kind === 'dm') return true;
+  // A room not in my list yet is a direct message just started (its first message notifies me) or one I was
+  // just added to: ask.
+  if (!room || room.kind === 'dm') return true;
   const s = qc.getQueryData<NotificationSettingsView>(notificationKeys.settings);
   const level = s?.rooms.find((r) => r.roomId === roomId)?.level ?? s?.level;
   return level === 'all';
@@ -81,7 +83,10 @@ export function followNotifications(qc: QueryClient, observe: (seq: number) => v
   const centerPending = () => due.has(notificationKeys.center) || qc.isFetching({ queryKey: notificationKeys.center }) > 0;
   return {
     onRoomEvent(roomId: string, seq: number, event: EventEnvelope) {
+      const membership = membershipChange(event);
       if (mayNotify(event, roomId, me, qc)) refetch(seq, notificationKeys.center);
+      // Leaving, removed or banned (or the room deleted): the server took the room's notifications out of my center.
+      else if (membership?.change === 'stop' && (membership.userId === me || membership.userId === null)) refetch(seq, notificationKeys.center);
       else if (event.type === 'MessageSent' && (event.data as { senderId: string }).senderId === me) {
         // My own send reads what notified me there before it (the server moves my markers to it).
         const d = event.data as { thread?: { rootSeq: number; alsoToRoom: boolean } };
