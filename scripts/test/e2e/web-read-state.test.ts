@@ -84,6 +84,17 @@ describe('read state in the browser, as two people', () => {
     // The line sits right before Alice's first unread message.
     const next = bob.locator('[data-testid="new-messages-line"] + * [data-testid="message"], [data-testid="new-messages-line"] + [data-testid="message"]').first();
     expect(await next.getAttribute('data-seq')).toBe(String(firstUnread));
+    // The room opens at its newest message, whole on screen (what the read marker then says was read): the
+    // line added once the counts arrived must not push it below the composer.
+    const newestOnScreen = () =>
+      bob.evaluate(() => {
+        const doc = (globalThis as any).document;
+        const list = doc.querySelector('.timeline');
+        const items = list.querySelectorAll('[data-testid="message"]');
+        const [box, last] = [list.getBoundingClientRect(), items[items.length - 1].getBoundingClientRect()];
+        return last.top >= box.top && last.bottom <= box.bottom + 1;
+      });
+    await expect.poll(newestOnScreen, { timeout: 5000 }).toBe(true);
     await shot(bob, 'read-state-new-messages-line');
     // Read on the desktop: the phone's badge goes, within a second of the desktop's.
     await expect.poll(() => counts(bob, general), { timeout: 5000 }).toEqual({ unread: '0', mentions: '0' });

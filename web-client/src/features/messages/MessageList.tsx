@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
 
 /**
  * The scrolling list. Sticks to the bottom while new items arrive if the reader was at the bottom; keeps
@@ -41,6 +41,22 @@ export function MessageList({
     prev.current = { count, firstKey, height: el.scrollHeight, top: el.scrollTop };
   }, [count, firstKey]);
 
+  // Rows also grow without new items (the "new messages" line placed once the counts arrive, an image or a
+  // preview loading): a reader at the bottom stays there, so the newest message is what is on screen (and
+  // what the read marker says was read).
+  const list = useRef<HTMLOListElement>(null);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || !list.current || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => {
+      if (!atBottom.current) return;
+      el.scrollTop = el.scrollHeight;
+      prev.current = { ...prev.current, top: el.scrollTop, height: el.scrollHeight };
+    });
+    ro.observe(list.current);
+    return () => ro.disconnect();
+  }, []);
+
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
@@ -61,7 +77,7 @@ export function MessageList({
         )}
       </div>
       {status}
-      <ol className="timeline__list" role="log" aria-label={label} aria-live="polite" aria-relevant="additions">
+      <ol ref={list} className="timeline__list" role="log" aria-label={label} aria-live="polite" aria-relevant="additions">
         {children}
       </ol>
     </div>
