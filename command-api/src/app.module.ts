@@ -47,7 +47,7 @@ export class AppModule {
   static forRoot(rt: AppRuntime): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe, rt.messageReads, rt.backstop), DmsModule, ReadStateModule, NotificationsModule.forRoot(rt.messageReads)],
+      imports: [CqrsModule.forRoot(), CoreModule.forRoot(rt), AdminModule, AccountsModule, RoomsModule, MessagesModule.forRoot(rt.dedupe, rt.messageReads, rt.backstop), DmsModule, ReadStateModule.forRoot(rt.messageReads), NotificationsModule.forRoot(rt.messageReads)],
       controllers: [HealthController],
       providers: [{ provide: COMMAND_FACTORIES, useValue: commandFactories }, BearerAuth, CommandRoutes, CommandEndpoints],
     };

@@ -286,6 +286,12 @@ describe('read state (issue 12)', () => {
     expect(future.body.error.code).toBe('validation_failed');
     const empty = await ada.call('POST', '/api/me/read-markers', { markers: [] });
     expect(empty.body.error.code).toBe('validation_failed');
+    // A thread's marker must name a message of the room: another room's message, or none, is refused and named.
+    const elsewhere = (await history()).find((e) => e.type === 'MessageSent' && e.data.roomId !== rooms[0])!;
+    for (const threadRootSeq of [elsewhere.seq, 10_000_000]) {
+      const badRoot = await ada.call('POST', '/api/me/read-markers', { markers: [{ roomId: rooms[0], seq: 1, threadRootSeq }] });
+      expect([badRoot.status, badRoot.body.error.code, badRoot.body.error.details?.[0]?.path], String(threadRootSeq)).toEqual([400, 'validation_failed', 'markers.0.threadRootSeq']);
+    }
     const head = (await history()).at(-1)!.seq;
     const mine = await ada.call('GET', `/api/me/rooms?minSeq=${head}`);
     expect(countsOf(mine.body.items).get(rooms[0])).toEqual(expectedCounts(await history(), ada.id).get(rooms[0]));
