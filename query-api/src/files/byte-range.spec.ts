@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRange } from './byte-range';
+import { noneMatch, parseRange } from './byte-range';
 
 describe('parseRange', () => {
   it('reads the forms browsers send for media', () => {
@@ -10,9 +10,24 @@ describe('parseRange', () => {
   });
   it('refuses what cannot be served and ignores what it does not do', () => {
     expect(parseRange('bytes=100-', 100)).toBe('unsatisfiable');
-    expect(parseRange('bytes=20-10', 100)).toBe('unsatisfiable');
+    // last < first is not a valid range: ignored (the whole file), as RFC 9110 says
+    expect(parseRange('bytes=20-10', 100)).toBeNull();
     expect(parseRange('bytes=0-1,5-6', 100)).toBeNull();
     expect(parseRange('items=0-1', 100)).toBeNull();
     expect(parseRange(undefined, 100)).toBeNull();
+  });
+});
+
+describe('noneMatch (If-None-Match)', () => {
+  it('matches the current tag in a list, weakly, or *', () => {
+    expect(noneMatch('"abc"', '"abc"')).toBe(true);
+    expect(noneMatch('"x", "abc"', '"abc"')).toBe(true);
+    expect(noneMatch('W/"abc"', '"abc"')).toBe(true);
+    expect(noneMatch('*', '"abc"')).toBe(true);
+  });
+  it('does not match another tag or no header', () => {
+    expect(noneMatch('"x"', '"abc"')).toBe(false);
+    expect(noneMatch('"x", W/"y"', '"abc"')).toBe(false);
+    expect(noneMatch(undefined, '"abc"')).toBe(false);
   });
 });

@@ -15,7 +15,19 @@ export function parseRange(header: string | undefined, size: number): { range: B
     return { range: { start: Math.max(0, size - suffix), end: size - 1 } };
   }
   const start = Number(m[1]);
+  // `bytes=10-5` is not a valid range (last < first): the RFC says to ignore the header, not to answer 416.
+  if (m[2] !== '' && Number(m[2]) < start) return null;
   const end = m[2] === '' ? size - 1 : Math.min(Number(m[2]), size - 1);
-  if (start >= size || end < start) return 'unsatisfiable';
+  if (start >= size) return 'unsatisfiable';
   return { range: { start, end } };
+}
+
+/**
+ * Whether `If-None-Match` names the current copy (RFC 9110 13.1.2): `*`, or any entry of its list, compared
+ * weakly (a `W/` prefix on either side is ignored), as the RFC asks for this header.
+ */
+export function noneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  const bare = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => t.trim() === '*' || bare(t) === bare(etag));
 }

@@ -5,7 +5,7 @@ import { MembersRepository } from '../members/members.repository';
 import type { ReadModelReader } from '../read-model/reader';
 import { memberRole } from '../rooms/member-access';
 import { RoomsRepository } from '../rooms/rooms.repository';
-import { parseRange } from './byte-range';
+import { noneMatch, parseRange } from './byte-range';
 
 export interface FileDownload {
   object: StoredObject;
@@ -45,7 +45,7 @@ export class FilesService {
     await this.reader.read({ callerId: caller.userId }, async () => undefined);
     if (ifNoneMatch !== undefined) {
       const stat = await this.store.stat(FileObjects.userAvatar(userId));
-      if (stat?.etag === ifNoneMatch) return { notModified: stat };
+      if (stat && noneMatch(ifNoneMatch, stat.etag)) return { notModified: stat };
     }
     const read = await this.store.read(FileObjects.userAvatar(userId));
     if (!read) throw new NatterError('not_found', 'This user has no picture.');
@@ -59,7 +59,7 @@ export class FilesService {
     if (!stat || stat.meta[FileHeaders.room] !== roomId) throw new NatterError('file_not_found');
     const parsed = parseRange(rangeHeader, stat.size);
     if (parsed === 'unsatisfiable') return { unsatisfiable: stat.size };
-    if (!parsed && ifNoneMatch === stat.etag) return { notModified: stat };
+    if (!parsed && noneMatch(ifNoneMatch, stat.etag)) return { notModified: stat };
     const read = await this.store.read(key, parsed?.range);
     if (!read) throw new NatterError('file_not_found'); // deleted between the two calls
     const type = read.object.meta[FileHeaders.type] ?? 'application/octet-stream';

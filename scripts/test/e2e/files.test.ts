@@ -150,6 +150,9 @@ describe('files, end to end through the gateway', () => {
     expect(etag).toBeTruthy();
     const same = await download(bob, `/api/rooms/${room}/files/${photo.fileId}`, { 'if-none-match': etag });
     expect([same.status, same.headers.get('etag'), same.bytes.length]).toEqual([304, etag, 0]);
+    for (const header of [`"old", ${etag}`, `W/${etag}`, '*']) {
+      expect((await download(bob, `/api/rooms/${room}/files/${photo.fileId}`, { 'if-none-match': header })).status, header).toBe(304);
+    }
     const stale = await download(bob, `/api/rooms/${room}/files/${photo.fileId}`, { 'if-none-match': '"stale"' });
     expect([stale.status, stale.bytes.equals(seenJpeg)]).toEqual([200, true]);
     const outsider = await download(eve, `/api/rooms/${room}/files/${photo.fileId}`, { 'if-none-match': etag });
