@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClientFrame, readFrame } from './frames';
+import { errorMessageOf, parseClientFrame, readFrame } from './frames';
 
 const buf = (s: string) => new TextEncoder().encode(s).buffer as ArrayBuffer;
 
@@ -27,5 +27,17 @@ describe('client frames', () => {
     // an empty text without attachments, validation_failed on `text`, answered under the same id.)
     expect(parseClientFrame(buf('{"type":"send","id":"s1","roomId":"r","clientMsgId":"c","text":"  "}'), false)).toMatchObject({ ok: false, code: 'validation_failed', id: 's1', message: expect.stringMatching(/^text:/) });
     expect(parseClientFrame(buf('{"type":"resume","epoch":"e","rooms":{"r":3}}'), false)).toEqual({ ok: true, frame: { type: 'resume', epoch: 'e', rooms: { r: 3 } } });
+  });
+});
+
+describe('errorMessageOf (a refused command in an error frame)', () => {
+  it('names the bad fields of a validation error, as a frame\'s own validation does', () => {
+    expect(errorMessageOf({ code: 'validation_failed', message: 'The input does not match the schema.', details: [{ path: 'markers', message: 'Too small: expected array to have >=1 items' }, { path: 'level', message: 'Invalid option' }] })).toBe(
+      'markers: Too small: expected array to have >=1 items; level: Invalid option',
+    );
+  });
+  it('keeps the message of other errors, and of a validation error without fields', () => {
+    expect(errorMessageOf({ code: 'not_member', message: 'You are not a member of this room.' })).toBe('You are not a member of this room.');
+    expect(errorMessageOf({ code: 'validation_failed', message: 'seq is past the head', details: { minSeq: 3 } })).toBe('seq is past the head');
   });
 });

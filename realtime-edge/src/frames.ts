@@ -37,3 +37,12 @@ export function parseClientFrame(data: ArrayBuffer, isBinary: boolean): FramePar
   const read = readFrame(data, isBinary);
   return read.ok ? validateFrame(read) : read;
 }
+
+/**
+ * An error frame has no `details`: a refused command's bad fields (HTTP's `details: [{path, message}]`) go in
+ * its message, as a frame's own validation names them (docs/websocket.md).
+ */
+export function errorMessageOf(error: { code: string; message: string; details?: unknown }): string {
+  const fields = Array.isArray(error.details) ? error.details.filter((d): d is { path: string; message: string } => typeof d?.path === 'string' && typeof d?.message === 'string') : [];
+  return error.code === 'validation_failed' && fields.length ? fields.map((d) => `${d.path || '(input)'}: ${d.message}`).join('; ') : error.message;
+}

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EdgeConfig } from './config';
 import type { Fanout, SessionLike } from './fanout';
 import { eventFrameText } from './event-frame';
-import { readFrame, validateFrame } from './frames';
+import { errorMessageOf, readFrame, validateFrame } from './frames';
 import type { EdgeMetrics } from './metrics';
 import type { CommandForwarder, MembershipSource, Signals } from './ports';
 import type { ExpiryWheel } from './expiry';
@@ -175,7 +175,7 @@ export class Session implements SessionLike, RoomsOwner {
       .then((reply) => {
         if (reply.ok) return this.send({ type: 'ack', id, result: reply.result });
         const retryAfterMs = retryAfterMsOf(reply.error);
-        this.send({ type: 'error', id, code: reply.error.code, message: reply.error.message, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
+        this.send({ type: 'error', id, code: reply.error.code, message: errorMessageOf(reply.error), ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
       })
       .catch((err) => {
         this.log.error({ err, name }, 'command forwarding failed');
