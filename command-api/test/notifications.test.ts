@@ -180,13 +180,16 @@ describe('settings', () => {
     const r = await h.query('GET', `/api/me/notification-settings?minSeq=${seq}`, undefined, eve.accessToken);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ level: 'mentions', push: false, email: true, emailDelayMinutes: 30, quietHours: { start: '22:00', end: '07:30', timeZone: 'Europe/Paris' }, rooms: [], mutedThreads: [] });
+    // A zone in any letter case is stored by its canonical name.
+    const lower = await patch(eve, '/api/me/notification-settings', { quietHours: { start: '22:00', end: '07:30', timeZone: 'europe/paris' } });
+    expect((await h.query('GET', `/api/me/notification-settings?minSeq=${lower}`, undefined, eve.accessToken)).body.quietHours).toEqual({ start: '22:00', end: '07:30', timeZone: 'Europe/Paris' });
     const s2 = await patch(eve, '/api/me/notification-settings', { quietHours: null });
     expect((await h.query('GET', `/api/me/notification-settings?minSeq=${s2}`, undefined, eve.accessToken)).body.quietHours).toBeNull();
   });
 
   it('refuses bad settings with validation_failed and appends nothing', async () => {
     const count = await h.streamCount();
-    for (const body of [{ level: 'loud' }, {}, { emailDelayMinutes: -1 }, { emailDelayMinutes: 1441 }, { quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } }, { push: 'yes' }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'UTC', days: 'weekdays' } }]) {
+    for (const body of [{ level: 'loud' }, {}, { emailDelayMinutes: -1 }, { emailDelayMinutes: 1441 }, { quietHours: { start: '25:00', end: '07:00', timeZone: 'UTC' } }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'Mars/Olympus' } }, { push: 'yes' }, { quietHours: { start: '22:00', end: '07:00', timeZone: 'UTC', days: 'weekdays' } }, { quietHours: { start: '22:00', end: '22:00', timeZone: 'UTC' } }]) {
       const r = await h.http('PATCH', '/api/me/notification-settings', body, eve.accessToken);
       expect(r.status, JSON.stringify(body)).toBe(400);
       expect(r.body.error.code).toBe('validation_failed');

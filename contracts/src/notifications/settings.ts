@@ -26,8 +26,15 @@ const QuietHoursFields = { start: ClockTime, end: ClockTime, timeZone: TimeZone 
 /** As events and views carry it: read tolerantly, like every event's data. */
 export const QuietHours = z.object(QuietHoursFields);
 export type QuietHours = z.infer<typeof QuietHours>;
-/** As a request body gives it: strict like the rest of the body, so a misspelt key is a 400, not silently dropped. */
-export const QuietHoursInput = z.strictObject(QuietHoursFields);
+/**
+ * As a request body gives it: strict like the rest of the body, so a misspelt key is a 400, not silently dropped;
+ * `start` and `end` differ (equal would mean both "never" and "all day"); the zone is stored by its canonical
+ * name (`europe/berlin` is `Europe/Berlin`), as the runtime spells it.
+ */
+export const QuietHoursInput = z
+  .strictObject(QuietHoursFields)
+  .refine((q) => q.start !== q.end, { message: 'start and end must differ', path: ['end'] })
+  .transform((q) => ({ ...q, timeZone: new Intl.DateTimeFormat('en-US', { timeZone: q.timeZone }).resolvedOptions().timeZone }));
 
 /** Limits of the email delay, minutes: how long unread notifications wait before a digest mail (0: as soon as you are offline). */
 export const EmailDelayMinutes = z.number().int().min(0).max(24 * 60);
