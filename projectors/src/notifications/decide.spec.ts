@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideRecipients, newFollowers, type Candidate } from './decide';
+import { decideRecipients, excerptOf, newFollowers, type Candidate } from './decide';
 
 const c = (userId: string, o: Partial<Candidate> = {}): Candidate => ({ userId, level: 'mentions', roomLevel: null, roomMuted: false, threadMuted: false, followsThread: false, ...o });
 const msg = (o: object = {}) => ({ roomId: 'r', messageId: 'm', senderId: 'ann', clientMsgId: 'x', text: 'hi', ...o });
@@ -27,5 +27,18 @@ describe('decideRecipients', () => {
   it('a reply makes its author, the root author and the people it mentions follow the thread', () => {
     expect(newFollowers(msg({ thread: { rootSeq: 5, rootSenderId: 'bob', alsoToRoom: false }, mentions: { userIds: ['cat'], room: false, here: false } })).sort()).toEqual(['ann', 'bob', 'cat']);
     expect(newFollowers(msg())).toEqual([]);
+  });
+});
+
+describe('excerptOf (what the bell and the mails show of a message)', () => {
+  it('shows the words, not the Markdown', () => {
+    expect(excerptOf('Hey @bob can you check the **build** and _the_ `logs`?')).toBe('Hey @bob can you check the build and the logs?');
+    expect(excerptOf('> quoted\n- one\n- two\n1. first')).toBe('quoted one two first');
+    expect(excerptOf('see [the docs](https://example.org/docs) ~~now~~')).toBe('see the docs now');
+    expect(excerptOf('```\nnpm test\n```')).toBe('npm test');
+  });
+  it('keeps underscores and stars that are not marks', () => {
+    expect(excerptOf('ping @bob_smith about snake_case_names')).toBe('ping @bob_smith about snake_case_names');
+    expect(excerptOf('2 * 3 = 6')).toBe('2 * 3 = 6');
   });
 });

@@ -52,6 +52,22 @@ export function newFollowers(msg: EventDataOf<'MessageSent'>): string[] {
 
 /** The notification's text: the message's first 140 characters on one line. */
 export function excerptOf(text: string): string {
-  const one = text.replace(/\s+/g, ' ').trim();
+  const one = plainText(text).replace(/\s+/g, ' ').trim();
   return one.length > 140 ? `${one.slice(0, 139)}…` : one;
+}
+
+/**
+ * The message's Markdown subset as the words a reader sees (the bell and the mails show text, not markup):
+ * code fences, quote and list markers at line starts, emphasis, strike-through and inline-code marks go, and a
+ * link keeps its text. Underscores inside words (`bob_smith`) stay.
+ */
+export function plainText(markdown: string): string {
+  return markdown
+    .replace(/^\s*```[^\n]*$/gm, '')
+    .replace(/^\s{0,3}(?:>\s?)+/gm, '')
+    .replace(/^\s{0,3}(?:[-*+]|\d{1,9}[.)])\s+/gm, '')
+    .replace(/\[([^\]\n]*)\]\((?:[^()\s]|\([^()\s]*\))*\)/g, '$1')
+    .replace(/(\*\*|__|~~)(?=\S)([\s\S]*?\S)\1/g, '$2')
+    .replace(/(^|[^\w*])[*_](?=\S)([^*_\n]*?\S)[*_](?![\w*])/g, '$1$2')
+    .replace(/`([^`\n]+)`/g, '$1');
 }
