@@ -14,7 +14,14 @@ export const DirectoryQuery = z.strictObject({
 export type DirectoryQuery = z.infer<typeof DirectoryQuery>;
 
 /** One person in the directory (active accounts only). */
-export const DirectoryEntry = z.object({ id: z.string(), username: z.string(), displayName: z.string(), statusText: z.string() });
+export const DirectoryEntry = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  statusText: z.string(),
+  /** The picture's version (GET /api/users/{id}/avatar); null: none (show initials, no need to ask). */
+  avatar: z.string().nullable().optional(),
+});
 export type DirectoryEntry = z.infer<typeof DirectoryEntry>;
 
 /** A profile as others see it, with presence: `online` now, else when the last connection closed. */

@@ -3,4 +3,4 @@
 -- Example parameters:
 --   $1 = false
 --   $2 = 20
-select "u"."id", "u"."username", "u"."display_name", "u"."status_text", "u"."email", "u"."email_verified", "u"."deactivated", "u"."server_admin", "u"."registered_at" from "rm_v3_0"."users" as "u" where "u"."deactivated" = $1 order by "u"."username_lower" limit $2;
+select "u"."id", "u"."username", "u"."display_name", "u"."status_text", "u"."avatar", "u"."email", "u"."email_verified", "u"."deactivated", "u"."server_admin", "u"."registered_at" from "rm_v3_0"."users" as "u" where "u"."deactivated" = $1 order by "u"."username_lower" limit $2;

@@ -4,4 +4,4 @@
 --   $1 = "ada%"
 --   $2 = false
 --   $3 = 160
-select "u"."id", "u"."username", "u"."display_name", "u"."status_text", "u"."email", "u"."email_verified", "u"."deactivated", "u"."server_admin", "u"."registered_at" from "rm_v3_0"."user_search_terms" as "t" inner join "rm_v3_0"."users" as "u" on "u"."id" = "t"."user_id" where "t"."term" like $1 and "u"."deactivated" = $2 order by "t"."term", "t"."user_id" limit $3;
+select "u"."id", "u"."username", "u"."display_name", "u"."status_text", "u"."avatar", "u"."email", "u"."email_verified", "u"."deactivated", "u"."server_admin", "u"."registered_at" from "rm_v3_0"."user_search_terms" as "t" inner join "rm_v3_0"."users" as "u" on "u"."id" = "t"."user_id" where "t"."term" like $1 and "u"."deactivated" = $2 order by "t"."term", "t"."user_id" limit $3;

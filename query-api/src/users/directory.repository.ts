@@ -6,11 +6,11 @@ import type { ReadScope } from '../read-model/scope';
 const MAX_WORDS = 4;
 
 const likePrefix = (w: string) => `${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-const COLUMNS = ['u.id', 'u.username', 'u.display_name', 'u.status_text', 'u.email', 'u.email_verified', 'u.deactivated', 'u.server_admin', 'u.registered_at'] as const;
+const COLUMNS = ['u.id', 'u.username', 'u.display_name', 'u.status_text', 'u.avatar', 'u.email', 'u.email_verified', 'u.deactivated', 'u.server_admin', 'u.registered_at'] as const;
 
-export type DirectoryRow = Pick<UserRow, 'id' | 'username' | 'display_name' | 'status_text' | 'email' | 'email_verified' | 'deactivated' | 'server_admin' | 'registered_at'>;
+export type DirectoryRow = Pick<UserRow, 'id' | 'username' | 'display_name' | 'status_text' | 'avatar' | 'email' | 'email_verified' | 'deactivated' | 'server_admin' | 'registered_at'>;
 
-export const rowToEntry = (r: DirectoryRow): DirectoryEntry => ({ id: r.id, username: r.username, displayName: r.display_name, statusText: r.status_text });
+export const rowToEntry = (r: DirectoryRow): DirectoryEntry => ({ id: r.id, username: r.username, displayName: r.display_name, statusText: r.status_text, avatar: r.avatar || null });
 
 /**
  * The user directory over `user_search_terms` (queries/users.directory*.sql), whose `term` column has the C

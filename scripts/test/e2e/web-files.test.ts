@@ -155,9 +155,12 @@ describe('files in the browser', () => {
       .composite([{ input: await sharp({ create: { width: 200, height: 200, channels: 3, background: '#fff' } }).png().toBuffer(), top: 100, left: 200 }])
       .jpeg()
       .toBuffer();
+    await alice.getByRole('button', { name: 'Change picture' }).or(alice.getByText('Change picture')).first().waitFor();
+    expect(await alice.getByRole('button', { name: 'Remove picture' }).count()).toBe(0); // nothing to remove yet
     await alice.locator('#picture-input').setInputFiles({ name: 'me.jpg', mimeType: 'image/jpeg', buffer: face });
     const mine = alice.locator('.profile-card [data-testid="avatar"] img');
     await expect.poll(() => mine.evaluate((img: Img) => img.complete && img.naturalWidth).catch(() => 0), { timeout: 10_000 }).toBe(256);
+    await alice.getByRole('button', { name: 'Remove picture' }).waitFor();
     await shot(alice, 'desktop-profile-picture');
     await alice.goto(roomUrl);
     // Bob's page asks only for pictures that exist: the member list says who has one (no 404 per person).

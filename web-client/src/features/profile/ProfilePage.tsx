@@ -28,16 +28,18 @@ export function ProfilePage() {
       setState({ busy: false, error: describeError(err) });
     }
   };
-  const [picture, setPicture] = useState<{ busy: boolean; error?: string }>({ busy: false });
+  const [picture, setPicture] = useState<{ busy: boolean; error?: string; avatar?: string | null }>({ busy: false });
+  // The picture's version: what the last change answered, else the profile's (null: none, nothing to remove).
+  const avatar = picture.avatar !== undefined ? picture.avatar : (full.data?.avatar ?? null);
   const changePicture = async (file: File | undefined, remove = false) => {
     if (!file && !remove) return;
-    setPicture({ busy: true });
+    setPicture((p) => ({ busy: true, avatar: p.avatar }));
     try {
-      await (remove ? api.removeAvatar() : api.setAvatar(file!, file!.name));
+      const result = await (remove ? api.removeAvatar() : api.setAvatar(file!, file!.name));
       pictureChanged(me.id);
-      setPicture({ busy: false });
+      setPicture({ busy: false, avatar: result.avatar });
     } catch (err) {
-      setPicture({ busy: false, error: describeError(err) });
+      setPicture((p) => ({ busy: false, error: describeError(err), avatar: p.avatar }));
     }
   };
   const edit = (k: keyof typeof v) => (e: { target: { value: string } }) => {
@@ -56,9 +58,11 @@ export function ProfilePage() {
           {picture.busy ? 'Uploading…' : 'Change picture'}
         </label>
         <input id="picture-input" type="file" accept="image/png,image/jpeg,image/gif,image/webp" hidden disabled={picture.busy} onChange={(e) => void changePicture(e.target.files?.[0]).finally(() => (e.target.value = ''))} />
-        <button type="button" className="btn btn--small btn--ghost" disabled={picture.busy} onClick={() => void changePicture(undefined, true)}>
-          Remove picture
-        </button>
+        {avatar && (
+          <button type="button" className="btn btn--small btn--ghost" disabled={picture.busy} onClick={() => void changePicture(undefined, true)}>
+            Remove picture
+          </button>
+        )}
         {picture.error && (
           <p className="form__error" role="alert">
             {picture.error}
