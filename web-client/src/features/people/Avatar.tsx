@@ -26,13 +26,18 @@ const pictures = new Map<string, Promise<string | null>>();
 const generation = new Map<string, number>();
 const listeners = new Set<() => void>();
 let version = 0;
+/** How long an avatar of someone not described yet waits for a member list or profile to say. */
+const UNKNOWN_WAIT_MS = 400;
 /** Picture versions that profiles and member lists said (null: none, so nobody asks for it and gets a 404). */
 const versions = new Map<string, string | null>();
 function pictureOf(api: Api, userId: string): Promise<string | null> {
   if (versions.get(userId) === null) return Promise.resolve(null);
   let p = pictures.get(userId);
   if (!p) {
-    p = api.avatarBlob(userId).then((b) => (b ? URL.createObjectURL(b) : null));
+    // Someone no list has described yet (a message's author while the room's members are still loading): give
+    // the lists a moment to say whether there is a picture, rather than asking for one that may not exist.
+    const known = versions.has(userId) ? Promise.resolve() : new Promise<void>((r) => setTimeout(r, UNKNOWN_WAIT_MS));
+    p = known.then(() => (versions.get(userId) === null ? null : api.avatarBlob(userId).then((b) => (b ? URL.createObjectURL(b) : null))));
     p.catch(() => pictures.delete(userId));
     pictures.set(userId, p);
   }
