@@ -133,6 +133,15 @@ describe('email links in the web client', () => {
     const settings = page.getByTestId('email-settings');
     await expect.poll(() => settings.textContent()).toContain('not verified');
     await shot(page, 'profile-unverified-desktop');
+    // On a phone nothing of it runs off the screen (the button and the label once did).
+    await page.setViewportSize({ width: 375, height: 812 });
+    const overflow = await page.evaluate(() => {
+      const doc = (globalThis as any).document;
+      return [...doc.querySelectorAll('[data-testid="email-settings"] *')].filter((e: any) => e.getBoundingClientRect().right > doc.documentElement.clientWidth + 1).map((e: any) => e.textContent);
+    });
+    expect(overflow).toEqual([]);
+    await shot(page, 'profile-unverified-phone');
+    await page.setViewportSize(desktop.viewport);
 
     const mail = await smtp.waitForMail((m) => m.to[0] === 'victor@example.test', { after: before });
     const link = mail.links.find((l) => l.startsWith(`${stack.gatewayUrl}/verify-email#token=`))!;
