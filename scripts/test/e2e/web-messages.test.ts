@@ -273,6 +273,10 @@ describe('messages people work with, in the browser as two people', () => {
       body: JSON.stringify({ username: outsider, email: `${outsider}@example.test`, password, displayName: 'Carol' }),
     });
     expect(reg.status).toBe(201);
+    // Mentions are resolved against the read model: wait until it has Carol (a loaded machine projects late).
+    const carol = (await reg.json()) as { accessToken: string; seq: number };
+    const known = await fetch(`${stack.gatewayUrl}/api/me?minSeq=${carol.seq}`, { headers: { authorization: `Bearer ${carol.accessToken}` } });
+    expect(known.status).toBe(200);
     const box = alice.getByLabel(`Message #${roomName}`);
     await box.fill(`@${outsider} can you see this?`);
     await box.press('Enter');
