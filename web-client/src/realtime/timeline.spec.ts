@@ -17,6 +17,13 @@ describe('Timelines', () => {
     expect(t.get('r').position).toBe(12);
   });
 
+  it('a room whose newest page says nothing is older has nothing older, whatever live rows it held before', () => {
+    const t = new Timelines();
+    t.applyEvent('r', 2, { type: 'MemberJoined', data: { roomId: 'r', userId: 'u', role: 'owner' } } as never);
+    t.mergePage('r', [], { direction: 'newest', hasMore: false, asOfSeq: 2 });
+    expect(t.get('r').hasOlder).toBe(false);
+  });
+
   it('loads older pages below the first item without gaps or repeats', () => {
     const t = new Timelines();
     t.mergePage('r', [message('r', 5, 'e'), message('r', 6, 'f')], { direction: 'newest', hasMore: true, asOfSeq: 6 });

@@ -151,13 +151,10 @@ export class Timelines {
     let incoming = messages.map((m) => messageToItem(m, page.asOfSeq));
     for (const { seq, event } of this.unheld.get(roomId) ?? []) incoming = foldInto(incoming, messageTarget(event)!, seq, event);
     const items = sortUnique([...t.items, ...incoming]);
-    let hasOlder: boolean;
-    if (page.direction === 'older') hasOlder = page.hasMore;
-    else {
-      const pageStart = incoming.length ? incoming[0].seq : Infinity;
-      const heldBefore = t.items.length > 0 && t.items[0].seq < pageStart;
-      hasOlder = page.hasMore || (heldBefore && t.hasOlder);
-    }
+    // The server's answer is exact: no more messages before the page means none before anything held either
+    // (rows held from live events, such as "You joined", are not messages; a message older than the page would
+    // have been in it). A new room no longer offers "Load older messages" with nothing older.
+    const hasOlder = page.hasMore;
     const position = t.position ?? (page.direction === 'newest' ? page.asOfSeq : null);
     this.set({ ...t, items, hasOlder, position, newestLoaded: t.newestLoaded || page.direction === 'newest' });
   }
