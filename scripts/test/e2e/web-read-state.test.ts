@@ -95,6 +95,8 @@ describe('read state in the browser, as two people', () => {
         return last.top >= box.top && last.bottom <= box.bottom + 1;
       });
     await expect.poll(newestOnScreen, { timeout: 5000 }).toBe(true);
+    // The line is on screen: no "Jump to first unread" to it.
+    await expect.poll(() => bob.getByTestId('jump-to-unread').count(), { timeout: 5000 }).toBe(0);
     await shot(bob, 'read-state-new-messages-line');
     // Read on the desktop: the phone's badge goes, within a second of the desktop's.
     await expect.poll(() => counts(bob, general), { timeout: 5000 }).toEqual({ unread: '0', mentions: '0' });

@@ -115,6 +115,18 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
     requestAnimationFrame(() => document.querySelector('[data-testid="new-messages-line"]')?.scrollIntoView({ block: 'start' }));
   };
 
+  // "Jump to first unread" is for a line off screen: watched while it is rendered.
+  const [lineOnScreen, setLineOnScreen] = useState(false);
+  const lineWatch = useRef<IntersectionObserver | null>(null);
+  const lineRef = useCallback((el: HTMLDivElement | null) => {
+    lineWatch.current?.disconnect();
+    lineWatch.current = null;
+    if (!el || typeof IntersectionObserver === 'undefined') return setLineOnScreen(false);
+    lineWatch.current = new IntersectionObserver(([entry]) => setLineOnScreen(entry.isIntersecting));
+    lineWatch.current.observe(el);
+  }, []);
+  useEffect(() => () => lineWatch.current?.disconnect(), []);
+
   const ctx: RowContext = useMemo(() => ({ me: { id: me.id, displayName: me.displayName }, nameOf, controls }), [me.id, me.displayName, nameOf, controls]);
 
   // Outbox entries already in the timeline (acked, or seen as an event) are shown from the timeline; replies
@@ -157,7 +169,7 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
 
   return (
     <>
-      {lineAt != null && (
+      {lineAt != null && !lineOnScreen && (
         <div className="room__jump">
           <button type="button" className="btn btn--ghost btn--small" data-testid="jump-to-unread" onClick={() => void jumpToFirstUnread().catch((e) => setLoadError(describeError(e)))}>
             Jump to first unread
@@ -186,7 +198,7 @@ export function RoomMessages({ roomId, roomName, typing = null, readOnly = false
         {timeline.items.map((item) => (
           <Fragment key={item.seq}>
             {item.seq === lineSeq && (
-              <div className="new-messages-line" data-testid="new-messages-line" role="separator" aria-label="New messages">
+              <div ref={lineRef} className="new-messages-line" data-testid="new-messages-line" role="separator" aria-label="New messages">
                 <span>New messages</span>
               </div>
             )}
