@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
 import { startStack, type Stack } from '../../src/stack/index';
 import { repoRoot } from '../../src/stack/service-process';
+import { registerInBrowser } from '../support/browser';
 
 /**
  * Two people chatting in real Chromium (Debian's, driven by playwright-core) against the real stack through
@@ -38,18 +39,10 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const password = 'correct horse battery';
 
 async function register(ctx: BrowserContext, name: string): Promise<Page> {
   const page = await ctx.newPage();
-  await page.goto(`${stack.gatewayUrl}/register`);
-  const username = `${name}_${Math.random().toString(36).slice(2, 7)}`;
-  await page.getByLabel('Username', { exact: true }).fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
+  await registerInBrowser(page, stack.gatewayUrl!, name);
   return page;
 }
 

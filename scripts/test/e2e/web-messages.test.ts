@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
 import { startStack, type Stack } from '../../src/stack/index';
 import { repoRoot } from '../../src/stack/service-process';
+import { apiAs, registerInBrowser, testPassword } from '../support/browser';
 import { shortXssVectors, xssVectors } from './xss-vectors';
 
 /**
@@ -41,7 +42,6 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-const password = 'correct horse battery';
 /** Any script a vector manages to run, any dialog it opens: recorded per page (and must stay empty). */
 const ran = new Map<Page, string[]>();
 
@@ -63,29 +63,8 @@ async function open(ctx: BrowserContext): Promise<Page> {
   return page;
 }
 
-async function register(page: Page, name: string): Promise<string> {
-  await page.goto(`${stack.gatewayUrl}/register`);
-  const username = `${name}_${Math.random().toString(36).slice(2, 7)}`;
-  await page.getByLabel('Username', { exact: true }).fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.test`);
-  await page.getByLabel('Display name').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('navigation', { name: 'Rooms' }).waitFor();
-  return username;
-}
-
-const token = (page: Page) => page.evaluate<string>("JSON.parse(localStorage.getItem('natter.auth')).accessToken");
-async function api(page: Page, method: string, path: string, body?: unknown): Promise<any> {
-  const r = await fetch(`${stack.gatewayUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${await token(page)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await r.json();
-  if (r.status >= 300) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-  return json;
-}
+const register = (page: Page, name: string) => registerInBrowser(page, stack.gatewayUrl!, name);
+const api = (page: Page, method: string, path: string, body?: unknown) => apiAs(page, stack.gatewayUrl!, method, path, body);
 
 const row = (page: Page, text: string) => page.locator('.timeline [data-testid="message"][data-status="sent"]').filter({ hasText: text }).last();
 const shot = (page: Page, name: string) => page.screenshot({ path: join(artifacts, `${name}.png`) });
@@ -270,7 +249,7 @@ describe('messages people work with, in the browser as two people', () => {
     const reg = await fetch(`${stack.gatewayUrl}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: outsider, email: `${outsider}@example.test`, password, displayName: 'Carol' }),
+      body: JSON.stringify({ username: outsider, email: `${outsider}@example.test`, password: testPassword, displayName: 'Carol' }),
     });
     expect(reg.status).toBe(201);
     // Mentions are resolved against the read model: wait until it has Carol (a loaded machine projects late).
