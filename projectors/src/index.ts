@@ -24,3 +24,4 @@ export { upgradeReadModel } from './runtime/upgrade';
 export type { UpgradeStatus } from './runtime/upgrade';
 export { generateVapidKeys } from './notifications/push-sender';
 export { notificationsProjection } from './notifications/notifications.projection';
+export { recountRooms } from './chat/marker-counts';

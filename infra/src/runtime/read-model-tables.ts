@@ -41,8 +41,22 @@ export interface RoomsTable {
   deleted: Generated<boolean>;
   /** Issue 12: the last `messages.ord` given in the room (its timeline's message count, deleted ones included). */
   msg_ord: Generated<number>;
+  /** Issue 12 (v4): deleted timeline messages, and live ones that mention @room/@here. */
+  deleted_msgs: Generated<number>;
+  room_mentions: Generated<number>;
 }
-export interface RoomMembersTable { room_id: string; user_id: string; role: Role; joined_seq: number }
+export interface RoomMembersTable {
+  room_id: string;
+  user_id: string;
+  role: Role;
+  joined_seq: number;
+  /** Issue 12 (v4): what is at or before the member's effective room marker (read-model.sql, "counts kept at each reader's marker"). */
+  read_seq: Generated<number>;
+  read_ord: Generated<number>;
+  read_deleted: Generated<number>;
+  read_mentions: Generated<number>;
+  mentions_total: Generated<number>;
+}
 export interface MessagesTable {
   room_id: string;
   seq: number;

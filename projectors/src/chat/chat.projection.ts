@@ -4,6 +4,7 @@ import { reducedProjection, type Reducers } from '../runtime/reduced-projection'
 import { auditReducer } from './audit.reducer';
 import { chatTableRules, chatTables } from './chat.tables';
 import { messageReducers } from './message.reducers';
+import { syncMarkerCounts } from './marker-counts';
 import { syncMentionRows } from './mention-rows';
 import { assignOrdinals } from './ordinals';
 import { readStateReducers } from './read-state.reducers';
@@ -20,12 +21,13 @@ export const chatReducers: Reducers<ReadModelDB> = { ...userReducers, ...roomRed
  */
 const reduced = reducedProjection(CHAT_PROJECTION, chatTables, chatReducers, chatTableRules, auditReducer);
 
-/** The reduced tables, then what issue 12's counts derive from them: timeline ordinals and mention rows. */
+/** The reduced tables, then what issue 12's counts derive from them: timeline ordinals, mention rows, counts at markers. */
 export const chatProjection: Projection = {
   name: reduced.name,
   async apply(trx, schema, events) {
     await reduced.apply(trx, schema, events);
     await assignOrdinals(trx, schema, events);
-    await syncMentionRows(trx, schema, events);
+    const mentions = await syncMentionRows(trx, schema, events);
+    await syncMarkerCounts(trx, schema, events, mentions);
   },
 };

@@ -1,5 +1,6 @@
 import type { UnreadState } from '@natter/contracts';
-import { sql } from 'kysely';
+import type { ReadModelDB } from '@natter/infra/runtime';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { ReadScope } from '../read-model/scope';
 
 // Predicates of partial indexes are written as literals (not bound parameters) so the planner can always use them.
@@ -7,71 +8,42 @@ import type { ReadScope } from '../read-model/scope';
 
 /**
  * Exact unread and mention counts per room for one reader (issue 12), by sequence arithmetic on the chat read
- * model (infra/migrations/read-model/read-model.sql, "read state"). For each of the reader's rooms, with
- * marker = greatest(their read marker, their join):
- *   unread   = rooms.msg_ord - ord of the last timeline message at or before the marker
- *              - deleted timeline messages after the marker
- *   mentions = message_mentions rows of the reader or '*' (@room/@here) after the marker (the live timeline
- *              messages that mention them now; theirs are never after the marker)
- *   first    = the first timeline message after the marker that is not deleted
+ * model (infra/migrations/read-model/read-model.sql, "read state" and "counts kept at each reader's marker").
+ * The projection keeps, on the reader's membership row `m`, what is at or before their effective room marker
+ * (the greater of their read marker and their join): the ordinal of the last timeline message there, and the
+ * deleted timeline messages and mention rows up to there; and on the room `r` its totals. Then per room:
+ *   unread   = r.msg_ord - m.read_ord - (r.deleted_msgs - m.read_deleted)
+ *   mentions = m.mentions_total + r.room_mentions - m.read_mentions
+ *   first    = the first timeline message after the marker that is not deleted (one index probe, only in a room
+ *              with something unread)
  * The reader's own messages are never after their marker (a send moves it), so nothing is subtracted for them.
- * Cost per room: two one-row index probes (messages_ord_idx, messages_in_room_idx), plus index-only ranges over the
- * deleted messages and the reader's mention rows after the marker: independent of how many
- * messages the room has or how far behind the reader is. SQL: queries/read-state.unread.sql.
+ * No count reads the messages behind a marker: whatever a room's size or how far behind the reader is, a room
+ * costs its membership row and at most one probe. Selected with the reader's rooms (RoomsRepository.listForMember,
+ * SQL: queries/rooms.my-rooms.sql), one statement for the whole list.
  */
-export class UnreadRepository {
-  async forMember(q: ReadScope, userId: string, roomIds?: readonly string[]): Promise<Map<string, UnreadState>> {
-    const out = new Map<string, UnreadState>();
-    if (roomIds && roomIds.length === 0) return out;
-    const threads = await this.threadsOf(q, userId, roomIds);
-    const rows = await q
-      .with('mk', (w) =>
-        w
-          .selectFrom('room_members as m')
-          .innerJoin('rooms as r', 'r.id', 'm.room_id')
-          .leftJoin('read_markers as rm', (j) => j.onRef('rm.room_id', '=', 'm.room_id').on('rm.user_id', '=', userId).on('rm.thread_root_seq', '=', 0))
-          .select(['m.room_id', 'r.msg_ord', 'r.last_seq', sql<string>`greatest(coalesce(rm.seq, 0), m.joined_seq)`.as('read_seq')])
-          .where('m.user_id', '=', userId)
-          .$if(!!roomIds, (qb) => qb.where('m.room_id', 'in', roomIds!)),
-      )
-      .selectFrom('mk')
-      .select((eb) => {
-        // A room read up to its newest timeline message (the common case) costs no probe at all.
-        const behind = sql<boolean>`mk.read_seq < mk.last_seq`;
-        const readOrd = eb.selectFrom('messages as x').select('x.ord').whereRef('x.room_id', '=', 'mk.room_id').where(sql<boolean>`x.in_room`).whereRef('x.seq', '<=', 'mk.read_seq').orderBy('x.seq', 'desc').limit(1);
-        const deletedAfter = eb
-          .selectFrom('messages as d')
-          .select(eb.fn.countAll<string>().as('n'))
-          .whereRef('d.room_id', '=', 'mk.room_id')
-          .where(sql<boolean>`d.in_room`)
-          .where(sql<boolean>`d.deleted`)
-          .whereRef('d.seq', '>', 'mk.read_seq');
-        const mentions = eb.selectFrom('message_mentions as k').select(eb.fn.countAll<string>().as('n')).where('k.user_id', 'in', [userId, '*']).whereRef('k.room_id', '=', 'mk.room_id').whereRef('k.seq', '>', 'mk.read_seq');
-        const first = eb.selectFrom('messages as f').select('f.seq').whereRef('f.room_id', '=', 'mk.room_id').where(sql<boolean>`f.in_room`).where(sql<boolean>`not f.deleted`).whereRef('f.seq', '>', 'mk.read_seq').orderBy('f.seq').limit(1);
-        return [
-          'mk.room_id',
-          'mk.msg_ord',
-          'mk.read_seq',
-          sql<string | null>`case when ${behind} then (${readOrd}) else mk.msg_ord end`.as('read_ord'),
-          sql<string | null>`case when ${behind} then (${deletedAfter}) else 0 end`.as('deleted_after'),
-          sql<string | null>`case when ${behind} then (${mentions}) else 0 end`.as('mentions'),
-          sql<string | null>`case when ${behind} then (${first}) end`.as('first_unread'),
-        ];
-      })
-      .execute();
-    for (const r of rows) {
-      const unread = Number(r.msg_ord) - Number(r.read_ord ?? 0) - Number(r.deleted_after ?? 0);
-      out.set(r.room_id, {
-        readSeq: Number(r.read_seq),
-        unread: Math.max(0, unread),
-        mentions: Number(r.mentions ?? 0),
-        firstUnreadSeq: unread > 0 && r.first_unread != null ? Number(r.first_unread) : null,
-        ...(threads.has(r.room_id) ? { threads: threads.get(r.room_id) } : {}),
-      });
-    }
-    return out;
-  }
+export function unreadColumns(eb: ExpressionBuilder<ReadModelDB & { m: ReadModelDB['room_members']; r: ReadModelDB['rooms'] }, 'm' | 'r'>) {
+  const unread = sql<string>`r.msg_ord - m.read_ord - (r.deleted_msgs - m.read_deleted)`;
+  const first = eb.selectFrom('messages as f').select('f.seq').whereRef('f.room_id', '=', 'm.room_id').where(sql<boolean>`f.in_room`).where(sql<boolean>`not f.deleted`).whereRef('f.seq', '>', 'm.read_seq').orderBy('f.seq').limit(1);
+  return [
+    'm.read_seq',
+    unread.as('unread'),
+    sql<string>`m.mentions_total + r.room_mentions - m.read_mentions`.as('mentions'),
+    sql<string | null>`case when ${unread} > 0 then (${first}) end`.as('first_unread'),
+  ] as const;
+}
 
+/** A room's counts as the API gives them, from the columns of `unreadColumns`. */
+export function unreadStateOf(r: { read_seq: string | number; unread: string; mentions: string; first_unread: string | null }): UnreadState {
+  const unread = Math.max(0, Number(r.unread));
+  return {
+    readSeq: Number(r.read_seq),
+    unread,
+    mentions: Math.max(0, Number(r.mentions)),
+    firstUnreadSeq: unread > 0 && r.first_unread != null ? Number(r.first_unread) : null,
+  };
+}
+
+export class UnreadRepository {
   /**
    * Unread replies per thread the reader takes part in (thread_participants: the root's author and every
    * replier), after marker = greatest(thread marker, their first post in the thread, their join). A range of

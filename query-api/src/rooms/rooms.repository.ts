@@ -1,6 +1,7 @@
 import type { MyRoom, Peer, Room } from '@natter/contracts';
 import type { RoomRow } from '@natter/infra/runtime';
 import type { ReadScope } from '../read-model/scope';
+import { unreadColumns, unreadStateOf } from '../read-state/unread.repository';
 
 const ROOM_COLUMNS = ['r.id', 'r.name', 'r.topic', 'r.visibility', 'r.kind', 'r.archived', 'r.created_by', 'r.created_at', 'r.member_count', 'r.last_seq'] as const;
 export type RoomColumns = Pick<RoomRow, 'id' | 'name' | 'topic' | 'visibility' | 'kind' | 'archived' | 'created_by' | 'created_at' | 'member_count' | 'last_seq'>;
@@ -57,18 +58,19 @@ export class RoomsRepository {
     return rows.map(rowToRoom);
   }
 
-  /** The caller's rooms, most recently active first (queries/rooms.my-rooms.sql). */
-  async listForMember(q: ReadScope, userId: string): Promise<Omit<MyRoom, 'unread'>[]> {
+  /** The caller's rooms, most recently active first, with their unread counts (queries/rooms.my-rooms.sql). */
+  async listForMember(q: ReadScope, userId: string): Promise<Omit<MyRoom, 'peers'>[]> {
     const rows = await q
       .selectFrom('room_members as m')
       .innerJoin('rooms as r', 'r.id', 'm.room_id')
       .select([...ROOM_COLUMNS, 'm.role', 'm.joined_seq'])
+      .select((eb) => unreadColumns(eb))
       .where('m.user_id', '=', userId)
       .where('r.deleted', '=', false)
       .orderBy('r.last_seq', 'desc')
       .orderBy('r.id')
       .execute();
-    return rows.map((r) => ({ ...rowToRoom(r), role: r.role, joinedSeq: Number(r.joined_seq) }));
+    return rows.map((r) => ({ ...rowToRoom(r), role: r.role, joinedSeq: Number(r.joined_seq), unread: unreadStateOf(r) }));
   }
 
   /** The other people of the caller's direct-message rooms among `roomIds` (queries/rooms.dm-peers.sql). */

@@ -28,13 +28,14 @@ export class RoomsService {
 
   myRooms(caller: Caller, minSeq?: number): Promise<Snapshot<{ items: MyRoom[] }>> {
     return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => {
-      const rooms = await this.rooms.listForMember(q, caller.userId);
-      const [peers, unread] = await Promise.all([
-        this.rooms.peers(q, rooms.filter((r) => r.kind === 'dm').map((r) => r.id), caller.userId),
-        this.unread.forMember(q, caller.userId),
-      ]);
-      const items = rooms.map((r): MyRoom => ({ ...r, unread: unread.get(r.id) ?? { readSeq: r.joinedSeq, unread: 0, mentions: 0, firstUnreadSeq: null } }));
-      return { items: items.map((r) => (r.kind === 'dm' ? { ...r, peers: peers.get(r.id) ?? [] } : r)) };
+      const [rooms, threads] = await Promise.all([this.rooms.listForMember(q, caller.userId), this.unread.threadsOf(q, caller.userId)]);
+      const peers = await this.rooms.peers(q, rooms.filter((r) => r.kind === 'dm').map((r) => r.id), caller.userId);
+      const items = rooms.map((r): MyRoom => {
+        const inThreads = threads.get(r.id);
+        const unread = inThreads ? { ...r.unread, threads: inThreads } : r.unread;
+        return r.kind === 'dm' ? { ...r, unread, peers: peers.get(r.id) ?? [] } : { ...r, unread };
+      });
+      return { items };
     });
   }
 

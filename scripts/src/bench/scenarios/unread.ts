@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { activeReadModelSchema, createKysely } from '@natter/infra/runtime';
+import { recountRooms } from '@natter/projectors';
 import { Histogram, type LatencySummary } from '../histogram';
 import type { BenchUser, NatterApi } from '../natter/api';
 
@@ -8,7 +9,8 @@ import type { BenchUser, NatterApi } from '../natter/api';
  * in total. The read model is SEEDED DIRECTLY (one INSERT ... SELECT per chunk of rooms into the live schema),
  * not through the stream: appending and projecting a million messages is the history scenario's job, and the
  * rows written here are what the projector writes (ordinals and mention rows included), followed by the
- * `vacuum analyze` autovacuum would run after such a load. Per room, from another sender: every
+ * `vacuum analyze` autovacuum would run after such a load; the counts kept at each marker are computed by the
+ * projection's own code (`recountRooms`). Per room, from another sender: every
  * 40th message mentions the user, every 150th is deleted; the user's marker is at the start, a quarter, half,
  * nine tenths or the end of the room (so counts range from 0 to the whole room). The rows are removed after.
  * Measured one request at a time, interleaved with `GET /api/me` as the same-run reference of the read path.
@@ -63,6 +65,8 @@ export async function unreadScenario(o: { api: NatterApi; user: BenchUser; datab
         await sql`insert into ${s}.read_markers (user_id, room_id, thread_root_seq, seq)
           select ${o.user.id}, ${tag} || '-' || r, 0, ${base} + (${per} * (array[0, 25, 50, 90, 100])[1 + r % 5] / 100)
           from generate_series(${from}::int, ${to}::int) r`.execute(trx);
+        const ids = Array.from({ length: to - from + 1 }, (_, i) => `${tag}-${from + i}`);
+        await recountRooms(trx, schema, ids);
       });
       if ((to + 1) % 100 === 0) log(`unread: seeded ${to + 1} of ${o.rooms} rooms`);
     }
