@@ -82,12 +82,18 @@ async function recountMentionTotals(trx: Transaction<ReadModelDB>, s: Schema, me
 /** What is at or before the marker of `members`, and of every member of a room at or past its `changedAt` seq. */
 async function recountAtMarkers(trx: Transaction<ReadModelDB>, s: Schema, members: Pairs, changedAt: ReadonlyMap<string, number>): Promise<void> {
   if (members.size === 0 && changedAt.size === 0) return;
+  // Members at or past a change: only when the batch deleted or edited something (a scan of the room's members).
+  const atOrPast =
+    changedAt.size === 0
+      ? sql.raw('')
+      : sql`union
+        select m.room_id, m.user_id from ${s}.room_members m
+        join unnest(${[...changedAt.keys()]}::text[], ${[...changedAt.values()]}::bigint[]) as c(room_id, seq) on c.room_id = m.room_id and m.read_seq >= c.seq`;
+  // The room's totals by primary key per row (a join let the planner hash the whole rooms table every batch).
   await sql`
     with p as (
       select room_id, user_id from unnest(${members.rooms}::text[], ${members.users}::text[]) as p(room_id, user_id)
-      union
-      select m.room_id, m.user_id from ${s}.room_members m
-      join unnest(${[...changedAt.keys()]}::text[], ${[...changedAt.values()]}::bigint[]) as c(room_id, seq) on c.room_id = m.room_id and m.read_seq >= c.seq
+      ${atOrPast}
     ), mk as (
       select m.room_id, m.user_id, m.mentions_total, greatest(coalesce(rm.seq, 0), m.joined_seq) as at
       from p join ${s}.room_members m on m.room_id = p.room_id and m.user_id = p.user_id
@@ -96,10 +102,11 @@ async function recountAtMarkers(trx: Transaction<ReadModelDB>, s: Schema, member
     update ${s}.room_members m set
       read_seq = mk.at,
       read_ord = coalesce((select x.ord from ${s}.messages x where x.room_id = mk.room_id and x.in_room and x.seq <= mk.at order by x.seq desc limit 1), 0),
-      read_deleted = r.deleted_msgs - (select count(*) from ${s}.messages d where d.room_id = mk.room_id and d.in_room and d.deleted and d.seq > mk.at),
-      read_mentions = mk.mentions_total + r.room_mentions
+      read_deleted = (select r.deleted_msgs from ${s}.rooms r where r.id = mk.room_id)
+        - (select count(*) from ${s}.messages d where d.room_id = mk.room_id and d.in_room and d.deleted and d.seq > mk.at),
+      read_mentions = mk.mentions_total + (select r.room_mentions from ${s}.rooms r where r.id = mk.room_id)
         - (select count(*) from ${s}.message_mentions k where k.user_id in (mk.user_id, '*') and k.room_id = mk.room_id and k.seq > mk.at)
-    from mk join ${s}.rooms r on r.id = mk.room_id
+    from mk
     where m.room_id = mk.room_id and m.user_id = mk.user_id`.execute(trx);
 }
 
