@@ -114,6 +114,7 @@ export async function startEdge(config: EdgeConfig, log: Logger, overrides: Edge
     topicSlowBytes,
     topicCheckBytes: Math.max(64 * 1024, Math.floor(config.backpressureBytes / 8)),
     membership,
+    deleted,
   });
   await fanout.start();
 

@@ -15,7 +15,8 @@ import { eventFrameText } from './event-frame';
 import { LiveTopic, TopicBudget } from './live-topic';
 import type { MembershipCache } from './membership-cache';
 import type { EdgeMetrics } from './metrics';
-import type { LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals, StreamState, TopicPublisher } from './ports';
+import type { DeletedMessages, LiveEvents, History, LiveMessage, LiveSubscription, RawEvent, Signals, StreamState, TopicPublisher } from './ports';
+import { redactDeleted } from './redaction';
 import type { FeedCursor, RoomFeed } from './room-feed';
 import { roomEventsAfter, roomHeads } from './room-history';
 import { SerialQueues } from './serial-queues';
@@ -116,6 +117,8 @@ export interface FanoutDeps {
   topicSlowBytes: number;
   /** Topic members' buffers are checked whenever the node has published this many bytes. */
   topicCheckBytes: number;
+  /** Which messages are deleted: a gap repair sends deleted messages without their text (redaction.ts). */
+  deleted?: DeletedMessages;
   /** Users' rooms kept current from the membership events dispatched here (membership-cache.ts). */
   membership?: MembershipCache;
 }
@@ -375,9 +378,24 @@ export class Fanout implements RoomFeed, UserFeed {
     this.metrics.gapsRepaired++;
     this.log.info({ subject: m.subject, lastSeen: last, natsLastSequence: m.lastSubjectSeq, seq: m.seq }, 'gap detected, repairing');
     try {
-      for await (const raw of this.deps.history.eventsAfter(m.subject, last, m.seq - 1)) {
-        this.metrics.gapEventsFetched++;
-        this.dispatchRaw(raw);
+      const gap = this.deps.history.eventsAfter(m.subject, last, m.seq - 1);
+      const p = parseEventSubject(m.subject);
+      if (p?.kind === 'room' && p.part === 'msg' && this.deps.deleted) {
+        // The gap's messages were never delivered here: one deleted since (up to the live event) goes out without
+        // its text, as a backfill would send it (redaction.ts). A failed lookup fails the cursors like a failed read.
+        const events = redactDeleted(gap, (raw) => this.decode(raw), p.roomId, m.seq - 1, this.deps.deleted, () => this.metrics.gapRedactions++);
+        for await (const ev of events) {
+          this.metrics.gapEventsFetched++;
+          if (ev && ev.seq > (this.lastSeen.get(ev.subject) ?? 0)) {
+            this.seen(ev.subject, ev.seq);
+            this.dispatch(ev);
+          }
+        }
+      } else {
+        for await (const raw of gap) {
+          this.metrics.gapEventsFetched++;
+          this.dispatchRaw(raw);
+        }
       }
     } catch (err) {
       this.log.error({ err, subject: m.subject }, 'gap repair failed: closing affected sockets so they resume; continuing with the live event');

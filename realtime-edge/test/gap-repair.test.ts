@@ -2,7 +2,7 @@ import { Subjects } from '@natter/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EdgeHandle } from '../src/app';
 import type { History, LiveEvents, LiveMessage, MembershipSource, RawEvent } from '../src/ports';
-import { seqs, sleep, World } from './harness';
+import { seqs, sleep, texts, World } from './harness';
 
 /**
  * Decorates the real NATS event source: while `dropping(m)` holds, republished messages are thrown away, as
@@ -93,6 +93,30 @@ describe('gap repair', () => {
     expect(seqs(ann.events('g1'))).toEqual(all);
     expect(edge.metrics.gapsRepaired).toBeGreaterThanOrEqual(1);
     expect(edge.metrics.gapEventsFetched).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a message sent and deleted inside the gap is repaired without its text, then its delete', async () => {
+    await w.fake.createRoom('g4', 'ann', ['bo']);
+    const ann = await w.client(edge, 'ann');
+    await ann.resume({});
+    const kept = await w.fake.message('g4', 'bo', 'kept');
+    await ann.until('kept', () => ann.events('g4').length === 1);
+    const redactionsBefore = edge.metrics.gapRedactions;
+
+    lossy.dropping = (m) => m.subject === 'ev.room.g4.msg';
+    const secret = await w.fake.message('g4', 'bo', 'the secret nobody should read');
+    const shown = await w.fake.message('g4', 'bo', 'shown');
+    const del = await w.fake.deleteMessage('g4', secret, 'bo');
+    await sleep(150);
+    lossy.dropping = () => false;
+    const next = await w.fake.message('g4', 'bo', 'next');
+
+    await ann.until('all 5', () => ann.events('g4').length === 5);
+    const got = ann.events('g4');
+    expect(seqs(got)).toEqual([kept, secret, shown, del, next]);
+    expect(texts(got)).toEqual(['kept', '', 'shown', 'next']);
+    expect(JSON.stringify(got)).not.toContain('secret nobody');
+    expect(edge.metrics.gapRedactions).toBe(redactionsBefore + 1);
   });
 
   it('a lost meta event is repaired when the next meta event of that room arrives', async () => {

@@ -326,6 +326,11 @@ export class FakeBackend {
     return this.append(Subjects.roomMsg(roomId), { type: 'MessageSent', data: { roomId, messageId: newId(), senderId, clientMsgId: newId(), text } }, senderId);
   }
 
+  /** A message deleted (on the room's msg subject, as command-api appends it). */
+  deleteMessage(roomId: string, messageSeq: number, deletedBy: string): Promise<number> {
+    return this.append(Subjects.roomMsg(roomId), { type: 'MessageDeleted', data: { roomId, messageSeq, deletedBy } }, deletedBy);
+  }
+
   /** What command-api's logout does: record the revocation in natter_revoked, then append SessionRevoked. */
   async revoke(userId: string, sessionId: string): Promise<number> {
     await recordRevocation(this.revoked, { sessionId });
