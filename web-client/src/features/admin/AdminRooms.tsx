@@ -3,6 +3,7 @@ import { useDeferredValue, useState } from 'react';
 import { describeError } from '../../api/errors';
 import { useAuth } from '../../app/auth';
 import { useAdminAction, useAdminRoomMembers, useAdminRooms } from './admin.queries';
+import { roomName } from '../rooms/room-name';
 
 /** Rooms (not direct messages): members, archive/unarchive, delete. */
 export function AdminRooms() {
@@ -31,7 +32,7 @@ function RoomRow({ room: r }: { room: Room }) {
   return (
     <li className="admin-row" data-testid="admin-room" data-room-id={r.id}>
       <div className="admin-row__main">
-        <span className="admin-row__title">#{r.name}</span>
+        <span className="admin-row__title">{roomName(r.name, r.visibility)}</span>
         <span className="admin-row__meta">
           {r.visibility} · {r.memberCount} {r.memberCount === 1 ? 'member' : 'members'}
         </span>

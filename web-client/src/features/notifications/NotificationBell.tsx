@@ -1,6 +1,8 @@
 import type { NotificationView } from '@natter/contracts/browser';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { useMyRooms } from '../../app/queries';
+import { roomName } from '../rooms/room-name';
 import { useMarkRead, useNotifications } from './notifications.queries';
 
 const KIND_TEXT: Record<NotificationView['kind'], string> = {
@@ -19,6 +21,8 @@ export const notificationHref = (n: NotificationView) => `/rooms/${encodeURIComp
 export function NotificationBell() {
   const q = useNotifications();
   const markRead = useMarkRead();
+  const myRooms = useMyRooms();
+  const visibilityOf = (roomId: string) => myRooms.data?.find((r) => r.id === roomId)?.visibility;
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const panel = useRef<HTMLDivElement>(null);
@@ -79,7 +83,7 @@ export function NotificationBell() {
               <li key={n.seq}>
                 <button type="button" className={`bell__item${n.read ? '' : ' bell__item--unread'}`} onClick={() => openOne(n)}>
                   <span className="bell__line">
-                    <strong>{n.actorName ?? 'Someone'}</strong> {KIND_TEXT[n.kind]} {n.roomName ? <>in #{n.roomName}</> : null}
+                    <strong>{n.actorName ?? 'Someone'}</strong> {KIND_TEXT[n.kind]} {n.roomName ? <>in {roomName(n.roomName, visibilityOf(n.roomId))}</> : null}
                   </span>
                   <span className="bell__excerpt">{n.excerpt}</span>
                   <time className="bell__time" dateTime={n.at}>

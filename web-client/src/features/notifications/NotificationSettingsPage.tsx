@@ -5,6 +5,7 @@ import { describeError } from '../../api/errors';
 import { useAuth } from '../../app/auth';
 import { useMyRooms } from '../../app/queries';
 import { dmName } from '../people/people.queries';
+import { roomName } from '../rooms/room-name';
 import { notificationKeys, useNotificationSettings } from './notifications.queries';
 import { enablePush, pushSupported } from './push-subscription';
 
@@ -126,7 +127,7 @@ export function NotificationSettingsPage() {
           <tbody>
             {(rooms.data ?? []).map((r) => {
               const o = roomOf(r.id);
-              const name = r.kind === 'dm' ? dmName(r) : `#${r.name}`;
+              const name = r.kind === 'dm' ? dmName(r) : roomName(r.name, r.visibility);
               return (
                 <tr key={r.id}>
                   <th scope="row">{name}</th>
