@@ -30,11 +30,13 @@ export class RoomsService {
     return this.reader.read({ minSeq, callerId: caller.userId }, async (q) => {
       const [rooms, threads] = await Promise.all([this.rooms.listForMember(q, caller.userId), this.unread.threadsOf(q, caller.userId)]);
       const peers = await this.rooms.peers(q, rooms.filter((r) => r.kind === 'dm').map((r) => r.id), caller.userId);
-      const items = rooms.map((r): MyRoom => {
+      // Filled in place: a list of 500 rooms is copied once, not once per field added.
+      const items: MyRoom[] = rooms;
+      for (const r of items) {
         const inThreads = threads.get(r.id);
-        const unread = inThreads ? { ...r.unread, threads: inThreads } : r.unread;
-        return r.kind === 'dm' ? { ...r, unread, peers: peers.get(r.id) ?? [] } : { ...r, unread };
-      });
+        if (inThreads) r.unread.threads = inThreads;
+        if (r.kind === 'dm') r.peers = peers.get(r.id) ?? [];
+      }
       return { items };
     });
   }
