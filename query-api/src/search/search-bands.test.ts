@@ -45,16 +45,18 @@ beforeAll(async () => {
   await createReadModelSchema(db, schema);
   const s = (t: string) => sql.raw(`${schema}.${t}`);
   await sql`insert into ${s('users')} (id, username, username_lower, display_name, email, registered_seq, updated_seq)
-    values ('ada', 'ada', 'ada', 'Ada', 'a@x', 1, 1), ('bob', 'bob', 'bob', 'Bob', 'b@x', 1, 1)`.execute(db);
-  // r0..r3 ada's (r3 deleted since), r4 not hers, r5 bob's only.
+    values ('ada', 'ada', 'ada', 'Ada', 'a@x', 1, 1), ('bob', 'bob', 'bob', 'Bob', 'b@x', 1, 1), ('dee', 'dee', 'dee', 'Dee', 'd@x', 1, 1)`.execute(db);
+  // r0..r3 ada's (r3 deleted since), r4 not hers, r5 bob's only, r6 dee's only (a few messages, below).
   await sql`insert into ${s('rooms')} (id, name, topic, visibility, created_by, created_at, created_seq, last_seq, deleted)
-    select 'r' || i, 'room-' || i, '', 'public', 'ada', now(), 1, 1, i = 3 from generate_series(0, 5) i`.execute(db);
+    select 'r' || i, 'room-' || i, '', 'public', 'ada', now(), 1, 1, i = 3 from generate_series(0, 6) i`.execute(db);
   await sql`insert into ${s('room_members')} (room_id, user_id, role, joined_seq)
-    values ('r0', 'ada', 'owner', 1), ('r1', 'ada', 'owner', 1), ('r2', 'ada', 'owner', 1), ('r3', 'ada', 'owner', 1), ('r4', 'bob', 'owner', 1), ('r0', 'bob', 'member', 1), ('r5', 'bob', 'owner', 1)`.execute(db);
+    values ('r0', 'ada', 'owner', 1), ('r1', 'ada', 'owner', 1), ('r2', 'ada', 'owner', 1), ('r3', 'ada', 'owner', 1), ('r4', 'bob', 'owner', 1), ('r0', 'bob', 'member', 1), ('r5', 'bob', 'owner', 1), ('r6', 'dee', 'owner', 1)`.execute(db);
   const rows = Array.from({ length: messages }, (_, i) => {
     const seq = i + 1;
     return { room_id: `r${seq % 6}`, seq, sender_id: seq % 4 === 0 ? 'bob' : 'ada', sent_at: new Date(Date.UTC(2026, 0, 1) + seq * 60_000), thread_root_seq: seq % 9 === 0 ? seq - 1 : null, text: textOf(seq), has_link: seq % 10 === 0, deleted: seq % 13 === 0 };
   });
+  // dee's room: 7 messages among everyone else's, in every band (the test's rows share seqs with other rooms').
+  for (const seq of [7, 100, 400, 1500, 2300, 2600, 2990]) rows.push({ ...rows[seq - 1], room_id: 'r6', text: `alpha dee ${seq}`, has_link: false, deleted: false, thread_root_seq: null });
   for (let i = 0; i < rows.length; i += 500) await db.withSchema(schema).insertInto('search_messages').values(rows.slice(i, i + 500)).execute();
   await sql`update ${s('search_messages')} set text = '' where deleted`.execute(db);
   await sql`insert into ${s('checkpoint')} (projection, last_seq) values ('search', ${head}), ('chat', ${head})`.execute(db);
@@ -126,6 +128,10 @@ describe('search bands (real Postgres, band width 50, 3,000 messages in 4 bands)
     expect(seqs(await allPages('ada', 'alpha', 50)).every((s) => readable.has(`r${s % 6}`) && s % 13 !== 0)).toBe(true);
     // Another person's view: bob's rooms only.
     expect(seqs(await allPages('bob', 'alpha', 20))).toEqual(await expected('bob', 'alpha'));
+    // dee reads 7 of ~3,000 matches, all of which are ranked: a page of 5 takes band 0, the bands that the
+    // statement's budget reaches, and a second statement for the rest.
+    expect(seqs(await allPages('dee', 'alpha', 5))).toEqual([2990, 2600, 2300, 1500, 400, 100, 7]);
+    expect(seqs(await allPages('dee', 'alpha', 5))).toEqual(await expected('dee', 'alpha'));
   });
 
   it('words only in old bands, no match at all, filters with words, and filters alone', async () => {
