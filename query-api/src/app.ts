@@ -152,7 +152,7 @@ export async function startQueryApi(config: QueryApiConfig, log: Logger): Promis
       presence: new PresenceService(presence.directory),
       admin: new AdminService(reader.current),
       status: new SystemStatusService(reader.current, active, nc, await jetstreamManager(nc), config.searchReadyLag),
-      search: new SearchService(reader.current, config.searchReadyLag),
+      search: new SearchService(reader.current, config.searchReadyLag, config.searchBandWidth),
     });
 
     await app.listen({ host: config.host, port: config.port });

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { envInt, readPublicKeyPem } from '@natter/infra/runtime';
+import { BandWidthMax, BandWidthMin } from './search/search-bands';
 
 /**
  * query-api configuration: parsed once from the environment at start-up, frozen, and failing fast on a bad
@@ -25,6 +26,11 @@ export interface QueryApiConfig {
   readonly maxInFlight: number;
   /** Search answers `search_not_ready` while its index is more than this many events behind the chat read model. */
   readonly searchReadyLag: number;
+  /**
+   * Seqs in search's newest band (search/search-bands.ts): a page ranks the matches of this many newest seqs
+   * first, then of bands 4 times wider. Seqs count every event of the stream, not only messages.
+   */
+  readonly searchBandWidth: number;
 }
 
 function url(env: NodeJS.ProcessEnv, name: string, fallback: string, protocols: string[]): string {
@@ -57,5 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): QueryApiConfig
     schemaPollMs: envInt(env, 'QUERY_API_SCHEMA_POLL_MS', 10_000, 100, 600_000),
     maxInFlight: envInt(env, 'QUERY_API_MAX_IN_FLIGHT', 512, 1, 1_000_000),
     searchReadyLag: envInt(env, 'QUERY_API_SEARCH_READY_LAG', 1000, 0, 100_000_000),
+    // 10,000: a word in 1 message of 500 still fills a page of 20 from the newest band (the seqs of a busy
+    // deployment are mostly messages), while a word in 7 % (the most common the index keeps) ranks ~700 matches
+    // there, not 70,000 of a million; the band's seq range costs ~0.5 ms to read. Measured at 1,000,000
+    // messages, 5,000 to 20,000 answered within noise of each other (docs/benchmarks.md).
+    searchBandWidth: envInt(env, 'QUERY_API_SEARCH_BAND', 10_000, BandWidthMin, BandWidthMax),
   });
 }

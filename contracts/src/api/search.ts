@@ -8,11 +8,14 @@ export const SearchPageMax = 50;
  * `GET /api/search?q=…&cursor=…&limit=…`: full-text search over every message the caller can read now (the
  * rooms and direct messages they are a member of, judged at query time). Syntax of `q`: contracts'
  * `parseSearchQuery` (words, `"phrases"`, `-word`, `in:#room`, `from:@user`, `before:`/`after:` YYYY-MM-DD,
- * `has:link`, `is:thread`). Ranked best first; `nextCursor` continues the same query.
+ * `has:link`, `is:thread`). The best matches among the newest messages first, then older ones (spans of the
+ * event log from the newest back, best match first within each: query-api search-bands.ts); `nextCursor`
+ * continues the same query over the same spans.
  */
 export const SearchQuery = z.strictObject({
   q: Text({ max: 256 }),
-  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a nextCursor of this query').optional(),
+  /** Opaque; up to 128 characters (the largest query-api writes is ~80: bands, rank and seq, base64url). */
+  cursor: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'a nextCursor of this query').optional(),
   limit: z.coerce.number().int().min(1).max(SearchPageMax).default(20),
   /** Wait (at most Limits.minSeqWaitMsMax) until both the index and the memberships are current to this seq. */
   minSeq: z.coerce.number().int().nonnegative().optional(),

@@ -1,23 +1,26 @@
 import { NatterError } from '@natter/contracts';
+import { BandWidthMax, BandWidthMin } from './search-bands';
 import type { SearchCursor } from './search.repository';
 
 /**
- * `nextCursor`: the last hit's (rank, seq), opaque to clients (base64url of `<rank>:<seq>`). The rank is a
- * float4 whose text form reads back to the same value, so the keyset comparison is exact: pages never skip or
- * repeat a hit while the index does not change under them.
+ * `nextCursor`, opaque to clients: base64url of `<head>:<width>:<rank>:<seq>`. head and width fix the bands
+ * (search-bands.ts) for every page of the query, so neither new messages nor a query-api with another
+ * QUERY_API_SEARCH_BAND moves them; (rank, seq) is the last hit, whose band follows from its seq. The rank is
+ * a float4 whose text form reads back to the same value, so the keyset comparison is exact: pages never skip
+ * or repeat a hit while the index does not change under them.
  */
 export function encodeCursor(c: SearchCursor): string {
-  return Buffer.from(`${c.rank}:${c.seq}`, 'utf8').toString('base64url');
+  return Buffer.from(`${c.head}:${c.width}:${c.rank}:${c.seq}`, 'utf8').toString('base64url');
 }
 
 export function decodeCursor(s: string): SearchCursor {
-  const m = /^(-?\d+(?:\.\d+)?(?:e-?\d+)?):(\d{1,16})$/i.exec(Buffer.from(s, 'base64url').toString('utf8'));
-  const rank = m ? Number(m[1]) : NaN;
-  const seq = m ? Number(m[2]) : NaN;
-  if (!m || !isReal(rank) || !Number.isSafeInteger(seq)) {
+  const m = /^(\d{1,16}):(\d{1,9}):(\d+(?:\.\d+)?(?:e-?\d+)?):(\d{1,16})$/i.exec(Buffer.from(s, 'base64url').toString('utf8'));
+  const [head, width, rank, seq] = m ? m.slice(1).map(Number) : [NaN, NaN, NaN, NaN];
+  const ints = [head, width, seq].every(Number.isSafeInteger);
+  if (!m || !ints || width < BandWidthMin || width > BandWidthMax || seq < 1 || seq > head || !isReal(rank)) {
     throw new NatterError('validation_failed', undefined, [{ path: 'cursor', message: 'not a nextCursor of a search' }]);
   }
-  return { rank, seq };
+  return { head, width, rank, seq };
 }
 
 /**

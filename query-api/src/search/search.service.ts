@@ -4,7 +4,7 @@ import { CheckpointRepository } from '../read-model/checkpoint.repository';
 import { untilOwnCheckpoint } from '../read-model/own-checkpoint';
 import type { ReadModelReader } from '../read-model/reader';
 import { decodeCursor, encodeCursor } from './search-cursor';
-import { SearchRepository, type SearchRow } from './search.repository';
+import { SearchRepository, type SearchPage, type SearchRow } from './search.repository';
 
 /** Search answers once its index is within `readyLag` events of the chat checkpoint (and has run at all). */
 export function searchReadiness(indexed: number, chat: number, readyLag: number): { ready: boolean; percent: number } {
@@ -21,6 +21,8 @@ export class SearchService {
   constructor(
     private readonly reader: ReadModelReader,
     private readonly readyLag: number,
+    /** Seqs in the newest band (search-bands.ts); the cursor carries it, so it holds for all of a query's pages. */
+    private readonly bandWidth: number,
     private readonly repo = new SearchRepository(),
     private readonly checkpoints = new CheckpointRepository(),
   ) {}
@@ -36,20 +38,22 @@ export class SearchService {
         const readiness = searchReadiness(indexed, chat, this.readyLag);
         if (!readiness.ready) throw new NatterError('search_not_ready', undefined, { appliedSeq: indexed, targetSeq: chat, percent: readiness.percent });
         if (query.minSeq !== undefined && indexed < query.minSeq) return { asOfSeq: indexed, value: undefined };
-        return { asOfSeq: indexed, value: { indexed, rows: await this.repo.search(q, caller.userId, parsed, cursor, query.limit) } };
+        // The first page fixes the bands: below this snapshot's checkpoint, at this query-api's width.
+        const page = cursor ? { head: cursor.head, width: cursor.width, after: { rank: cursor.rank, seq: cursor.seq } } : { head: indexed, width: this.bandWidth, after: null };
+        return { asOfSeq: indexed, value: { indexed, page, rows: await this.repo.search(q, caller.userId, parsed, page, query.limit) } };
       });
       return snap.value;
     });
-    return this.page(found.rows, found.indexed, query.limit);
+    return this.page(found.rows, found.indexed, found.page, query.limit);
   }
 
-  private page(rows: SearchRow[], indexed: number, limit: number): SearchResponse {
+  private page(rows: SearchRow[], indexed: number, bands: SearchPage, limit: number): SearchResponse {
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
     return {
       items: page.map(toHit),
-      nextCursor: more && last ? encodeCursor({ rank: Number(last.rank), seq: Number(last.seq) }) : null,
+      nextCursor: more && last ? encodeCursor({ head: bands.head, width: bands.width, rank: Number(last.rank), seq: Number(last.seq) }) : null,
       asOfSeq: indexed,
     };
   }

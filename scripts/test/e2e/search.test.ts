@@ -61,8 +61,9 @@ beforeAll(async () => {
   [nats, db, dir] = await Promise.all([startNats(), createTestDatabase(), mkdtemp(join(tmpdir(), 'natter-search-'))]);
   stack = await startStack({
     dataDir: dir, natsUrl: nats.url, databaseUrl: db.url, edges: 1, log: pino({ level: 'silent' }),
-    // A deployment from before search: its projectors run the chat projection only.
-    env: { ...relaxedRateLimits, COMMAND_API_SENDS_PER_SECOND: '5000', PROJECTOR_PROJECTIONS: 'chat' },
+    // A deployment from before search: its projectors run the chat projection only. Search bands of 20 seqs
+    // (default 10,000): the ~3,100 events here span 6 bands, so every query and page below crosses them.
+    env: { ...relaxedRateLimits, COMMAND_API_SENDS_PER_SECOND: '5000', PROJECTOR_PROJECTIONS: 'chat', QUERY_API_SEARCH_BAND: '20' },
   });
   base = stack.gatewayUrl!;
   nc = await connect({ servers: nats.url });

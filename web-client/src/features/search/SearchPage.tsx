@@ -5,9 +5,10 @@ import { ApiError, describeError } from '../../api/errors';
 import { useAuth } from '../../app/auth';
 
 /**
- * Search results: the best matches first, each with its room, sender, time and a snippet whose matched words
- * are marked (segments from the API, rendered as text: never markup). A result opens its room at the message
- * (`?m=<seq>`, and the thread for a reply), where it is brought into view and marked.
+ * Search results in the API's order (the best matches among the newest messages first, then older ones), each
+ * with its room, sender, time and a snippet whose matched words are marked (segments from the API, rendered as
+ * text: never markup). A result opens its room at the message (`?m=<seq>`, and the thread for a reply), where
+ * it is brought into view and marked.
  */
 export function SearchPage() {
   const [params] = useSearchParams();
