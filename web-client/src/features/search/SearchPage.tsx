@@ -3,6 +3,8 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, describeError } from '../../api/errors';
 import { useAuth } from '../../app/auth';
+import { useMyRooms } from '../../app/queries';
+import { roomName } from '../rooms/room-name';
 
 /**
  * Search results in the API's order (the best matches among the newest messages first, then older ones), each
@@ -84,7 +86,9 @@ export function hitLink(h: SearchHit): string {
 }
 
 function SearchResult({ hit }: { hit: SearchHit }) {
-  const where = hit.roomKind === 'dm' ? hit.roomName || 'Direct message' : `#${hit.roomName}`;
+  // Every hit is from a room the reader is in now, so the rooms list knows whether it is private.
+  const visibility = useMyRooms().data?.find((r) => r.id === hit.roomId)?.visibility;
+  const where = hit.roomKind === 'dm' ? hit.roomName || 'Direct message' : roomName(hit.roomName, visibility);
   const when = new Date(hit.sentAt);
   return (
     <li className="search-hit" data-testid="search-hit" data-seq={hit.seq}>
