@@ -8,7 +8,7 @@ import pino from 'pino';
 import { sql } from 'kysely';
 import { Buckets, Streams, Subjects } from '@natter/contracts';
 import { activeReadModelSchema, createKysely } from '../src/runtime/index';
-import { provisionAll } from '../src/provision/index';
+import { provisionAll, READ_MODEL_VERSION } from '../src/provision/index';
 import { createTestDatabase, startNats, type NatsServerHandle, type TestDatabase } from '../src/testing/index';
 
 const log = pino({ level: 'silent' });
@@ -39,7 +39,7 @@ describe('provisioning', () => {
     expect(info.config.deny_purge).toBe(true);
     expect(info.config.republish).toMatchObject({ src: 'ev.>', dest: 'live.>' });
     const schema = await activeReadModelSchema(k);
-    expect(schema).toBe('rm_v3_0');
+    expect(schema).toBe(`rm_v${READ_MODEL_VERSION}_0`);
     const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = ${schema} order by 1`.execute(k);
     expect(tables.rows.map((r) => r.table_name)).toEqual([
       'audit_log', 'checkpoint', 'message_edits', 'message_mentions', 'message_pins', 'message_reactions', 'messages', 'read_markers', 'room_bans', 'room_invites',
