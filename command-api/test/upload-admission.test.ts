@@ -13,7 +13,9 @@ let h: Harness;
 let ann: AuthTokens;
 let roomId: string;
 beforeAll(async () => {
-  h = await startHarness({ env: { COMMAND_API_MAX_IN_FLIGHT: '1', FILES_MAX_CONCURRENT: '1' } });
+  // The upload rate is raised: the probes below are uploads too, and on a loaded machine (the slow upload taking
+  // long to reach its slot) they used to run into the per-user upload limit and answer 429 instead of 503.
+  h = await startHarness({ env: { COMMAND_API_MAX_IN_FLIGHT: '1', FILES_MAX_CONCURRENT: '1', COMMAND_API_UPLOADS_PER_USER: '100000/60' } });
   ann = await h.register('ua_ann');
   roomId = (await h.http('POST', '/api/rooms', { name: 'uploads', visibility: 'private' }, ann.accessToken)).body.roomId;
 }, 60_000);
@@ -24,7 +26,7 @@ const head = `--${boundary}\r\nContent-Disposition: form-data; name="file"; file
 const tail = `\r\n--${boundary}--\r\n`;
 
 /** An upload whose body is sent in two halves: the first now, the rest when `finish` is called. */
-function slowUpload(): { finish(): void; answer: Promise<{ status: number; body: any }> } {
+function slowUpload(): { finish(): void; abort(): void; answer: Promise<{ status: number; body: any }> } {
   let req!: ClientRequest;
   const answer = new Promise<{ status: number; body: any }>((resolve, reject) => {
     req = request(`${h.base}/api/rooms/${roomId}/files`, { method: 'POST', headers: { authorization: `Bearer ${ann.accessToken}`, 'content-type': `multipart/form-data; boundary=${boundary}` } }, (res) => {
@@ -36,7 +38,7 @@ function slowUpload(): { finish(): void; answer: Promise<{ status: number; body:
     req.on('error', reject);
   });
   req.write(head + '%PDF-1.4 first half');
-  return { finish: () => req.end(' second half' + tail), answer };
+  return { finish: () => req.end(' second half' + tail), abort: () => req.destroy(), answer };
 }
 
 async function quickUpload(): Promise<{ status: number; body: any }> {
@@ -56,13 +58,17 @@ async function holdTheUploadSlot(): Promise<{ slow: ReturnType<typeof slowUpload
     const slow = slowUpload();
     let answered = false;
     slow.answer.then(() => (answered = true), () => (answered = true));
-    for (let i = 0; i < 50 && !answered; i++) {
+    // Probe until the slow upload holds the slot or is answered. Its checks come before its slot; on a loaded
+    // machine it once neither took the slot nor was answered within 10 s while every probe was stored: such an
+    // attempt is abandoned (the request aborted) and the slow upload started again.
+    for (const deadline = Date.now() + 5_000; Date.now() < deadline && !answered; ) {
       await new Promise((r) => setTimeout(r, 10));
       if (answered) break;
       const probe = await quickUpload();
       if (probe.status === 503) return { slow, probe };
+      expect(probe.status, JSON.stringify(probe.body)).toBe(201);
     }
-    if (!answered) throw new Error('the slow upload neither held the slot nor was refused');
+    if (!answered) slow.abort();
   }
   throw new Error('the slow upload never got the slot');
 }
