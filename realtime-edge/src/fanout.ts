@@ -386,10 +386,7 @@ export class Fanout implements RoomFeed, UserFeed {
         const events = redactDeleted(gap, (raw) => this.decode(raw), p.roomId, m.seq - 1, this.deps.deleted, () => this.metrics.gapRedactions++);
         for await (const ev of events) {
           this.metrics.gapEventsFetched++;
-          if (ev && ev.seq > (this.lastSeen.get(ev.subject) ?? 0)) {
-            this.seen(ev.subject, ev.seq);
-            this.dispatch(ev);
-          }
+          if (ev && this.firstTime(ev.subject, ev.seq)) this.dispatch(ev);
         }
       } else {
         for await (const raw of gap) {
@@ -417,10 +414,16 @@ export class Fanout implements RoomFeed, UserFeed {
   }
 
   private dispatchRaw(raw: RawEvent): void {
-    if (raw.seq <= (this.lastSeen.get(raw.subject) ?? 0)) return;
-    this.seen(raw.subject, raw.seq);
+    if (!this.firstTime(raw.subject, raw.seq)) return;
     const ev = this.decode(raw);
     if (ev) this.dispatch(ev);
+  }
+
+  /** Whether `seq` is past what was dispatched of `subject` (then it is recorded as dispatched): each event once. */
+  private firstTime(subject: string, seq: number): boolean {
+    if (seq <= (this.lastSeen.get(subject) ?? 0)) return false;
+    this.seen(subject, seq);
+    return true;
   }
 
   private dispatch(ev: StoredEvent): void {

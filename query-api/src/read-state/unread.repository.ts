@@ -51,7 +51,7 @@ export class UnreadRepository {
    * marker (threads are conversations, not rooms; a room timeline has the ordinals). Threads with none unread
    * are left out. SQL: queries/read-state.threads.sql.
    */
-  async threadsOf(q: ReadScope, userId: string, roomIds?: readonly string[]): Promise<Map<string, NonNullable<UnreadState['threads']>>> {
+  async threadsOf(q: ReadScope, userId: string): Promise<Map<string, NonNullable<UnreadState['threads']>>> {
     const rows = await q
       .with('tk', (w) =>
         w
@@ -59,8 +59,7 @@ export class UnreadRepository {
           .innerJoin('room_members as m', (j) => j.onRef('m.room_id', '=', 'tp.room_id').on('m.user_id', '=', userId))
           .leftJoin('read_markers as rm', (j) => j.onRef('rm.room_id', '=', 'tp.room_id').onRef('rm.thread_root_seq', '=', 'tp.root_seq').on('rm.user_id', '=', userId))
           .select(['tp.room_id', 'tp.root_seq', sql<string>`greatest(coalesce(rm.seq, 0), tp.first_seq, m.joined_seq)`.as('read_seq')])
-          .where('tp.user_id', '=', userId)
-          .$if(!!roomIds, (qb) => qb.where('tp.room_id', 'in', roomIds!)),
+          .where('tp.user_id', '=', userId),
       )
       .selectFrom('tk')
       .select((eb) => [

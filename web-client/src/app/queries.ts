@@ -29,6 +29,12 @@ export function useMyRooms() {
   });
 }
 
+/** A room of mine's visibility by id (undefined: not one of mine), for drawing its name (features/rooms/room-name.ts). */
+export function useVisibilityOf(): (roomId: string) => MyRoom['visibility'] | undefined {
+  const rooms = useMyRooms().data;
+  return (roomId) => rooms?.find((r) => r.id === roomId)?.visibility;
+}
+
 export function usePublicRooms(q: string) {
   const { api } = useAuth();
   return useQuery({ queryKey: queryKeys.publicRooms(q), queryFn: async () => (await api.publicRooms(q)).items });

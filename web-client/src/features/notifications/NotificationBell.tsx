@@ -1,7 +1,7 @@
 import type { NotificationView } from '@natter/contracts/browser';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { useMyRooms } from '../../app/queries';
+import { useVisibilityOf } from '../../app/queries';
 import { roomName } from '../rooms/room-name';
 import { useMarkRead, useNotifications } from './notifications.queries';
 
@@ -21,8 +21,7 @@ export const notificationHref = (n: NotificationView) => `/rooms/${encodeURIComp
 export function NotificationBell() {
   const q = useNotifications();
   const markRead = useMarkRead();
-  const myRooms = useMyRooms();
-  const visibilityOf = (roomId: string) => myRooms.data?.find((r) => r.id === roomId)?.visibility;
+  const visibilityOf = useVisibilityOf();
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const panel = useRef<HTMLDivElement>(null);

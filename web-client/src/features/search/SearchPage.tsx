@@ -3,7 +3,7 @@ import { useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { ApiError, describeError } from '../../api/errors';
 import { useAuth } from '../../app/auth';
-import { useMyRooms } from '../../app/queries';
+import { useVisibilityOf } from '../../app/queries';
 import { roomName } from '../rooms/room-name';
 
 /**
@@ -87,8 +87,8 @@ export function hitLink(h: SearchHit): string {
 
 function SearchResult({ hit }: { hit: SearchHit }) {
   // Every hit is from a room the reader is in now, so the rooms list knows whether it is private.
-  const visibility = useMyRooms().data?.find((r) => r.id === hit.roomId)?.visibility;
-  const where = hit.roomKind === 'dm' ? hit.roomName || 'Direct message' : roomName(hit.roomName, visibility);
+  const visibilityOf = useVisibilityOf();
+  const where = hit.roomKind === 'dm' ? hit.roomName || 'Direct message' : roomName(hit.roomName, visibilityOf(hit.roomId));
   const when = new Date(hit.sentAt);
   return (
     <li className="search-hit" data-testid="search-hit" data-seq={hit.seq}>
