@@ -176,31 +176,36 @@ async function project(events: RawEvent[], cuts: number[]): Promise<string> {
 
 type Dump = Awaited<ReturnType<typeof dump>>;
 
+type Counts = Record<string, { readSeq: number; unread: number; mentions: number; firstUnreadSeq: number | null }>;
+
 /** Unread and mention counts per member as query-api reads them: off the membership row and the room totals. */
-function countsKept(d: Dump): Record<string, { readSeq: number; unread: number; mentions: number }> {
+function countsKept(d: Dump): Counts {
   const rooms = new Map(d.rooms.map((r) => [r.id, r]));
-  const out: Record<string, { readSeq: number; unread: number; mentions: number }> = {};
+  const out: Counts = {};
   for (const m of d.room_members) {
     const r = rooms.get(m.room_id)!;
     out[`${m.room_id}/${m.user_id}`] = {
       readSeq: Number(m.read_seq),
       unread: Number(r.msg_ord) - Number(m.read_ord) - (Number(r.deleted_msgs) - Number(m.read_deleted)),
       mentions: Number(m.mentions_total) + Number(r.room_mentions) - Number(m.read_mentions),
+      firstUnreadSeq: m.first_unread_seq === null ? null : Number(m.first_unread_seq),
     };
   }
   return out;
 }
 
 /** The same counted from the rows: other people's live timeline messages after the marker, and their mention rows. */
-function countsFromRows(d: Dump): Record<string, { readSeq: number; unread: number; mentions: number }> {
-  const out: Record<string, { readSeq: number; unread: number; mentions: number }> = {};
+function countsFromRows(d: Dump): Counts {
+  const out: Counts = {};
   for (const m of d.room_members) {
     const marker = d.read_markers.find((k) => k.room_id === m.room_id && k.user_id === m.user_id && Number(k.thread_root_seq) === 0);
     const at = Math.max(Number(marker?.seq ?? 0), Number(m.joined_seq));
+    const unread = d.messages.filter((x) => x.room_id === m.room_id && x.in_room && !x.deleted && x.sender_id !== m.user_id && Number(x.seq) > at);
     out[`${m.room_id}/${m.user_id}`] = {
       readSeq: at,
-      unread: d.messages.filter((x) => x.room_id === m.room_id && x.in_room && !x.deleted && x.sender_id !== m.user_id && Number(x.seq) > at).length,
+      unread: unread.length,
       mentions: d.message_mentions.filter((k) => k.room_id === m.room_id && (k.user_id === m.user_id || k.user_id === '*') && Number(k.seq) > at).length,
+      firstUnreadSeq: unread.length ? Math.min(...unread.map((x) => Number(x.seq))) : null,
     };
   }
   return out;
@@ -235,10 +240,11 @@ describe('batch independence of the chat projection', () => {
       expect(whole.search_messages.map((m) => [m.room_id, m.seq, m.deleted, m.text]), `seed ${seed}`).toEqual(
         whole.messages.map((m) => [m.room_id, m.seq, m.deleted, m.deleted ? '' : (m.edited_text ?? m.text)]),
       );
-      // the counts kept at each member's marker (read-model v4) equal the ones counted from the rows behind it
+      // the counts kept at each member's marker (read-model v4, first unread v5) equal the ones counted from the rows behind it
       expect(countsKept(whole), `seed ${seed}`).toEqual(countsFromRows(whole));
       expect(whole.room_members.filter((m) => m.read_mentions > 0).length, `seed ${seed}`).toBeGreaterThan(0);
       expect(whole.room_members.filter((m) => m.read_deleted > 0).length, `seed ${seed}`).toBeGreaterThan(0);
+      expect(whole.room_members.filter((m) => m.first_unread_seq !== null).length, `seed ${seed}`).toBeGreaterThan(0);
       const single = events.map((_, i) => i + 1).slice(0, -1);
       const splits = [single, ...[0, 1, 2].map(() => [...new Set(Array.from({ length: 1 + Math.floor(rand() * 40) }, () => 1 + Math.floor(rand() * (events.length - 1))))].sort((a, b) => a - b))];
       for (const cuts of splits) {

@@ -59,11 +59,11 @@ describe('chat projection', () => {
         { id: 'r2', name: 'secret', topic: 'secret topic', visibility: 'private', created_by: 'u2', created_at: at, created_seq: 6, member_count: 1, last_seq: 20, kind: 'room', archived: false, deleted: false, msg_ord: 1, deleted_msgs: 0, room_mentions: 0 },
       ]);
       expect(d.room_members).toEqual([
-        // issue 12: what is at each member's room marker (their own send, or their join, the later one)
-        { room_id: 'r1', user_id: 'u1', role: 'owner', joined_seq: 5, read_seq: 9, read_ord: 1, read_deleted: 0, read_mentions: 0, mentions_total: 0 },
-        { room_id: 'r1', user_id: 'u2', role: 'admin', joined_seq: 19, read_seq: 19, read_ord: 3, read_deleted: 0, read_mentions: 0, mentions_total: 0 },
-        { room_id: 'r1', user_id: 'u3', role: 'member', joined_seq: 12, read_seq: 17, read_ord: 3, read_deleted: 0, read_mentions: 0, mentions_total: 0 },
-        { room_id: 'r2', user_id: 'u2', role: 'owner', joined_seq: 7, read_seq: 7, read_ord: 0, read_deleted: 0, read_mentions: 0, mentions_total: 0 },
+        // issue 12: what is at each member's room marker (their own send, or their join, the later one), and the first unread after it
+        { room_id: 'r1', user_id: 'u1', role: 'owner', joined_seq: 5, read_seq: 9, read_ord: 1, read_deleted: 0, read_mentions: 0, mentions_total: 0, first_unread_seq: 10 },
+        { room_id: 'r1', user_id: 'u2', role: 'admin', joined_seq: 19, read_seq: 19, read_ord: 3, read_deleted: 0, read_mentions: 0, mentions_total: 0, first_unread_seq: null },
+        { room_id: 'r1', user_id: 'u3', role: 'member', joined_seq: 12, read_seq: 17, read_ord: 3, read_deleted: 0, read_mentions: 0, mentions_total: 0, first_unread_seq: null },
+        { room_id: 'r2', user_id: 'u2', role: 'owner', joined_seq: 7, read_seq: 7, read_ord: 0, read_deleted: 0, read_mentions: 0, mentions_total: 0, first_unread_seq: 14 },
       ]);
       // messages nothing happened to (no thread, mentions, edit, delete or replies: issue 10's columns at rest)
       const untouched = {

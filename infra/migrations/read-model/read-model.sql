@@ -276,3 +276,14 @@ alter table __SCHEMA__.room_members
   add column read_mentions bigint not null default 0,  -- message_mentions rows of the member or '*' at or before it
   add column mentions_total bigint not null default 0; -- message_mentions rows of the member (not '*'), any seq
 -- ---- end of issue 12 (version 4)
+
+-- ---- Issue 12: the first unread message kept at each reader's marker (read-model version 5) ---------------
+-- Version 4 still probed the messages after the marker of every room with unread for the first of them (the
+-- "new messages" line): 400 probes, about 5 ms of the room list for a reader behind in 400 rooms. Kept on the
+-- membership instead, null when nothing is unread. It changes when the marker moves (recomputed with the counts
+-- above), when that very message is deleted (recomputed), and when a reader with nothing unread gets a new
+-- message (set): a null becomes a seq at most once per time the reader caught up, so the writes are bounded
+-- by the marker moves, not by members times messages (projectors/src/chat/marker-counts.ts).
+alter table __SCHEMA__.room_members
+  add column first_unread_seq bigint;                  -- first live timeline message after read_seq (null: none)
+-- ---- end of issue 12 (version 5)

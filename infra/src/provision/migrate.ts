@@ -12,7 +12,7 @@ const readModelFile = join(migrationsDir, 'read-model/read-model.sql');
 const searchFile = join(migrationsDir, 'read-model/search.sql');
 
 /** Bumped whenever read-model.sql changes: the new version is built by replay, never by ALTER. */
-export const READ_MODEL_VERSION = 4;
+export const READ_MODEL_VERSION = 5;
 /**
  * Apply pending command-side migrations in file order, each in its own transaction, under an advisory lock
  * so that two services starting together do not race. Then make sure a live read-model schema exists.

@@ -56,6 +56,8 @@ export interface RoomMembersTable {
   read_deleted: Generated<number>;
   read_mentions: Generated<number>;
   mentions_total: Generated<number>;
+  /** Issue 12 (v5): the first live timeline message after read_seq, null when nothing is unread. */
+  first_unread_seq: Generated<number | null>;
 }
 export interface MessagesTable {
   room_id: string;

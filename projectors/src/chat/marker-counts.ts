@@ -12,12 +12,17 @@ import type { MentionChange } from './mention-rows';
  * - members whose own mention rows changed, or who joined: `mentions_total`;
  * - members whose marker moved (ReadMarkersMoved, their own send, a join), whose mention rows changed, and every
  *   member of a room at or past a message the batch deleted or edited: `read_seq`, `read_ord`, `read_deleted`,
- *   `read_mentions`.
- * Nothing else changes them: a new message is always after every marker but its sender's, which it moves.
+ *   `read_mentions`, `first_unread_seq`.
+ * Nothing else changes those counts: a new message is always after every marker but its sender's, which it moves.
  * The probes behind a marker are short (they count what is after it, then subtract from the room's totals).
+ * `first_unread_seq` (v5) also changes without a marker moving, and is recomputed then too: for members of a room
+ * with a new message who had nothing unread (null), and for members whose first unread message was deleted.
+ * A member with a first unread message keeps it whatever is sent after it.
  */
 export async function syncMarkerCounts(trx: Transaction<ReadModelDB>, schema: string, events: readonly StoredEvent[], mentions: readonly MentionChange[]): Promise<void> {
   const recount = new Set<string>(); // rooms
+  const sentIn = new Set<string>(); // rooms with a new message
+  const deleted = { rooms: [] as string[], seqs: [] as number[] }; // deleted messages
   const changedAt = new Map<string, number>(); // room -> lowest seq deleted or edited in the batch
   const totals = new Pairs(); // (room, user): mentions_total
   const moved = new Pairs(); // (room, user): what is at the marker
@@ -25,6 +30,7 @@ export async function syncMarkerCounts(trx: Transaction<ReadModelDB>, schema: st
     if (e.type === 'ReadMarkersMoved') {
       for (const m of e.data.markers) if (!m.threadRootSeq) moved.add(m.roomId, e.data.userId);
     } else if (e.type === 'MessageSent') {
+      sentIn.add(e.data.roomId);
       if (markersMovedBySend(e.data.roomId, e.seq, e.data.thread).some((m) => !m.threadRootSeq)) moved.add(e.data.roomId, e.data.senderId);
     } else if (e.type === 'MemberJoined') {
       moved.add(e.data.roomId, e.data.userId);
@@ -32,6 +38,10 @@ export async function syncMarkerCounts(trx: Transaction<ReadModelDB>, schema: st
     } else if (e.type === 'MessageEdited' || e.type === 'MessageDeleted') {
       recount.add(e.data.roomId);
       changedAt.set(e.data.roomId, Math.min(changedAt.get(e.data.roomId) ?? Infinity, e.data.messageSeq));
+      if (e.type === 'MessageDeleted') {
+        deleted.rooms.push(e.data.roomId);
+        deleted.seqs.push(e.data.messageSeq);
+      }
     }
   }
   for (const m of mentions) {
@@ -44,6 +54,9 @@ export async function syncMarkerCounts(trx: Transaction<ReadModelDB>, schema: st
   const s = sql.id(schema);
   await recountRoomTotals(trx, s, [...recount]);
   await recountMentionTotals(trx, s, totals);
+  // Before the markers' recount: it reads read_seq, which the recount then sets (and so overrides this for the
+  // members whose marker moved, the sender of a new message among them).
+  await refreshFirstUnread(trx, s, [...sentIn], deleted);
   await recountAtMarkers(trx, s, moved, changedAt);
 }
 
@@ -79,6 +92,33 @@ async function recountMentionTotals(trx: Transaction<ReadModelDB>, s: Schema, me
     where m.room_id = p.room_id and m.user_id = p.user_id`.execute(trx);
 }
 
+/** The first live timeline message of `room` after seq `at` (the one probe wherever first_unread_seq is kept). */
+const firstUnreadAfter = (s: Schema, room: ReturnType<typeof sql.ref>, at: ReturnType<typeof sql.ref>) =>
+  sql`(select x.seq from ${s}.messages x where x.room_id = ${room} and x.in_room and not x.deleted and x.seq > ${at} order by x.seq limit 1)`;
+
+/**
+ * `first_unread_seq` where it changes without the marker moving: members of `sentIn` rooms with nothing unread
+ * get the first new message after their marker (only rows that gain one are written), and members whose first
+ * unread message is among the deleted ones get the next one (or null).
+ */
+async function refreshFirstUnread(trx: Transaction<ReadModelDB>, s: Schema, sentIn: readonly string[], deleted: { rooms: string[]; seqs: number[] }): Promise<void> {
+  if (sentIn.length > 0) {
+    await sql`
+      update ${s}.room_members m set first_unread_seq = f.seq
+      from (
+        select c.room_id, c.user_id, ${firstUnreadAfter(s, sql.ref('c.room_id'), sql.ref('c.read_seq'))} as seq
+        from ${s}.room_members c where c.room_id = any(${sentIn}::text[]) and c.first_unread_seq is null
+      ) f
+      where m.room_id = f.room_id and m.user_id = f.user_id and f.seq is not null`.execute(trx);
+  }
+  if (deleted.rooms.length > 0) {
+    await sql`
+      update ${s}.room_members m set first_unread_seq = ${firstUnreadAfter(s, sql.ref('m.room_id'), sql.ref('m.read_seq'))}
+      from unnest(${deleted.rooms}::text[], ${deleted.seqs}::bigint[]) as d(room_id, seq)
+      where m.room_id = d.room_id and m.first_unread_seq = d.seq`.execute(trx);
+  }
+}
+
 /** What is at or before the marker of `members`, and of every member of a room at or past its `changedAt` seq. */
 async function recountAtMarkers(trx: Transaction<ReadModelDB>, s: Schema, members: Pairs, changedAt: ReadonlyMap<string, number>): Promise<void> {
   if (members.size === 0 && changedAt.size === 0) return;
@@ -105,7 +145,8 @@ async function recountAtMarkers(trx: Transaction<ReadModelDB>, s: Schema, member
       read_deleted = (select r.deleted_msgs from ${s}.rooms r where r.id = mk.room_id)
         - (select count(*) from ${s}.messages d where d.room_id = mk.room_id and d.in_room and d.deleted and d.seq > mk.at),
       read_mentions = mk.mentions_total + (select r.room_mentions from ${s}.rooms r where r.id = mk.room_id)
-        - (select count(*) from ${s}.message_mentions k where k.user_id in (mk.user_id, '*') and k.room_id = mk.room_id and k.seq > mk.at)
+        - (select count(*) from ${s}.message_mentions k where k.user_id in (mk.user_id, '*') and k.room_id = mk.room_id and k.seq > mk.at),
+      first_unread_seq = ${firstUnreadAfter(s, sql.ref('mk.room_id'), sql.ref('mk.at'))}
     from mk
     where m.room_id = mk.room_id and m.user_id = mk.user_id`.execute(trx);
 }

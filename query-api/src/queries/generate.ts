@@ -55,7 +55,7 @@ export async function renderHotQueries(): Promise<Record<string, string>> {
   await capture('members.role-of', 'Membership check before every private read: primary-key lookup.', () => members.roleOf(q, 'room-1', 'user-1'));
   await capture('members.shared-with', 'NATS natter.query.shares-room: which users share a room with the caller (presence authorization).', () => members.sharedWith(q, 'user-1', ['user-2', 'user-3']));
   await capture('members.list', 'Members of a room with their names.', () => members.list(q, 'room-1'));
-  await capture('rooms.my-rooms', 'GET /api/me/rooms: the caller\'s rooms by latest activity (room_members_user_idx), with exact unread and mention counts (issue 12: counts kept at each marker, one probe per room with unread).', () => rooms.listForMember(q, 'user-1'));
+  await capture('rooms.my-rooms', 'GET /api/me/rooms: the caller\'s rooms by latest activity (room_members_user_idx), with exact unread and mention counts (issue 12: counts and the first unread kept at each marker, no probe).', () => rooms.listForMember(q, 'user-1'));
   await capture('read-state.threads', 'GET /api/me/rooms: unread replies per thread the caller takes part in (messages_thread_idx range per thread).', () => new UnreadRepository().threadsOf(q, 'user-1'));
   await capture('rooms.user-rooms', 'NATS natter.query.user-rooms: the slim form for the realtime edge.', () => rooms.listIdsForMember(q, 'user-1'));
   await capture('rooms.search-public', 'GET /api/rooms?q=: public rooms by name (rooms_public_idx).', () => rooms.listPublic(q, 'gen', 50));

@@ -1,6 +1,5 @@
 import type { UnreadState } from '@natter/contracts';
-import type { ReadModelDB } from '@natter/infra/runtime';
-import { sql, type ExpressionBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { ReadScope } from '../read-model/scope';
 
 // Predicates of partial indexes are written as literals (not bound parameters) so the planner can always use them.
@@ -10,30 +9,28 @@ import type { ReadScope } from '../read-model/scope';
  * Exact unread and mention counts per room for one reader (issue 12), by sequence arithmetic on the chat read
  * model (infra/migrations/read-model/read-model.sql, "read state" and "counts kept at each reader's marker").
  * The projection keeps, on the reader's membership row `m`, what is at or before their effective room marker
- * (the greater of their read marker and their join): the ordinal of the last timeline message there, and the
- * deleted timeline messages and mention rows up to there; and on the room `r` its totals. Then per room:
+ * (the greater of their read marker and their join): the ordinal of the last timeline message there, the
+ * deleted timeline messages and mention rows up to there, and the first live timeline message after it; and on
+ * the room `r` its totals. Then per room:
  *   unread   = r.msg_ord - m.read_ord - (r.deleted_msgs - m.read_deleted)
  *   mentions = m.mentions_total + r.room_mentions - m.read_mentions
- *   first    = the first timeline message after the marker that is not deleted (one index probe, only in a room
- *              with something unread)
+ *   first    = m.first_unread_seq
  * The reader's own messages are never after their marker (a send moves it), so nothing is subtracted for them.
- * No count reads the messages behind a marker: whatever a room's size or how far behind the reader is, a room
- * costs its membership row and at most one probe. Selected with the reader's rooms (RoomsRepository.listForMember,
- * SQL: queries/rooms.my-rooms.sql), one statement for the whole list.
+ * No count reads a message: whatever a room's size or how far behind the reader is, a room costs its membership
+ * row and its room row. Selected with the reader's rooms (RoomsRepository.listForMember, SQL:
+ * queries/rooms.my-rooms.sql), one statement for the whole list.
  */
-export function unreadColumns(eb: ExpressionBuilder<ReadModelDB & { m: ReadModelDB['room_members']; r: ReadModelDB['rooms'] }, 'm' | 'r'>) {
-  const unread = sql<string>`r.msg_ord - m.read_ord - (r.deleted_msgs - m.read_deleted)`;
-  const first = eb.selectFrom('messages as f').select('f.seq').whereRef('f.room_id', '=', 'm.room_id').where(sql<boolean>`f.in_room`).where(sql<boolean>`not f.deleted`).whereRef('f.seq', '>', 'm.read_seq').orderBy('f.seq').limit(1);
+export function unreadColumns() {
   return [
     'm.read_seq',
-    unread.as('unread'),
+    sql<string>`r.msg_ord - m.read_ord - (r.deleted_msgs - m.read_deleted)`.as('unread'),
     sql<string>`m.mentions_total + r.room_mentions - m.read_mentions`.as('mentions'),
-    sql<string | null>`case when ${unread} > 0 then (${first}) end`.as('first_unread'),
+    'm.first_unread_seq as first_unread',
   ] as const;
 }
 
 /** A room's counts as the API gives them, from the columns of `unreadColumns`. */
-export function unreadStateOf(r: { read_seq: string | number; unread: string; mentions: string; first_unread: string | null }): UnreadState {
+export function unreadStateOf(r: { read_seq: string | number; unread: string; mentions: string; first_unread: string | number | null }): UnreadState {
   const unread = Math.max(0, Number(r.unread));
   return {
     readSeq: Number(r.read_seq),

@@ -64,7 +64,7 @@ export class RoomsRepository {
       .selectFrom('room_members as m')
       .innerJoin('rooms as r', 'r.id', 'm.room_id')
       .select([...ROOM_COLUMNS, 'm.role', 'm.joined_seq'])
-      .select((eb) => unreadColumns(eb))
+      .select(unreadColumns())
       .where('m.user_id', '=', userId)
       .where('r.deleted', '=', false)
       .orderBy('r.last_seq', 'desc')

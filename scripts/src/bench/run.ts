@@ -253,7 +253,7 @@ try {
       const [user] = await pop!.ensureUsers(1);
       results.natter.unread = await unreadScenario({ api: api!, user, databaseUrl: natter!.databaseUrl, rooms: opts.unreadRooms, messages: opts.unreadMessages, requests: opts.unreadRequests }, say);
       const u = results.natter.unread;
-      say(`GET /api/me/rooms with counts (${u.rooms} rooms, ${u.messages} messages): p50 ${u.myRooms.p50} p99 ${u.myRooms.p99} ms (GET /api/me p99 ${u.baseline.p99} ms)`);
+      say(`GET /api/me/rooms with counts (${u.rooms} rooms, ${u.messages} messages): p50 ${u.myRooms.p50} p99 ${u.myRooms.p99} ms (GET /api/me p99 ${u.baseline.p99} ms; the same ${u.answerBytes} bytes from a bare Node server p50 ${u.transportFloor.p50} p99 ${u.transportFloor.p99} ms)`);
     });
   }
   if (has('replay') && natter) {

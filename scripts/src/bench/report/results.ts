@@ -168,8 +168,9 @@ export function renderMarkdown(r: BenchResults): string {
   if (n.unread) {
     const u = n.unread;
     md += `\n## Unread counts (issue 12): GET /api/me/rooms for a user in ${num(u.rooms)} rooms, ${num(u.messages)} messages in total (read model seeded directly in ${u.seedSeconds} s)\n\n`;
-    md += `${num(u.requests)} requests, one in flight, interleaved with \`GET /api/me\` as the same-run reference; the answer counts ${num(u.totalUnread)} unread messages and ${num(u.totalMentions)} mentions over the seeded rooms.\n\n| request | p50 ms | p99 ms | max ms |\n|---|---|---|---|\n`;
+    md += `${num(u.requests)} requests, one in flight, interleaved with two same-run references: \`GET /api/me\`, and the transport floor (the same ${num(u.answerBytes)} bytes of answer served as a fixed string by a bare Node HTTP server, fetched and parsed the same way); the answer counts ${num(u.totalUnread)} unread messages and ${num(u.totalMentions)} mentions over the seeded rooms.\n\n| request | p50 ms | p99 ms | max ms |\n|---|---|---|---|\n`;
     md += `| GET /api/me/rooms (with counts) | ${u.myRooms.p50} | ${u.myRooms.p99} | ${u.myRooms.max} |\n| GET /api/me (reference) | ${u.baseline.p50} | ${u.baseline.p99} | ${u.baseline.max} |\n`;
+    if (u.transportFloor) md += `| the same answer from a bare Node HTTP server (transport floor) | ${u.transportFloor.p50} | ${u.transportFloor.p99} | ${u.transportFloor.max} |\n`;
   }
   if (n.search) {
     const s = n.search;

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { activeReadModelSchema, createKysely } from '@natter/infra/runtime';
 import { recountRooms } from '@natter/projectors';
@@ -13,7 +15,10 @@ import type { BenchUser, NatterApi } from '../natter/api';
  * projection's own code (`recountRooms`). Per room, from another sender: every
  * 40th message mentions the user, every 150th is deleted; the user's marker is at the start, a quarter, half,
  * nine tenths or the end of the room (so counts range from 0 to the whole room). The rows are removed after.
- * Measured one request at a time, interleaved with `GET /api/me` as the same-run reference of the read path.
+ * Measured one request at a time, interleaved with two same-run references: `GET /api/me` (the read path with a
+ * small answer) and the transport floor, the very bytes of a room-list answer served as a fixed string by a bare
+ * Node HTTP server in the bench process, fetched and parsed the same way (what any server pays, on this box, to
+ * hand this many bytes to this client).
  */
 export interface UnreadResult {
   rooms: number;
@@ -25,6 +30,9 @@ export interface UnreadResult {
   totalMentions: number;
   myRooms: LatencySummary & { reqPerSec: number };
   baseline: LatencySummary;
+  /** The answer's size, and the same bytes from a bare Node HTTP server (no database, no framework). */
+  answerBytes: number;
+  transportFloor: LatencySummary;
 }
 
 const BASE_SEQ = 1_000_000_000; // far above the bench's own stream: the seeded rooms' seqs never meet real ones
@@ -80,18 +88,33 @@ export async function unreadScenario(o: { api: NatterApi; user: BenchUser; datab
     const first = await mine();
     const seeded = first.items.filter((r) => r.id.startsWith(`${tag}-`));
     if (seeded.length !== o.rooms) throw new Error(`GET /api/me/rooms answered ${seeded.length} of the ${o.rooms} seeded rooms`);
+    const answer = JSON.stringify(first);
+    const floorServer = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) }).end(answer));
+    await new Promise<void>((resolve) => floorServer.listen(0, '127.0.0.1', resolve));
+    const floorUrl = `http://127.0.0.1:${(floorServer.address() as AddressInfo).port}/`;
+    const floorFetch = async () => JSON.parse(await (await fetch(floorUrl, { signal: AbortSignal.timeout(30_000) })).text()) as unknown;
     const rooms = new Histogram();
     const baseline = new Histogram();
-    const tStart = performance.now();
-    for (let i = 0; i < o.requests; i++) {
-      const t = performance.now();
-      await mine();
-      rooms.record(performance.now() - t);
-      const b = performance.now();
-      await o.api.me(o.user);
-      baseline.record(performance.now() - b);
+    const floor = new Histogram();
+    let elapsed = 0;
+    try {
+      for (let i = 0; i < 20; i++) await floorFetch(); // warm-up
+      for (let i = 0; i < o.requests; i++) {
+        const t = performance.now();
+        await mine();
+        rooms.record(performance.now() - t);
+        elapsed += performance.now() - t;
+        const b = performance.now();
+        await o.api.me(o.user);
+        baseline.record(performance.now() - b);
+        const f = performance.now();
+        await floorFetch();
+        floor.record(performance.now() - f);
+      }
+    } finally {
+      floorServer.closeAllConnections();
+      floorServer.close();
     }
-    const elapsed = performance.now() - tStart;
     return {
       rooms: o.rooms,
       messages: perRoom * o.rooms,
@@ -101,6 +124,8 @@ export async function unreadScenario(o: { api: NatterApi; user: BenchUser; datab
       totalMentions: seeded.reduce((n, r) => n + r.unread.mentions, 0),
       myRooms: { ...rooms.summary(), reqPerSec: Math.round((o.requests * 1000) / elapsed) },
       baseline: baseline.summary(),
+      answerBytes: Buffer.byteLength(answer),
+      transportFloor: floor.summary(),
     };
   } finally {
     // The seeded rooms are not in the stream: take them out again, so a rebuild compares equal.
