@@ -141,8 +141,11 @@ describe('files in the browser', () => {
     await input.setInputFiles({ name: 'cat.png', mimeType: 'image/png', buffer: Buffer.from('<!doctype html><script>alert(1)</script>') });
     const failed = alice.locator('[data-testid="pending-upload"][data-status="failed"]');
     await failed.waitFor();
-    expect(await failed.textContent()).toMatch(/not what its name or type says/);
-    expect(await alice.getByRole('button', { name: 'Retry' }).count()).toBe(1);
+    // in a person's words (the API's text says "checked by content, not by name")
+    expect(await failed.textContent()).toMatch(/This file is not what its name or type says \(files are checked by their content\)\./);
+    // sending the same bytes again cannot pass: Remove, no Retry
+    expect(await failed.getByRole('button', { name: 'Remove cat.png' }).count()).toBe(1);
+    expect(await alice.getByRole('button', { name: 'Retry' }).count()).toBe(0);
     await shot(alice, 'desktop-files-refused');
     await alice.getByRole('button', { name: 'Remove cat.png' }).click();
     await expect.poll(() => alice.getByTestId('pending-upload').count()).toBe(0);

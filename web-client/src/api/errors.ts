@@ -46,6 +46,8 @@ export function describeError(e: unknown): string {
       return 'This link was already used. Ask for a new one if you need to.';
     case 'rate_limited':
       return 'Too many attempts. Please wait a moment and try again.';
+    case 'overloaded':
+      return 'The server is busy right now. Please try again in a moment.';
     case 'validation_failed': {
       const fields = Array.isArray(e.details) ? (e.details as { path?: string; message?: string }[]) : [];
       return fields.length ? fields.map((f) => `${f.path || 'input'}: ${f.message}`).join('; ') : e.message;

@@ -2,7 +2,8 @@ import type { Attachment } from '@natter/contracts/browser';
 import { useState } from 'react';
 import { useAuth } from '../../app/auth';
 import { Lightbox } from './Lightbox';
-import { formatBytes, saveFile, useFileUrl, useFilesRoom } from './room-files';
+import { formatBytes } from './format-bytes';
+import { saveFile, useFileUrl, useFilesRoom } from './room-files';
 
 /**
  * A message's files: images inline as their thumbnail (the size is known before it loads, so nothing

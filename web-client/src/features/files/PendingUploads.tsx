@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatBytes } from './room-files';
+import { formatBytes } from './format-bytes';
 import type { Uploads } from './useUploads';
 
 /** The files waiting to go with the next message: a preview, a progress bar, and cancel / retry / remove. */
@@ -16,7 +16,7 @@ export function PendingUploads({ uploads }: { uploads: Uploads }) {
             {u.status === 'done' && <span className="pending-upload__meta">{formatBytes(u.attachment?.size ?? u.file.size)} · ready</span>}
             {u.status === 'failed' && <span className="pending-upload__error">{u.error}</span>}
           </span>
-          {u.status === 'failed' && (
+          {u.status === 'failed' && u.retryable && (
             <button type="button" className="btn btn--small" onClick={() => uploads.retry(u.id)}>
               Retry
             </button>

@@ -1,6 +1,6 @@
 import { FileLimits, type Attachment } from '@natter/contracts/browser';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { describeError } from '../../api/errors';
+import { describeFileError, uploadRetryable } from './file-errors';
 import { useAuth } from '../../app/auth';
 
 /** A file being uploaded for the next message: its progress, then its attachment, or why it failed. */
@@ -13,6 +13,8 @@ export interface PendingUpload {
   status: 'uploading' | 'done' | 'failed';
   attachment?: Attachment;
   error?: string;
+  /** A failed upload that may pass if sent again (Retry); false: the file itself was refused (Remove only). */
+  retryable?: boolean;
 }
 
 export interface Uploads {
@@ -51,7 +53,7 @@ export function useUploads(roomId: string): Uploads {
           (r) => patch(u.id, { status: 'done', attachment: r.file, sent: u.file.size }),
           (e: unknown) => {
             if (e instanceof DOMException && e.name === 'AbortError') return;
-            patch(u.id, { status: 'failed', error: describeError(e) });
+            patch(u.id, { status: 'failed', error: describeFileError(e), retryable: uploadRetryable(e) });
           },
         )
         .finally(() => controllers.current.delete(u.id));
@@ -82,7 +84,7 @@ export function useUploads(roomId: string): Uploads {
 
   const retry = useCallback(
     (id: string) => {
-      setItems((list) => list.map((u) => (u.id === id ? { ...u, status: 'uploading', sent: 0, error: undefined } : u)));
+      setItems((list) => list.map((u) => (u.id === id ? { ...u, status: 'uploading', sent: 0, error: undefined, retryable: undefined } : u)));
       const u = items.find((x) => x.id === id);
       if (u) start(u);
     },

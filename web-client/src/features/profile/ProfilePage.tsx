@@ -2,6 +2,7 @@ import { Limits } from '@natter/contracts/browser';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { describeError } from '../../api/errors';
+import { describeFileError } from '../files/file-errors';
 import { useAuth, useMe } from '../../app/auth';
 import { Avatar, pictureChanged } from '../people/Avatar';
 import { useMeProfile } from '../people/people.queries';
@@ -39,7 +40,7 @@ export function ProfilePage() {
       pictureChanged(me.id);
       setPicture({ busy: false, avatar: result.avatar });
     } catch (err) {
-      setPicture((p) => ({ busy: false, error: describeError(err), avatar: p.avatar }));
+      setPicture((p) => ({ busy: false, error: describeFileError(err), avatar: p.avatar }));
     }
   };
   const edit = (k: keyof typeof v) => (e: { target: { value: string } }) => {
