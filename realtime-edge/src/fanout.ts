@@ -44,9 +44,9 @@ import { StreamEpoch } from './stream-epoch';
  * so a room's events are dispatched in seq order even while a repair is in flight.
  *
  * After a NATS reconnect everything published while disconnected may be lost: every active room is re-read
- * from the last seq it dispatched (its two exact subjects, merged: room-history.ts), every local user's
- * subject from its lastSeen, and
- * sessions refresh their membership (see session.ts). Cursors drop what they already delivered.
+ * from the last seq it dispatched (its two exact subjects, merged: room-history.ts; messages deleted by the
+ * stream's head then go without their text, as in a backfill: redaction.ts), every local user's subject from
+ * its lastSeen, and sessions refresh their membership (see session.ts). Cursors drop what they already delivered.
  *
  * A read that fails (a gap repair, a resync) fails the cursors of what it was for, the room's or the user's:
  * their sockets close with 4002 and the clients resume from what they hold, so nothing is skipped silently.
@@ -117,7 +117,7 @@ export interface FanoutDeps {
   topicSlowBytes: number;
   /** Topic members' buffers are checked whenever the node has published this many bytes. */
   topicCheckBytes: number;
-  /** Which messages are deleted: a gap repair sends deleted messages without their text (redaction.ts). */
+  /** Which messages are deleted: a gap repair and the re-read after a reconnect send them without their text (redaction.ts). */
   deleted?: DeletedMessages;
   /** Users' rooms kept current from the membership events dispatched here (membership-cache.ts). */
   membership?: MembershipCache;
@@ -456,12 +456,18 @@ export class Fanout implements RoomFeed, UserFeed {
   private onReconnect(): void {
     this.deps.membership?.clear(); // membership events may have been lost while disconnected
     this.log.warn({ rooms: this.feeds.size, users: this.sessionsByUser.size }, 'nats reconnected: resyncing rooms and users');
+    // Messages sent and deleted while disconnected are re-read without their text, as a backfill sends them: the
+    // deletes up to the stream's head now are asked for (redaction.ts). One head for every room's re-read.
+    const head = this.deps.deleted ? this.deps.history.streamState().then((st) => st.lastSeq) : null;
+    head?.catch(() => {}); // each room's re-read fails on it by itself (its sockets close and resume)
     for (const feed of this.feeds.values()) {
-      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, roomEventsAfter(this.deps.history, feed.roomId, dispatchedThrough(feed))));
+      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, () => this.rereadRoom(feed.roomId, dispatchedThrough(feed), head)));
     }
     for (const userId of this.sessionsByUser.keys()) {
       const subject = Subjects.user(userId);
-      void this.queues.run(`u:${userId}`, () => this.resync(subject, this.deps.history.eventsAfter(subject, this.lastSeen.get(subject) ?? this.baseSeq)));
+      void this.queues.run(`u:${userId}`, () => this.resync(subject, async () => {
+        for await (const raw of this.deps.history.eventsAfter(subject, this.lastSeen.get(subject) ?? this.baseSeq)) this.dispatchRaw(raw);
+      }));
     }
     void this.streamEpoch.check().then(
       ({ state, changed }) => {
@@ -496,10 +502,22 @@ export class Fanout implements RoomFeed, UserFeed {
   }
 
   /** `what`: a room id or a user subject; if the read fails, its cursors fail. */
-  private async resync(what: string, events: AsyncIterable<RawEvent>): Promise<void> {
+  /** A room's events after `from`, each once; with `head`, those of messages deleted by then without their text. */
+  private async rereadRoom(roomId: string, from: number, head: Promise<number> | null): Promise<void> {
+    const events = roomEventsAfter(this.deps.history, roomId, from);
+    if (!head || !this.deps.deleted) {
+      for await (const raw of events) this.dispatchRaw(raw);
+      return;
+    }
+    for await (const ev of redactDeleted(events, (raw) => this.decode(raw), roomId, await head, this.deps.deleted, () => this.metrics.gapRedactions++)) {
+      if (ev && this.firstTime(ev.subject, ev.seq)) this.dispatch(ev);
+    }
+  }
+
+  private async resync(what: string, read: () => Promise<void>): Promise<void> {
     const isUser = parseEventSubject(what) !== null;
     try {
-      for await (const raw of events) this.dispatchRaw(raw);
+      await read();
       if (isUser) this.userViewLost.delete(what);
     } catch (err) {
       this.log.error({ err, what }, 'resync failed: closing affected sockets so they resume');

@@ -69,7 +69,7 @@ export class EdgeMetrics {
       { name: 'natter_edge_events_delivered_total', type: 'counter', help: 'Event frames sent to clients.', value: () => this.eventsDelivered },
       { name: 'natter_edge_gaps_repaired_total', type: 'counter', help: 'Live gaps detected via Nats-Last-Sequence and repaired.', value: () => this.gapsRepaired },
       { name: 'natter_edge_gap_events_fetched_total', type: 'counter', help: 'Events fetched by gap repair.', value: () => this.gapEventsFetched },
-      { name: 'natter_edge_gap_redactions_total', type: 'counter', help: 'Gap-repaired events of deleted messages sent without their text.', value: () => this.gapRedactions },
+      { name: 'natter_edge_gap_redactions_total', type: 'counter', help: 'Events of deleted messages sent without their text by a gap repair or the re-read after a NATS reconnect.', value: () => this.gapRedactions },
       { name: 'natter_edge_backfills_total', type: 'counter', help: 'Per-room backfills (resume, join, resync).', value: () => this.backfills },
       { name: 'natter_edge_backfills_skipped_total', type: 'counter', help: 'Per-room starts with nothing to read from history (the client held everything the node had dispatched).', value: () => this.backfillsSkipped },
       { name: 'natter_edge_membership_cache_hits_total', type: 'counter', help: 'Resumes answered from the membership cache (no query to query-api).', value: () => this.membershipCacheHits },

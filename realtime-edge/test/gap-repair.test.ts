@@ -181,6 +181,32 @@ describe('NATS reconnect', () => {
   });
 });
 
+describe('NATS reconnect: deleted messages', () => {
+  it('a message sent and deleted while disconnected is re-read without its text, then its delete', async () => {
+    await w.fake.createRoom('h3', 'jan', ['kit']);
+    const jan = await w.client(edge, 'jan');
+    await jan.resume({});
+    const kept = await w.fake.message('h3', 'kit', 'kept');
+    await jan.until('kept', () => jan.events('h3').length === 1);
+    const redactionsBefore = edge.metrics.gapRedactions;
+
+    lossy.dropping = () => true; // disconnected: nothing published meanwhile reaches the node live
+    const secret = await w.fake.message('h3', 'kit', 'the secret said while jan was away');
+    const shown = await w.fake.message('h3', 'kit', 'shown');
+    const del = await w.fake.deleteMessage('h3', secret, 'kit');
+    await sleep(150);
+    lossy.dropping = () => false;
+    lossy.reconnect();
+
+    await jan.until('the re-read', () => jan.events('h3').length === 4);
+    const got = jan.events('h3');
+    expect(seqs(got)).toEqual([kept, secret, shown, del]);
+    expect(texts(got)).toEqual(['kept', '', 'shown']);
+    expect(JSON.stringify(got)).not.toContain('secret said');
+    expect(edge.metrics.gapRedactions).toBe(redactionsBefore + 1);
+  });
+});
+
 describe('membership snapshot race', () => {
   it('a join committed while the snapshot is in flight is applied from its event', async () => {
     await w.fake.createRoom('k1', 'jo');
