@@ -199,6 +199,18 @@ describe('messages people work with, in the browser as two people', () => {
     await pane.getByLabel('Reply in thread').press('Enter');
     await pane.locator('[data-testid="message"][data-status="sent"]').filter({ hasText: 'the room should know' }).waitFor();
     await shot(alice, 'desktop-thread');
+    // The hover toolbar in the narrow thread pane leaves the author and the time readable.
+    const answered = pane.locator('[data-testid="message"]').filter({ hasText: 'the room should know' });
+    await answered.hover();
+    const toolbar = answered.getByRole('toolbar', { name: 'Message actions' });
+    await toolbar.waitFor();
+    const bar = (await toolbar.boundingBox())!;
+    for (const part of ['.message__author', '.message__time']) {
+      const box = (await answered.locator(part).boundingBox())!;
+      const overlaps = bar.x < box.x + box.width && box.x < bar.x + bar.width && bar.y < box.y + box.height && box.y < bar.y + bar.height;
+      expect(overlaps, `${part} under the toolbar`).toBe(false);
+    }
+    await shot(alice, 'desktop-thread-hover');
     const alsoInRoom = row(bob, 'the room should know');
     await alsoInRoom.waitFor();
     expect(await alsoInRoom.getByText('replied in a thread').count()).toBe(1);

@@ -5,6 +5,8 @@ import { EmojiPicker } from './EmojiPicker';
 import type { MessageControls } from './message-controls';
 
 const QUICK = ['thumbsup', 'tada', 'heart', 'joy'] as const;
+/** The thread pane is 360 px wide: a toolbar of every quick reaction would cover the message's author and time. */
+const QUICK_IN_THREAD = 2;
 
 /**
  * A stored message's actions. On a wide screen a toolbar appears when the row is hovered or focused (quick
@@ -17,7 +19,7 @@ export function MessageMenu({ item, controls, open, onOpenChange, inThread }: {
   /** The full menu (more actions / the phone's sheet) is open. */
   open: boolean;
   onOpenChange: (open: boolean) => void;
-  /** In the thread pane: no "Reply in thread" (it is the thread). */
+  /** In the thread pane: no "Reply in thread" (it is the thread), and fewer quick reactions on the toolbar. */
   inThread?: boolean;
 }) {
   const [picking, setPicking] = useState(false);
@@ -41,11 +43,13 @@ export function MessageMenu({ item, controls, open, onOpenChange, inThread }: {
       {Emoji[e]}
     </button>
   ));
+  // Every quick reaction stays one click away in the thread pane too: in the "More actions" menu.
+  const toolbarQuick = inThread ? quick.slice(0, QUICK_IN_THREAD) : quick;
 
   return (
     <>
       <div className="message__toolbar" role="toolbar" aria-label="Message actions">
-        {quick}
+        {toolbarQuick}
         <button type="button" className="message__tool" aria-label="Add reaction" onClick={() => setPicking(true)}>
           ☺︎+
         </button>
