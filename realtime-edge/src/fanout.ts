@@ -501,7 +501,6 @@ export class Fanout implements RoomFeed, UserFeed {
     this.metaHighWater = next.lastSeq;
   }
 
-  /** `what`: a room id or a user subject; if the read fails, its cursors fail. */
   /** A room's events after `from`, each once; with `head`, those of messages deleted by then without their text. */
   private async rereadRoom(roomId: string, from: number, head: Promise<number> | null): Promise<void> {
     const events = roomEventsAfter(this.deps.history, roomId, from);
@@ -514,6 +513,7 @@ export class Fanout implements RoomFeed, UserFeed {
     }
   }
 
+  /** `what`: a room id or a user subject, `read` dispatches its events; if the read fails, its cursors fail. */
   private async resync(what: string, read: () => Promise<void>): Promise<void> {
     const isUser = parseEventSubject(what) !== null;
     try {
