@@ -378,22 +378,11 @@ export class Fanout implements RoomFeed, UserFeed {
     this.metrics.gapsRepaired++;
     this.log.info({ subject: m.subject, lastSeen: last, natsLastSequence: m.lastSubjectSeq, seq: m.seq }, 'gap detected, repairing');
     try {
-      const gap = this.deps.history.eventsAfter(m.subject, last, m.seq - 1);
+      // The gap's messages were never delivered here: one deleted since (up to the live event) goes out without
+      // its text, as a backfill would send it. A failed lookup fails the cursors like a failed read.
       const p = parseEventSubject(m.subject);
-      if (p?.kind === 'room' && p.part === 'msg' && this.deps.deleted) {
-        // The gap's messages were never delivered here: one deleted since (up to the live event) goes out without
-        // its text, as a backfill would send it (redaction.ts). A failed lookup fails the cursors like a failed read.
-        const events = redactDeleted(gap, (raw) => this.decode(raw), p.roomId, m.seq - 1, this.deps.deleted, () => this.metrics.gapRedactions++);
-        for await (const ev of events) {
-          this.metrics.gapEventsFetched++;
-          if (ev && this.firstTime(ev.subject, ev.seq)) this.dispatch(ev);
-        }
-      } else {
-        for await (const raw of gap) {
-          this.metrics.gapEventsFetched++;
-          this.dispatchRaw(raw);
-        }
-      }
+      const roomId = p?.kind === 'room' && p.part === 'msg' ? p.roomId : null;
+      await this.dispatchEach(this.deps.history.eventsAfter(m.subject, last, m.seq - 1), roomId, m.seq - 1, () => this.metrics.gapEventsFetched++);
     } catch (err) {
       this.log.error({ err, subject: m.subject }, 'gap repair failed: closing affected sockets so they resume; continuing with the live event');
       // Membership events of the gap may be lost: snapshots from query-api again.
@@ -411,6 +400,25 @@ export class Fanout implements RoomFeed, UserFeed {
     const last = this.lastSeen.get(subject);
     if (last === undefined) this.lastSeen.set(own(subject), seq);
     else if (seq > last) this.lastSeen.set(subject, seq);
+  }
+
+  /**
+   * Events read from history (a gap repair, the re-read after a reconnect), each dispatched once. Those of
+   * `roomId`, when the node can ask which messages are deleted, go out without the text of messages deleted as
+   * of `asOf` (redaction.ts), as a backfill sends them; a failed lookup rejects like a failed read.
+   */
+  private async dispatchEach(events: AsyncIterable<RawEvent>, roomId: string | null, asOf: number | Promise<number>, onRead?: () => void): Promise<void> {
+    if (roomId === null || !this.deps.deleted) {
+      for await (const raw of events) {
+        onRead?.();
+        this.dispatchRaw(raw);
+      }
+      return;
+    }
+    for await (const ev of redactDeleted(events, (raw) => this.decode(raw), roomId, await asOf, this.deps.deleted, () => this.metrics.gapRedactions++)) {
+      onRead?.();
+      if (ev && this.firstTime(ev.subject, ev.seq)) this.dispatch(ev);
+    }
   }
 
   private dispatchRaw(raw: RawEvent): void {
@@ -456,20 +464,21 @@ export class Fanout implements RoomFeed, UserFeed {
   private onReconnect(): void {
     this.deps.membership?.clear(); // membership events may have been lost while disconnected
     this.log.warn({ rooms: this.feeds.size, users: this.sessionsByUser.size }, 'nats reconnected: resyncing rooms and users');
-    // Messages sent and deleted while disconnected are re-read without their text, as a backfill sends them: the
-    // deletes up to the stream's head now are asked for (redaction.ts). One head for every room's re-read.
-    const head = this.deps.deleted ? this.deps.history.streamState().then((st) => st.lastSeq) : null;
-    head?.catch(() => {}); // each room's re-read fails on it by itself (its sockets close and resume)
+    // One stream info request: the epoch check, whose head is also what the re-reads ask deletes as of (messages
+    // sent and deleted while disconnected go without their text, as a backfill sends them: redaction.ts).
+    const checked = this.streamEpoch.check();
+    const head = checked.then(({ state }) => state.lastSeq);
+    head.catch(() => {}); // each room's re-read fails on it by itself (its sockets close and resume)
     for (const feed of this.feeds.values()) {
-      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, () => this.rereadRoom(feed.roomId, dispatchedThrough(feed), head)));
+      const events = () => roomEventsAfter(this.deps.history, feed.roomId, dispatchedThrough(feed));
+      void this.queues.run(`r:${feed.roomId}`, () => this.resync(feed.roomId, () => this.dispatchEach(events(), feed.roomId, head)));
     }
     for (const userId of this.sessionsByUser.keys()) {
       const subject = Subjects.user(userId);
-      void this.queues.run(`u:${userId}`, () => this.resync(subject, async () => {
-        for await (const raw of this.deps.history.eventsAfter(subject, this.lastSeen.get(subject) ?? this.baseSeq)) this.dispatchRaw(raw);
-      }));
+      const events = () => this.deps.history.eventsAfter(subject, this.lastSeen.get(subject) ?? this.baseSeq);
+      void this.queues.run(`u:${userId}`, () => this.resync(subject, () => this.dispatchEach(events(), null, 0)));
     }
-    void this.streamEpoch.check().then(
+    void checked.then(
       ({ state, changed }) => {
         if (changed) return; // onNewEpoch reset everything
         this.highWater = Math.max(this.highWater, state.lastSeq);
@@ -499,18 +508,6 @@ export class Fanout implements RoomFeed, UserFeed {
     this.baseSeq = next.lastSeq;
     this.highWater = next.lastSeq;
     this.metaHighWater = next.lastSeq;
-  }
-
-  /** A room's events after `from`, each once; with `head`, those of messages deleted by then without their text. */
-  private async rereadRoom(roomId: string, from: number, head: Promise<number> | null): Promise<void> {
-    const events = roomEventsAfter(this.deps.history, roomId, from);
-    if (!head || !this.deps.deleted) {
-      for await (const raw of events) this.dispatchRaw(raw);
-      return;
-    }
-    for await (const ev of redactDeleted(events, (raw) => this.decode(raw), roomId, await head, this.deps.deleted, () => this.metrics.gapRedactions++)) {
-      if (ev && this.firstTime(ev.subject, ev.seq)) this.dispatch(ev);
-    }
   }
 
   /** `what`: a room id or a user subject, `read` dispatches its events; if the read fails, its cursors fail. */

@@ -96,11 +96,7 @@ describe('gap repair', () => {
   });
 
   it('a message sent and deleted inside the gap is repaired without its text, then its delete', async () => {
-    await w.fake.createRoom('g4', 'ann', ['bo']);
-    const ann = await w.client(edge, 'ann');
-    await ann.resume({});
-    const kept = await w.fake.message('g4', 'bo', 'kept');
-    await ann.until('kept', () => ann.events('g4').length === 1);
+    const { reader: ann, kept } = await readerHoldingOne('g4', 'ann', 'bo');
     const redactionsBefore = edge.metrics.gapRedactions;
 
     lossy.dropping = (m) => m.subject === 'ev.room.g4.msg';
@@ -148,6 +144,16 @@ describe('gap repair', () => {
   });
 });
 
+/** `reader`'s room with `sender`, the reader connected and holding one message ('kept') of the sender's. */
+async function readerHoldingOne(roomId: string, reader: string, sender: string) {
+  await w.fake.createRoom(roomId, reader, [sender]);
+  const client = await w.client(edge, reader);
+  await client.resume({});
+  const kept = await w.fake.message(roomId, sender, 'kept');
+  await client.until('kept', () => client.events(roomId).length === 1);
+  return { reader: client, kept };
+}
+
 describe('NATS reconnect', () => {
   it('every active room is re-read from its last delivered seq; joins and revocations meanwhile apply', async () => {
     await w.fake.createRoom('h1', 'hal', ['ida']);
@@ -183,11 +189,7 @@ describe('NATS reconnect', () => {
 
 describe('NATS reconnect: deleted messages', () => {
   it('a message sent and deleted while disconnected is re-read without its text, then its delete', async () => {
-    await w.fake.createRoom('h3', 'jan', ['kit']);
-    const jan = await w.client(edge, 'jan');
-    await jan.resume({});
-    const kept = await w.fake.message('h3', 'kit', 'kept');
-    await jan.until('kept', () => jan.events('h3').length === 1);
+    const { reader: jan, kept } = await readerHoldingOne('h3', 'jan', 'kit');
     const redactionsBefore = edge.metrics.gapRedactions;
 
     lossy.dropping = () => true; // disconnected: nothing published meanwhile reaches the node live

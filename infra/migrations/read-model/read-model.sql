@@ -261,7 +261,7 @@ alter table __SCHEMA__.users
 -- Then, per room, with no probe:
 --   unread   = rooms.msg_ord - m.read_ord - (rooms.deleted_msgs - m.read_deleted)
 --   mentions = m.mentions_total + rooms.room_mentions - m.read_mentions
--- and one probe for the first unread message of a room that has any. Kept by the chat projection after each
+-- and one probe for the first unread message of a room that has any (version 5, below, keeps that too). Kept by the chat projection after each
 -- batch (projectors/src/chat/marker-counts.ts), recomputed from the rows (never bumped), so batch-independent.
 -- The marker is never past a message sent after it (MarkRead refuses a seq past the room's newest event, a send
 -- moves its sender's marker to its own message, a join is the newest event), so a new message never changes

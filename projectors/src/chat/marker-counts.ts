@@ -54,9 +54,9 @@ export async function syncMarkerCounts(trx: Transaction<ReadModelDB>, schema: st
   const s = sql.id(schema);
   await recountRoomTotals(trx, s, [...recount]);
   await recountMentionTotals(trx, s, totals);
-  // Before the markers' recount: it reads read_seq, which the recount then sets (and so overrides this for the
-  // members whose marker moved, the sender of a new message among them).
-  await refreshFirstUnread(trx, s, [...sentIn], deleted);
+  // Not the members whose marker moved (the sender of a new message among them): the markers' recount sets
+  // theirs, so writing them here too would write their row twice (a dead tuple per message).
+  await refreshFirstUnread(trx, s, [...sentIn], deleted, moved);
   await recountAtMarkers(trx, s, moved, changedAt);
 }
 
@@ -99,15 +99,18 @@ const firstUnreadAfter = (s: Schema, room: ReturnType<typeof sql.ref>, at: Retur
 /**
  * `first_unread_seq` where it changes without the marker moving: members of `sentIn` rooms with nothing unread
  * get the first new message after their marker (only rows that gain one are written), and members whose first
- * unread message is among the deleted ones get the next one (or null).
+ * unread message is among the deleted ones get the next one (or null). Members in `moved` are left to
+ * recountAtMarkers (which runs next and reads the marker this would read stale).
  */
-async function refreshFirstUnread(trx: Transaction<ReadModelDB>, s: Schema, sentIn: readonly string[], deleted: { rooms: string[]; seqs: number[] }): Promise<void> {
+async function refreshFirstUnread(trx: Transaction<ReadModelDB>, s: Schema, sentIn: readonly string[], deleted: { rooms: string[]; seqs: number[] }, moved: Pairs): Promise<void> {
+  const notMoved = (m: string) =>
+    sql`not exists (select 1 from unnest(${moved.rooms}::text[], ${moved.users}::text[]) as p(room_id, user_id) where p.room_id = ${sql.ref(`${m}.room_id`)} and p.user_id = ${sql.ref(`${m}.user_id`)})`;
   if (sentIn.length > 0) {
     await sql`
       update ${s}.room_members m set first_unread_seq = f.seq
       from (
         select c.room_id, c.user_id, ${firstUnreadAfter(s, sql.ref('c.room_id'), sql.ref('c.read_seq'))} as seq
-        from ${s}.room_members c where c.room_id = any(${sentIn}::text[]) and c.first_unread_seq is null
+        from ${s}.room_members c where c.room_id = any(${sentIn}::text[]) and c.first_unread_seq is null and ${notMoved('c')}
       ) f
       where m.room_id = f.room_id and m.user_id = f.user_id and f.seq is not null`.execute(trx);
   }
@@ -115,7 +118,7 @@ async function refreshFirstUnread(trx: Transaction<ReadModelDB>, s: Schema, sent
     await sql`
       update ${s}.room_members m set first_unread_seq = ${firstUnreadAfter(s, sql.ref('m.room_id'), sql.ref('m.read_seq'))}
       from unnest(${deleted.rooms}::text[], ${deleted.seqs}::bigint[]) as d(room_id, seq)
-      where m.room_id = d.room_id and m.first_unread_seq = d.seq`.execute(trx);
+      where m.room_id = d.room_id and m.first_unread_seq = d.seq and ${notMoved('m')}`.execute(trx);
   }
 }
 

@@ -18,8 +18,10 @@ describe('describeFileError', () => {
     expect(describeFileError(refused('bad_image', 'The image cannot be decoded.'))).toBe('This image cannot be read (it may be damaged).');
   });
 
-  it('keeps what the server says about a profile picture, and never shows a details.* reference', () => {
-    expect(describeFileError(refused('file_type_mismatch', 'A picture must be a JPEG, PNG, GIF or WebP image.'))).toBe('A picture must be a JPEG, PNG, GIF or WebP image.');
+  it('says what a profile picture must be, and never shows a details.* reference', () => {
+    expect(describeFileError(refused('file_type_mismatch', 'A picture must be a JPEG, PNG, GIF or WebP image.'), { picture: true })).toBe('A picture must be a JPEG, PNG, GIF or WebP image.');
+    // a picture refused for its size says so like any file
+    expect(describeFileError(refused('file_too_large', 'x', { maxBytes: 5 * 1024 * 1024 }), { picture: true })).toBe('This file is too large: the limit is 5.0 MB.');
     for (const code of ['file_too_large', 'quota_exceeded', 'image_too_large'] as const) expect(describeFileError(refused(code, 'x (details.maxBytes)'))).not.toMatch(/details\./);
   });
 

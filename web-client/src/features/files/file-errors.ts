@@ -7,10 +7,11 @@ const detail = (e: ApiError, key: string): number | undefined => {
 };
 
 /**
- * Text for a person whose upload (a file for a message, or a profile picture) was refused: the server's error
- * codes say why in API terms (`details.maxBytes`), this says it with the limit filled in. Other errors: describeError.
+ * Text for a person whose upload (a file for a message, or with `picture` a profile picture) was refused: the
+ * server's error codes say why in API terms (`details.maxBytes`), this says it with the limit filled in. Other
+ * errors: describeError.
  */
-export function describeFileError(e: unknown): string {
+export function describeFileError(e: unknown, opts: { picture?: boolean } = {}): string {
   if (!(e instanceof ApiError)) return describeError(e);
   switch (e.code) {
     case 'file_empty':
@@ -26,7 +27,7 @@ export function describeFileError(e: unknown): string {
       return `Your files would pass your storage quota${of}. Delete some of your files first.`;
     }
     case 'file_type_mismatch':
-      return e.message.startsWith('A picture must be') ? e.message : 'This file is not what its name or type says (files are checked by their content).';
+      return opts.picture ? 'A picture must be a JPEG, PNG, GIF or WebP image.' : 'This file is not what its name or type says (files are checked by their content).';
     case 'image_too_large': {
       const max = detail(e, 'maxPixels');
       return max === undefined ? 'This image is too large.' : `This image is too large: at most ${Math.floor(max / 1_000_000)} megapixels.`;

@@ -40,7 +40,7 @@ export function ProfilePage() {
       pictureChanged(me.id);
       setPicture({ busy: false, avatar: result.avatar });
     } catch (err) {
-      setPicture((p) => ({ busy: false, error: describeFileError(err), avatar: p.avatar }));
+      setPicture((p) => ({ busy: false, error: describeFileError(err, { picture: true }), avatar: p.avatar }));
     }
   };
   const edit = (k: keyof typeof v) => (e: { target: { value: string } }) => {

@@ -17,6 +17,7 @@ import { ThreadPane } from '../messages/ThreadPane';
 import { dmName } from '../people/people.queries';
 import { peopleOf } from '../timeline/TimelineRow';
 import { MembersPanel } from './MembersPanel';
+import { roomName as nameOf } from './room-name';
 import { RoomSettings } from './RoomSettings';
 import { LeaveIcon, PeopleIcon, PinIcon, SettingsIcon } from '../../app/icons';
 
@@ -51,7 +52,7 @@ export function RoomView() {
     }
     return <p className="notice" role="status">Loading room…</p>;
   }
-  const roomName = info.kind === 'dm' && mine ? dmName(mine) : `${info.visibility === 'private' ? '' : '#'}${info.name}`;
+  const roomName = info.kind === 'dm' && mine ? dmName(mine) : nameOf(info.name, info.visibility);
   if (mine) return <MemberRoom key={roomId} room={mine} roomName={roomName} />;
   return (
     <section className="room" aria-labelledby="room-title">
