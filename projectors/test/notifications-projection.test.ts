@@ -90,4 +90,31 @@ describe('notifications projection', () => {
     const center = await sql<{ n: number }>`select count(*)::int as n from notify.notifications where user_id = 'hb' and room_id = 'rh'`.execute(env.db);
     expect(center.rows[0].n).toBe(4);
   });
+
+  it('reads the same notifications however the stream is cut into batches: a send or a marker reads what came before it, never after', async () => {
+    const p = notificationsProjection({ pushHorizonMs: 600_000, emailHorizonMs: 600_000, now: () => NOW });
+    /** A history in room `r`: a mentions b three times; b replies after the first (reading it), then marks up to the second. */
+    const history = (r: string, a: string, b: string) => {
+      const setup = raw([user(a), user(b), ...room(r, [a, b])]);
+      const [m1] = raw([mention(r, a, 1, [b])]);
+      const [reply] = raw([mention(r, b, 2, [])]);
+      const [m2, m3] = raw([mention(r, a, 3, [b]), mention(r, a, 4, [b])]);
+      const [marker] = raw([[Subjects.user(b), { type: 'ReadMarkersMoved', data: { userId: b, markers: [{ roomId: r, seq: m2.seq }] } }]]);
+      const [m4] = raw([mention(r, a, 5, [b])]);
+      return { events: [...setup, m1, reply, m2, m3, marker, m4], mentions: [m1, m2, m3, m4].map((e) => e.seq) };
+    };
+    const readState = async (r: string, b: string, mentions: number[]) => {
+      const rows = (await sql<{ message_seq: string; read: boolean }>`select message_seq, read from notify.notifications where room_id = ${r} and user_id = ${b} order by message_seq`.execute(env.db)).rows;
+      return rows.map((x) => [mentions.indexOf(Number(x.message_seq)) + 1, x.read]);
+    };
+    const expected = [[1, true], [2, true], [3, false], [4, false]];
+
+    const whole = history('bw', 'bwa', 'bwb');
+    await apply(p, whole.events);
+    expect(await readState('bw', 'bwb', whole.mentions)).toEqual(expected);
+
+    const single = history('bs', 'bsa', 'bsb');
+    for (const e of single.events) await apply(p, [e]);
+    expect(await readState('bs', 'bsb', single.mentions)).toEqual(expected);
+  });
 });

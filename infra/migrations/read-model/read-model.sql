@@ -213,7 +213,8 @@ alter table __SCHEMA__.messages add column ord bigint;
 alter table __SCHEMA__.rooms add column msg_ord bigint not null default 0;
 -- ord at a marker: the last timeline message at or before a seq (index-only, backward, one row).
 create index messages_ord_idx on __SCHEMA__.messages (room_id, seq) include (ord, deleted) where in_room;
--- The batch's new timeline messages still without ord (empty between batches).
+-- Unused since messages are inserted with their ord (ordinals.ts assigns it before the batch is written; a
+-- timeline row never matches the predicate, so the index costs no write). Dropped with the next version.
 create index messages_unordered_idx on __SCHEMA__.messages (room_id, seq) where in_room and ord is null;
 -- Deleted timeline messages (subtracted after a marker).
 create index messages_deleted_idx on __SCHEMA__.messages (room_id, seq) where in_room and deleted;

@@ -1,6 +1,7 @@
 import { CHAT_PROJECTION, type ReadModelDB } from '@natter/infra/runtime';
 import type { Projection } from '../runtime/projection';
-import { reducedProjection, type Reducers } from '../runtime/reduced-projection';
+import { reduce, type Reducers } from '../runtime/reduced-projection';
+import { writeChangeSet } from '../runtime/write-change-set';
 import { auditReducer } from './audit.reducer';
 import { chatTableRules, chatTables } from './chat.tables';
 import { messageReducers } from './message.reducers';
@@ -17,16 +18,16 @@ export const chatReducers: Reducers<ReadModelDB> = { ...userReducers, ...roomRed
 
 /**
  * The `chat` read model: users, rooms, room_members, messages and what hangs off them
- * (migrations/read-model/read-model.sql), with the audit log of every non-message event.
+ * (migrations/read-model/read-model.sql), with the audit log of every non-message event. The reduced tables
+ * (new timeline messages with their ordinals), then what issue 12's counts derive from them: mention rows,
+ * counts at markers.
  */
-const reduced = reducedProjection(CHAT_PROJECTION, chatTables, chatReducers, chatTableRules, auditReducer);
-
-/** The reduced tables, then what issue 12's counts derive from them: timeline ordinals, mention rows, counts at markers. */
 export const chatProjection: Projection = {
-  name: reduced.name,
+  name: CHAT_PROJECTION,
   async apply(trx, schema, events) {
-    await reduced.apply(trx, schema, events);
-    await assignOrdinals(trx, schema, events);
+    const out = reduce(chatTables, chatReducers, events, chatTableRules, auditReducer);
+    await assignOrdinals(trx, schema, out);
+    if (!out.isEmpty) await writeChangeSet(trx, schema, out);
     const mentions = await syncMentionRows(trx, schema, events);
     await syncMarkerCounts(trx, schema, events, mentions);
   },

@@ -1,7 +1,7 @@
 import { markersMovedBySend, type StoredEvent } from '@natter/contracts';
 import type { Projection } from '../runtime/projection';
 import { decideRecipients, excerptOf, newFollowers } from './decide';
-import { NotifyRepository, type DeliveryChannels } from './notify.repository';
+import { NotifyRepository, type DeliveryChannels, type ReadUpTo } from './notify.repository';
 
 export interface NotificationsProjectionOptions {
   /**
@@ -27,19 +27,37 @@ export interface NotificationsProjectionOptions {
  */
 export function notificationsProjection(o: NotificationsProjectionOptions): Projection {
   const now = o.now ?? Date.now;
+  // Whether a room is a DM is fixed when it is created: asked of Postgres once per room, not per message.
+  const dmRooms = new Map<string, boolean>();
   return {
     name: 'notifications',
     async apply(trx, _schema, events) {
       const repo = new NotifyRepository(trx);
+      const batch: BatchState = { dmRooms, readUpTo: [] };
       for (const e of events) {
         const age = now() - Date.parse(e.at);
-        await applyOne(repo, e, { push: age <= o.pushHorizonMs, email: age <= o.emailHorizonMs }, o.emailDelayMinuteMs ?? 60_000);
+        await applyOne(repo, batch, e, { push: age <= o.pushHorizonMs, email: age <= o.emailHorizonMs }, o.emailDelayMinuteMs ?? 60_000);
       }
+      await repo.markReadUpTo(batch.readUpTo);
+      if (dmRooms.size > 100_000) dmRooms.clear();
     },
   };
 }
 
-async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: DeliveryChannels, minuteMs: number): Promise<void> {
+/**
+ * What applying one batch carries from event to event. `readUpTo`: the markers that read notifications
+ * (a send reads what notified its sender there before; so does a marker moved by reading), written in one
+ * statement after the batch's last event. Deferring them changes nothing: `read` only ever goes from false to
+ * true, and a marker at seq m can only read notifications of messages at or before m, which were all inserted
+ * by events at or before it; notifications inserted after it in the batch are of later messages. (A marker
+ * ahead of its own event, which a ReadMarkersMoved may carry, is applied at once instead.)
+ */
+interface BatchState {
+  readonly dmRooms: Map<string, boolean>;
+  readonly readUpTo: ReadUpTo[];
+}
+
+async function applyOne(repo: NotifyRepository, batch: BatchState, e: StoredEvent, deliver: DeliveryChannels, minuteMs: number): Promise<void> {
   switch (e.type) {
     case 'UserRegistered':
       return repo.putUser(e.data.userId, e.data.displayName, e.data.email);
@@ -71,7 +89,7 @@ async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: Deliver
       const d = e.data;
       const rootSeq = d.thread?.rootSeq ?? null;
       const followers = new Set(rootSeq ? await repo.threadFollowers(d.roomId, rootSeq) : []);
-      const isDm = await repo.roomIsDm(d.roomId);
+      const isDm = await roomIsDm(repo, batch.dmRooms, d.roomId);
       const everyone = isDm || !!(d.mentions?.room || d.mentions?.here);
       const named = [...(d.mentions?.userIds ?? []), ...followers, ...(d.thread ? [d.thread.rootSenderId] : [])];
       const recipients = decideRecipients(d, isDm, await repo.candidates(d.roomId, named, everyone, rootSeq, followers));
@@ -79,7 +97,7 @@ async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: Deliver
       if (deliver.push || deliver.email) await repo.insertDeliveries(recipients.map((r) => r.userId), e.seq, d.roomId, e.at, minuteMs, deliver);
       if (rootSeq) await repo.follow(d.roomId, rootSeq, newFollowers(d));
       // Sending reads (as the chat projection moves the sender's markers): what notified the sender there before.
-      await repo.markReadUpTo(d.senderId, markersMovedBySend(d.roomId, e.seq, d.thread));
+      for (const m of markersMovedBySend(d.roomId, e.seq, d.thread)) batch.readUpTo.push({ userId: d.senderId, ...m });
       return;
     }
     case 'MessageEdited':
@@ -97,8 +115,20 @@ async function applyOne(repo: NotifyRepository, e: StoredEvent, deliver: Deliver
     case 'ReadMarkersMoved':
       // Reading the room (or the thread) on any device reads its notifications: the bell clears and the
       // email digest, which mails only unread ones, leaves them out.
-      return repo.markReadUpTo(e.data.userId, e.data.markers);
+      for (const m of e.data.markers) {
+        if (m.seq <= e.seq) batch.readUpTo.push({ userId: e.data.userId, ...m });
+        else await repo.markReadUpTo([{ userId: e.data.userId, ...m }]);
+      }
+      return;
     default:
       return;
   }
+}
+
+async function roomIsDm(repo: NotifyRepository, known: Map<string, boolean>, roomId: string): Promise<boolean> {
+  const cached = known.get(roomId);
+  if (cached !== undefined) return cached;
+  const isDm = await repo.roomIsDm(roomId);
+  if (isDm !== undefined) known.set(roomId, isDm);
+  return isDm ?? false;
 }

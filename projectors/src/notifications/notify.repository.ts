@@ -9,6 +9,9 @@ type Db = Kysely<any> | Transaction<any>;
 export const NotifySchema = 'notify';
 
 /** Which outbox rows a message gets (each channel has its horizon: notifications.projection.ts). */
+/** A person's read marker in a room or thread, as it reads their notifications. */
+export type ReadUpTo = ReadMarker & { readonly userId: string };
+
 export interface DeliveryChannels {
   push: boolean;
   email: boolean;
@@ -62,9 +65,10 @@ export class NotifyRepository {
     await this.cancelDeliveries(sql`room_id = ${roomId} and user_id = ${userId}`);
   }
 
-  async roomIsDm(roomId: string): Promise<boolean> {
+  /** undefined: no such room (yet). */
+  async roomIsDm(roomId: string): Promise<boolean | undefined> {
     const r = await sql<{ is_dm: boolean }>`select is_dm from notify.rooms where room_id = ${roomId}`.execute(this.db);
-    return r.rows[0]?.is_dm ?? false;
+    return r.rows[0]?.is_dm;
   }
 
   async threadFollowers(roomId: string, rootSeq: number): Promise<string[]> {
@@ -149,12 +153,14 @@ export class NotifyRepository {
    * Read markers read the notifications they cover: a room's marker those of its timeline (not thread replies),
    * a thread's marker those of that thread, up to the marker's seq.
    */
-  async markReadUpTo(userId: string, markers: readonly ReadMarker[]): Promise<void> {
-    for (const m of markers) {
-      await sql`update notify.notifications set read = true
-         where user_id = ${userId} and room_id = ${m.roomId} and message_seq <= ${m.seq} and not read
-           and thread_root_seq is not distinct from ${m.threadRootSeq ?? null}::bigint`.execute(this.db);
-    }
+  /** Each person's notifications of messages at or before their marker, in the marker's room or thread, are read. */
+  async markReadUpTo(markers: readonly ReadUpTo[]): Promise<void> {
+    if (!markers.length) return;
+    await sql`update notify.notifications n set read = true
+        from unnest(${markers.map((m) => m.userId)}::text[], ${markers.map((m) => m.roomId)}::text[], ${markers.map((m) => m.seq)}::bigint[],
+                    ${markers.map((m) => m.threadRootSeq ?? null)}::bigint[]) as m(user_id, room_id, seq, thread_root_seq)
+       where n.user_id = m.user_id and n.room_id = m.room_id and n.message_seq <= m.seq and not n.read
+         and n.thread_root_seq is not distinct from m.thread_root_seq`.execute(this.db);
   }
 
   async settings(userId: string, s: { level?: string; push?: boolean; email?: boolean; emailDelayMinutes?: number; quietHours?: QuietHours | null }): Promise<void> {

@@ -224,14 +224,19 @@ describe('messages people work with, end to end', () => {
             // a fresh message by the author for every attempt (a delete is for good)
             const target = (await author.call('POST', `/api/rooms/${roomId}/messages`, { clientMsgId: nextOp(), text: `target of ${a} by ${r}` })).body.seq as number;
             const { http, frame } = action(a, target);
-            let outcome: string;
-            if (transport === 'http') {
-              const res = await user(r).call(http[0], http[1], http[2]);
-              outcome = res.status < 300 ? 'ok' : res.body.error.code;
-            } else {
+            const attempt = async (): Promise<string> => {
+              if (transport === 'http') {
+                const res = await user(r).call(http[0], http[1], http[2]);
+                return res.status < 300 ? 'ok' : res.body.error.code;
+              }
               const res = await ws(sockets.get(r)!, frame);
-              outcome = res.ok ? 'ok' : res.code;
-            }
+              return res.ok ? 'ok' : res.code;
+            };
+            // `projection_lagging` is the documented answer of a machine too busy for the projection to catch
+            // up within 5 s (CI runs the fuzz test beside this one): not a decision. A client sends the same
+            // request again (same clientOpId: stored at most once), and so does this test, a few times.
+            let outcome = await attempt();
+            for (let i = 0; i < 3 && outcome === 'projection_lagging'; i++) outcome = await attempt();
             expect(outcome, `${a} by ${r} over ${transport}`).toBe(expected[a][r]);
           }
         }
