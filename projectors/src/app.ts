@@ -35,7 +35,8 @@ function projectionStatus(p: RunningProjection) {
 
 export async function startProjectors(config: ProjectorsConfig, log: Logger): Promise<{ close(): Promise<void>; port: number; runner: ProjectionRunner; metrics: ProjectorMetrics; projections: ReadonlyMap<string, RunningProjection>; notifications: NotificationsService | null }> {
   const nc = await connectNats(config.natsUrl, 'projectors', log.child({ component: 'nats' }));
-  const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
+  // Prepared statements: a projection runs the same few statements every batch (PreparingPool).
+  const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax, { prepare: true });
   const registry = createMetricsRegistry();
   instrumentNats(nc, registry);
   // Every send's dedupe record is written here, from the committed event, before its batch commits: command-api

@@ -46,7 +46,8 @@ export interface QueryApi {
  */
 export async function startQueryApi(config: QueryApiConfig, log: Logger): Promise<QueryApi> {
   const key = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
-  const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
+  // Prepared statements (PreparingPool): every connect's membership and session reads were planned anew.
+  const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax, { prepare: true });
   const metrics = new Metrics(createMetricsRegistry());
   // Load shedding for reads, HTTP and NATS together (infra's Admission): past it `overloaded`, at once. The
   // count bound only: a read waiting for `minSeq` (up to 5 s, on the projector) is no queue in this process.

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PreparingPool } from './prepared-pool';
 
 // bigint columns hold stream sequences (< 2^53): return them as numbers, not strings.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -16,7 +17,11 @@ export function createPool(url: string, max = 10): pg.Pool {
   return pool;
 }
 
-/** A Kysely instance over its own pool. `DB` is the caller's table map (row types live with each app). */
-export function createKysely<DB>(url: string, max = 10): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPool(url, max) }) });
+/**
+ * A Kysely instance over its own pool. `DB` is the caller's table map (row types live with each app).
+ * `prepare`: repeated statements run as named prepared statements (PreparingPool: planned once per connection).
+ */
+export function createKysely<DB>(url: string, max = 10, opts: { prepare?: boolean } = {}): Kysely<DB> {
+  const pool = createPool(url, max);
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: opts.prepare ? new PreparingPool(pool) : pool }) });
 }

@@ -52,7 +52,7 @@ export async function catchUp(
       if (got.length === 0) throw new Error(`no event from the stream for ${opts.idleTimeoutMs ?? 30_000} ms at seq ${checkpoint} (target ${toSeq})`);
       const batch = got[got.length - 1].seq > toSeq ? got.filter((m) => m.seq <= toSeq) : got;
       if (batch.length === 0) break;
-      const r = await applyBatch(db, schema, projection, batch, log, opts.effects);
+      const r = await applyBatch(db, schema, projection, batch, log, opts.effects, checkpoint);
       checkpoint = r.checkpoint;
       events += batch.length;
       const now = performance.now();

@@ -128,12 +128,14 @@ export class ProjectionRunner {
     this.log.info({ projection: this.projection.name, schema: this.schema, fromSeq: checkpoint + 1 }, 'projecting');
     const source = StreamReader.open(this.nc, checkpoint + 1, this.opts.batch, this.log);
     const progress = new CatchUpLog(this.schema, checkpoint, this.log);
+    let committed = checkpoint;
     try {
       while (!cycle.signal.aborted) {
         const batch = await source.next(cycle.signal);
         if (batch.length === 0 || !lock.isHeld) continue;
         const t0 = performance.now();
-        const r = await applyBatch(this.db, this.schema, this.projection, batch, this.log, this.opts.effects);
+        const r = await applyBatch(this.db, this.schema, this.projection, batch, this.log, this.opts.effects, committed);
+        committed = r.checkpoint;
         this.metrics.recordBatch(batch.length, r.applied + r.undecodable, r.undecodable, r.checkpoint, performance.now() - t0);
         progress.batch(r.checkpoint, this.metrics.streamLastSeq);
       }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { decodeEvent, type RawEvent, type StoredEvent } from '@natter/contracts';
 import type { ReadModelDB } from '@natter/infra/runtime';
@@ -46,9 +46,21 @@ export async function applyBatch(
   batch: RawEvent[],
   log: Logger,
   effects?: BatchEffects,
+  committed?: number,
 ): Promise<BatchResult> {
   return db.transaction().execute(async (trx) => {
+    // No WAL flush at commit: a batch is re-derivable from the stream, so the 200-600 ms of commits a Postgres
+    // crash can lose this way are applied again (the checkpoint commits with them, and the caller checks it
+    // below). Writers outside projections (the outboxes' dispatchers, commands) keep synchronous commits; theirs
+    // flush the projections' earlier WAL too. And generic plans: a projection's statements are prepared
+    // (PreparingPool) and their parameters are arrays and ids whose values do not change the best plan, but
+    // some (`$1 is not null and ...`) fold into cheaper-looking custom plans, so Postgres planned them again on
+    // every execution.
+    await sql`select set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(trx);
     const checkpoint = await lockCheckpoint(trx, schema, projection.name);
+    // `committed`: the checkpoint the caller's previous batch committed. Lower here means Postgres lost those
+    // commits (a crash, above): the caller must read the stream again from the checkpoint, not go on after it.
+    if (committed !== undefined && checkpoint < committed) throw new CheckpointWentBack(projection.name, checkpoint, committed);
     const fresh = batch.filter((m) => m.seq > checkpoint);
     if (fresh.length === 0) return { applied: 0, skipped: batch.length, undecodable: 0, checkpoint };
     const events: StoredEvent[] = [];
@@ -70,4 +82,11 @@ export async function applyBatch(
     await saveCheckpoint(trx, schema, projection.name, last);
     return { applied: events.length, skipped: batch.length - fresh.length, undecodable, checkpoint: last };
   });
+}
+
+/** Postgres lost batches it had committed (synchronous_commit off, then a crash): re-read from the checkpoint. */
+export class CheckpointWentBack extends Error {
+  constructor(projection: string, found: number, committed: number) {
+    super(`projection ${projection}: checkpoint ${found} in Postgres, ${committed} committed before (lost in a Postgres crash): reading the stream again from ${found + 1}`);
+  }
 }
