@@ -31,6 +31,14 @@ describe('PreparingPool', () => {
     expect(answers).toEqual([0, 7, 14, 21, 28, 35]);
   });
 
+  it('never names a text without parameters: a script of several statements runs as often as it is asked', async () => {
+    for (let i = 0; i < 5; i++) {
+      await sql.raw('create table if not exists script_t (n int); insert into script_t values (1)').execute(db);
+      expect((await sql<{ n: number }>`select count(*)::int as n from script_t`.execute(db)).rows).toEqual([{ n: i + 1 }]);
+    }
+    expect(await preparedLike('script_t')).toBe(0);
+  });
+
   it('leaves a text it has seen only twice unnamed, and prepares transactions statements too', async () => {
     for (let i = 0; i < 2; i++) await sql`select ${i}::int - 3 as v`.execute(db);
     expect(await preparedLike('::int - 3')).toBe(0);

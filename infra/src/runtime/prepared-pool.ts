@@ -9,8 +9,9 @@ import type pg from 'pg';
  * was about 40 % of Postgres's time per statement at 500 messages a second (pg_stat_statements with
  * track_planning: 1.6 ms to plan the markers' recount, 0.2 ms the notification candidates).
  *
- * A text is prepared once it has run `after` times, and at most `limit` texts are (texts that differ per call,
- * e.g. an IN list of varying length, stay unnamed). The name is a hash of the text, so the same text gets the
+ * A text with parameters is prepared once it has run `after` times, and at most `limit` texts are (texts that
+ * differ per call, e.g. an IN list of varying length, stay unnamed; each prepared text holds its plan in every
+ * connection's backend, so the bound is also one on Postgres's memory). The name is a hash of the text, so the same text gets the
  * same name on every connection and node-postgres parses it once per connection (it tracks what it has parsed);
  * a connection that is replaced (a Postgres restart) starts over. Not for a pooler in transaction mode
  * (PgBouncer), where a session's prepared statements are not there on the next transaction.
@@ -22,14 +23,17 @@ export class PreparingPool implements PostgresPool {
   constructor(
     private readonly pool: pg.Pool,
     private readonly after = 3,
-    private readonly limit = 200,
+    private readonly limit = 100,
   ) {}
 
   async connect(): Promise<PostgresPoolClient> {
     const client = await this.pool.connect();
     const query = (sql: string | PostgresCursor<unknown>, parameters?: ReadonlyArray<unknown>): unknown => {
       if (typeof sql !== 'string') return client.query(sql as never);
-      const name = this.nameFor(sql);
+      // Only statements with parameters: those are single statements (the extended protocol they already go
+      // through refuses several), whereas a parameterless text may be a script (the schema's DDL, run on
+      // every projection start), which cannot be a prepared statement.
+      const name = parameters?.length ? this.nameFor(sql) : undefined;
       return name ? client.query({ name, text: sql, values: [...(parameters ?? [])] }) : client.query(sql, [...(parameters ?? [])]);
     };
     return { query: query as PostgresPoolClient['query'], release: () => client.release() };
