@@ -46,8 +46,10 @@ export interface QueryApi {
  */
 export async function startQueryApi(config: QueryApiConfig, log: Logger): Promise<QueryApi> {
   const key = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
-  // Prepared statements (PreparingPool): every connect's membership and session reads were planned anew.
-  const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax, { prepare: true });
+  // Not PreparingPool: once prepared, Postgres may settle on a generic plan, and the directory's prefix search
+  // (`term like $1`) has no index range without the value: one-letter searches went from 3.9 to 74 ms p50 in
+  // the bench (docs/benchmarks.md). Reads are planned with their values.
+  const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
   const metrics = new Metrics(createMetricsRegistry());
   // Load shedding for reads, HTTP and NATS together (infra's Admission): past it `overloaded`, at once. The
   // count bound only: a read waiting for `minSeq` (up to 5 s, on the projector) is no queue in this process.

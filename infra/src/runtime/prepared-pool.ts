@@ -4,17 +4,19 @@ import type pg from 'pg';
 
 /**
  * A pool for Kysely whose repeated statements run as named prepared statements, so Postgres plans each once
- * per connection instead of on every execution. For the projectors' few statements run once per batch or per
+ * per connection instead of on every execution. For statements whose best plan does not depend on their
+ * values: after five runs Postgres may keep a generic plan (query-api's prefix searches lost their index range
+ * that way, so query-api does not use this). For the projectors' few statements run once per batch or per
  * event (their `unnest` and `jsonb_populate_recordset` forms have one text whatever the batch size), planning
  * was about 40 % of Postgres's time per statement at 500 messages a second (pg_stat_statements with
  * track_planning: 1.6 ms to plan the markers' recount, 0.2 ms the notification candidates).
  *
  * A text with parameters is prepared once it has run `after` times, and at most `limit` texts are (texts that
  * differ per call, e.g. an IN list of varying length, stay unnamed; each prepared text holds its plan in every
- * connection's backend, so the bound is also one on Postgres's memory). The name is a hash of the text, so the same text gets the
- * same name on every connection and node-postgres parses it once per connection (it tracks what it has parsed);
- * a connection that is replaced (a Postgres restart) starts over. Not for a pooler in transaction mode
- * (PgBouncer), where a session's prepared statements are not there on the next transaction.
+ * connection's backend, so the bound is also one on Postgres's memory). The name is a hash of the text, so the
+ * same text gets the same name on every connection and node-postgres parses it once per connection (it tracks
+ * what it has parsed); a connection that is replaced (a Postgres restart) starts over. Not for a pooler in
+ * transaction mode (PgBouncer), where a session's prepared statements are not there on the next transaction.
  */
 export class PreparingPool implements PostgresPool {
   private readonly seen = new Map<string, number>();
@@ -41,11 +43,6 @@ export class PreparingPool implements PostgresPool {
 
   end(): Promise<void> {
     return this.pool.end();
-  }
-
-  /** How many texts run as prepared statements (for tests and metrics). */
-  get prepared(): number {
-    return this.names.size;
   }
 
   private nameFor(sql: string): string | undefined {

@@ -8,10 +8,10 @@ type Db = Kysely<any> | Transaction<any>;
 
 export const NotifySchema = 'notify';
 
-/** Which outbox rows a message gets (each channel has its horizon: notifications.projection.ts). */
 /** A person's read marker in a room or thread, as it reads their notifications. */
 export type ReadUpTo = ReadMarker & { readonly userId: string };
 
+/** Which outbox rows a message gets (each channel has its horizon: notifications.projection.ts). */
 export interface DeliveryChannels {
   push: boolean;
   email: boolean;
@@ -151,9 +151,8 @@ export class NotifyRepository {
 
   /**
    * Read markers read the notifications they cover: a room's marker those of its timeline (not thread replies),
-   * a thread's marker those of that thread, up to the marker's seq.
+   * a thread's marker those of that thread, up to the marker's seq. Several people's markers in one statement.
    */
-  /** Each person's notifications of messages at or before their marker, in the marker's room or thread, are read. */
   async markReadUpTo(markers: readonly ReadUpTo[]): Promise<void> {
     if (!markers.length) return;
     await sql`update notify.notifications n set read = true
