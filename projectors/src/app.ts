@@ -54,7 +54,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
     const { projection, effects } = known[name];
     const metrics = new ProjectorMetrics(projection.name, registry);
     const runner = new ProjectionRunner(nc, db, config.databaseUrl, projection, metrics, log.child({ component: 'projection', projection: projection.name }), {
-      batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs },
+      batch: { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs[name] },
       lockRetryMs: config.lockRetryMs,
       effects,
     });
@@ -64,7 +64,7 @@ export async function startProjectors(config: ProjectorsConfig, log: Logger): Pr
   const { runner, metrics } = main;
   // Notifications (issue 13): a projection in its own schema with its own lock, plus the push and email outbox.
   const notifications = config.notify.enabled
-    ? startNotifications(nc, db, config.databaseUrl, config.notify, { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs }, config.lockRetryMs, log.child({ component: 'notifications' }), registry, config.port)
+    ? startNotifications(nc, db, config.databaseUrl, config.notify, { maxEvents: config.batchMaxEvents, lingerMs: config.batchLingerMs.notifications }, config.lockRetryMs, log.child({ component: 'notifications' }), registry, config.port)
     : null;
   const stopping = new AbortController();
   let upgrade: UpgradeStatus | null = null;

@@ -8,4 +8,10 @@ describe('projectors config', () => {
     expect(() => loadConfig({ PROJECTORS_DB_POOL_MAX: '0' })).toThrow(/PROJECTORS_DB_POOL_MAX/);
     expect(() => loadConfig({ PROJECTORS_DB_POOL_MAX: 'lots' })).toThrow(/PROJECTORS_DB_POOL_MAX/);
   });
+
+  it('lingers per projection: chat 20 ms, search 250, notifications 100, each from its own variable', () => {
+    expect(loadConfig({}).batchLingerMs).toEqual({ chat: 20, search: 250, notifications: 100 });
+    expect(loadConfig({ PROJECTOR_BATCH_LINGER_MS: '5', PROJECTOR_SEARCH_LINGER_MS: '0', PROJECTOR_NOTIFICATIONS_LINGER_MS: '40' }).batchLingerMs).toEqual({ chat: 5, search: 0, notifications: 40 });
+    expect(() => loadConfig({ PROJECTOR_SEARCH_LINGER_MS: '-1' })).toThrow(/PROJECTOR_SEARCH_LINGER_MS/);
+  });
 });

@@ -140,7 +140,7 @@ describe('chat projection', () => {
     }
     await appendAll(env.js, events);
     const end = start + events.length;
-    const small = { ...env.config, batchMaxEvents: 7, batchLingerMs: 0 };
+    const small = { ...env.config, batchMaxEvents: 7, batchLingerMs: { chat: 0, search: 0, notifications: 0 } };
     const a = await startProjectors(small, silent);
     await waitFor('some progress', async () => (await checkpointOf(env.db)) >= start + 60, 15_000, 5);
     await a.close();

@@ -117,4 +117,68 @@ describe('notifications projection', () => {
     for (const e of single.events) await apply(p, [e]);
     expect(await readState('bs', 'bsb', single.mentions)).toEqual(expected);
   });
+
+  it('decides the same recipients, kinds and outbox rows whether consecutive sends come in one batch or one by one', async () => {
+    const p = notificationsProjection({ pushHorizonMs: 600_000, emailHorizonMs: 600_000, now: () => NOW });
+    /**
+     * A mix in rooms of prefix `x`: a DM, mentions, @room, someone with level `all`, a room set to `all` by
+     * one member and muted by another, a thread whose replies make followers of the next reply's audience,
+     * and a join and a settings change between sends (the run of sends ends there and starts again).
+     */
+    const history = (x: string) => {
+      const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) => `${x}${n}`);
+      const send = (roomId: string, senderId: string, n: number, more: Record<string, unknown> = {}) =>
+        [Subjects.roomMsg(roomId), { type: 'MessageSent', data: { roomId, messageId: `m-${roomId}-${n}`, senderId, clientMsgId: `c${n}`, text: `hi ${n}`, ...more } }] as const;
+      const r = `${x}r`;
+      const dm = `${x}dm`;
+      const setup = raw([
+        user(a), user(b), user(c), user(d),
+        ...room(r, [a, b, c]),
+        [Subjects.roomMeta(dm), { type: 'DirectMessageStarted', data: { roomId: dm, memberIds: [a, d], startedBy: a } }],
+        [Subjects.roomMeta(dm), { type: 'MemberJoined', data: { roomId: dm, userId: a, role: 'member', addedBy: null } }],
+        [Subjects.roomMeta(dm), { type: 'MemberJoined', data: { roomId: dm, userId: d, role: 'member', addedBy: null } }],
+        [Subjects.user(b), { type: 'RoomNotificationSettingsChanged', data: { userId: b, roomId: r, level: 'all' } }],
+      ]);
+      const [root] = raw([send(r, a, 1)]);
+      const rest = raw([
+        send(r, c, 2, { mentions: { userIds: [a], room: false, here: false } }),
+        send(dm, a, 3),
+        send(r, b, 4, { thread: { rootSeq: root.seq, rootSenderId: a, alsoToRoom: false } }),
+        send(r, c, 5, { thread: { rootSeq: root.seq, rootSenderId: a, alsoToRoom: false } }),
+        send(r, a, 6, { thread: { rootSeq: root.seq, rootSenderId: a, alsoToRoom: true } }),
+        send(r, a, 7, { mentions: { userIds: [], room: true, here: false } }),
+        [Subjects.roomMeta(r), { type: 'MemberJoined', data: { roomId: r, userId: d, role: 'member', addedBy: null } }],
+        send(r, b, 8),
+        [Subjects.user(c), { type: 'RoomNotificationSettingsChanged', data: { userId: c, roomId: r, muted: true } }],
+        [Subjects.user(d), { type: 'NotificationSettingsChanged', data: { userId: d, level: 'all', push: false } }],
+        send(r, a, 9, { mentions: { userIds: [c], room: false, here: false } }),
+        send(dm, d, 10),
+      ]);
+      return [...setup, root, ...rest];
+    };
+    /** Everything written for prefix `x`'s rooms, with the prefix taken out and seqs as offsets from the first. */
+    const written = async (x: string, first: number) => {
+      const n = (await sql<Record<string, unknown>>`select user_id, seq, kind, room_id, thread_root_seq, read from notify.notifications where room_id like ${`${x}%`} order by seq, user_id`.execute(env.db)).rows;
+      const o = (await sql<Record<string, unknown>>`select user_id, seq, channel, room_id from notify.deliveries where room_id like ${`${x}%`} order by seq, user_id, channel`.execute(env.db)).rows;
+      const norm = (rows: Record<string, unknown>[]) =>
+        rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'string' && v.startsWith(x) ? v.slice(x.length) : k.endsWith('seq') && v !== null ? Number(v) - first : v])));
+      return { notifications: norm(n), deliveries: norm(o) };
+    };
+
+    const whole = history('cw');
+    await apply(p, whole);
+    const single = history('cs');
+    for (const e of single) await apply(p, [e]);
+    const a = await written('cw', whole[0].seq);
+    const b = await written('cs', single[0].seq);
+    expect(a).toEqual(b);
+    // What the mix is for: each kind and setting shows up (a run decided wrongly as a whole would differ above,
+    // and one decided wrongly both ways would miss these).
+    const kinds = a.notifications.map((row) => `${row.user_id}:${row.kind}`);
+    expect(kinds).toEqual(expect.arrayContaining(['b:message', 'a:mention', 'd:dm', 'a:dm', 'a:reply', 'b:thread', 'c:room_mention', 'b:room_mention']));
+    expect(kinds).not.toContain('c:mention'); // c muted the room before message 9 named it
+    expect(kinds).toContain('d:message'); // level all from message 9 on
+    // d turned push off with it: message 9 mails d but pushes nothing; the DM before it pushed.
+    expect(a.deliveries.filter((row) => row.user_id === 'd').map((row) => `${row.room_id}:${row.channel}`)).toEqual(['dm:email', 'dm:push', 'r:email']);
+  });
 });

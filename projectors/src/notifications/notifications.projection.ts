@@ -1,7 +1,7 @@
-import { markersMovedBySend, type StoredEvent } from '@natter/contracts';
+import { markersMovedBySend, type EventDataOf, type StoredEvent } from '@natter/contracts';
 import type { Projection } from '../runtime/projection';
 import { decideRecipients, excerptOf, newFollowers } from './decide';
-import { NotifyRepository, type DeliveryChannels, type ReadUpTo } from './notify.repository';
+import { NotifyRepository, type DeliveryChannels, type DeliveryRow, type NotificationRow, type ReadUpTo } from './notify.repository';
 
 export interface NotificationsProjectionOptions {
   /**
@@ -22,8 +22,9 @@ export interface NotificationsProjectionOptions {
  * settings as they were at that point of the stream; writes the notification center and the push/email
  * outbox in the batch's transaction, together with its checkpoint (`notify.checkpoint`). It keeps its own
  * copy of what it needs (room members, thread followers, settings) rather than reading the chat read model,
- * which has another checkpoint and may be ahead or behind. Events are applied one by one (a decision reads
- * what the previous events wrote); its tables are in the `notify` schema, not the versioned read model.
+ * which has another checkpoint and may be ahead or behind. Events are applied in stream order (a decision reads
+ * what the previous events wrote), consecutive sends together (applySends); its tables are in the `notify`
+ * schema, not the versioned read model.
  */
 export function notificationsProjection(o: NotificationsProjectionOptions): Projection {
   const now = o.now ?? Date.now;
@@ -34,10 +35,23 @@ export function notificationsProjection(o: NotificationsProjectionOptions): Proj
     async apply(trx, _schema, events) {
       const repo = new NotifyRepository(trx);
       const batch: BatchState = { dmRooms, readUpTo: [] };
-      for (const e of events) {
+      const deliver = (e: StoredEvent): DeliveryChannels => {
         const age = now() - Date.parse(e.at);
-        await applyOne(repo, batch, e, { push: age <= o.pushHorizonMs, email: age <= o.emailHorizonMs }, o.emailDelayMinuteMs ?? 60_000);
+        return { push: age <= o.pushHorizonMs, email: age <= o.emailHorizonMs };
+      };
+      // Consecutive sends are decided together (applySends): nothing a send writes is read by another send's
+      // decision except a thread's followers, which stay in order. Every other event is applied one by one.
+      let sends: StoredEvent<'MessageSent'>[] = [];
+      for (const e of events) {
+        if (e.type === 'MessageSent') {
+          sends.push(e as StoredEvent<'MessageSent'>);
+          continue;
+        }
+        await applySends(repo, batch, sends, deliver, o.emailDelayMinuteMs ?? 60_000);
+        sends = [];
+        await applyOne(repo, batch, e);
       }
+      await applySends(repo, batch, sends, deliver, o.emailDelayMinuteMs ?? 60_000);
       await repo.markReadUpTo(batch.readUpTo);
       if (dmRooms.size > 100_000) dmRooms.clear();
     },
@@ -57,7 +71,7 @@ interface BatchState {
   readonly readUpTo: ReadUpTo[];
 }
 
-async function applyOne(repo: NotifyRepository, batch: BatchState, e: StoredEvent, deliver: DeliveryChannels, minuteMs: number): Promise<void> {
+async function applyOne(repo: NotifyRepository, batch: BatchState, e: StoredEvent): Promise<void> {
   switch (e.type) {
     case 'UserRegistered':
       return repo.putUser(e.data.userId, e.data.displayName, e.data.email);
@@ -85,21 +99,6 @@ async function applyOne(repo: NotifyRepository, batch: BatchState, e: StoredEven
     case 'MemberLeft':
     case 'MemberBanned':
       return repo.leave(e.data.roomId, e.data.userId);
-    case 'MessageSent': {
-      const d = e.data;
-      const rootSeq = d.thread?.rootSeq ?? null;
-      const followers = new Set(rootSeq ? await repo.threadFollowers(d.roomId, rootSeq) : []);
-      const isDm = await roomIsDm(repo, batch.dmRooms, d.roomId);
-      const everyone = isDm || !!(d.mentions?.room || d.mentions?.here);
-      const named = [...(d.mentions?.userIds ?? []), ...followers, ...(d.thread ? [d.thread.rootSenderId] : [])];
-      const recipients = decideRecipients(d, isDm, await repo.candidates(d.roomId, named, everyone, rootSeq, followers));
-      await repo.insertNotifications(recipients, { seq: e.seq, roomId: d.roomId, messageSeq: e.seq, threadRootSeq: rootSeq, actorId: d.senderId, excerpt: excerptOf(d.text), at: e.at });
-      if (deliver.push || deliver.email) await repo.insertDeliveries(recipients.map((r) => r.userId), e.seq, d.roomId, e.at, minuteMs, deliver);
-      if (rootSeq) await repo.follow(d.roomId, rootSeq, newFollowers(d));
-      // Sending reads (as the chat projection moves the sender's markers): what notified the sender there before.
-      for (const m of markersMovedBySend(d.roomId, e.seq, d.thread)) batch.readUpTo.push({ userId: d.senderId, ...m });
-      return;
-    }
     case 'MessageEdited':
       return repo.editExcerpt(e.data.roomId, e.data.messageSeq, excerptOf(e.data.text));
     case 'MessageDeleted':
@@ -125,10 +124,43 @@ async function applyOne(repo: NotifyRepository, batch: BatchState, e: StoredEven
   }
 }
 
-async function roomIsDm(repo: NotifyRepository, known: Map<string, boolean>, roomId: string): Promise<boolean> {
-  const cached = known.get(roomId);
-  if (cached !== undefined) return cached;
-  const isDm = await repo.roomIsDm(roomId);
-  if (isDm !== undefined) known.set(roomId, isDm);
-  return isDm ?? false;
+/**
+ * A run of consecutive sends (no other event between them), decided in stream order with a few statements
+ * for the whole run instead of several per message: whether each room is a DM (remembered per room), the
+ * candidates of every message outside a thread (one statement), and the center's and the outbox's rows
+ * (one each). A run changes no membership or setting, so each decision sees what it would see alone. A reply
+ * in a thread asks for its followers and mutes itself, after the replies before it followed the thread.
+ */
+async function applySends(repo: NotifyRepository, batch: BatchState, sends: readonly StoredEvent<'MessageSent'>[], deliver: (e: StoredEvent) => DeliveryChannels, minuteMs: number): Promise<void> {
+  if (!sends.length) return;
+  const unknown = [...new Set(sends.map((e) => e.data.roomId))].filter((r) => !batch.dmRooms.has(r));
+  for (const [roomId, isDm] of await repo.roomsAreDm(unknown)) batch.dmRooms.set(roomId, isDm);
+  const isDm = (roomId: string) => batch.dmRooms.get(roomId) ?? false;
+  const roomWide = (d: EventDataOf<'MessageSent'>) => isDm(d.roomId) || !!(d.mentions?.room || d.mentions?.here);
+  const plain = sends.filter((e) => !e.data.thread);
+  const answers = await repo.candidatesOfMany(plain.map((e) => ({ roomId: e.data.roomId, named: e.data.mentions?.userIds ?? [], everyone: roomWide(e.data) })));
+  const candidatesOf = new Map(plain.map((e, i) => [e, answers[i]]));
+  const notifications: NotificationRow[] = [];
+  const deliveries: DeliveryRow[] = [];
+  for (const e of sends) {
+    const d = e.data;
+    let candidates = candidatesOf.get(e);
+    if (!candidates) {
+      const rootSeq = d.thread!.rootSeq;
+      const followers = new Set(await repo.threadFollowers(d.roomId, rootSeq));
+      const named = [...(d.mentions?.userIds ?? []), ...followers, d.thread!.rootSenderId];
+      candidates = await repo.candidates(d.roomId, named, roomWide(d), rootSeq, followers);
+      await repo.follow(d.roomId, rootSeq, newFollowers(d));
+    }
+    const recipients = decideRecipients(d, isDm(d.roomId), candidates);
+    const excerpt = excerptOf(d.text);
+    const threadRootSeq = d.thread?.rootSeq ?? null;
+    for (const r of recipients) notifications.push({ userId: r.userId, kind: r.kind, seq: e.seq, roomId: d.roomId, messageSeq: e.seq, threadRootSeq, actorId: d.senderId, excerpt, at: e.at });
+    const channels = deliver(e);
+    if (channels.push || channels.email) for (const r of recipients) deliveries.push({ userId: r.userId, seq: e.seq, roomId: d.roomId, at: e.at, channels });
+    // Sending reads (as the chat projection moves the sender's markers): what notified the sender there before.
+    for (const m of markersMovedBySend(d.roomId, e.seq, d.thread)) batch.readUpTo.push({ userId: d.senderId, ...m });
+  }
+  await repo.insertNotifications(notifications);
+  await repo.insertDeliveries(deliveries, minuteMs);
 }

@@ -17,6 +17,35 @@ export interface DeliveryChannels {
   email: boolean;
 }
 
+/** What `candidatesOfMany` asks for one message: its room, the people it names, whether it is room-wide. */
+export interface CandidateQuery {
+  roomId: string;
+  named: readonly string[];
+  everyone: boolean;
+}
+
+/** One person's notification of one message. */
+export interface NotificationRow {
+  userId: string;
+  kind: NotificationKind;
+  seq: number;
+  roomId: string;
+  messageSeq: number;
+  threadRootSeq: number | null;
+  actorId: string;
+  excerpt: string;
+  at: string;
+}
+
+/** One recipient of one message in the outbox, on the channels the message's age allows. */
+export interface DeliveryRow {
+  userId: string;
+  seq: number;
+  roomId: string;
+  at: string;
+  channels: DeliveryChannels;
+}
+
 /** All writes of the notifications projection, inside the batch's transaction. */
 export class NotifyRepository {
   constructor(private readonly db: Db) {}
@@ -65,12 +94,6 @@ export class NotifyRepository {
     await this.cancelDeliveries(sql`room_id = ${roomId} and user_id = ${userId}`);
   }
 
-  /** undefined: no such room (yet). */
-  async roomIsDm(roomId: string): Promise<boolean | undefined> {
-    const r = await sql<{ is_dm: boolean }>`select is_dm from notify.rooms where room_id = ${roomId}`.execute(this.db);
-    return r.rows[0]?.is_dm;
-  }
-
   async threadFollowers(roomId: string, rootSeq: number): Promise<string[]> {
     const r = await sql<{ user_id: string }>`select user_id from notify.thread_followers where room_id = ${roomId} and root_seq = ${rootSeq}`.execute(this.db);
     return r.rows.map((x) => x.user_id);
@@ -104,28 +127,63 @@ export class NotifyRepository {
     }));
   }
 
-  async insertNotifications(rows: { userId: string; kind: NotificationKind }[], n: { seq: number; roomId: string; messageSeq: number; threadRootSeq: number | null; actorId: string; excerpt: string; at: string }): Promise<void> {
+  /**
+   * `candidates` of several messages outside threads (a batch's run of sends) in one statement: the answer to
+   * query i is at index i. A run of sends changes no membership or setting, so each answer is what asking at
+   * its own message would give; a thread's mutes and followers are asked per message (`candidates`).
+   */
+  async candidatesOfMany(queries: readonly CandidateQuery[]): Promise<Candidate[][]> {
+    const out = queries.map((): Candidate[] => []);
+    if (!queries.length) return out;
+    const q = JSON.stringify(queries.map((x, n) => ({ n, room_id: x.roomId, everyone: x.everyone, named: x.named })));
+    const r = await sql<{ n: number; user_id: string; level: string | null; room_level: string | null; room_muted: boolean | null }>`
+      select q.n, m.user_id, s.level, rs.level as room_level, rs.muted as room_muted
+        from jsonb_to_recordset(${q}::jsonb) as q(n int, room_id text, everyone boolean, named text[])
+        join notify.room_members m on m.room_id = q.room_id
+        left join notify.settings s on s.user_id = m.user_id
+        left join notify.room_settings rs on rs.user_id = m.user_id and rs.room_id = m.room_id
+       where q.everyone or m.user_id = any(q.named) or s.level = 'all' or rs.level = 'all'`.execute(this.db);
+    for (const x of r.rows) {
+      out[x.n].push({ userId: x.user_id, level: (x.level ?? 'mentions') as NotificationLevel, roomLevel: x.room_level as NotificationLevel | null, roomMuted: x.room_muted ?? false, threadMuted: false, followsThread: false });
+    }
+    return out;
+  }
+
+  /** Whether each room is a DM, several rooms in one statement; a room not known (yet) is absent from the map. */
+  async roomsAreDm(roomIds: readonly string[]): Promise<Map<string, boolean>> {
+    if (!roomIds.length) return new Map();
+    const r = await sql<{ room_id: string; is_dm: boolean }>`select room_id, is_dm from notify.rooms where room_id = any(${roomIds}::text[])`.execute(this.db);
+    return new Map(r.rows.map((x) => [x.room_id, x.is_dm]));
+  }
+
+  /** The center's rows of several messages (a batch's run of sends), one statement; rows already there (a replay) stay. */
+  async insertNotifications(rows: readonly NotificationRow[]): Promise<void> {
     if (!rows.length) return;
     await sql`insert into notify.notifications (user_id, seq, kind, room_id, message_seq, thread_root_seq, actor_id, excerpt, at)
-      select u, ${n.seq}::bigint, k, ${n.roomId}::text, ${n.messageSeq}::bigint, ${n.threadRootSeq}::bigint, ${n.actorId}::text, ${n.excerpt}::text, ${n.at}::timestamptz
-        from unnest(${rows.map((r) => r.userId)}::text[], ${rows.map((r) => r.kind)}::text[]) as x(u, k)
+      select user_id, seq, kind, room_id, message_seq, thread_root_seq, actor_id, excerpt, at
+        from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ user_id: r.userId, seq: r.seq, kind: r.kind, room_id: r.roomId, message_seq: r.messageSeq, thread_root_seq: r.threadRootSeq, actor_id: r.actorId, excerpt: r.excerpt, at: r.at })))}::jsonb)
+          as x(user_id text, seq bigint, kind text, room_id text, message_seq bigint, thread_root_seq bigint, actor_id text, excerpt text, at timestamptz)
       on conflict do nothing`.execute(this.db);
   }
 
   /**
-   * The outbox rows for push and email, per the recipients' settings at this point of the stream. Email is due
-   * after the person's delay (the digest waits for it); push at once. Already-present rows (a replay) stay.
+   * The outbox rows for push and email of several messages, per the recipients' settings at this point of the
+   * stream (a run of sends changes no setting). Email is due after the person's delay (the digest waits for
+   * it); push at once. Already-present rows (a replay) stay.
    */
-  async insertDeliveries(userIds: string[], seq: number, roomId: string, at: string, minuteMs = 60_000, channels: DeliveryChannels = { push: true, email: true }): Promise<void> {
-    if (!userIds.length) return;
+  async insertDeliveries(rows: readonly DeliveryRow[], minuteMs = 60_000): Promise<void> {
+    if (!rows.length) return;
+    const recipients = JSON.stringify(rows.map((r) => ({ user_id: r.userId, seq: r.seq, room_id: r.roomId, at: r.at, push: r.channels.push, email: r.channels.email })));
+    const m = sql`jsonb_to_recordset(${recipients}::jsonb) as m(user_id text, seq bigint, room_id text, at timestamptz, push boolean, email boolean)
+        left join notify.settings s on s.user_id = m.user_id`;
     await sql`insert into notify.deliveries (user_id, seq, channel, room_id, due_at)
-      select m.user_id, ${seq}::bigint, 'push', ${roomId}::text, ${at}::timestamptz
-        from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
-       where ${channels.push}::boolean and coalesce(s.push, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
+      select m.user_id, m.seq, 'push', m.room_id, m.at
+        from ${m}
+       where m.push and coalesce(s.push, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
       union all
-      select m.user_id, ${seq}::bigint, 'email', ${roomId}::text, ${at}::timestamptz + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
-        from unnest(${userIds}::text[]) as m(user_id) left join notify.settings s on s.user_id = m.user_id
-       where ${channels.email}::boolean and coalesce(s.email, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
+      select m.user_id, m.seq, 'email', m.room_id, m.at + make_interval(secs => coalesce(s.email_delay_minutes, 15) * ${minuteMs / 1000}::float8)
+        from ${m}
+       where m.email and coalesce(s.email, true) and not exists (select 1 from notify.users u where u.user_id = m.user_id and u.deactivated)
       on conflict do nothing`.execute(this.db);
   }
 

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { decodeEvent, type RawEvent, type StoredEvent } from '@natter/contracts';
 import type { ReadModelDB } from '@natter/infra/runtime';
@@ -56,8 +56,7 @@ export async function applyBatch(
     // (PreparingPool) and their parameters are arrays and ids whose values do not change the best plan, but
     // some (`$1 is not null and ...`) fold into cheaper-looking custom plans, so Postgres planned them again on
     // every execution.
-    await sql`select set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(trx);
-    const checkpoint = await lockCheckpoint(trx, schema, projection.name);
+    const checkpoint = await lockCheckpoint(trx, schema, projection.name, { synchronous_commit: 'off', plan_cache_mode: 'force_generic_plan' });
     // `committed`: the checkpoint the caller's previous batch committed. Lower here means Postgres lost those
     // commits (a crash, above): the caller must read the stream again from the checkpoint, not go on after it.
     if (committed !== undefined && checkpoint < committed) throw new CheckpointWentBack(projection.name, checkpoint, committed);

@@ -121,7 +121,7 @@ describe('message search', () => {
     const stream = new Writable({ write(chunk, _e, cb) { for (const l of String(chunk).split('\n')) if (l) searchLog.push(JSON.parse(l)); cb(); } });
     searchProjectors = await startProjectors(
       // Small batches so the back-fill of ~3,000 events is slow enough to be watched.
-      loadConfig({ NATS_URL: nats.url, DATABASE_URL: db.url, PROJECTORS_PORT: '0', PROJECTOR_LOCK_RETRY_MS: '100', PROJECTOR_PROJECTIONS: 'search', PROJECTOR_BATCH_MAX_EVENTS: '3', PROJECTOR_BATCH_LINGER_MS: '0' }),
+      loadConfig({ NATS_URL: nats.url, DATABASE_URL: db.url, PROJECTORS_PORT: '0', PROJECTOR_LOCK_RETRY_MS: '100', PROJECTOR_PROJECTIONS: 'search', PROJECTOR_BATCH_MAX_EVENTS: '3', PROJECTOR_SEARCH_LINGER_MS: '0' }),
       pino({ level: 'info' }, stream),
     );
     // While it back-fills: the API says so with its progress, and the admin status shows the projection behind.

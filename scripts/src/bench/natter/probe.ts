@@ -27,11 +27,11 @@ export interface ProjectorLag {
   samples: number;
 }
 
-const SAMPLE_MS = 100;
+const SAMPLE_MS = 250;
 
 /**
  * Measures a window of a scenario from Natter's side: command-api's counters (sends, JetStream requests by
- * operation, error codes) before and after, and the projector's lag, sampled every 100 ms (the stream's last
+ * operation, error codes) before and after, and the projector's lag, sampled every 250 ms (the stream's last
  * sequence from NATS, the applied sequence from the projector's /metrics).
  */
 export class NatterProbe {
