@@ -13,10 +13,11 @@ export interface ProjectorsConfig {
   readonly batchMaxEvents: number;
   /**
    * How long a partial batch waits for more events, per projection. A batch costs about a dozen statements
-   * whatever its size, so at a few hundred messages a second the batches, not the messages, were most of the
-   * projectors' and Postgres's CPU. The chat projection answers reads that wait for a send (`minSeq`) and keeps
-   * 20 ms (PROJECTOR_BATCH_LINGER_MS); search (PROJECTOR_SEARCH_LINGER_MS, 250) and notifications
-   * (PROJECTOR_NOTIFICATIONS_LINGER_MS, 100) are read by people a moment later, not by the sender's next read.
+   * whatever its size, so at a few hundred messages a second the batches, not the messages, were a large share
+   * of the projectors' and Postgres's CPU (about a third at 400 msg/s: docs/benchmarks.md). The chat
+   * projection answers reads that wait for a send (`minSeq`) and keeps 20 ms (PROJECTOR_BATCH_LINGER_MS);
+   * search (PROJECTOR_SEARCH_LINGER_MS, 250) and notifications (PROJECTOR_NOTIFICATIONS_LINGER_MS, 100) are
+   * read by people a moment later, not by the sender's next read.
    */
   readonly batchLingerMs: Readonly<Record<ProjectionName | 'notifications', number>>;
   /** Standby retry period for the projection lock. */

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeEvent, encodeEvent, foldMessage, messageTarget, NoMentions, sortGroups, type MessageState, type NewEvent, type RawEvent } from '@natter/contracts';
-import { createKysely, type ReadModelDB } from '@natter/infra/runtime';
+import { decodeEvent, foldMessage, messageTarget, NoMentions, sortGroups, type MessageState, type NewEvent, type RawEvent } from '@natter/contracts';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import { createReadModelSchema } from '@natter/infra/provision';
-import { createTestDatabase, type TestDatabase } from '@natter/infra/testing';
 import type { Kysely } from 'kysely';
 import { applyBatch, chatProjection } from '../src/index';
 import { searchProjection } from '../src/search/search.projection';
-import { dump, ev, silent, type Ev } from './fixtures';
+import { dump, ev, rawEvents, silent, startReadModelDb, type Ev } from './fixtures';
 
 /**
  * The property a rebuild relies on: however the stream is cut into batches, the rows come out the same.
@@ -18,16 +17,13 @@ import { dump, ev, silent, type Ev } from './fixtures';
  * applied to one schema as a single batch and to others cut at random places, through applyBatch (the live
  * projector's code) into real Postgres.
  */
-let pg: TestDatabase;
+let env: Awaited<ReturnType<typeof startReadModelDb>>;
 let db: Kysely<ReadModelDB>;
 beforeAll(async () => {
-  pg = await createTestDatabase();
-  db = createKysely<ReadModelDB>(pg.url, 2);
+  env = await startReadModelDb();
+  db = env.db;
 });
-afterAll(async () => {
-  await db?.destroy();
-  await pg?.drop();
-});
+afterAll(() => env?.stop());
 
 /** mulberry32: a small seeded PRNG, so a failure names a seed that reproduces it. */
 function prng(seed: number): () => number {
@@ -158,8 +154,7 @@ function history(rand: () => number, length: number): Ev[] {
   return out;
 }
 
-const raw = (events: readonly Ev[]): RawEvent[] =>
-  events.map(([subject, e]: readonly [string, NewEvent], i) => ({ seq: i + 1, subject, data: encodeEvent(e, null, new Date('2026-01-02T03:04:05.000Z')).body }));
+const raw = (events: readonly Ev[]): RawEvent[] => rawEvents(events, 1, null);
 
 let schemas = 0;
 async function project(events: RawEvent[], cuts: number[]): Promise<string> {

@@ -1,30 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql, type Kysely } from 'kysely';
-import { encodeEvent, type RawEvent } from '@natter/contracts';
-import { createKysely, type ReadModelDB } from '@natter/infra/runtime';
-import { createReadModelSchema } from '@natter/infra/provision';
-import { createTestDatabase, type TestDatabase } from '@natter/infra/testing';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import { applyBatch, chatProjection } from '../src/index';
 import { CheckpointWentBack, type Projection } from '../src/runtime/projection';
-import { ev, silent, type Ev } from './fixtures';
+import { ev, rawEvents as raw, silent, startReadModelDb } from './fixtures';
 
 // Batches commit without a WAL flush (synchronous_commit off), so a Postgres crash can take back commits the
 // projector saw succeed. What the projector then finds is a checkpoint lower than the one it committed: it must
 // refuse to go on after it (which would leave the lost events out for good) and read the stream again.
-let pg: TestDatabase;
+let env: Awaited<ReturnType<typeof startReadModelDb>>;
 let db: Kysely<ReadModelDB>;
 beforeAll(async () => {
-  pg = await createTestDatabase();
-  db = createKysely<ReadModelDB>(pg.url, 2);
-  await createReadModelSchema(db, 'guard');
+  env = await startReadModelDb('guard');
+  db = env.db;
 });
-afterAll(async () => {
-  await db?.destroy();
-  await pg?.drop();
-});
+afterAll(() => env?.stop());
 
-const at = new Date('2026-01-02T03:04:05.000Z');
-const raw = (events: readonly Ev[], from: number): RawEvent[] => events.map(([subject, e], i) => ({ seq: from + i, subject, data: encodeEvent(e, 'u1', at).body }));
 const users = async () => (await sql<{ id: string }>`select id from guard.users order by id`.execute(db)).rows.map((r) => r.id);
 
 describe('a batch after a checkpoint that went back', () => {

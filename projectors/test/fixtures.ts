@@ -2,9 +2,9 @@ import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import { sql, type Kysely } from 'kysely';
 import pino from 'pino';
-import { encodeEvent, NoMentions, Subjects, type NewEvent } from '@natter/contracts';
+import { encodeEvent, NoMentions, Subjects, type NewEvent, type RawEvent } from '@natter/contracts';
 import { activeReadModelSchema, createKysely, type ReadModelDB } from '@natter/infra/runtime';
-import { provisionAll } from '@natter/infra/provision';
+import { createReadModelSchema, provisionAll } from '@natter/infra/provision';
 import { createTestDatabase, startNats, waitFor, type NatsServerHandle, type TestDatabase } from '@natter/infra/testing';
 import { loadConfig, type ProjectorsConfig } from '../src/config';
 
@@ -101,6 +101,27 @@ export const ev = {
 };
 
 export type Ev = readonly [string, NewEvent];
+
+/**
+ * A throwaway database for applying batches straight to Postgres (applyBatch, no NATS), with a read-model
+ * schema named `schema` when given.
+ */
+export async function startReadModelDb(schema?: string): Promise<{ db: Kysely<ReadModelDB>; stop(): Promise<void> }> {
+  const pg = await createTestDatabase();
+  const db = createKysely<ReadModelDB>(pg.url, 2);
+  if (schema) await createReadModelSchema(db, schema);
+  return {
+    db,
+    stop: async () => {
+      await db.destroy();
+      await pg.drop();
+    },
+  };
+}
+
+/** Events as the stream hands them to a projection: consecutive seqs from `from`, all at one time, by `actor`. */
+export const rawEvents = (events: readonly Ev[], from = 1, actor: string | null = 'u1', at = new Date('2026-01-02T03:04:05.000Z')): RawEvent[] =>
+  events.map(([subject, e], i) => ({ seq: from + i, subject, data: encodeEvent(e, actor, at).body }));
 
 export async function appendAll(js: JetStreamClient, events: readonly Ev[]): Promise<number[]> {
   const seqs: number[] = [];

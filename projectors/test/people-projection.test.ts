@@ -1,27 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeEvent, type RawEvent } from '@natter/contracts';
-import { createKysely, type ReadModelDB } from '@natter/infra/runtime';
-import { createReadModelSchema } from '@natter/infra/provision';
-import { createTestDatabase, type TestDatabase } from '@natter/infra/testing';
+import type { ReadModelDB } from '@natter/infra/runtime';
 import type { Kysely } from 'kysely';
 import { applyBatch, chatProjection } from '../src/index';
-import { dump, ev, silent, type Ev } from './fixtures';
+import { dump, ev, rawEvents, silent, startReadModelDb, type Ev } from './fixtures';
 
 /** The people read model (read-model v2): directory terms, moderation, invites, sessions, admins, audit. */
-let pg: TestDatabase;
+let env: Awaited<ReturnType<typeof startReadModelDb>>;
 let db: Kysely<ReadModelDB>;
 beforeAll(async () => {
-  pg = await createTestDatabase();
-  db = createKysely<ReadModelDB>(pg.url, 2);
-  await createReadModelSchema(db, 'people');
+  env = await startReadModelDb('people');
+  db = env.db;
 });
-afterAll(async () => {
-  await db?.destroy();
-  await pg?.drop();
-});
+afterAll(() => env?.stop());
 
 const at = new Date('2026-01-02T03:04:05.000Z');
-const raw = (events: readonly Ev[]): RawEvent[] => events.map(([subject, e], i) => ({ seq: i + 1, subject, data: encodeEvent(e, 'u1', at).body }));
+const raw = (events: readonly Ev[]) => rawEvents(events, 1, 'u1', at);
 
 describe('the people read model', () => {
   it('folds profiles, directory terms, roles, bans, invites, archive, deletion, sessions, admins and the audit log', async () => {

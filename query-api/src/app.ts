@@ -46,9 +46,9 @@ export interface QueryApi {
  */
 export async function startQueryApi(config: QueryApiConfig, log: Logger): Promise<QueryApi> {
   const key = await loadVerifyKey({ NATTER_JWT_PUBLIC_KEY: config.jwtPublicKeyPem });
-  // Not PreparingPool: once prepared, Postgres may settle on a generic plan, and the directory's prefix search
-  // (`term like $1`) has no index range without the value: one-letter searches went from 3.9 to 74 ms p50 in
-  // the bench (docs/benchmarks.md). Reads are planned with their values.
+  // Not PreparingPool: prepared reads gained nothing measured (docs/benchmarks.md), and a prepared statement may
+  // settle on a generic plan, with which the directory's prefix search (`term like $1`) cannot use its index.
+  // Reads are planned with their values.
   const db = createKysely<ReadModelDB>(config.databaseUrl, config.dbPoolMax);
   const metrics = new Metrics(createMetricsRegistry());
   // Load shedding for reads, HTTP and NATS together (infra's Admission): past it `overloaded`, at once. The

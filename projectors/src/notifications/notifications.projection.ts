@@ -138,7 +138,7 @@ async function applySends(repo: NotifyRepository, batch: BatchState, sends: read
   const isDm = (roomId: string) => batch.dmRooms.get(roomId) ?? false;
   const roomWide = (d: EventDataOf<'MessageSent'>) => isDm(d.roomId) || !!(d.mentions?.room || d.mentions?.here);
   const plain = sends.filter((e) => !e.data.thread);
-  const answers = await repo.candidatesOfMany(plain.map((e) => ({ roomId: e.data.roomId, named: e.data.mentions?.userIds ?? [], everyone: roomWide(e.data) })));
+  const answers = await repo.candidates(plain.map((e) => ({ roomId: e.data.roomId, named: e.data.mentions?.userIds ?? [], everyone: roomWide(e.data), rootSeq: null })));
   const candidatesOf = new Map(plain.map((e, i) => [e, answers[i]]));
   const notifications: NotificationRow[] = [];
   const deliveries: DeliveryRow[] = [];
@@ -149,7 +149,7 @@ async function applySends(repo: NotifyRepository, batch: BatchState, sends: read
       const rootSeq = d.thread!.rootSeq;
       const followers = new Set(await repo.threadFollowers(d.roomId, rootSeq));
       const named = [...(d.mentions?.userIds ?? []), ...followers, d.thread!.rootSenderId];
-      candidates = await repo.candidates(d.roomId, named, roomWide(d), rootSeq, followers);
+      [candidates] = await repo.candidates([{ roomId: d.roomId, named, everyone: roomWide(d), rootSeq, followers }]);
       await repo.follow(d.roomId, rootSeq, newFollowers(d));
     }
     const recipients = decideRecipients(d, isDm(d.roomId), candidates);

@@ -17,11 +17,14 @@ export interface DeliveryChannels {
   email: boolean;
 }
 
-/** What `candidatesOfMany` asks for one message: its room, the people it names, whether it is room-wide. */
+/** What `candidates` asks for one message: its room, the people it names, whether it is room-wide, its thread. */
 export interface CandidateQuery {
   roomId: string;
   named: readonly string[];
   everyone: boolean;
+  /** The thread of a reply (null: not in a thread), and who follows it. */
+  rootSeq: number | null;
+  followers?: ReadonlySet<string>;
 }
 
 /** One person's notification of one message. */
@@ -105,46 +108,33 @@ export class NotifyRepository {
   }
 
   /**
-   * The members who could be notified: everyone when the message is room-wide (a DM, @room/@here), otherwise
-   * those it names (mentions, the thread's people) and those who asked for every message. With their settings.
+   * The members who could be notified of each message asked about: everyone when the message is room-wide (a
+   * DM, @room/@here), otherwise those it names (mentions, the thread's people) and those who asked for every
+   * message; with their settings, and for a reply whether they muted its thread. One statement for all: the
+   * answer to query i is at index i. Asked for a run of sends at once (no membership or setting changes
+   * within a run, so each answer is what asking at its own message would give).
    */
-  async candidates(roomId: string, named: string[], everyone: boolean, rootSeq: number | null, followers: ReadonlySet<string>): Promise<Candidate[]> {
-    const r = await sql<{ user_id: string; level: string | null; room_level: string | null; room_muted: boolean | null; thread_muted: boolean }>`
-      select m.user_id, s.level, rs.level as room_level, rs.muted as room_muted,
-             (${rootSeq}::bigint is not null and exists (select 1 from notify.thread_mutes t where t.user_id = m.user_id and t.room_id = m.room_id and t.root_seq = ${rootSeq}::bigint)) as thread_muted
-        from notify.room_members m
-        left join notify.settings s on s.user_id = m.user_id
-        left join notify.room_settings rs on rs.user_id = m.user_id and rs.room_id = m.room_id
-       where m.room_id = ${roomId}
-         and (${everyone}::boolean or m.user_id = any(${named}::text[]) or s.level = 'all' or rs.level = 'all')`.execute(this.db);
-    return r.rows.map((x) => ({
-      userId: x.user_id,
-      level: (x.level ?? 'mentions') as NotificationLevel,
-      roomLevel: x.room_level as NotificationLevel | null,
-      roomMuted: x.room_muted ?? false,
-      threadMuted: x.thread_muted,
-      followsThread: followers.has(x.user_id),
-    }));
-  }
-
-  /**
-   * `candidates` of several messages outside threads (a batch's run of sends) in one statement: the answer to
-   * query i is at index i. A run of sends changes no membership or setting, so each answer is what asking at
-   * its own message would give; a thread's mutes and followers are asked per message (`candidates`).
-   */
-  async candidatesOfMany(queries: readonly CandidateQuery[]): Promise<Candidate[][]> {
+  async candidates(queries: readonly CandidateQuery[]): Promise<Candidate[][]> {
     const out = queries.map((): Candidate[] => []);
     if (!queries.length) return out;
-    const q = JSON.stringify(queries.map((x, n) => ({ n, room_id: x.roomId, everyone: x.everyone, named: x.named })));
-    const r = await sql<{ n: number; user_id: string; level: string | null; room_level: string | null; room_muted: boolean | null }>`
-      select q.n, m.user_id, s.level, rs.level as room_level, rs.muted as room_muted
-        from jsonb_to_recordset(${q}::jsonb) as q(n int, room_id text, everyone boolean, named text[])
+    const q = JSON.stringify(queries.map((x, n) => ({ n, room_id: x.roomId, everyone: x.everyone, named: x.named, root_seq: x.rootSeq })));
+    const r = await sql<{ n: number; user_id: string; level: string | null; room_level: string | null; room_muted: boolean | null; thread_muted: boolean }>`
+      select q.n, m.user_id, s.level, rs.level as room_level, rs.muted as room_muted,
+             (q.root_seq is not null and exists (select 1 from notify.thread_mutes t where t.user_id = m.user_id and t.room_id = m.room_id and t.root_seq = q.root_seq)) as thread_muted
+        from jsonb_to_recordset(${q}::jsonb) as q(n int, room_id text, everyone boolean, named text[], root_seq bigint)
         join notify.room_members m on m.room_id = q.room_id
         left join notify.settings s on s.user_id = m.user_id
         left join notify.room_settings rs on rs.user_id = m.user_id and rs.room_id = m.room_id
        where q.everyone or m.user_id = any(q.named) or s.level = 'all' or rs.level = 'all'`.execute(this.db);
     for (const x of r.rows) {
-      out[x.n].push({ userId: x.user_id, level: (x.level ?? 'mentions') as NotificationLevel, roomLevel: x.room_level as NotificationLevel | null, roomMuted: x.room_muted ?? false, threadMuted: false, followsThread: false });
+      out[x.n].push({
+        userId: x.user_id,
+        level: (x.level ?? 'mentions') as NotificationLevel,
+        roomLevel: x.room_level as NotificationLevel | null,
+        roomMuted: x.room_muted ?? false,
+        threadMuted: x.thread_muted,
+        followsThread: queries[x.n].followers?.has(x.user_id) ?? false,
+      });
     }
     return out;
   }
